@@ -1,0 +1,159 @@
+// Command nimwiz guides AIX cluster administrators through creating xCAT
+// diskless and dataless osimages with mknimimage, runs it safely, and browses
+// the osimages a NIM master already has.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/nimwiz/nimwiz/nim"
+)
+
+// Exit codes shared by every verb.
+const (
+	exitOK    = 0
+	exitFail  = 1
+	exitUsage = 2 // bad input: nothing was run
+)
+
+// app is what every verb gets: where to write, where state lives, and how to
+// reach NIM (the real master, or the demo's simulator).
+type app struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	stateDir       string
+	demo           bool
+	plain          bool
+	theme          string // "", "light" or "dark"
+	exec           *nim.Executor
+	client         *nim.Client
+}
+
+// verb is one nimwiz subcommand. Each lives in its own file and registers
+// itself in init.
+type verb struct {
+	name    string
+	args    string // usage after the name, e.g. "FILE"
+	summary string
+	run     func(a *app, args []string) int
+}
+
+var verbs = map[string]verb{}
+
+func register(v verb) { verbs[v.name] = v }
+
+func main() {
+	if code, ok := simulatedCommand(os.Args); ok {
+		os.Exit(code)
+	}
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	a := &app{stdin: stdin, stdout: stdout, stderr: stderr}
+	fs := flag.NewFlagSet("nimwiz", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.BoolVar(&a.demo, "demo", false, "run against the built-in simulated NIM master")
+	demoReset := fs.Bool("demo-reset", false, "recreate the demo's simulated world (implies --demo)")
+	fs.StringVar(&a.stateDir, "state-dir", "", "where nimwiz keeps jobs and the demo world (default $NIMWIZ_STATE_DIR, /var/lib/nimwiz for root, else the XDG state home)")
+	fs.BoolVar(&a.plain, "plain", false, "line-by-line prompts and plain logs instead of the full-screen UI")
+	fs.StringVar(&a.theme, "theme", "", "light or dark, to override terminal background detection")
+	fs.Usage = func() { usage(stderr, fs) }
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return exitOK
+		}
+		return exitUsage
+	}
+	if a.theme != "" && a.theme != "light" && a.theme != "dark" {
+		fmt.Fprintf(stderr, "nimwiz: --theme %q: use light or dark\n", a.theme)
+		return exitUsage
+	}
+	if os.Getenv("TERM") == "dumb" {
+		a.plain = true
+	}
+	if *demoReset {
+		a.demo = true
+	}
+	dir, err := stateDir(a.stateDir)
+	if err != nil {
+		fmt.Fprintf(stderr, "nimwiz: %v\n", err)
+		return exitUsage
+	}
+	a.stateDir = dir
+	a.exec = &nim.Executor{}
+	if a.demo {
+		if err := setupDemo(a, *demoReset); err != nil {
+			fmt.Fprintf(stderr, "nimwiz: demo: %v\n", err)
+			return exitFail
+		}
+	}
+	a.client = nim.NewClient(a.exec)
+
+	rest := fs.Args()
+	name := "home"
+	if len(rest) > 0 {
+		name, rest = rest[0], rest[1:]
+	}
+	if name == "help" {
+		usage(stdout, fs)
+		return exitOK
+	}
+	v, ok := verbs[name]
+	if !ok {
+		fmt.Fprintf(stderr, "nimwiz: unknown command %q; run 'nimwiz help' for the list\n", name)
+		return exitUsage
+	}
+	return v.run(a, rest)
+}
+
+func usage(w io.Writer, fs *flag.FlagSet) {
+	fmt.Fprintln(w, "Usage: nimwiz [--demo] [--state-dir DIR] [--plain] [--theme light|dark] COMMAND [ARGS]")
+	fmt.Fprintln(w, "\nCommands:")
+	names := make([]string, 0, len(verbs))
+	for n := range verbs {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		v := verbs[n]
+		if v.summary == "" {
+			continue // internal verbs
+		}
+		fmt.Fprintf(w, "  %-22s %s\n", strings.TrimSpace(n+" "+v.args), v.summary)
+	}
+	fmt.Fprintln(w, "\nOptions:")
+	fs.SetOutput(w)
+	fs.PrintDefaults()
+}
+
+// stateDir picks where nimwiz keeps its state: the flag, $NIMWIZ_STATE_DIR,
+// /var/lib/nimwiz for root, else the XDG state home.
+func stateDir(flagValue string) (string, error) {
+	dir := flagValue
+	if dir == "" {
+		dir = os.Getenv("NIMWIZ_STATE_DIR")
+	}
+	if dir == "" {
+		if os.Geteuid() == 0 {
+			dir = "/var/lib/nimwiz"
+		} else if x := os.Getenv("XDG_STATE_HOME"); x != "" {
+			dir = filepath.Join(x, "nimwiz")
+		} else if h, err := os.UserHomeDir(); err == nil {
+			dir = filepath.Join(h, ".local", "state", "nimwiz")
+		} else {
+			return "", fmt.Errorf("no state directory: set --state-dir or NIMWIZ_STATE_DIR")
+		}
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", fmt.Errorf("state directory %q: %w", dir, err)
+	}
+	return abs, nil
+}

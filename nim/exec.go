@@ -1,0 +1,173 @@
+package nim
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// SearchDirs is where NIM and xCAT commands live on an xCAT management node
+// when they are not on PATH (sudo and cron give a bare PATH).
+var SearchDirs = []string{"/opt/xcat/bin", "/opt/xcat/sbin", "/usr/sbin"}
+
+// DefaultQueryTimeout bounds every query; a hung lsnim must not freeze nimwiz.
+const DefaultQueryTimeout = 60 * time.Second
+
+// Executor runs NIM/xCAT commands by argv, never through a shell.
+type Executor struct {
+	// Dirs, when set, is the only place commands are looked up (the demo's
+	// simulated commands); otherwise PATH, then SearchDirs.
+	Dirs []string
+	// Env is added to the minimal environment every command gets.
+	Env []string
+	// Timeout bounds each query; zero means DefaultQueryTimeout.
+	Timeout time.Duration
+	// Observe, when set, is told of every query after it ran (for counting
+	// commands in benchmarks and for showing the admin what ran).
+	Observe func(Result)
+}
+
+// Result is the outcome of one command.
+type Result struct {
+	Argv     []string
+	Stdout   []byte
+	Stderr   []byte
+	ExitCode int
+	Duration time.Duration
+}
+
+// CommandError says which command failed and how. Callers inspect Result for
+// NIM/xCAT messages (see ParseMessages).
+type CommandError struct {
+	Result Result
+	Err    error // the cause: a timeout, a missing binary, or a non-zero exit
+}
+
+func (e *CommandError) Error() string {
+	msg := strings.TrimSpace(firstLine(e.Result.Stderr))
+	if msg != "" {
+		return fmt.Sprintf("%s: %v: %s", strings.Join(e.Result.Argv, " "), e.Err, msg)
+	}
+	return fmt.Sprintf("%s: %v", strings.Join(e.Result.Argv, " "), e.Err)
+}
+
+func (e *CommandError) Unwrap() error { return e.Err }
+
+// ErrTimeout marks a query that ran past the executor's timeout.
+var ErrTimeout = errors.New("timed out")
+
+// ErrNotFound marks a command that is not installed.
+var ErrNotFound = errors.New("command not found")
+
+func firstLine(b []byte) string {
+	if i := bytes.IndexByte(b, '\n'); i >= 0 {
+		return string(b[:i])
+	}
+	return string(b)
+}
+
+// LookPath resolves a command name the way the executor runs it.
+func (e *Executor) LookPath(name string) (string, error) {
+	if strings.ContainsRune(name, '/') {
+		return "", fmt.Errorf("%s: command names must not contain '/'", name)
+	}
+	dirs := e.Dirs
+	if len(dirs) == 0 {
+		if p, err := exec.LookPath(name); err == nil {
+			return p, nil
+		}
+		dirs = SearchDirs
+	}
+	for _, d := range dirs {
+		p := filepath.Join(d, name)
+		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() && fi.Mode()&0o111 != 0 {
+			return p, nil
+		}
+	}
+	where := "PATH, " + strings.Join(SearchDirs, ", ")
+	if len(e.Dirs) > 0 {
+		where = strings.Join(e.Dirs, ", ")
+	}
+	return "", fmt.Errorf("%s: %w in %s", name, ErrNotFound, where)
+}
+
+// Environ is the environment every command gets: C locale so messages are
+// the English ones the parsers know, and the executor's extra variables.
+func (e *Executor) Environ() []string {
+	env := []string{"LANG=C", "LC_ALL=C"}
+	for _, k := range []string{"PATH", "HOME", "TZ", "ODMDIR"} {
+		if v, ok := os.LookupEnv(k); ok {
+			env = append(env, k+"="+v)
+		}
+	}
+	return append(env, e.Env...)
+}
+
+// Command builds an exec.Cmd for name and args with the executor's lookup and
+// environment, stdin from /dev/null. Callers set stdout/stderr and process
+// attributes (the job runner) or use Query.
+func (e *Executor) Command(name string, args ...string) (*exec.Cmd, error) {
+	path, err := e.LookPath(name)
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(path, args...)
+	cmd.Args[0] = name
+	cmd.Env = e.Environ()
+	cmd.Stdin = nil // /dev/null
+	return cmd, nil
+}
+
+// Query runs a short command with a timeout and returns its output. A non-zero
+// exit gives both the Result and a *CommandError.
+func (e *Executor) Query(ctx context.Context, name string, args ...string) (Result, error) {
+	argv := append([]string{name}, args...)
+	res := Result{Argv: argv, ExitCode: -1}
+	cmd, err := e.Command(name, args...)
+	if err != nil {
+		return res, &CommandError{Result: res, Err: err}
+	}
+	timeout := e.Timeout
+	if timeout <= 0 {
+		timeout = DefaultQueryTimeout
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	cmd.WaitDelay = 2 * time.Second // grandchildren holding the pipes must not hang us
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		return res, &CommandError{Result: res, Err: err}
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err = <-done:
+	case <-ctx.Done():
+		_ = cmd.Process.Kill()
+		<-done
+		if ctx.Err() == context.DeadlineExceeded {
+			err = fmt.Errorf("%w after %s", ErrTimeout, timeout)
+		} else {
+			err = ctx.Err()
+		}
+	}
+	res.Stdout, res.Stderr, res.Duration = stdout.Bytes(), stderr.Bytes(), time.Since(start)
+	if cmd.ProcessState != nil {
+		res.ExitCode = cmd.ProcessState.ExitCode()
+	}
+	if e.Observe != nil {
+		e.Observe(res)
+	}
+	if err != nil {
+		return res, &CommandError{Result: res, Err: err}
+	}
+	return res, nil
+}

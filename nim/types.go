@@ -1,0 +1,147 @@
+// Package nim is nimwiz's domain core: plans for xCAT's mknimimage, the
+// parsers for NIM and xCAT output, the phases of a run, and the executor that
+// runs NIM/xCAT commands by argv. It knows nothing about terminals.
+package nim
+
+import "time"
+
+// MaxNameLen is NIM's limit on object names (AIX "Naming NIM object definitions").
+const MaxNameLen = 39
+
+// DefaultLocation is mknimimage's default base directory (<site.installdir>/nim).
+const DefaultLocation = "/install/nim"
+
+// NimType is the -t value of mknimimage that nimwiz supports.
+type NimType string
+
+const (
+	Diskless NimType = "diskless"
+	Dataless NimType = "dataless"
+)
+
+// Plan is one osimage to create with mknimimage.
+type Plan struct {
+	Name      string            `toml:"name"`
+	Type      NimType           `toml:"type"`
+	Source    string            `toml:"source"`    // /dev/cd0, an absolute image directory, or an lpp_source name
+	Stateless bool              `toml:"stateless"` // -r: shared_root instead of root
+	Location  string            `toml:"location"`  // -l; empty means DefaultLocation
+	Dump      bool              `toml:"dump"`      // -D
+	Extra     map[string]string `toml:"resources"` // attr=value pairs of existing NIM resources
+}
+
+// SourceKind says what a plan's Source names.
+type SourceKind int
+
+const (
+	SourceUnknown   SourceKind = iota
+	SourceDevice               // /dev/cd0 and the like
+	SourceDirectory            // an absolute directory of installp images
+	SourceLppSource            // the name of an existing lpp_source
+)
+
+// Problem is one thing wrong with a plan: the field it concerns and how to fix it.
+type Problem struct {
+	Field   string // "name", "type", "source", "location", "resources.<attr>", ...
+	Message string // says what is wrong and how to fix it
+}
+
+func (p Problem) Error() string { return p.Field + ": " + p.Message }
+
+// PlannedResource is one NIM resource a run will create or reuse.
+type PlannedResource struct {
+	Attr     string // osimage attribute: lpp_source, spot, root, shared_root, paging, dump, resolv_conf, ...
+	Type     string // NIM type (same as Attr for everything mknimimage makes)
+	Name     string
+	Location string // empty for reused resources whose location is not known from the plan
+	Reused   bool   // true when the plan names an existing resource
+}
+
+// Attr is one "key = value" line of an lsnim -l stanza, in output order.
+type Attr struct {
+	Key, Value string
+}
+
+// Object is one NIM object from lsnim -l. Keys may repeat (e.g. serves on master).
+type Object struct {
+	Name  string
+	Attrs []Attr
+}
+
+// Get returns the first value of key, or "".
+func (o Object) Get(key string) string {
+	for _, a := range o.Attrs {
+		if a.Key == key {
+			return a.Value
+		}
+	}
+	return ""
+}
+
+// RstateReady is the only Rstate in which a resource may be used.
+const RstateReady = "ready for use"
+
+// Ready reports whether the object's Rstate is "ready for use".
+func (o Object) Ready() bool { return o.Get("Rstate") == RstateReady }
+
+// Listing is one line of plain lsnim output: name, class, type.
+type Listing struct {
+	Name, Class, Type string
+}
+
+// Osimage is one xCAT osimage definition (lsdef long form or the mknimimage summary).
+type Osimage struct {
+	Name  string
+	Attrs map[string]string
+}
+
+// CDDevice is one line of lsdev -Cc cdrom.
+type CDDevice struct {
+	Name, Status, Location, Description string
+}
+
+// Fileset is one row of nim -o showres (lslpp -L of a SPOT, installp -l of an lpp_source).
+type Fileset struct {
+	Name, Level, State, Type, Description string
+}
+
+// Phase is a step of mknimimage -t diskless|dataless, in the order the real command works.
+type Phase int
+
+const (
+	PhaseStart      Phase = iota // nothing seen yet
+	PhaseCheckNIM                // checking, or "Configuring NIM."
+	PhaseLppSource               // lpp_source created, copied or reused
+	PhaseSpot                    // SPOT creation: silent, long, critical
+	PhaseRoot                    // root or shared_root
+	PhaseDump                    // only with -D
+	PhasePaging                  // diskless only
+	PhaseDefinition              // xCAT osimage definition written (no message of its own)
+	PhaseSpotUpdate              // "Updating the NIM spot resource ..." and root password: critical
+	PhaseSummary                 // the summary block
+	PhaseDone                    // command exited
+)
+
+// Critical reports whether interrupting this phase corrupts the SPOT.
+func (p Phase) Critical() bool { return p == PhaseSpot || p == PhaseSpotUpdate }
+
+// PhaseState is how far a phase got.
+type PhaseState int
+
+const (
+	PhasePending PhaseState = iota
+	PhaseRunning
+	PhaseDoneOK
+	PhaseReused
+	PhaseSkipped // not part of this plan (e.g. dump without -D)
+	PhaseFailed
+)
+
+// PhaseStatus is one row of the tracker's phase list.
+type PhaseStatus struct {
+	Phase   Phase
+	Label   string // "lpp_source", "SPOT", "root" or "shared_root", ...
+	State   PhaseState
+	Started time.Time
+	Ended   time.Time
+}
