@@ -1,0 +1,589 @@
+package nim
+
+import (
+	"fmt"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// Plans: what nimwiz checks before it lets mknimimage run, the argv it runs,
+// and what the run will create. Everything here is pure: no command runs.
+
+// ValidName checks s against NIM's naming rules (AIX "Naming NIM object
+// definitions": 1 to 39 of A-Z a-z 0-9 _ - !), minus two things NIM allows
+// but nimwiz refuses: '!' (xCAT passes names to NIM through a shell, where
+// '!' can expand history or negate) and a leading '-' (mknimimage would read
+// the name as an option; "-f" is --force).
+func ValidName(s string) error {
+	if err := nameChars(s); err != nil {
+		return err
+	}
+	if len(s) > MaxNameLen {
+		return fmt.Errorf("%q is %d characters long: NIM names may have at most %d; shorten it", s, len(s), MaxNameLen)
+	}
+	return nil
+}
+
+// nameChars is ValidName without the length limit.
+func nameChars(s string) error {
+	if s == "" {
+		return fmt.Errorf("is empty: give 1 to %d letters, digits, '_' or '-'", MaxNameLen)
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case isNameByte(c):
+		case c == '!':
+			return fmt.Errorf("%q contains '!': NIM allows it, but xCAT hands names to NIM through a shell where '!' is special; use only letters, digits, '_' and '-'", s)
+		case c == '.':
+			return fmt.Errorf("%q contains '.': NIM names may not contain dots; use '_' or '-' instead (e.g. %q)", s, strings.ReplaceAll(s, ".", "_"))
+		case c < 0x20 || c == 0x7f:
+			return fmt.Errorf("%q contains a control character at position %d: use only letters, digits, '_' and '-'", s, i+1)
+		case c >= 0x80:
+			return fmt.Errorf("%q contains a non-ASCII character at position %d: NIM names allow only A-Z, a-z, 0-9, '_' and '-'", s, i+1)
+		default:
+			return fmt.Errorf("%q contains %q at position %d: NIM names allow only letters, digits, '_' and '-'", s, string(c), i+1)
+		}
+	}
+	if s[0] == '-' {
+		return fmt.Errorf("%q starts with '-': mknimimage would read it as an option; start with a letter or digit", s)
+	}
+	return nil
+}
+
+func isNameByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-'
+}
+
+// ExtraAttrs are the attr=value pairs mknimimage accepts that name NIM
+// resources (xcat-mknimimage.md §1), mapped to the NIM resource type each
+// names. Plans may only carry these; Validate refuses the ones that clash
+// with what the plan itself creates.
+var ExtraAttrs = map[string]string{
+	"bosinst_data":    "bosinst_data",
+	"dump":            "dump",
+	"fb_script":       "fb_script",
+	"home":            "home",
+	"installp_bundle": "installp_bundle",
+	"lpp_source":      "lpp_source",
+	"mksysb":          "mksysb",
+	"paging":          "paging",
+	"resolv_conf":     "resolv_conf",
+	"root":            "root",
+	"script":          "script",
+	"shared_home":     "shared_home",
+	"shared_root":     "shared_root",
+	"spot":            "spot",
+	"tmp":             "tmp",
+}
+
+// unsupportedAttrs are attrs mknimimage accepts that are not NIM resource
+// names. nimwiz refuses them in a plan (a plan only names resources, whose
+// values it can check); each entry says how to get the effect instead.
+var unsupportedAttrs = map[string]string{
+	"otherpkgs":      "it lists packages, not a NIM resource; after the image exists, set it with 'chdef -t osimage -o NAME otherpkgs=...' and apply it with 'mknimimage -u NAME'",
+	"synclists":      "it names files, not a NIM resource; after the image exists, set it with 'chdef -t osimage -o NAME synclists=...' and apply it with 'mknimimage -u NAME'",
+	"installp_flags": "it is an installp option, not a NIM resource; pass it when updating the image: 'mknimimage -u NAME installp_flags=...'",
+	"rpm_flags":      "it is an rpm option, not a NIM resource; pass it when updating the image: 'mknimimage -u NAME rpm_flags=...'",
+	"emgr_flags":     "it is an emgr option, not a NIM resource; pass it when updating the image: 'mknimimage -u NAME emgr_flags=...'",
+	"dumpsize":       "it sizes the dump resource mknimimage would create; define the dump yourself ('nim -o define -t dump -a dumpsize=...') and name it with dump = \"...\" (without dump = true)",
+	"max_dumps":      "it configures the dump resource mknimimage would create; define the dump yourself ('nim -o define -t dump -a max_dumps=...') and name it with dump = \"...\" (without dump = true)",
+	"snapcollect":    "it configures the dump resource mknimimage would create; define the dump yourself ('nim -o define -t dump -a snapcollect=...') and name it with dump = \"...\" (without dump = true)",
+	"nfs_vers":       "NFS version 4 is a site setting (site.useNFSv4onAIX=yes) or 'mknimimage -u NAME nfs_vers=4' after creation",
+	"nfs_sec":        "NFS security goes with NFS version 4: set site.useNFSv4onAIX, or run 'mknimimage -u NAME nfs_vers=4 nfs_sec=...' after creation",
+}
+
+// reservedNames are NIM objects every master has; an osimage (whose SPOT
+// takes its name) must not use them: mknimimage would "reuse" the boot
+// resource as a SPOT.
+var reservedNames = map[string]bool{"master": true, "boot": true, "nim_script": true}
+
+// WithDefaults fills what a plan may leave empty: type diskless, location
+// DefaultLocation, an empty (non-nil) Extra.
+func (p Plan) WithDefaults() Plan {
+	if p.Type == "" {
+		p.Type = Diskless
+	}
+	if p.Location == "" {
+		p.Location = DefaultLocation
+	}
+	if p.Extra == nil {
+		p.Extra = map[string]string{}
+	}
+	return p
+}
+
+// SourceKind says what Source names: a /dev/ path is a device, any other
+// absolute path a directory, a valid NIM name an existing lpp_source.
+func (p Plan) SourceKind() SourceKind {
+	s := p.Source
+	switch {
+	case strings.HasPrefix(s, "/dev/"):
+		return SourceDevice
+	case strings.HasPrefix(s, "/"):
+		return SourceDirectory
+	case ValidName(s) == nil:
+		return SourceLppSource
+	}
+	return SourceUnknown
+}
+
+// suffixes of the resources mknimimage derives from the osimage name.
+const (
+	sufLppSource  = "_lpp_source"
+	sufRoot       = "_root"
+	sufSharedRoot = "_shared_root"
+	sufPaging     = "_paging"
+	sufDump       = "_dump"
+)
+
+// derivedSuffixes lists the suffixes of the names this plan makes from its
+// name (the SPOT takes the name itself).
+func (p Plan) derivedSuffixes() []string {
+	p = p.WithDefaults()
+	var s []string
+	if p.SourceKind() != SourceLppSource {
+		s = append(s, sufLppSource)
+	}
+	if p.Stateless {
+		if p.Extra["shared_root"] == "" {
+			s = append(s, sufSharedRoot)
+		}
+	} else if p.Extra["root"] == "" {
+		s = append(s, sufRoot)
+	}
+	if p.Dump {
+		s = append(s, sufDump)
+	}
+	if p.Type == Diskless {
+		s = append(s, sufPaging)
+	}
+	return s
+}
+
+// LongestName is the longest osimage name this plan allows so that every
+// name derived from it fits NIM's 39 characters.
+func (p Plan) LongestName() int {
+	longest := 0
+	for _, s := range p.derivedSuffixes() {
+		longest = max(longest, len(s))
+	}
+	return MaxNameLen - longest
+}
+
+// Validate returns every problem of the plan at once, each naming its field
+// and saying how to fix it. An empty result means Args may be run.
+func (p Plan) Validate() []Problem {
+	p = p.WithDefaults()
+	var probs []Problem
+	add := func(field, format string, args ...any) {
+		probs = append(probs, Problem{Field: field, Message: fmt.Sprintf(format, args...)})
+	}
+
+	// name
+	if p.Name == "" {
+		add("name", "is required: the osimage name, which is also the SPOT's name (1 to %d letters, digits, '_' or '-')", p.LongestName())
+	} else if err := nameChars(p.Name); err != nil {
+		add("name", "%v", err)
+	} else if reservedNames[p.Name] {
+		add("name", "%q is a NIM object every master has; the SPOT takes the osimage's name, so choose another name", p.Name)
+	} else if n := p.LongestName(); len(p.Name) > n {
+		add("name", "%s", p.tooLong(n))
+	}
+
+	// type
+	switch p.Type {
+	case Diskless, Dataless:
+	case "standalone":
+		add("type", "standalone images are installed onto local disks with nimnodeset and a BOS install, which nimwiz does not run; use diskless or dataless")
+	default:
+		add("type", "%q is not an image type nimwiz makes: use diskless or dataless", string(p.Type))
+	}
+
+	// source
+	switch kind := p.SourceKind(); {
+	case p.Source == "":
+		add("source", "is required: a device such as /dev/cd0, an absolute directory of installp images, or the name of an existing lpp_source")
+	case kind == SourceDevice:
+		if err := checkPath(p.Source); err != nil {
+			add("source", "device %v", err)
+		} else if p.Source == "/dev" || strings.Count(p.Source, "/") != 2 {
+			add("source", "%q is not a device: give one like /dev/cd0", p.Source)
+		}
+	case kind == SourceDirectory:
+		if err := checkPath(p.Source); err != nil {
+			add("source", "directory %v", err)
+		} else if p.Source == "/" {
+			add("source", "\"/\" is the root file system, not an image directory: give the directory that holds the installp images")
+		}
+	case kind == SourceLppSource:
+		if isCDName(p.Source) {
+			add("source", "%q looks like a CD device, but without /dev/ mknimimage takes it as an lpp_source name: write /dev/%s", p.Source, p.Source)
+		}
+	default:
+		if strings.Contains(p.Source, "/") || p.Source == "." || p.Source == ".." || strings.HasPrefix(p.Source, "~") {
+			add("source", "%q is a relative path: mknimimage would resolve it against the xcatd client's working directory; give the absolute path", p.Source)
+		} else {
+			add("source", "%q is neither an absolute path nor a valid lpp_source name (%v)", p.Source, ValidName(p.Source))
+		}
+	}
+
+	// location
+	if !strings.HasPrefix(p.Location, "/") {
+		add("location", "%q is not absolute: give the full path of the base directory for new resources (default %s)", p.Location, DefaultLocation)
+	} else if err := checkPath(p.Location); err != nil {
+		add("location", "%v", err)
+	} else if p.Location == "/" {
+		add("location", "\"/\" would put lpp_source, spot, root and paging directories straight into the root file system; use a directory such as %s", DefaultLocation)
+	}
+
+	// stateless
+	if p.Stateless && p.Type == Dataless {
+		add("stateless", "The '-r' option is only valid for diskless images. Set stateless = false, or type = \"diskless\"")
+	}
+
+	// resources
+	attrs := make([]string, 0, len(p.Extra))
+	for a := range p.Extra {
+		attrs = append(attrs, a)
+	}
+	sort.Strings(attrs)
+	for _, a := range attrs {
+		field := "resources." + a
+		v := p.Extra[a]
+		if _, ok := ExtraAttrs[a]; !ok {
+			if why, ok := unsupportedAttrs[a]; ok {
+				add(field, "nimwiz plans only name existing NIM resources, and %s is not one: %s", a, why)
+			} else {
+				add(field, "%q is not an attribute mknimimage accepts as a resource; use one of %s", a, extraAttrList())
+			}
+			continue
+		}
+		if msg := p.extraConflict(a); msg != "" {
+			add(field, "%s", msg)
+			continue
+		}
+		if v == "" {
+			add(field, "is empty: give the name of an existing %s resource, or remove the line", ExtraAttrs[a])
+			continue
+		}
+		names := []string{v}
+		if a == "installp_bundle" { // the one attr that takes a list (xCAT osimage schema)
+			names = strings.Split(v, ",")
+		}
+		for _, n := range names {
+			if err := ValidName(n); err != nil {
+				add(field, "resource name %v", err)
+			}
+		}
+	}
+	return probs
+}
+
+// tooLong explains why the name is too long for this plan, which allows at
+// most n characters, and when NIM would notice.
+func (p Plan) tooLong(n int) string {
+	// mknimimage creates in this order; the first name over the limit is
+	// where NIM fails.
+	first := ""
+	for _, s := range append([]string{""}, p.derivedSuffixes()...) {
+		if len(p.Name+s) > MaxNameLen {
+			first = p.Name + s
+			break
+		}
+	}
+	when := "xCAT does not check this: NIM would fail half-way, after the SPOT exists, leaving a SPOT and no osimage definition"
+	switch {
+	case first == p.Name:
+		when = "NIM would refuse the SPOT, which takes the osimage's name"
+	case strings.HasSuffix(first, sufLppSource):
+		when = "xCAT does not check this: NIM would refuse it at the first step"
+	}
+	longest := p.Name
+	for _, s := range p.derivedSuffixes() {
+		if len(p.Name+s) > len(longest) {
+			longest = p.Name + s
+		}
+	}
+	return fmt.Sprintf("%q is %d characters: mknimimage would name a resource %q (%d characters), over NIM's limit of %d. "+
+		"This plan allows names of at most %d characters; shorten it. %s",
+		p.Name, len(p.Name), longest, len(longest), MaxNameLen, n, when)
+}
+
+// extraConflict says why attr a may not be an extra resource of this plan
+// (which must already have defaults), or "" when it may.
+func (p Plan) extraConflict(a string) string {
+	switch a {
+	case "lpp_source":
+		return "the lpp_source comes from source: to use an existing lpp_source, set source = \"<its name>\" and remove this line"
+	case "spot":
+		return "the SPOT is always named after the osimage (mknimimage reuses a SPOT of that name if one exists); remove this line"
+	case "root":
+		if p.Stateless {
+			return "a stateless plan uses a shared_root, not a root: use shared_root = \"...\" or set stateless = false"
+		}
+	case "shared_root":
+		if !p.Stateless {
+			return "a shared_root is only used by stateless images: set stateless = true (diskless only), or use root = \"...\""
+		}
+	case "paging":
+		if p.Type == Dataless {
+			return "dataless clients page on their local disk and have no paging resource; remove this line"
+		}
+		return fmt.Sprintf("mknimimage always creates %s_paging for a diskless image and does not take the paging name from the command line; remove this line", p.Name)
+	case "dump":
+		if p.Dump {
+			return fmt.Sprintf("dump = true makes mknimimage create %s_dump: either keep dump = true, or name an existing dump here and set dump = false, not both", p.Name)
+		}
+	case "mksysb":
+		return "a mksysb resource only installs standalone machines; diskless and dataless clients boot from the SPOT; remove this line"
+	}
+	return ""
+}
+
+func extraAttrList() string {
+	var ok []string
+	for a := range ExtraAttrs {
+		switch a {
+		case "lpp_source", "spot", "mksysb":
+			continue // accepted by mknimimage, never by a plan
+		}
+		ok = append(ok, a)
+	}
+	sort.Strings(ok)
+	return strings.Join(ok, ", ")
+}
+
+func isCDName(s string) bool {
+	if len(s) < 3 || s[:2] != "cd" {
+		return false
+	}
+	for i := 2; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// checkPath checks an absolute path that xCAT will paste, unquoted, into
+// shell commands on the NIM master (mkdir -p, nim -a location=, -a source=).
+// Only a safe set of bytes is allowed, so nothing in it can be a shell
+// metacharacter; spaces are refused because the shell would split there.
+func checkPath(s string) error {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case isNameByte(c) || c == '/' || c == '.' || c == '+' || c == ',' || c == ':' || c == '@':
+		case c == ' ' || c == '\t':
+			return fmt.Errorf("%q contains a space: xCAT passes paths to NIM through a shell without quoting, which would split it; use a path without spaces", s)
+		case c < 0x20 || c == 0x7f:
+			return fmt.Errorf("%q contains a control character (newline or similar) at position %d: give a plain path", s, i+1)
+		case c >= 0x80:
+			return fmt.Errorf("%q contains a non-ASCII character at position %d: NIM runs in the C locale; use an ASCII path", s, i+1)
+		default:
+			return fmt.Errorf("%q contains %q at position %d: xCAT passes paths to NIM through a shell, where it is special; use only letters, digits and / . _ - + , : @", s, string(c), i+1)
+		}
+	}
+	if c := filepath.Clean(s); c != s {
+		return fmt.Errorf("%q is not a clean path (no '..', '.', '//' or trailing '/'): write %q", s, c)
+	}
+	return nil
+}
+
+// passLocation reports whether Args passes -l. nimwiz leaves -l out for the
+// default location, so mknimimage uses its own default (<site.installdir>/nim)
+// and, with -D, the usual dump location <L>/dump/<name>: with any -l X,
+// mknimimage puts the dump resource at X itself (xcat-mknimimage.md §2 step 10).
+func (p Plan) passLocation() bool {
+	return p.Location != "" && p.Location != DefaultLocation
+}
+
+// Args is the exact argv to run: mknimimage -t TYPE [-r] [-D] [-l DIR] -s
+// SOURCE NAME [attr=value ...], each flag its own element (xcatd's Getopt
+// bundling is process-global), attrs sorted. -l is given only for a
+// non-default location (see passLocation).
+func (p Plan) Args() []string {
+	p = p.WithDefaults()
+	argv := []string{"mknimimage", "-t", string(p.Type)}
+	if p.Stateless {
+		argv = append(argv, "-r")
+	}
+	if p.Dump {
+		argv = append(argv, "-D")
+	}
+	if p.passLocation() {
+		argv = append(argv, "-l", p.Location)
+	}
+	argv = append(argv, "-s", p.Source, p.Name)
+	for _, a := range sortedKeys(p.Extra) {
+		argv = append(argv, a+"="+p.Extra[a])
+	}
+	return argv
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// CommandLine is Args for display and copy-paste into a POSIX shell:
+// arguments are single-quoted only where needed. nimwiz never runs it.
+func (p Plan) CommandLine() string {
+	args := p.Args()
+	q := make([]string, len(args))
+	for i, a := range args {
+		q[i] = ShellQuote(a)
+	}
+	return strings.Join(q, " ")
+}
+
+// ShellQuote quotes s for a POSIX shell: unchanged when it has only safe
+// bytes, else in single quotes, each single quote inside written as the
+// four bytes quote, backslash, quote, quote.
+func ShellQuote(s string) string {
+	if s == "" {
+		return "''"
+	}
+	safe := true
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(isNameByte(c) || strings.IndexByte("/.+,:@%=", c) >= 0) {
+			safe = false
+			break
+		}
+	}
+	if safe {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// Resources lists what the run creates or reuses, in the order mknimimage
+// works: lpp_source, SPOT, root or shared_root, dump, paging, then the other
+// extra resources by attr. Locations are those mknimimage gives new
+// resources; for the SPOT it is where lsnim will show it (<L>/spot/NAME/usr).
+// A resource of a derived name that already exists is reused by mknimimage
+// too; the plan cannot know that, so Reused here means "named by the plan".
+func (p Plan) Resources() []PlannedResource {
+	p = p.WithDefaults()
+	L := p.Location
+	var rs []PlannedResource
+	if p.SourceKind() == SourceLppSource {
+		rs = append(rs, PlannedResource{Attr: "lpp_source", Type: "lpp_source", Name: p.Source, Reused: true})
+	} else {
+		n := p.Name + sufLppSource
+		rs = append(rs, PlannedResource{Attr: "lpp_source", Type: "lpp_source", Name: n, Location: L + "/lpp_source/" + n})
+	}
+	rs = append(rs, PlannedResource{Attr: "spot", Type: "spot", Name: p.Name, Location: L + "/spot/" + p.Name + "/usr"})
+
+	rootAttr, rootSuf := "root", sufRoot
+	if p.Stateless {
+		rootAttr, rootSuf = "shared_root", sufSharedRoot
+	}
+	if n := p.Extra[rootAttr]; n != "" {
+		rs = append(rs, PlannedResource{Attr: rootAttr, Type: rootAttr, Name: n, Reused: true})
+	} else {
+		n := p.Name + rootSuf
+		rs = append(rs, PlannedResource{Attr: rootAttr, Type: rootAttr, Name: n, Location: L + "/" + rootAttr + "/" + n})
+	}
+
+	if p.Dump {
+		n := p.Name + sufDump
+		loc := L + "/dump/" + n
+		if p.passLocation() {
+			loc = L // mknimimage's quirk with -l: the dump is the base directory itself
+		}
+		rs = append(rs, PlannedResource{Attr: "dump", Type: "dump", Name: n, Location: loc})
+	} else if n := p.Extra["dump"]; n != "" {
+		rs = append(rs, PlannedResource{Attr: "dump", Type: "dump", Name: n, Reused: true})
+	}
+
+	if p.Type == Diskless {
+		n := p.Name + sufPaging
+		rs = append(rs, PlannedResource{Attr: "paging", Type: "paging", Name: n, Location: L + "/paging/" + n})
+	}
+
+	for _, a := range sortedKeys(p.Extra) {
+		switch a {
+		case "root", "shared_root", "dump", "paging", "lpp_source", "spot":
+			continue // placed above, or refused by Validate
+		}
+		typ := ExtraAttrs[a]
+		if typ == "" {
+			typ = a
+		}
+		rs = append(rs, PlannedResource{Attr: a, Type: typ, Name: p.Extra[a], Reused: true})
+	}
+	return rs
+}
+
+// Definition is the xCAT osimage definition a successful run writes
+// (xcat-mknimimage.md §2 step 12): imagetype, osname, nimtype, every
+// resource of Resources, and every extra attr.
+func (p Plan) Definition() Osimage {
+	p = p.WithDefaults()
+	attrs := map[string]string{
+		"imagetype": "NIM",
+		"osname":    "AIX",
+		"nimtype":   string(p.Type),
+	}
+	for _, r := range p.Resources() {
+		attrs[r.Attr] = r.Name
+	}
+	for a, v := range p.Extra {
+		attrs[a] = v // mknimimage stores every command-line attr as given
+	}
+	return Osimage{Name: p.Name, Attrs: attrs}
+}
+
+// PlanFromOsimage turns an existing osimage definition into a plan that
+// re-creates it (create --from): same type, stateless when it has a
+// shared_root, dump when it has one, its lpp_source reused as the source,
+// and its other resources reused. Resources named after the osimage
+// (<name>_root, _shared_root, _dump, _paging) and the SPOT are left for
+// mknimimage to create again. Attrs that are not resources (otherpkgs,
+// synclists, nimmethod, ...) are not carried over. Location is unknown from
+// a definition and left empty (the default).
+func PlanFromOsimage(o Osimage) Plan {
+	get := func(k string) string { return strings.TrimSpace(o.Attrs[k]) }
+	p := Plan{
+		Name:   o.Name,
+		Type:   NimType(get("nimtype")),
+		Source: get("lpp_source"),
+		Extra:  map[string]string{},
+	}
+	if get("shared_root") != "" {
+		p.Stateless = true
+	}
+	for a := range ExtraAttrs {
+		v := get(a)
+		if v == "" {
+			continue
+		}
+		switch a {
+		case "lpp_source", "spot", "paging", "mksysb":
+			continue
+		case "root":
+			if v == o.Name+sufRoot || p.Stateless {
+				continue
+			}
+		case "shared_root":
+			if v == o.Name+sufSharedRoot {
+				continue
+			}
+		case "dump":
+			if v == o.Name+sufDump {
+				p.Dump = true
+				continue
+			}
+		}
+		p.Extra[a] = v
+	}
+	return p
+}
