@@ -303,11 +303,6 @@ func (t *Tracker) error(msg string) {
 		// Before any phase (NIM check, osimage already exists, ...): show it
 		// as a failed NIM check rather than blame the lpp_source.
 		ph = PhaseCheckNIM
-		t.addRow(ph)
-		if t.st[ph].started.IsZero() {
-			t.st[ph].started = t.now()
-			t.st[ph].state = PhaseRunning
-		}
 	case ph >= PhaseSummary:
 		ph = PhaseSpotUpdate // after the summary only the SPOT update can have failed
 	}

@@ -1,0 +1,349 @@
+package nim
+
+import (
+	"bufio"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+// fakeClock ticks one second per call, so every timestamp is distinct.
+func fakeClock() func() time.Time {
+	t := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	return func() time.Time {
+		t = t.Add(time.Second)
+		return t
+	}
+}
+
+func readRun(t testing.TB, name string) []string {
+	t.Helper()
+	f, err := os.Open(filepath.Join("..", "testdata", "runs", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var lines []string
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		lines = append(lines, sc.Text())
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return lines
+}
+
+func stateName(s PhaseState) string {
+	return [...]string{"pending", "running", "done", "reused", "skipped", "failed"}[s]
+}
+
+// statusString renders the rows as "label=state, ...".
+func statusString(st []PhaseStatus) string {
+	var parts []string
+	for _, s := range st {
+		parts = append(parts, s.Label+"="+stateName(s.State))
+	}
+	return strings.Join(parts, ", ")
+}
+
+func TestTrackerRuns(t *testing.T) {
+	stateful := Plan{Name: "aix73", Source: "/dev/cd0"}
+	tests := []struct {
+		file string
+		plan Plan
+		exit int
+		// the phases Feed moved to, in order
+		seq []Phase
+		// the rows after Finish
+		want string
+		// phases during which Critical was true
+		critical []Phase
+		errors   []string
+	}{
+		{
+			file: "stateful-cd.out", plan: stateful, exit: 0,
+			seq:      []Phase{PhaseLppSource, PhaseSpot, PhaseSpotUpdate, PhaseSummary},
+			want:     "lpp_source=done, SPOT=done, root=done, paging=done, osimage definition=done, SPOT update=done",
+			critical: []Phase{PhaseSpot, PhaseSpotUpdate},
+		},
+		{
+			file: "stateless-dir.out", plan: Plan{Name: "61cosi", Source: "/myimages", Stateless: true}, exit: 0,
+			seq:      []Phase{PhaseCheckNIM, PhaseLppSource, PhaseSpot, PhaseSpotUpdate, PhaseSummary},
+			want:     "NIM check=done, lpp_source=done, SPOT=done, shared_root=done, paging=done, osimage definition=done, SPOT update=done",
+			critical: []Phase{PhaseSpot, PhaseSpotUpdate},
+		},
+		{
+			file: "dump.out", plan: Plan{Name: "aix72d", Source: "/export/aix72", Dump: true}, exit: 0,
+			seq:      []Phase{PhaseLppSource, PhaseSpot, PhaseSpotUpdate, PhaseSummary},
+			want:     "lpp_source=done, SPOT=done, root=done, dump=done, paging=done, osimage definition=done, SPOT update=done",
+			critical: []Phase{PhaseSpot, PhaseSpotUpdate},
+		},
+		{
+			file: "reuse-lpp.out", plan: Plan{Name: "aix73b", Source: "aix73_lpp_source", Stateless: true}, exit: 0,
+			seq:      []Phase{PhaseSpot, PhaseSpotUpdate, PhaseSummary},
+			want:     "lpp_source=reused, SPOT=done, shared_root=done, paging=done, osimage definition=done, SPOT update=done",
+			critical: []Phase{PhaseSpot, PhaseSpotUpdate},
+		},
+		{
+			file: "rerun-reuses.out", plan: stateful, exit: 0,
+			seq:      []Phase{PhaseLppSource, PhaseSpot, PhaseRoot, PhasePaging, PhaseSpotUpdate, PhaseSummary},
+			want:     "lpp_source=reused, SPOT=reused, root=reused, paging=reused, osimage definition=done, SPOT update=done",
+			critical: []Phase{PhaseSpotUpdate}, // a reused SPOT passes instantly
+		},
+		{
+			file: "verbose.out", plan: Plan{Name: "v71", Source: "/export/images/7100", Stateless: true, Dump: true}, exit: 0,
+			seq:      []Phase{PhaseLppSource, PhaseSpot, PhaseRoot, PhaseDump, PhasePaging, PhaseSpotUpdate, PhaseSummary},
+			want:     "lpp_source=done, SPOT=done, shared_root=done, dump=done, paging=done, osimage definition=done, SPOT update=done",
+			critical: []Phase{PhaseSpot, PhaseSpotUpdate},
+		},
+		{
+			file: "fail-spot.out", plan: stateful, exit: 1,
+			seq:      []Phase{PhaseLppSource, PhaseSpot},
+			want:     "lpp_source=done, SPOT=failed, root=pending, paging=pending, osimage definition=pending, SPOT update=pending",
+			critical: []Phase{PhaseSpot},
+			errors:   []string{"Could not create a NIM definition for 'aix73'.", "Could not create spot definition."},
+		},
+		{
+			file: "fail-root.out", plan: stateful, exit: 1,
+			seq:      []Phase{PhaseLppSource, PhaseSpot, PhaseRoot},
+			want:     "lpp_source=done, SPOT=done, root=failed, paging=pending, osimage definition=pending, SPOT update=pending",
+			critical: []Phase{PhaseSpot},
+			errors:   []string{"Could not create a NIM definition for 'aix73_root'."},
+		},
+		{
+			file: "fail-rootpw.out", plan: stateful, exit: 1,
+			seq:      []Phase{PhaseLppSource, PhaseSpot, PhaseSpotUpdate, PhaseSummary},
+			want:     "lpp_source=done, SPOT=done, root=done, paging=done, osimage definition=done, SPOT update=failed",
+			critical: []Phase{PhaseSpot, PhaseSpotUpdate},
+			errors:   []string{"Unable to set root password."},
+		},
+		{
+			file: "exists.out", plan: stateful, exit: 1,
+			seq:    []Phase{PhaseCheckNIM},
+			want:   "NIM check=failed, lpp_source=pending, SPOT=pending, root=pending, paging=pending, osimage definition=pending, SPOT update=pending",
+			errors: []string{"The osimage definition 'aix73' already exists."},
+		},
+		{
+			// The xCAT client exits 0 on Ctrl-C: no summary means failure.
+			file: "interrupted-spot.out", plan: stateful, exit: 0,
+			seq:      []Phase{PhaseLppSource, PhaseSpot},
+			want:     "lpp_source=done, SPOT=failed, root=pending, paging=pending, osimage definition=pending, SPOT update=pending",
+			critical: []Phase{PhaseSpot},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			tr := NewTracker(tt.plan)
+			tr.Now = fakeClock()
+			var seq, critical []Phase
+			for _, line := range readRun(t, tt.file) {
+				changed := tr.Feed(line)
+				if changed {
+					seq = append(seq, tr.Phase())
+				}
+				if tr.Critical() && !slices.Contains(critical, tr.Phase()) {
+					critical = append(critical, tr.Phase())
+				}
+			}
+			if !slices.Equal(seq, tt.seq) {
+				t.Errorf("phase sequence %v, want %v", seq, tt.seq)
+			}
+			if !slices.Equal(critical, tt.critical) {
+				t.Errorf("critical during %v, want %v", critical, tt.critical)
+			}
+			tr.Finish(tt.exit)
+			if tr.Phase() != PhaseDone || tr.Critical() {
+				t.Errorf("after Finish: phase %v critical %v", tr.Phase(), tr.Critical())
+			}
+			st := tr.Statuses()
+			if got := statusString(st); got != tt.want {
+				t.Errorf("statuses\n got %s\nwant %s", got, tt.want)
+			}
+			if !slices.Equal(tr.Errors(), tt.errors) {
+				t.Errorf("errors %q, want %q", tr.Errors(), tt.errors)
+			}
+			for _, s := range st {
+				switch s.State {
+				case PhasePending:
+					if !s.Started.IsZero() || !s.Ended.IsZero() {
+						t.Errorf("%s pending but timed %v..%v", s.Label, s.Started, s.Ended)
+					}
+				default:
+					if s.Started.IsZero() || s.Ended.IsZero() || s.Ended.Before(s.Started) {
+						t.Errorf("%s %s: bad times %v..%v", s.Label, stateName(s.State), s.Started, s.Ended)
+					}
+				}
+			}
+		})
+	}
+}
+
+// Phases end in order: each row ends no later than the next one starts.
+func TestTrackerTimesOrdered(t *testing.T) {
+	tr := NewTracker(Plan{Name: "v71", Source: "/export/images/7100", Stateless: true, Dump: true})
+	tr.Now = fakeClock()
+	for _, line := range readRun(t, "verbose.out") {
+		tr.Feed(line)
+	}
+	tr.Finish(0)
+	st := tr.Statuses()
+	for i := 1; i < len(st); i++ {
+		if st[i].Started.Before(st[i-1].Ended) {
+			t.Errorf("%s started %v before %s ended %v", st[i].Label, st[i].Started, st[i-1].Label, st[i-1].Ended)
+		}
+	}
+	// SPOT ran from its message until the first verbose "Creating" line.
+	spot := st[1]
+	if d := spot.Ended.Sub(spot.Started); d <= 0 {
+		t.Errorf("SPOT duration %v", d)
+	}
+}
+
+func TestTrackerLines(t *testing.T) {
+	plan := Plan{Name: "aix73", Source: "/dev/cd0"}
+	tests := []struct {
+		name  string
+		lines []string
+		phase Phase
+		crit  bool
+	}{
+		{"nothing", nil, PhaseStart, false},
+		{"blank and noise", []string{"", "   ", "Running command on mn: /usr/sbin/lsnim -l", "Warning: something"}, PhaseStart, false},
+		{"CRLF and indent", []string{"  Creating a NIM SPOT resource. This could take a while.\r"}, PhaseSpot, true},
+		{"password starts update", []string{"Creating a NIM SPOT resource. This could take a while.", "Setting the root password in the spot 'aix73'"}, PhaseSpotUpdate, true},
+		{"backwards ignored", []string{"Updating the NIM spot resource named 'aix73'. This could take a while.", "Creating a NIM SPOT resource. This could take a while."}, PhaseSpotUpdate, true},
+		{"copy lines imply lpp_source", []string{"Preparing to copy install images (this will take several minutes)..."}, PhaseLppSource, false},
+		{"verbose running command about spot", []string{"Running command on mn: /usr/sbin/nim -Fo define -t spot -a server=master aix73"}, PhaseStart, false},
+		{"summary", []string{"Creating a NIM SPOT resource. This could take a while.", "The following xCAT osimage definition was created. Use the xCAT lsdef command "}, PhaseSummary, false},
+		{"unknown Creating name", []string{"Creating 'something'."}, PhaseStart, false},
+		{"shared_root existing", []string{"Using existing shared_root resource named 'x'."}, PhaseRoot, false},
+		{"unknown Using existing", []string{"Using existing foo resource named 'x'."}, PhaseStart, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tr := NewTracker(plan)
+			for _, l := range tt.lines {
+				tr.Feed(l)
+			}
+			if tr.Phase() != tt.phase || tr.Critical() != tt.crit {
+				t.Errorf("phase %v critical %v, want %v %v", tr.Phase(), tr.Critical(), tt.phase, tt.crit)
+			}
+		})
+	}
+}
+
+// AIX before 6.1.4 always makes a dump: the row appears although the plan
+// had no -D.
+func TestTrackerUnplannedDump(t *testing.T) {
+	tr := NewTracker(Plan{Name: "a61", Source: "/dev/cd0"})
+	for _, l := range []string{
+		"Creating a NIM SPOT resource. This could take a while.",
+		"Using existing dump resource named 'a61_dump'.",
+		"Updating the NIM spot resource named 'a61'. This could take a while.",
+	} {
+		tr.Feed(l)
+	}
+	tr.Finish(1)
+	want := "lpp_source=done, SPOT=done, root=done, dump=reused, paging=done, osimage definition=done, SPOT update=failed"
+	if got := statusString(tr.Statuses()); got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+}
+
+func TestTrackerRowsPerPlan(t *testing.T) {
+	tests := []struct {
+		plan Plan
+		want string
+	}{
+		{Plan{Name: "a", Source: "/dev/cd0"}, "lpp_source SPOT root paging osimage definition SPOT update"},
+		{Plan{Name: "a", Source: "/dev/cd0", Stateless: true, Dump: true}, "lpp_source SPOT shared_root dump paging osimage definition SPOT update"},
+		{Plan{Name: "a", Source: "/dev/cd0", Type: Dataless}, "lpp_source SPOT root osimage definition SPOT update"},
+	}
+	for _, tt := range tests {
+		var labels []string
+		for _, s := range NewTracker(tt.plan).Statuses() {
+			labels = append(labels, s.Label)
+			if s.State != PhasePending {
+				t.Errorf("%s starts %s", s.Label, stateName(s.State))
+			}
+		}
+		if got := strings.Join(labels, " "); got != tt.want {
+			t.Errorf("%+v: rows %q, want %q", tt.plan, got, tt.want)
+		}
+	}
+}
+
+func TestTrackerFeedAfterFinish(t *testing.T) {
+	tr := NewTracker(Plan{Name: "a", Source: "/dev/cd0"})
+	tr.Finish(0)
+	if tr.Feed("Creating a NIM SPOT resource. This could take a while.") || tr.Phase() != PhaseDone {
+		t.Errorf("Feed after Finish moved to %v", tr.Phase())
+	}
+	tr.Finish(1) // a second Finish changes nothing
+	if tr.Phase() != PhaseDone {
+		t.Errorf("phase %v", tr.Phase())
+	}
+}
+
+func TestTrackerErrorCap(t *testing.T) {
+	tr := NewTracker(Plan{Name: "a", Source: "/dev/cd0"})
+	for range 1000 {
+		tr.Feed("Error: something broke")
+	}
+	if n := len(tr.Errors()); n != maxTrackedErrors {
+		t.Errorf("%d errors kept, want %d", n, maxTrackedErrors)
+	}
+}
+
+func TestTrackerFeedDoesNotAllocate(t *testing.T) {
+	tr := NewTracker(Plan{Name: "aix73", Source: "/dev/cd0"})
+	tr.Feed("Creating a NIM SPOT resource. This could take a while.")
+	lines := []string{
+		"         Filesets processed:  183 of 226  (Total time:  1 mins 15 secs).",
+		"Running command on mn01: /usr/sbin/lsnim -l aix73 2>&1",
+		"",
+		"Creating a NIM SPOT resource. This could take a while.",
+		"\timagetype=NIM",
+	}
+	for _, l := range lines {
+		if n := testing.AllocsPerRun(100, func() { tr.Feed(l) }); n != 0 {
+			t.Errorf("Feed(%q) allocates %v times", l, n)
+		}
+	}
+}
+
+func BenchmarkTrackerMillionLines(b *testing.B) {
+	lines := readRun(b, "verbose.out")
+	noise := []string{
+		"installp:  APPLYING software for:",
+		"        bos.rte.security 7.2.1.1",
+		"         Filesets processed:  183 of 226  (Total time:  1 mins 15 secs).",
+		"Running command on mn01: /usr/sbin/lsnim -l v71 2>&1",
+		"",
+	}
+	// A million lines: the real run with SPOT install noise in the middle.
+	const total = 1_000_000
+	all := make([]string, 0, total)
+	spot := slices.Index(lines, "Creating a NIM SPOT resource. This could take a while.")
+	all = append(all, lines[:spot+1]...)
+	for len(all) < total-(len(lines)-spot-1) {
+		all = append(all, noise[len(all)%len(noise)])
+	}
+	all = append(all, lines[spot+1:]...)
+	plan := Plan{Name: "v71", Source: "/export/images/7100", Stateless: true, Dump: true}
+	b.ReportAllocs()
+	for b.Loop() {
+		tr := NewTracker(plan)
+		for _, l := range all {
+			tr.Feed(l)
+		}
+		tr.Finish(0)
+		if tr.Statuses()[0].State != PhaseDoneOK {
+			b.Fatal("run not tracked")
+		}
+	}
+}
