@@ -133,7 +133,11 @@ func TestValidateProblems(t *testing.T) {
 			[]string{"name: \"" + strings.Repeat("x", 29) + "\" is 29 characters: mknimimage would name a resource \"" + strings.Repeat("x", 29) + "_shared_root\" (41 characters), over NIM's limit of 39. This plan allows names of at most 27 characters; shorten it. xCAT does not check this: NIM would refuse it at the first step"}},
 		{"derived too long after SPOT", func(p *Plan) { p.Name = strings.Repeat("x", 28); p.Stateless = true; p.Source = "lpp" },
 			[]string{"name: \"" + strings.Repeat("x", 28) + "\" is 28 characters: mknimimage would name a resource \"" + strings.Repeat("x", 28) + "_shared_root\" (40 characters), over NIM's limit of 39. This plan allows names of at most 27 characters; shorten it. xCAT does not check this: NIM would fail half-way, after the SPOT exists"}},
-		{"paging too long", func(p *Plan) { p.Name = strings.Repeat("x", 33); p.Source = "lpp"; p.Extra = map[string]string{"root": "r"} },
+		{"paging too long", func(p *Plan) {
+			p.Name = strings.Repeat("x", 33)
+			p.Source = "lpp"
+			p.Extra = map[string]string{"root": "r"}
+		},
 			[]string{"_paging\" (40 characters), over NIM's limit of 39. This plan allows names of at most 32 characters; shorten it. xCAT does not check this: NIM would fail half-way, after the SPOT exists"}},
 		{"reserved", func(p *Plan) { p.Name = "boot" }, []string{"name: \"boot\" is a NIM object every master has"}},
 		{"standalone", func(p *Plan) { p.Type = "standalone" }, []string{"type: standalone images are installed"}},
