@@ -37,7 +37,7 @@ func nameChars(s string) error {
 		case c == '!':
 			return fmt.Errorf("%q contains '!': NIM allows it, but xCAT hands names to NIM through a shell where '!' is special; use only letters, digits, '_' and '-'", s)
 		case c == '.':
-			return fmt.Errorf("%q contains '.': NIM names may not contain dots; use '_' or '-' instead (e.g. %q)", s, strings.ReplaceAll(s, ".", "_"))
+			return fmt.Errorf("%q contains '.': NIM names may not contain dots; use '_' or '-' instead (e.g. %q)", s, suggestName(s))
 		case c < 0x20 || c == 0x7f:
 			return fmt.Errorf("%q contains a control character at position %d: use only letters, digits, '_' and '-'", s, i+1)
 		case c >= 0x80:
@@ -50,6 +50,17 @@ func nameChars(s string) error {
 		return fmt.Errorf("%q starts with '-': mknimimage would read it as an option; start with a letter or digit", s)
 	}
 	return nil
+}
+
+// suggestName replaces every byte a NIM name may not hold with '_'.
+func suggestName(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if !isNameByte(c) {
+			b[i] = '_'
+		}
+	}
+	return string(b)
 }
 
 func isNameByte(c byte) bool {
@@ -287,7 +298,13 @@ func (p Plan) tooLong(n int) string {
 	// mknimimage creates in this order; the first name over the limit is
 	// where NIM fails.
 	first := ""
-	for _, s := range append([]string{""}, p.derivedSuffixes()...) {
+	order := p.derivedSuffixes()
+	if len(order) > 0 && order[0] == sufLppSource {
+		order = append([]string{sufLppSource, ""}, order[1:]...) // the SPOT comes second
+	} else {
+		order = append([]string{""}, order...)
+	}
+	for _, s := range order {
 		if len(p.Name+s) > MaxNameLen {
 			first = p.Name + s
 			break
