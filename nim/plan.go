@@ -487,6 +487,7 @@ func ShellQuote(s string) string {
 // resources; for the SPOT it is where lsnim will show it (<L>/spot/NAME/usr).
 // A resource of a derived name that already exists is reused by mknimimage
 // too; the plan cannot know that, so Reused here means "named by the plan".
+// An installp_bundle list gives one resource per bundle.
 func (p Plan) Resources() []PlannedResource {
 	p = p.WithDefaults()
 	L := p.Location
@@ -535,7 +536,13 @@ func (p Plan) Resources() []PlannedResource {
 		if typ == "" {
 			typ = a
 		}
-		rs = append(rs, PlannedResource{Attr: a, Type: typ, Name: p.Extra[a], Reused: true})
+		names := []string{p.Extra[a]}
+		if a == "installp_bundle" {
+			names = strings.Split(p.Extra[a], ",") // one resource per bundle
+		}
+		for _, n := range names {
+			rs = append(rs, PlannedResource{Attr: a, Type: typ, Name: n, Reused: true})
+		}
 	}
 	return rs
 }

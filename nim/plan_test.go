@@ -303,6 +303,13 @@ func TestResources(t *testing.T) {
 			{"home", "home", "h", "", true},
 			{"resolv_conf", "resolv_conf", "rc", "", true},
 		}},
+		{"bundles", Plan{Name: "d", Type: Dataless, Source: "lpp", Extra: map[string]string{"installp_bundle": "b1,b2"}}, []PlannedResource{
+			{"lpp_source", "lpp_source", "lpp", "", true},
+			{"spot", "spot", "d", "/install/nim/spot/d/usr", false},
+			{"root", "root", "d_root", "/install/nim/root/d_root", false},
+			{"installp_bundle", "installp_bundle", "b1", "", true},
+			{"installp_bundle", "installp_bundle", "b2", "", true},
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -314,12 +321,12 @@ func TestResources(t *testing.T) {
 }
 
 func TestDefinition(t *testing.T) {
-	p := Plan{Name: "61cosi", Source: "/myimages", Stateless: true, Dump: true, Extra: map[string]string{"resolv_conf": "rc"}}
+	p := Plan{Name: "61cosi", Source: "/myimages", Stateless: true, Dump: true, Extra: map[string]string{"resolv_conf": "rc", "installp_bundle": "b1,b2"}}
 	got := p.Definition()
 	want := Osimage{Name: "61cosi", Attrs: map[string]string{
 		"imagetype": "NIM", "osname": "AIX", "nimtype": "diskless",
 		"lpp_source": "61cosi_lpp_source", "spot": "61cosi", "shared_root": "61cosi_shared_root",
-		"dump": "61cosi_dump", "paging": "61cosi_paging", "resolv_conf": "rc",
+		"dump": "61cosi_dump", "paging": "61cosi_paging", "resolv_conf": "rc", "installp_bundle": "b1,b2",
 	}}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("Definition:\n got %v\nwant %v", got, want)

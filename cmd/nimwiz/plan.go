@@ -1,0 +1,100 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"text/tabwriter"
+
+	"github.com/nimwiz/nimwiz/nim"
+)
+
+func init() {
+	register(verb{name: "plan", args: "FILE", summary: "check a plan file and show the command it would run", run: runPlan})
+}
+
+// runPlan checks a plan file and shows what running it would do. It runs
+// nothing: no executor, no NIM query (so it works on any machine).
+func runPlan(a *app, args []string) int {
+	if len(args) == 1 && (args[0] == "-h" || args[0] == "--help") {
+		planUsage(a.stdout)
+		return exitOK
+	}
+	if len(args) != 1 {
+		if len(args) == 0 {
+			fmt.Fprintln(a.stderr, "nimwiz plan: give the plan file to check")
+		} else {
+			fmt.Fprintf(a.stderr, "nimwiz plan: give exactly one plan file, not %d arguments\n", len(args))
+		}
+		planUsage(a.stderr)
+		return exitUsage
+	}
+	path := args[0]
+	p, err := nim.LoadPlan(path)
+	if err != nil {
+		var pe *nim.PlanFileError
+		if errors.As(err, &pe) {
+			for _, prob := range pe.Problems {
+				fmt.Fprintln(a.stderr, prob.Error())
+			}
+		} else {
+			fmt.Fprintf(a.stderr, "file: %v\n", err)
+		}
+		return exitUsage
+	}
+	if probs := p.Validate(); len(probs) > 0 {
+		for _, prob := range probs {
+			fmt.Fprintln(a.stderr, prob.Error())
+		}
+		return exitUsage
+	}
+	printPlan(a.stdout, p)
+	return exitOK
+}
+
+func planUsage(w io.Writer) {
+	fmt.Fprintln(w, "usage: nimwiz plan FILE")
+	fmt.Fprintln(w, "Checks the TOML plan FILE and shows the mknimimage command, the NIM resources and the")
+	fmt.Fprintln(w, "osimage definition it would make. Nothing is run. Keys: name, type, source, stateless,")
+	fmt.Fprintln(w, "location, dump, and a [resources] table of attr = \"existing resource\".")
+}
+
+// printPlan shows a valid plan: the exact command, the resources and the
+// definition.
+func printPlan(w io.Writer, p nim.Plan) {
+	p = p.WithDefaults()
+	fmt.Fprintf(w, "Plan for osimage %s is valid. Nothing was run. The command:\n\n", p.Name)
+	fmt.Fprintf(w, "  %s\n\n", p.CommandLine())
+
+	fmt.Fprintln(w, "NIM resources, in the order mknimimage makes them:")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "  NAME\tTYPE\tNEW/REUSED\tLOCATION")
+	for _, r := range p.Resources() {
+		state, loc := "new", r.Location
+		if r.Reused {
+			state, loc = "reused", "(existing resource)"
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", r.Name, r.Type, state, loc)
+	}
+	tw.Flush()
+	if p.Location == nim.DefaultLocation {
+		fmt.Fprintf(w, "  (%s is mknimimage's default, <site.installdir>/nim: nimwiz does not pass -l for it.)\n", nim.DefaultLocation)
+	}
+	if p.Dump && p.Location != nim.DefaultLocation {
+		fmt.Fprintf(w, "  (With -l, mknimimage makes the dump resource the base directory %s itself.)\n", p.Location)
+	}
+	fmt.Fprintln(w, "  A \"new\" resource that already exists in NIM is reused by mknimimage as it is.")
+
+	d := p.Definition()
+	fmt.Fprintln(w, "\nThe osimage definition it writes:")
+	fmt.Fprintf(w, "  Object name: %s\n", d.Name)
+	keys := make([]string, 0, len(d.Attrs))
+	for k := range d.Attrs {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		fmt.Fprintf(w, "      %s=%s\n", k, d.Attrs[k])
+	}
+}
