@@ -327,6 +327,9 @@ func (t *Tracker) Finish(exitCode int) {
 	last := Phase(-1) // the last phase that started
 	for _, ph := range t.rows {
 		r := &t.st[ph]
+		if r.state == PhaseReused && r.started.IsZero() {
+			r.started, r.ended = now, now // a reused lpp_source and nothing after it
+		}
 		if !r.started.IsZero() {
 			last = ph
 		}

@@ -347,3 +347,36 @@ func BenchmarkTrackerMillionLines(b *testing.B) {
 		}
 	}
 }
+
+// Any output keeps the tracker consistent: phases only move forward, rows
+// that never started have no times, and after Finish nothing is running.
+func FuzzTrackerFeed(f *testing.F) {
+	f.Add(strings.Join(readRun(f, "verbose.out"), "\n"), 0, true, false)
+	f.Add(strings.Join(readRun(f, "fail-root.out"), "\n"), 1, false, true)
+	f.Add("Error: [mn]: Could not create a NIM definition for 'x'\nCreating 'x_dump'.", 1, true, false)
+	f.Fuzz(func(t *testing.T, out string, exit int, stateless, lpp bool) {
+		p := Plan{Name: "x", Source: "/dev/cd0", Stateless: stateless}
+		if lpp {
+			p.Source = "x_lpp"
+		}
+		tr := NewTracker(p)
+		tr.Now = fakeClock()
+		prev := tr.Phase()
+		for _, l := range strings.Split(out, "\n") {
+			changed := tr.Feed(l)
+			if tr.Phase() < prev || changed != (tr.Phase() != prev) {
+				t.Fatalf("line %q: phase %v -> %v, changed=%v", l, prev, tr.Phase(), changed)
+			}
+			prev = tr.Phase()
+		}
+		tr.Finish(exit)
+		for _, s := range tr.Statuses() {
+			if s.State == PhaseRunning {
+				t.Errorf("%s still running after Finish", s.Label)
+			}
+			if (s.State == PhasePending) != s.Started.IsZero() {
+				t.Errorf("%s %s with start %v", s.Label, stateName(s.State), s.Started)
+			}
+		}
+	})
+}
