@@ -14,7 +14,8 @@ import "strings"
 // a digit and a separator) and is not behind such a double blank. Colon lines
 // from lsdev -F name:status give Name and Status only (the other -F fields'
 // order is the caller's choice, so they are not guessed). Lines without a
-// plausible name and status are skipped.
+// plausible name and a known status (Available, Defined,
+// Stopped, Diagnose) are skipped.
 func ParseLsdevCdrom(out []byte) []CDDevice {
 	var devs []CDDevice
 	for s := string(out); s != ""; {
@@ -52,18 +53,15 @@ func ParseLsdevCdrom(out []byte) []CDDevice {
 	return devs
 }
 
-// isStatus reports whether s is a device status word (Available, Defined,
-// Stopped): letters only, starting upper case.
+// isStatus reports whether s is one of the device states lsdev prints (in
+// the C locale the executor sets). A fixed set, so a truncated last line
+// ("cd1 Avai") gives nothing rather than a made-up state.
 func isStatus(s string) bool {
-	if s == "" || s[0] < 'A' || s[0] > 'Z' {
-		return false
+	switch s {
+	case "Available", "Defined", "Stopped", "Diagnose":
+		return true
 	}
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
-			return false
-		}
-	}
-	return true
+	return false
 }
 
 // isLocation reports whether s looks like an AIX location code: "04-C0-00-3,0",

@@ -48,7 +48,8 @@ func ParseXcatVersion(out []byte) (Version, bool) {
 				break
 			}
 			if v, ok := dottedVersion(w); ok {
-				v.Raw, fallback, haveFallback = t, v, true
+				v.Raw = t
+				fallback, haveFallback = v, true
 				break
 			}
 		}
