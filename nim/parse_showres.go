@@ -55,16 +55,36 @@ func parseFilesets(s string, cols filesetForm, colons colonForm) []Fileset {
 	fs := make([]Fileset, 0, len(s)/64+1)
 	pending := "" // a long fileset name waiting for its level line
 	descCol := -1 // column of the last row's description; -1: no row to continue
+	// Continuation text of the last row. The first piece is kept as a
+	// substring (most wraps are one line: no allocation until the join);
+	// further pieces go to a builder so a flood of them stays linear.
+	var first string
 	var more strings.Builder
+	add := func(piece string) {
+		if first == "" {
+			first = piece
+			return
+		}
+		if more.Len() == 0 {
+			more.WriteString(first)
+		}
+		more.WriteByte(' ')
+		more.WriteString(piece)
+	}
 	flush := func() {
-		if more.Len() > 0 && len(fs) > 0 {
+		cont := first
+		if more.Len() > 0 {
+			cont = more.String()
+		}
+		if cont != "" && len(fs) > 0 {
 			f := &fs[len(fs)-1]
 			if f.Description == "" {
-				f.Description = more.String()
+				f.Description = cont
 			} else {
-				f.Description = f.Description + " " + more.String()
+				f.Description = f.Description + " " + cont
 			}
 		}
+		first = ""
 		more.Reset()
 	}
 	for s != "" {
@@ -81,10 +101,7 @@ func parseFilesets(s string, cols filesetForm, colons colonForm) []Fileset {
 			// installp -l: "#   description" belongs to the row above.
 			if descCol >= 0 {
 				if d := trimBlanks(t[1:]); d != "" {
-					if more.Len() > 0 {
-						more.WriteByte(' ')
-					}
-					more.WriteString(d)
+					add(d)
 				}
 			}
 			continue
@@ -110,10 +127,7 @@ func parseFilesets(s string, cols filesetForm, colons colonForm) []Fileset {
 		if cols == spotColumns && descCol > 0 && indent >= descCol-1 {
 			// A wrapped description: indented to (about) the description
 			// column, right under a row or another continuation.
-			if more.Len() > 0 {
-				more.WriteByte(' ')
-			}
-			more.WriteString(t)
+			add(t)
 			continue
 		}
 		flush()

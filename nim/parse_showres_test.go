@@ -2,6 +2,7 @@ package nim
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 )
 
@@ -93,6 +94,15 @@ func TestParseShowresHostile(t *testing.T) {
 				t.Errorf("lpp: %v", got)
 			}
 		})
+	}
+}
+
+func TestParseShowresFlood(t *testing.T) {
+	// A description wrapped over 200,000 lines is joined in linear time.
+	in := "  bos.rte 7.2.0.0 C F Base\n" + strings.Repeat("                       more\n", 200000)
+	fs := ParseShowresSpot([]byte(in))
+	if len(fs) != 1 || len(fs[0].Description) != len("Base")+200000*len(" more") {
+		t.Errorf("flood: %d filesets", len(fs))
 	}
 }
 
