@@ -67,3 +67,66 @@ func noBlank(s string) bool {
 
 // oneLine reports whether s has no line break (parsers never return one).
 func oneLine(s string) bool { return !strings.Contains(s, "\n") }
+
+// TestTruncatedFixtures: output cut anywhere (a killed command) gives a
+// subset of what the whole output gives, never something new.
+func TestTruncatedFixtures(t *testing.T) {
+	names := map[string]func([]byte) []string{
+		"lsnim/all_verified.txt": func(b []byte) (n []string) {
+			for _, l := range ParseLsnim(b) {
+				n = append(n, l.Name+" "+l.Type)
+			}
+			return
+		},
+		"lsnim/long_multi_synthetic.txt": func(b []byte) (n []string) {
+			for _, o := range ParseLsnimLong(b) {
+				n = append(n, o.Name)
+			}
+			return
+		},
+		"lsdef/long_synthetic.txt": func(b []byte) (n []string) {
+			for _, o := range ParseLsdefLong(b) {
+				n = append(n, o.Name)
+			}
+			return
+		},
+		"showres/spot_lslpp_L_synthetic.txt": func(b []byte) (n []string) {
+			for _, f := range ParseShowresSpot(b) {
+				n = append(n, f.Name+" "+f.Level)
+			}
+			return
+		},
+		"showres/lpp_installp_l_synthetic.txt": func(b []byte) (n []string) {
+			for _, f := range ParseShowresLpp(b) {
+				n = append(n, f.Name+" "+f.Level)
+			}
+			return
+		},
+		"lsdev/cdrom_mixed_synthetic.txt": func(b []byte) (n []string) {
+			for _, d := range ParseLsdevCdrom(b) {
+				n = append(n, d.Name+" "+d.Status)
+			}
+			return
+		},
+		"errors/nim_nested_verified.txt": func(b []byte) (n []string) {
+			for _, m := range ParseMessages(b) {
+				n = append(n, m.Code+" "+m.Command)
+			}
+			return
+		},
+	}
+	for path, parse := range names {
+		full := fixture(t, path)
+		want := map[string]bool{}
+		for _, n := range parse(full) {
+			want[n] = true
+		}
+		for _, in := range [][]byte{truncate(full), full[:len(full)/3], full[:len(full)-1]} {
+			for _, n := range parse(in) {
+				if !want[n] {
+					t.Errorf("%s cut to %d bytes: %q is new", path, len(in), n)
+				}
+			}
+		}
+	}
+}

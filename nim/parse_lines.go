@@ -6,6 +6,12 @@ import "strings"
 // once and slices it: names and values are substrings of that one copy, which
 // keeps parsing of large listings to a handful of allocations. Nothing here
 // uses bufio.Scanner, so a huge line is just a long line, never an error.
+//
+// Common rules: lines that do not have the expected shape are skipped, never
+// guessed at; CRLF and blank lines are tolerated. A last line without its
+// newline is parsed like any other: a value cut short there cannot be told
+// from a short value (Executor.Query fails on a killed command anyway, so cut
+// output only reaches the parsers on error paths).
 
 // nextLine returns the first line of s without its "\n" and without a
 // trailing "\r" (CRLF output), and the rest after the newline.
