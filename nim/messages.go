@@ -1,0 +1,255 @@
+package nim
+
+import (
+	"strconv"
+	"strings"
+)
+
+// MessageKind says where a message came from and how bad it is.
+type MessageKind int
+
+const (
+	XcatError   MessageKind = iota + 1 // "Error: [host]: text" (stderr, exit 1)
+	XcatWarning                        // "Warning: [host]: text"
+	NimError                           // "0042-NNN cmd: text"
+	NimWarning                         // "warning: 0042-NNN cmd: text" (exit code unchanged)
+)
+
+func (k MessageKind) String() string {
+	switch k {
+	case XcatError:
+		return "xCAT error"
+	case XcatWarning:
+		return "xCAT warning"
+	case NimError:
+		return "NIM error"
+	case NimWarning:
+		return "NIM warning"
+	}
+	return "message"
+}
+
+// IsError reports whether the kind is an error rather than a warning.
+func (k MessageKind) IsError() bool { return k == XcatError || k == NimError }
+
+// Message is one error or warning from xCAT or NIM output.
+type Message struct {
+	Kind    MessageKind
+	Code    string // NIM message number, e.g. "0042-053"; empty for xCAT
+	Command string // NIM command or method that spoke, e.g. "lsnim", "m_mkspot"
+	// Host is the server in xCAT's "[host]: " prefix, or the machine a NIM
+	// "processing error encountered on "<host>":" wrapper names.
+	Host string
+	Text string // the message, continuation lines joined with one blank
+}
+
+// String renders the message the way the command printed it, on one line.
+func (m Message) String() string {
+	var b strings.Builder
+	switch m.Kind {
+	case XcatError, XcatWarning:
+		if m.Kind == XcatError {
+			b.WriteString("Error: ")
+		} else {
+			b.WriteString("Warning: ")
+		}
+		if m.Host != "" {
+			b.WriteString("[" + m.Host + "]: ")
+		}
+	case NimError, NimWarning:
+		if m.Kind == NimWarning {
+			b.WriteString("warning: ")
+		}
+		b.WriteString(m.Code)
+		if m.Command != "" {
+			b.WriteString(" " + m.Command + ":")
+		}
+		b.WriteByte(' ')
+	}
+	b.WriteString(m.Text)
+	return b.String()
+}
+
+// ParseMessages picks the xCAT and NIM errors and warnings out of a command's
+// output (stdout, stderr or both):
+//   - "Error: text" and "Warning: text", with xCAT's optional "[host]: "
+//     server prefix (xCAT >= 2.14.2). The "Error: Return=N." footer is left
+//     to ReturnCode.
+//   - "0042-NNN cmd: text" and "warning: 0042-NNN cmd: text", indented or not
+//     (nested method errors are indented). A NIM message's wrapped
+//     continuation lines are joined to it until a blank line or the next
+//     message.
+//
+// Everything else (progress, installp output, other AIX message numbers) is
+// not a message here.
+func ParseMessages(out []byte) []Message {
+	var msgs []Message
+	open := -1 // index of a NIM message that may still get continuation lines
+	var more strings.Builder
+	flush := func() {
+		if open >= 0 && more.Len() > 0 {
+			m := &msgs[open]
+			m.Text = trimBlanks(m.Text + " " + more.String())
+			if m.Host == "" {
+				m.Host = encounteredHost(m.Text)
+			}
+		}
+		open = -1
+		more.Reset()
+	}
+	for s := string(out); s != ""; {
+		var line string
+		line, s = nextLine(s)
+		t := trimBlanks(line)
+		if t == "" {
+			flush()
+			continue
+		}
+		if m, ok := parseMessageLine(t); ok {
+			flush()
+			if m.Kind == 0 { // the Return=N footer
+				continue
+			}
+			msgs = append(msgs, m)
+			if m.Kind == NimError || m.Kind == NimWarning {
+				open = len(msgs) - 1
+			}
+			continue
+		}
+		if open >= 0 {
+			// A builder, not +=, so a flood of continuation lines stays linear.
+			if more.Len() > 0 {
+				more.WriteByte(' ')
+			}
+			more.WriteString(t)
+		}
+	}
+	flush()
+	return msgs
+}
+
+// parseMessageLine parses one trimmed line that starts a message. The
+// "Return=N." footer comes back with Kind 0 so it still ends a message.
+func parseMessageLine(t string) (Message, bool) {
+	switch {
+	case strings.HasPrefix(t, "Error:"):
+		host, text := xcatHost(t[len("Error:"):])
+		if _, ok := returnFooter(text); ok {
+			return Message{}, true
+		}
+		return Message{Kind: XcatError, Host: host, Text: text}, true
+	case strings.HasPrefix(t, "Warning:"):
+		host, text := xcatHost(t[len("Warning:"):])
+		return Message{Kind: XcatWarning, Host: host, Text: text}, true
+	case strings.HasPrefix(t, "warning:"):
+		rest, _ := trimLeft(t[len("warning:"):])
+		if m, ok := nimMessage(rest); ok {
+			m.Kind = NimWarning
+			return m, true
+		}
+	case strings.HasPrefix(t, "0042-"):
+		if m, ok := nimMessage(t); ok {
+			m.Kind = NimError
+			return m, true
+		}
+	}
+	return Message{}, false
+}
+
+// xcatHost splits xCAT's optional "[host]: " prefix off a message.
+func xcatHost(s string) (host, text string) {
+	s, _ = trimLeft(s)
+	if strings.HasPrefix(s, "[") {
+		if i := strings.Index(s, "]: "); i > 1 && !strings.ContainsAny(s[1:i], " \t[]") {
+			rest, _ := trimLeft(s[i+3:])
+			return s[1:i], rest
+		}
+		if strings.HasSuffix(s, "]:") && len(s) > 3 && !strings.ContainsAny(s[1:len(s)-2], " \t[]") {
+			return s[1 : len(s)-2], ""
+		}
+	}
+	return "", s
+}
+
+// nimMessage parses "0042-NNN cmd: text" (cmd may be missing: "0042-NNN text").
+func nimMessage(t string) (Message, bool) {
+	if len(t) < 8 || !strings.HasPrefix(t, "0042-") || !isDigit(t[5]) || !isDigit(t[6]) || !isDigit(t[7]) {
+		return Message{}, false
+	}
+	if len(t) > 8 && !isBlank(t[8]) {
+		return Message{}, false
+	}
+	m := Message{Code: t[:8]}
+	rest, _ := trimLeft(t[8:])
+	cmd, after := nextField(rest)
+	if n := len(cmd); n > 1 && cmd[n-1] == ':' && plausibleName(cmd[:n-1]) {
+		m.Command = cmd[:n-1]
+		rest, _ = trimLeft(after)
+	}
+	m.Text = trimRight(rest)
+	m.Host = encounteredHost(m.Text)
+	return m, true
+}
+
+// encounteredHost takes <host> from NIM's `processing error encountered on
+// "<host>":` wrapper.
+func encounteredHost(text string) string {
+	const p = `processing error encountered on "`
+	i := strings.Index(text, p)
+	if i < 0 {
+		return ""
+	}
+	rest := text[i+len(p):]
+	j := strings.IndexByte(rest, '"')
+	if j <= 0 || !plausibleName(rest[:j]) {
+		return ""
+	}
+	return rest[:j]
+}
+
+// returnFooter parses "Return=N." (the text of xCAT's failure footer).
+func returnFooter(text string) (int, bool) {
+	if !strings.HasPrefix(text, "Return=") {
+		return 0, false
+	}
+	num := strings.TrimSuffix(trimRight(text[len("Return="):]), ".")
+	if num == "" || len(num) > 9 {
+		return 0, false
+	}
+	for i := 0; i < len(num); i++ {
+		if !isDigit(num[i]) {
+			return 0, false
+		}
+	}
+	n, err := strconv.Atoi(num)
+	return n, err == nil
+}
+
+// ReturnCode finds xCAT's failure footer "Error: Return=N." (also
+// "Error: [host]: Return=N.") and gives N; with several, the last one.
+func ReturnCode(out []byte) (int, bool) {
+	code, found := 0, false
+	for s := string(out); s != ""; {
+		var line string
+		line, s = nextLine(s)
+		t, _ := trimLeft(line)
+		if !strings.HasPrefix(t, "Error:") {
+			continue
+		}
+		_, text := xcatHost(t[len("Error:"):])
+		if n, ok := returnFooter(text); ok {
+			code, found = n, true
+		}
+	}
+	return code, found
+}
+
+// HasCode reports whether msgs holds a NIM message with the given number.
+func HasCode(msgs []Message, code string) bool {
+	for _, m := range msgs {
+		if m.Code == code {
+			return true
+		}
+	}
+	return false
+}

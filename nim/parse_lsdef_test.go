@@ -1,0 +1,237 @@
+package nim
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+func TestParseLsdefList(t *testing.T) {
+	tests := []struct {
+		name string
+		in   []byte
+		want []string
+	}{
+		{"list", fixture(t, "lsdef/list_synthetic.txt"), []string{"61cosi", "71dskls", "rhels7.9-ppc64le-install-compute"}},
+		{"CRLF", crlf(fixture(t, "lsdef/list_synthetic.txt")), []string{"61cosi", "71dskls", "rhels7.9-ppc64le-install-compute"}},
+		{"nothing to display", fixture(t, "lsdef/none_verified.txt"), nil},
+		{"other types skipped", []byte("node1  (node)\n61cosi  (osimage)\n"), []string{"61cosi"}},
+		{"long form is not a list", fixture(t, "lsdef/long_synthetic.txt"), nil},
+		{"error is not a list", fixture(t, "lsdef/notfound_verified.stderr"), nil},
+		{"truncated", []byte("61cosi  (osimage)\n71dskls  (osim"), []string{"61cosi"}},
+		{"junk", []byte("a b  (osimage)\n(osimage)\n\"x\"  (osimage)\n"), nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) { eq(t, ParseLsdefList(tt.in), tt.want) })
+	}
+}
+
+func TestParseLsdefLong(t *testing.T) {
+	cosi := Osimage{Name: "61cosi", Attrs: map[string]string{
+		"imagetype": "NIM", "lpp_source": "61cosi_lpp_source", "nimtype": "diskless", "osname": "AIX",
+		"paging": "61cosi_paging", "shared_root": "61cosi_shared_root", "spot": "61cosi",
+	}}
+	imgs := ParseLsdefLong(fixture(t, "lsdef/long_synthetic.txt"))
+	if len(imgs) != 3 {
+		t.Fatalf("got %d osimages", len(imgs))
+	}
+	eq(t, imgs[0], cosi)
+	if imgs[1].Get("usercomment") != "built from the 7.1 TL5 DVD, see ticket 4711" || imgs[1].Get("dump") != "71dskls_dump" {
+		t.Errorf("71dskls: %v", imgs[1].Attrs)
+	}
+	if imgs[2].NimType() != Dataless || imgs[2].Get("root") != "61dtls_root" {
+		t.Errorf("61dtls: %v", imgs[2].Attrs)
+	}
+	eq(t, ParseLsdefLong(crlf(fixture(t, "lsdef/long_synthetic.txt"))), imgs)
+
+	tests := []struct {
+		name string
+		in   []byte
+		want []Osimage
+	}{
+		{"-V table suffixes dropped", fixture(t, "lsdef/long_V_synthetic.txt"), []Osimage{{Name: "61cosi", Attrs: map[string]string{
+			"imagetype": "NIM", "lpp_source": "61cosi_lpp_source", "nimtype": "diskless", "osname": "AIX", "spot": "61cosi"}}}},
+		{"several types: (osimage) suffix", fixture(t, "lsdef/long_types_synthetic.txt"), []Osimage{{Name: "61cosi", Attrs: map[string]string{
+			"imagetype": "NIM", "nimtype": "diskless", "spot": "61cosi"}}}},
+		{"-i: empty values kept", fixture(t, "lsdef/long_i_synthetic.txt"), []Osimage{{Name: "61cosi", Attrs: map[string]string{
+			"dump": "", "nimtype": "diskless", "spot": "61cosi"}}}},
+		{"-z stanzas, objtype dropped", fixture(t, "lsdef/stanza_z_synthetic.txt"), []Osimage{
+			{Name: "61cosi", Attrs: map[string]string{"imagetype": "NIM", "lpp_source": "61cosi_lpp_source", "nimtype": "diskless", "osname": "AIX", "spot": "61cosi"}},
+			{Name: "71dskls", Attrs: map[string]string{"imagetype": "NIM", "nimtype": "diskless", "root": "71dskls_root", "spot": "71dskls"}},
+		}},
+		{"nothing to display", fixture(t, "lsdef/none_verified.txt"), nil},
+		{"error", fixture(t, "lsdef/notfound_verified.stderr"), nil},
+		{"message at column 0 ends the object", []byte("Object name: a\n    x=1\nError: bad\n    y=2\n"), []Osimage{{Name: "a", Attrs: map[string]string{"x": "1"}}}},
+		{"truncated", []byte("Object name: a\n    x=1\n    y"), []Osimage{{Name: "a", Attrs: map[string]string{"x": "1"}}}},
+		{"junk names", []byte("Object name: a b c\nObject name: \nObject name: a  osimage\n    x=1\n"), nil},
+		{"bad keys skipped", []byte("Object name: a\n    =1\n    a b=2\n    ok=3\n"), []Osimage{{Name: "a", Attrs: map[string]string{"ok": "3"}}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) { eq(t, ParseLsdefLong(tt.in), tt.want) })
+	}
+}
+
+func TestParseSummary(t *testing.T) {
+	cosi := Osimage{Name: "61cosi", Attrs: map[string]string{
+		"imagetype": "NIM", "lpp_source": "61cosi_lpp_source", "nimtype": "diskless", "osname": "AIX",
+		"paging": "61cosi_paging", "shared_root": "61cosi_shared_root", "spot": "61cosi",
+	}}
+	tests := []struct {
+		name string
+		in   []byte
+		want Osimage
+		ok   bool
+	}{
+		{"whole run, TABs", fixture(t, "summary/run_stateless_inferred.txt"), cosi, true},
+		{"CRLF", crlf(fixture(t, "summary/run_stateless_inferred.txt")), cosi, true},
+		{"wiki copy, no indent", fixture(t, "summary/wiki_verified.txt"), cosi, true},
+		{"failed run", fixture(t, "summary/failed_nosummary_inferred.txt"), Osimage{}, false},
+		{"lsdef output is not a summary", fixture(t, "lsdef/long_synthetic.txt"), Osimage{}, false},
+		{"intro without object", []byte(summaryIntro + " \n"), Osimage{}, false},
+		{"cut after the name", []byte(summaryIntro + "\n\nObject name: x\n"), Osimage{Name: "x", Attrs: map[string]string{}}, true},
+		{"cut mid-attribute", []byte(summaryIntro + "\n\nObject name: x\n\tspot=x\n\tlpp_so"), Osimage{Name: "x", Attrs: map[string]string{"spot": "x"}}, true},
+		{"empty", nil, Osimage{}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok := ParseSummary(tt.in)
+			if ok != tt.ok {
+				t.Fatalf("ok %v, want %v", ok, tt.ok)
+			}
+			eq(t, got, tt.want)
+		})
+	}
+
+	// -D and spaces instead of TABs.
+	d, ok := ParseSummary(fixture(t, "summary/dump_spaces_synthetic.txt"))
+	if !ok || !d.HasDump() || d.Stateless() || d.Get("root") != "71dskls_root" || len(d.Attrs) != 8 {
+		t.Errorf("dump summary: %v %v", ok, d)
+	}
+	// An error after the block (Unable to set root password, Return=1) does
+	// not leak into the attributes.
+	r, ok := ParseSummary(fixture(t, "summary/rootpw_error_inferred.txt"))
+	if !ok || len(r.Attrs) != 6 || r.Get("root") != "61cosi_root" {
+		t.Errorf("summary before the error footer: %v %v", ok, r)
+	}
+}
+
+func TestOsimageHelpers(t *testing.T) {
+	imgs := ParseLsdefLong(fixture(t, "lsdef/long_mixed_synthetic.txt"))
+	if len(imgs) != 3 {
+		t.Fatalf("got %d", len(imgs))
+	}
+	dskls, linux, cosi := imgs[0], imgs[1], imgs[2]
+	if !dskls.IsNIM() || linux.IsNIM() || !cosi.IsNIM() {
+		t.Errorf("IsNIM: %v %v %v", dskls.IsNIM(), linux.IsNIM(), cosi.IsNIM())
+	}
+	if !cosi.Stateless() || dskls.Stateless() || cosi.HasDump() {
+		t.Errorf("Stateless/HasDump wrong")
+	}
+	if cosi.NimType() != Diskless || cosi.Spot() != "61cosi" || cosi.LppSource() != "61cosi_lpp_source" || cosi.Get("nosuch") != "" {
+		t.Errorf("getters wrong: %v", cosi)
+	}
+	eq(t, cosi.ResourceAttrs(), []Attr{
+		{"lpp_source", "61cosi_lpp_source"}, {"paging", "61cosi_paging"}, {"shared_root", "61cosi_shared_root"}, {"spot", "61cosi"},
+	})
+	if linux.ResourceAttrs() != nil {
+		t.Errorf("linux image has NIM resources: %v", linux.ResourceAttrs())
+	}
+	var zero Osimage
+	if zero.Get("spot") != "" || zero.IsNIM() || zero.ResourceAttrs() != nil {
+		t.Errorf("zero Osimage")
+	}
+	all := Osimage{Attrs: map[string]string{}}
+	for _, k := range osimageResourceAttrs {
+		all.Attrs[k] = "r_" + k
+	}
+	all.Attrs["nimtype"] = "diskless"
+	ra := all.ResourceAttrs()
+	if len(ra) != 16 {
+		t.Errorf("ResourceAttrs: %d of 16", len(ra))
+	}
+	for i := 1; i < len(ra); i++ {
+		if ra[i-1].Key >= ra[i].Key {
+			t.Errorf("not sorted: %v", ra)
+		}
+	}
+}
+
+func TestParseLsdefHostile(t *testing.T) {
+	for name, in := range hostile() {
+		t.Run(name, func(t *testing.T) {
+			if got := ParseLsdefList(in); len(got) != 0 {
+				t.Errorf("list: %v", got)
+			}
+			if got := ParseLsdefLong(in); len(got) != 0 {
+				t.Errorf("long: %v", got)
+			}
+			if got, ok := ParseSummary(in); ok {
+				t.Errorf("summary: %v", got)
+			}
+		})
+	}
+}
+
+func checkOsimages(t *testing.T, imgs []Osimage) {
+	for _, o := range imgs {
+		checkOsimage(t, o)
+	}
+}
+
+func checkOsimage(t *testing.T, o Osimage) {
+	if !noBlank(o.Name) {
+		t.Fatalf("bad osimage name %q", o.Name)
+	}
+	for k, v := range o.Attrs {
+		if !noBlank(k) || strings.ContainsRune(k, '=') || !oneLine(v) || strings.Contains(v, "\t(Table:") {
+			t.Fatalf("bad attr %q=%q", k, v)
+		}
+		if k == "objtype" {
+			t.Fatalf("objtype kept")
+		}
+	}
+}
+
+func FuzzParseLsdefList(f *testing.F) {
+	f.Add(fixture(f, "lsdef/list_synthetic.txt"))
+	f.Add(fixture(f, "lsdef/none_verified.txt"))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		for _, n := range ParseLsdefList(in) {
+			if !noBlank(n) {
+				t.Fatalf("bad name %q", n)
+			}
+		}
+	})
+}
+
+func FuzzParseLsdefLong(f *testing.F) {
+	for _, p := range []string{"long_synthetic.txt", "long_V_synthetic.txt", "long_types_synthetic.txt", "stanza_z_synthetic.txt", "long_i_synthetic.txt"} {
+		f.Add(fixture(f, "lsdef/"+p))
+	}
+	f.Fuzz(func(t *testing.T, in []byte) {
+		imgs := ParseLsdefLong(in)
+		checkOsimages(t, imgs)
+		if len(imgs) > bytes.Count(in, []byte("\n"))+1 {
+			t.Fatalf("more osimages than lines")
+		}
+	})
+}
+
+func FuzzParseSummary(f *testing.F) {
+	f.Add(fixture(f, "summary/run_stateless_inferred.txt"))
+	f.Add(fixture(f, "summary/wiki_verified.txt"))
+	f.Add(fixture(f, "summary/rootpw_error_inferred.txt"))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		o, ok := ParseSummary(in)
+		if !ok {
+			if o.Name != "" || o.Attrs != nil {
+				t.Fatalf("data without a summary: %v", o)
+			}
+			return
+		}
+		if !bytes.Contains(in, []byte(summaryIntro)) {
+			t.Fatalf("summary without the intro")
+		}
+		checkOsimage(t, o)
+	})
+}
