@@ -37,18 +37,11 @@ var ErrResourceBusy = errors.New("NIM resource busy")
 // errBadName marks a name refused before it reached a command.
 var errBadName = errors.New("invalid name")
 
-// checkName accepts NIM object names: 1 to 39 of A-Z a-z 0-9 _ -, not
-// starting with '-' (it would reach the command as an option). NIM also
-// allows '!', which nimwiz refuses to keep shells safe. The plan package's
-// public ValidName is the same rule; the two are to be unified.
+// checkName refuses a name before it reaches a command, by the same rule as
+// plans (ValidName): NIM's characters less '!', no leading '-'.
 func checkName(name string) error {
-	ok := name != "" && len(name) <= MaxNameLen && name[0] != '-'
-	for i := 0; ok && i < len(name); i++ {
-		c := name[i]
-		ok = isAlnum(c) || c == '_' || c == '-'
-	}
-	if !ok {
-		return fmt.Errorf("%w %q: use 1 to %d letters, digits, '_' or '-', not starting with '-'", errBadName, name, MaxNameLen)
+	if err := ValidName(name); err != nil {
+		return fmt.Errorf("%w: %v", errBadName, err)
 	}
 	return nil
 }
