@@ -73,7 +73,7 @@ type resourcesMsg struct {
 
 // NewExtras returns the extra resources step.
 func NewExtras(c ui.Common, env Env) *Extras {
-	in := textinput.New()
+	in := ui.NewTextInput()
 	in.Prompt = "> "
 	in.Placeholder = "attr=value, e.g. resolv_conf=cluster_resolv"
 	in.CharLimit = 200

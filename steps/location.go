@@ -57,7 +57,7 @@ type freeMsg struct {
 
 // NewLocation returns the location step.
 func NewLocation(c ui.Common, env Env) *Location {
-	in := textinput.New()
+	in := ui.NewTextInput()
 	in.Prompt = "> "
 	in.CharLimit = 512
 	return &Location{

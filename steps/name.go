@@ -62,7 +62,7 @@ type nameSuggestMsg struct {
 
 // NewName returns the name step.
 func NewName(c ui.Common, env Env) *Name {
-	in := textinput.New()
+	in := ui.NewTextInput()
 	in.Prompt = "> "
 	in.Placeholder = "e.g. 72cosi"
 	in.CharLimit = 64
@@ -349,7 +349,7 @@ func (s *Name) View() string {
 	b.WriteString(ui.Wrap(st.Subtle, "The name is used for the xCAT osimage and for its SPOT. The NIM resources made for it are named after it: NAME_lpp_source, NAME_root or NAME_shared_root, NAME_paging, NAME_dump. Letters, digits, '-' and '_'.", w) + "\n\n")
 	b.WriteString(st.Label.Render("Name ") + s.input.View() + "\n")
 	max := s.plan.LongestName()
-	b.WriteString(st.Subtle.Render(fmt.Sprintf("      at most %d characters for this plan (NIM allows %d; %s must fit)", max, nim.MaxNameLen, longestSuffix(p))) + "\n")
+	b.WriteString(ui.Wrap(st.Subtle, fmt.Sprintf("At most %d characters for this plan: NIM allows %d, and %s must fit.", max, nim.MaxNameLen, longestSuffix(p)), w) + "\n")
 	if line := s.status(); line != "" {
 		b.WriteString("\n" + line + "\n")
 	}

@@ -45,8 +45,10 @@ func NewNodeType(c ui.Common, env Env) *NodeType {
 	return s
 }
 
-func (s *NodeType) Title() string             { return "Node type" }
-func (s *NodeType) ShortHelp() []key.Binding  { return []key.Binding{s.keys.Up, s.keys.Down, s.keys.Next} }
+func (s *NodeType) Title() string { return "Node type" }
+func (s *NodeType) ShortHelp() []key.Binding {
+	return []key.Binding{s.keys.Up, s.keys.Down, s.keys.Next}
+}
 func (s *NodeType) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }
 
 func (s *NodeType) Enter(p nim.Plan) tea.Cmd {

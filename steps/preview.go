@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/bubbles/textinput"
 	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/nimwiz/nimwiz/nim"
@@ -47,6 +48,7 @@ type Preview struct {
 	saveErr string
 	replace string // the path the admin agreed to replace
 	saving  bool
+	note    string // shown above the save prompt
 }
 
 type savedMsg struct {
@@ -58,7 +60,7 @@ type savedMsg struct {
 // NewPreview returns the preview. titles are the steps before it (keys 1..n
 // go back to them); planDir is where plans are saved by default.
 func NewPreview(c ui.Common, env Env, titles []string, planDir string) *Preview {
-	in := textinput.New()
+	in := ui.NewTextInput()
 	in.Prompt = "> "
 	in.CharLimit = 1024
 	g := fmt.Sprintf("1-%d", len(titles))
@@ -117,7 +119,7 @@ func (s *Preview) FullHelp() [][]key.Binding {
 }
 
 // Capturing: esc closes the prompt or confirmation first.
-func (s *Preview) Capturing() bool          { return s.mode != modeView }
+func (s *Preview) Capturing() bool           { return s.mode != modeView }
 func (s *Preview) Apply(p nim.Plan) nim.Plan { return p }
 
 // SetNotes gives the preview the steps' warnings.
@@ -269,10 +271,7 @@ func (s *Preview) Update(msg tea.Msg) tea.Cmd {
 			}
 			return nil
 		case key.Matches(msg, s.keys.Save):
-			s.mode, s.saveErr, s.replace = modeSave, "", ""
-			s.path.SetValue(s.DefaultPlanPath())
-			s.path.CursorEnd()
-			return s.path.Focus()
+			return s.PromptSave("")
 		case key.Matches(msg, s.keys.Goto):
 			i, _ := strconv.Atoi(msg.String())
 			return func() tea.Msg { return GotoMsg{Index: i - 1} }
@@ -284,6 +283,15 @@ func (s *Preview) Update(msg tea.Msg) tea.Cmd {
 	var cmd tea.Cmd
 	s.path, cmd = s.path.Update(msg)
 	return cmd
+}
+
+// PromptSave opens the save prompt with the default path and an optional
+// note above it.
+func (s *Preview) PromptSave(note string) tea.Cmd {
+	s.mode, s.saveErr, s.replace, s.note = modeSave, "", "", note
+	s.path.SetValue(s.DefaultPlanPath())
+	s.path.CursorEnd()
+	return s.path.Focus()
 }
 
 // save writes the plan with SavePlan off the event loop. An existing file
@@ -322,6 +330,9 @@ func (s *Preview) View() string {
 		foot = st.Warning.Render(fmt.Sprintf("Create osimage %s now? This runs mknimimage on the NIM master. [y/N]", s.plan.Name))
 	case modeSave:
 		foot = st.Label.Render("Save plan to ") + s.path.View()
+		if s.note != "" {
+			foot = st.Subtle.Render(ui.Truncate(s.note, w)) + "\n" + foot
+		}
 		if s.saveErr != "" {
 			foot += "\n" + errLine(st, s.saveErr, w)
 		}
@@ -335,5 +346,7 @@ func (s *Preview) View() string {
 			foot = st.Subtle.Render(fmt.Sprintf("(%d%% - down/pgdn for more)", int(s.vp.ScrollPercent()*100))) + "\n" + foot
 		}
 	}
+	// The plan scrolls; the action lines stay at the bottom.
+	s.vp.Height = max(3, s.c.Height-lipgloss.Height(foot))
 	return s.vp.View() + "\n" + foot
 }

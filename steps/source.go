@@ -21,9 +21,9 @@ const (
 )
 
 var kindTitles = []struct{ title, what string }{
-	{"Product media", "the AIX DVD/CD in a drive of this master; it is copied into a new lpp_source"},
-	{"Image directory", "a directory of installp images (.toc, installp/ppc); copied into a new lpp_source"},
-	{"Existing lpp_source", "reuse an lpp_source NIM already has; nothing is copied"},
+	{"Product media", "AIX DVD/CD in a drive here, copied to a new lpp_source"},
+	{"Image directory", "installp images on disk, copied to a new lpp_source"},
+	{"Existing lpp_source", "reuse an lpp_source NIM has; nothing is copied"},
 }
 
 // DefaultImageDirs are where the directory field starts: the first that
@@ -79,7 +79,7 @@ type dirMsg struct {
 
 // NewSource returns the source step.
 func NewSource(c ui.Common, env Env) *Source {
-	in := textinput.New()
+	in := ui.NewTextInput()
 	in.Prompt = "> "
 	in.CharLimit = 1024
 	s := &Source{
@@ -113,7 +113,7 @@ func (s *Source) keyState() {
 
 func (s *Source) ShortHelp() []key.Binding {
 	s.keyState()
-	return []key.Binding{s.keys.Up, s.keys.Down, s.keys.Choose, s.keys.Complete, s.keys.Kinds, s.keys.Retry}
+	return []key.Binding{s.keys.Choose, s.keys.Kinds, s.keys.Complete, s.keys.Retry, s.keys.Up, s.keys.Down}
 }
 func (s *Source) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }
 

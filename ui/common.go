@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/spinner"
+	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
@@ -158,3 +160,13 @@ func (l Loader) View(s *Styles, width int, retryKey string) string {
 
 // SpinnerView renders a spinner frame for inline "checking..." marks.
 func (l Loader) SpinnerView(s *Styles) string { return s.Spinner.Render(l.spin.View()) }
+
+// NewTextInput returns a text field in nimwiz's way: "> " prompt and a
+// steady cursor. A blinking cursor repaints twice a second, which is
+// noticeable over slow links to an AIX master, and adds nothing here.
+func NewTextInput() textinput.Model {
+	in := textinput.New()
+	in.Prompt = "> "
+	in.Cursor.SetMode(cursor.CursorStatic)
+	return in
+}
