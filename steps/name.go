@@ -67,7 +67,7 @@ func NewName(c ui.Common, env Env) *Name {
 	in.Placeholder = "e.g. 72cosi"
 	in.CharLimit = 64
 	in.Width = nim.MaxNameLen + 2
-	return &Name{
+	s := &Name{
 		base: base{c: c, env: env},
 		keys: NameKeys{
 			Next:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "continue")),
@@ -75,9 +75,11 @@ func NewName(c ui.Common, env Env) *Name {
 			Retry:   key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "check again")),
 		},
 		input:    in,
-		check:    ui.NewLoader("the name in NIM"),
+		check:    ui.NewLoader("the name in NIM and xCAT"),
 		suggLoad: ui.NewLoader("a free name"),
 	}
+	s.check.Verb, s.suggLoad.Verb = "check", "find"
+	return s
 }
 
 func (s *Name) Title() string             { return "Name" }

@@ -186,7 +186,12 @@ func (s *Preview) content() string {
 				where = "(existing)"
 			}
 		}
-		b.WriteString(st.Text.Render(fmt.Sprintf("  %s  %s  %s  %s", verb, pad(r.Attr, attrW), pad(r.Name, nameW), where)) + "\n")
+		line := fmt.Sprintf("  %s  %s  %s  %s", verb, pad(r.Attr, attrW), pad(r.Name, nameW), where)
+		if len(line) > w {
+			// Narrow terminal: the location on its own line, whole.
+			line = fmt.Sprintf("  %s  %s  %s\n          %s", verb, pad(r.Attr, attrW), r.Name, where)
+		}
+		b.WriteString(st.Text.Render(line) + "\n")
 	}
 	b.WriteString("\n")
 

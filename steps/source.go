@@ -102,6 +102,11 @@ func NewSource(c ui.Common, env Env) *Source {
 
 func (s *Source) Title() string { return "Source" }
 
+func (s *Source) SetSize(w, h int) {
+	s.base.SetSize(w, h)
+	s.dir.Width = s.bodyWidth() - 14
+}
+
 func (s *Source) keyState() {
 	inDetail := s.focus == 1
 	s.keys.Complete.SetEnabled(inDetail && s.kind.pos == KindDirectory)
@@ -499,8 +504,10 @@ func (s *Source) View() string {
 			b.WriteString(st.Subtle.Render(fmt.Sprintf("%d lpp_source(s) found.", len(rows))))
 		}
 	case KindDirectory:
-		b.WriteString(st.Label.Render("Directory ") + s.dir.View() + "\n")
-		b.WriteString(s.dirFinding())
+		b.WriteString(st.Label.Render("Directory ") + s.dir.View())
+		if s.refusal == "" {
+			b.WriteString("\n" + s.dirFinding())
+		}
 		if len(s.matches) > 0 {
 			b.WriteString("\n" + st.Subtle.Render(ui.Truncate("matches: "+strings.Join(s.matches, "  "), w)))
 		}

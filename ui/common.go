@@ -111,6 +111,7 @@ func Wrap(st lipgloss.Style, text string, width int) string {
 // spinner while it runs, and when it fails the error and how to retry.
 type Loader struct {
 	What    string // "CD/DVD devices (lsdev -Cc cdrom)"
+	Verb    string // "load" unless set: "could not VERB WHAT"
 	Loading bool
 	Err     error
 	Loaded  bool
@@ -152,7 +153,11 @@ func (l Loader) View(s *Styles, width int, retryKey string) string {
 	case l.Loading:
 		return s.Spinner.Render(l.spin.View()) + " " + s.Subtle.Render("Loading "+l.What+"...")
 	case l.Err != nil:
-		return Wrap(s.Error, fmt.Sprintf("error: could not load %s: %v", l.What, l.Err), width) + "\n" +
+		verb := l.Verb
+		if verb == "" {
+			verb = "load"
+		}
+		return Wrap(s.Error, fmt.Sprintf("error: could not %s %s: %v", verb, l.What, l.Err), width) + "\n" +
 			s.Subtle.Render("Press "+retryKey+" to try again.")
 	}
 	return ""
