@@ -44,8 +44,9 @@ func NewDump(c ui.Common, env Env) *Dump {
 
 func (s *Dump) Title() string { return "Dump" }
 func (s *Dump) ShortHelp() []key.Binding {
-	s.keys.Retry.SetEnabled(s.load.Err != nil)
-	return []key.Binding{s.keys.Up, s.keys.Down, s.keys.Next, s.keys.Retry}
+	k := s.keys // a copy: Update matches the originals
+	k.Retry.SetEnabled(s.load.Err != nil)
+	return []key.Binding{k.Up, k.Down, k.Next, k.Retry}
 }
 func (s *Dump) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }
 func (s *Dump) Apply(p nim.Plan) nim.Plan { p.Dump = s.cur.pos == 1; return p }

@@ -95,20 +95,20 @@ func NewExtras(c ui.Common, env Env) *Extras {
 func (s *Extras) Title() string { return "Extras" }
 
 func (s *Extras) ShortHelp() []key.Binding {
+	k := s.keys // a copy: Update matches the originals
 	list := s.focus == 0
-	s.keys.Up.SetEnabled(list)
-	s.keys.Down.SetEnabled(list)
-	s.keys.Toggle.SetEnabled(list)
-	s.keys.Next.SetEnabled(list)
-	s.keys.Add.SetEnabled(!list)
-	s.keys.Retry.SetEnabled(list && s.load.Err != nil)
-	if list {
-		s.keys.Switch.SetHelp("tab", "type attr=value")
-	} else {
-		s.keys.Switch.SetHelp("tab", "back to the list")
+	k.Up.SetEnabled(list)
+	k.Down.SetEnabled(list)
+	k.Toggle.SetEnabled(list)
+	k.Next.SetEnabled(list)
+	k.Add.SetEnabled(!list)
+	k.Retry.SetEnabled(list && s.load.Err != nil)
+	if !list {
+		k.Switch.SetHelp("tab", "back to the list")
 	}
-	return []key.Binding{s.keys.Up, s.keys.Down, s.keys.Toggle, s.keys.Next, s.keys.Add, s.keys.Switch, s.keys.Retry}
+	return []key.Binding{k.Up, k.Down, k.Toggle, k.Next, k.Add, k.Switch, k.Retry}
 }
+
 func (s *Extras) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }
 
 // Capturing: esc in the field returns to the list.

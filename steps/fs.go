@@ -33,12 +33,13 @@ const (
 
 // DirReport is what InspectDir found in a candidate image directory.
 type DirReport struct {
-	Dir    string    // as the admin typed it (host path)
-	Layout DirLayout //
-	TOC    string    // the .toc found, relative to Dir
-	Images int       // *.bff, *.I, *.U files in the directory holding the images
-	ImgDir string    // where the image files were counted, relative to Dir ("." for Dir)
-	Err    error     // a read error other than "does not exist"
+	Dir     string    // as the admin typed it (host path)
+	Layout  DirLayout //
+	TOC     string    // the .toc found, relative to Dir
+	Images  int       // *.bff, *.I, *.U files in the directory holding the images
+	ImgDir  string    // where the image files were counted, relative to Dir ("." for Dir)
+	Subdirs []string  // subdirectories, when no images were found (to guide browsing)
+	Err     error     // a read error other than "does not exist"
 }
 
 // Usable reports whether the directory can be an lpp_source source.
@@ -86,6 +87,13 @@ func InspectDir(root, dir string) DirReport {
 		}
 	}
 	r.Layout = LayoutEmpty
+	if ents, err := os.ReadDir(p); err == nil {
+		for _, e := range ents {
+			if e.IsDir() && !strings.HasPrefix(e.Name(), ".") {
+				r.Subdirs = append(r.Subdirs, e.Name())
+			}
+		}
+	}
 	return r
 }
 

@@ -74,8 +74,9 @@ func NewLocation(c ui.Common, env Env) *Location {
 
 func (s *Location) Title() string { return "Location" }
 func (s *Location) ShortHelp() []key.Binding {
-	s.keys.Retry.SetEnabled(s.load.Err != nil)
-	return []key.Binding{s.keys.Next, s.keys.Default, s.keys.Retry}
+	k := s.keys // a copy: Update matches the originals
+	k.Retry.SetEnabled(s.load.Err != nil)
+	return []key.Binding{k.Next, k.Default, k.Retry}
 }
 func (s *Location) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }
 func (s *Location) Value() string             { return strings.TrimSpace(s.input.Value()) }

@@ -304,4 +304,3 @@ func TestPreviewScreens(t *testing.T) {
 		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) { h.golden(t) })
 	}
 }
-

@@ -103,8 +103,9 @@ func (s *Preview) ShortHelp() []key.Binding {
 	case modeSave:
 		return []key.Binding{s.keys.Confirm, s.keys.Cancel}
 	}
-	s.keys.Create.SetEnabled(len(s.plan.Validate()) == 0)
-	return []key.Binding{s.keys.Create, s.keys.Save, s.keys.Goto, s.keys.Down, s.keys.PgDown}
+	create := s.keys.Create // a copy: Update matches the original
+	create.SetEnabled(len(s.plan.Validate()) == 0)
+	return []key.Binding{create, s.keys.Save, s.keys.Goto, s.keys.Down, s.keys.PgDown}
 }
 
 func (s *Preview) FullHelp() [][]key.Binding {

@@ -107,18 +107,17 @@ func (s *Source) SetSize(w, h int) {
 	s.dir.Width = s.bodyWidth() - 14
 }
 
-func (s *Source) keyState() {
-	inDetail := s.focus == 1
-	s.keys.Complete.SetEnabled(inDetail && s.kind.pos == KindDirectory)
-	s.keys.Kinds.SetEnabled(inDetail)
-	s.keys.Retry.SetEnabled(inDetail && s.kind.pos != KindDirectory && s.loader().Err != nil)
-	s.keys.Up.SetEnabled(!(inDetail && s.kind.pos == KindDirectory))
-	s.keys.Down.SetEnabled(!(inDetail && s.kind.pos == KindDirectory))
-}
-
+// ShortHelp shows the keys that work now. It works on copies: the
+// bindings Update matches against stay enabled.
 func (s *Source) ShortHelp() []key.Binding {
-	s.keyState()
-	return []key.Binding{s.keys.Choose, s.keys.Kinds, s.keys.Complete, s.keys.Retry, s.keys.Up, s.keys.Down}
+	k := s.keys
+	inDetail := s.focus == 1
+	k.Complete.SetEnabled(inDetail && s.kind.pos == KindDirectory)
+	k.Kinds.SetEnabled(inDetail)
+	k.Retry.SetEnabled(inDetail && s.kind.pos != KindDirectory && s.loader().Err != nil)
+	k.Up.SetEnabled(!(inDetail && s.kind.pos == KindDirectory))
+	k.Down.SetEnabled(!(inDetail && s.kind.pos == KindDirectory))
+	return []key.Binding{k.Choose, k.Kinds, k.Complete, k.Retry, k.Up, k.Down}
 }
 func (s *Source) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }
 
@@ -398,6 +397,9 @@ func (s *Source) dirFinding() string {
 	r := s.report
 	if s.inspecting && r.Dir != strings.TrimSpace(s.dir.Value()) {
 		return st.Subtle.Render("looking...")
+	}
+	if r.Layout == LayoutEmpty && len(r.Subdirs) > 0 {
+		return ui.Wrap(st.Subtle, fmt.Sprintf("No installp images directly in %s. Subdirectories: %s (tab completes).", r.Dir, strings.Join(r.Subdirs, ", ")), w)
 	}
 	if msg := dirRefusal(r); msg != "" {
 		if r.Layout == LayoutEmpty {
