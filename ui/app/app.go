@@ -249,8 +249,7 @@ func (m *Model) resize() {
 }
 
 func (m *Model) quit() (tea.Model, tea.Cmd) {
-	m.result.Quit = true
-	m.stage = stageDone
+	m.result.Quit = true // the screen stays as it was: the alt screen ends anyway
 	return m, tea.Quit
 }
 
