@@ -224,10 +224,14 @@ func (s *Source) Update(msg tea.Msg) tea.Cmd {
 			s.devLoad.Finish(msg.err)
 			s.devices = msg.devs
 			s.devCur.set(len(s.devices))
+			found := false
 			for i, d := range s.devices {
 				if s.plan.Source == "/dev/"+d.Name {
-					s.devCur.pos = i
+					s.devCur.pos, found = i, true
 				}
+			}
+			if msg.err == nil && !found && s.plan.SourceKind() == nim.SourceDevice && s.chosen == "" {
+				s.refusal = fmt.Sprintf("the plan's source %s is not a drive on this master any more; choose another", s.plan.Source)
 			}
 		}
 		return nil
@@ -236,10 +240,14 @@ func (s *Source) Update(msg tea.Msg) tea.Cmd {
 			s.lppLoad.Finish(msg.err)
 			s.lpps = msg.objs
 			s.lppCur.set(len(s.lpps))
+			found := false
 			for i, o := range s.lpps {
 				if s.plan.Source == o.Name {
-					s.lppCur.pos = i
+					s.lppCur.pos, found = i, true
 				}
+			}
+			if msg.err == nil && !found && s.plan.SourceKind() == nim.SourceLppSource && s.chosen == "" {
+				s.refusal = fmt.Sprintf("the plan's lpp_source %s is not in NIM any more; choose another", s.plan.Source)
 			}
 		}
 		return nil

@@ -142,3 +142,11 @@ func TestSourceNoDrives(t *testing.T) {
 		t.Fatalf("view:\n%s", s.View())
 	}
 }
+
+func TestSourcePrefillGone(t *testing.T) {
+	s := steps.NewSource(common(), testEnv(t, fakenim.World()))
+	newHarness(t, s, nim.Plan{Source: "old_lpp_source"})
+	if !strings.Contains(s.View(), "old_lpp_source is not in NIM any more") {
+		t.Fatalf("view:\n%s", s.View())
+	}
+}

@@ -321,8 +321,6 @@ func TestCreateWithoutRunScreenSaves(t *testing.T) {
 	}
 }
 
-type startedMsg struct{ p nim.Plan }
-
 func TestOnCreateHook(t *testing.T) {
 	var got []nim.Plan
 	cfg := Config{Start: StartPreview, Plan: nim.Plan{Name: "aix72", Source: "/dev/cd0"}}
