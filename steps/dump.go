@@ -1,0 +1,147 @@
+package steps
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/nimwiz/nimwiz/nim"
+	"github.com/nimwiz/nimwiz/ui"
+)
+
+// DumpKeys are the dump step's bindings.
+type DumpKeys struct{ Up, Down, Next, Retry key.Binding }
+
+// Dump asks whether to create a dump resource (-D). Off by default; it
+// needs xCAT 2.5 or later, checked with XcatVersion.
+type Dump struct {
+	base
+	keys    DumpKeys
+	cur     cursor // 0 no, 1 yes
+	load    ui.Loader
+	version nim.Version
+	refusal string
+}
+
+type versionMsg struct {
+	step *Dump
+	v    nim.Version
+	err  error
+}
+
+// NewDump returns the dump step with "no" preselected.
+func NewDump(c ui.Common, env Env) *Dump {
+	s := &Dump{
+		base: base{c: c, env: env},
+		keys: DumpKeys{ui.KeyUp, ui.KeyDown, ui.KeyEnter, ui.KeyRetry},
+		load: ui.NewLoader("the xCAT version (lsxcatd -v)"),
+	}
+	s.cur.set(2)
+	return s
+}
+
+func (s *Dump) Title() string { return "Dump" }
+func (s *Dump) ShortHelp() []key.Binding {
+	k := s.keys // a copy: Update matches the originals
+	k.Retry.SetEnabled(s.load.Err != nil)
+	return []key.Binding{k.Up, k.Down, k.Next, k.Retry}
+}
+func (s *Dump) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }
+func (s *Dump) Apply(p nim.Plan) nim.Plan { p.Dump = s.cur.pos == 1; return p }
+
+func (s *Dump) Enter(p nim.Plan) tea.Cmd {
+	s.plan = p
+	if s.entered {
+		return nil
+	}
+	s.entered = true
+	if p.Dump {
+		s.cur.pos = 1
+	}
+	return s.fetch()
+}
+
+func (s *Dump) fetch() tea.Cmd {
+	n := s.env.NIM
+	return tea.Batch(s.load.Start(), func() tea.Msg {
+		c, cancel := ctx()
+		defer cancel()
+		v, err := n.XcatVersion(c)
+		return versionMsg{s, v, err}
+	})
+}
+
+func (s *Dump) supported() bool { return s.load.Loaded && s.version.AtLeast(2, 5) }
+
+func (s *Dump) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case versionMsg:
+		if msg.step == s {
+			s.load.Finish(msg.err)
+			s.version = msg.v
+		}
+		return nil
+	case tea.KeyMsg:
+		if s.cur.move(msg) {
+			s.refusal = ""
+			return nil
+		}
+		switch {
+		case key.Matches(msg, s.keys.Retry):
+			if s.load.Err != nil {
+				return s.fetch()
+			}
+		case key.Matches(msg, s.keys.Next):
+			if s.cur.pos == 0 {
+				return next
+			}
+			switch {
+			case s.load.Loading:
+				return nil
+			case s.load.Loaded && !s.supported():
+				s.refusal = fmt.Sprintf("this xCAT is %s; dump resources need xCAT 2.5 or later. Choose no, or update xCAT first.", versionText(s.version))
+				return nil
+			}
+			return next
+		}
+		return nil
+	}
+	return s.load.Update(msg)
+}
+
+func versionText(v nim.Version) string {
+	if v.Raw != "" {
+		return v.Raw
+	}
+	return fmt.Sprintf("%d.%d.%d", v.Major, v.Minor, v.Patch)
+}
+
+func (s *Dump) Warnings() []string {
+	if s.cur.pos == 1 && s.load.Err != nil {
+		return []string{"the xCAT version could not be checked; dump resources need xCAT 2.5 or later"}
+	}
+	return nil
+}
+
+func (s *Dump) View() string {
+	st, w := s.c.Styles, s.bodyWidth()
+	var b strings.Builder
+	b.WriteString(st.Heading.Render("Create a dump resource?") + "\n\n")
+	b.WriteString(ui.Wrap(st.Subtle, "A dump resource is space on the master where a diskless node writes its system dump if AIX crashes, so IBM support can find the cause. It costs disk (mknimimage's default is up to 50 GB) and is only needed when you want crash dumps. You can add one later by running mknimimage again with -D.", w) + "\n\n")
+	rows := []listRow{{Text: "No, no dump resource (default)"}, {Text: "Yes, create NAME_dump (-D)"}}
+	b.WriteString(renderList(st, rows, s.cur.pos, 2, true) + "\n\n")
+	switch {
+	case s.load.Loading || s.load.Err != nil:
+		b.WriteString(s.load.View(st, w, "r"))
+	case s.supported():
+		b.WriteString(st.Subtle.Render(fmt.Sprintf("xCAT %s: dump resources are supported.", versionText(s.version))))
+	case s.load.Loaded:
+		b.WriteString(warnLine(st, fmt.Sprintf("xCAT %s is older than 2.5: dump resources are not supported.", versionText(s.version)), w))
+	}
+	if s.refusal != "" {
+		b.WriteString("\n\n" + errLine(st, s.refusal, w))
+	}
+	return b.String()
+}

@@ -1,0 +1,388 @@
+package steps
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/nimwiz/nimwiz/nim"
+	"github.com/nimwiz/nimwiz/ui"
+)
+
+// ExtraTypes are the NIM resource types the wizard offers to add, in the
+// order shown. Each is also the osimage attribute that names it.
+var ExtraTypes = []string{"resolv_conf", "home", "shared_home", "tmp", "script", "fb_script", "installp_bundle", "bosinst_data"}
+
+// multiValued are the attributes that take a comma-separated list in an
+// xCAT osimage (several scripts or bundles); the others take one resource.
+// [guess: from xCAT's osimage docs; one value is always accepted]
+var multiValued = map[string]bool{"script": true, "installp_bundle": true}
+
+var extraWhat = map[string]string{
+	"resolv_conf":     "name servers for the nodes",
+	"home":            "/home mounted from the master, one per node",
+	"shared_home":     "/home shared by all nodes",
+	"tmp":             "/tmp on the master, one per node",
+	"script":          "runs on the node after install",
+	"fb_script":       "runs at the node's first boot",
+	"installp_bundle": "extra software installed into the SPOT",
+	"bosinst_data":    "answers for the BOS install",
+}
+
+func isExtraType(t string) bool {
+	for _, e := range ExtraTypes {
+		if e == t {
+			return true
+		}
+	}
+	return false
+}
+
+// ExtrasKeys are the extra resources step's bindings.
+type ExtrasKeys struct {
+	Up, Down, Toggle, Next, Switch, Add, Retry key.Binding
+}
+
+// Extras offers the existing NIM resources of ExtraTypes (one Resources
+// call) as a multi-select, plus free "attr=value" entry. Only resources NIM
+// has are accepted.
+type Extras struct {
+	base
+	keys     ExtrasKeys
+	load     ui.Loader
+	items    []nim.Listing
+	checked  map[string]bool // "type/name"
+	cur      cursor
+	focus    int // 0 list, 1 field
+	input    textinput.Model
+	inputMsg string // refusal or confirmation for the field
+	inputOK  bool
+	dropped  []string // prefilled attr=value no longer in NIM
+	pending  map[string]string
+}
+
+type resourcesMsg struct {
+	step *Extras
+	list []nim.Listing
+	err  error
+}
+
+// NewExtras returns the extra resources step.
+func NewExtras(c ui.Common, env Env) *Extras {
+	in := ui.NewTextInput()
+	in.Prompt = "> "
+	in.Placeholder = "attr=value, e.g. resolv_conf=cluster_resolv"
+	in.CharLimit = 200
+	return &Extras{
+		base: base{c: c, env: env},
+		keys: ExtrasKeys{
+			Up: ui.KeyUp, Down: ui.KeyDown, Toggle: ui.KeyToggle,
+			Next:   ui.KeyEnter,
+			Switch: key.NewBinding(key.WithKeys("tab", "shift+tab"), key.WithHelp("tab", "type attr=value")),
+			Add:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "add")),
+			Retry:  ui.KeyRetry,
+		},
+		load:    ui.NewLoader("NIM resources (lsnim -c resources)"),
+		checked: map[string]bool{},
+		input:   in,
+	}
+}
+
+func (s *Extras) Title() string { return "Extras" }
+
+func (s *Extras) ShortHelp() []key.Binding {
+	k := s.keys // a copy: Update matches the originals
+	list := s.focus == 0
+	k.Up.SetEnabled(list)
+	k.Down.SetEnabled(list)
+	k.Toggle.SetEnabled(list)
+	k.Next.SetEnabled(list)
+	k.Add.SetEnabled(!list)
+	k.Retry.SetEnabled(list && s.load.Err != nil)
+	if !list {
+		k.Switch.SetHelp("tab", "back to the list")
+	}
+	return []key.Binding{k.Up, k.Down, k.Toggle, k.Next, k.Add, k.Switch, k.Retry}
+}
+
+func (s *Extras) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }
+
+// Capturing: esc in the field returns to the list.
+func (s *Extras) Capturing() bool { return s.focus == 1 }
+
+func (s *Extras) SetSize(w, h int) {
+	s.base.SetSize(w, h)
+	s.input.Width = s.bodyWidth() - 16
+}
+
+func (s *Extras) Enter(p nim.Plan) tea.Cmd {
+	s.plan = p
+	if s.entered {
+		return nil
+	}
+	s.entered = true
+	s.pending = p.Extra
+	return s.fetch()
+}
+
+func (s *Extras) fetch() tea.Cmd {
+	n := s.env.NIM
+	return tea.Batch(s.load.Start(), func() tea.Msg {
+		c, cancel := ctx()
+		defer cancel()
+		l, err := n.Resources(c)
+		return resourcesMsg{s, l, err}
+	})
+}
+
+func keyOf(l nim.Listing) string { return l.Type + "/" + l.Name }
+
+func (s *Extras) find(attr, name string) (int, bool) {
+	for i, l := range s.items {
+		if l.Type == attr && l.Name == name {
+			return i, true
+		}
+	}
+	return -1, false
+}
+
+// set checks or unchecks item i; single-valued types keep one.
+func (s *Extras) set(i int, on bool) {
+	l := s.items[i]
+	if on && !multiValued[l.Type] {
+		for _, o := range s.items {
+			if o.Type == l.Type {
+				delete(s.checked, keyOf(o))
+			}
+		}
+	}
+	if on {
+		s.checked[keyOf(l)] = true
+	} else {
+		delete(s.checked, keyOf(l))
+	}
+}
+
+func (s *Extras) Apply(p nim.Plan) nim.Plan {
+	if !s.load.Loaded {
+		return p // nothing known yet: keep what the plan had
+	}
+	extra := map[string]string{}
+	for _, l := range s.items {
+		if s.checked[keyOf(l)] {
+			if v := extra[l.Type]; v != "" {
+				extra[l.Type] = v + "," + l.Name
+			} else {
+				extra[l.Type] = l.Name
+			}
+		}
+	}
+	if len(extra) == 0 {
+		extra = nil
+	}
+	p.Extra = extra
+	return p
+}
+
+func (s *Extras) Warnings() []string {
+	var out []string
+	for _, d := range s.dropped {
+		out = append(out, fmt.Sprintf("%s from the original osimage is not in NIM any more and was left out", d))
+	}
+	return out
+}
+
+func (s *Extras) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case resourcesMsg:
+		if msg.step != s {
+			return nil
+		}
+		s.load.Finish(msg.err)
+		if msg.err != nil {
+			return nil
+		}
+		s.items = s.items[:0]
+		for _, l := range msg.list {
+			if isExtraType(l.Type) {
+				s.items = append(s.items, l)
+			}
+		}
+		order := map[string]int{}
+		for i, t := range ExtraTypes {
+			order[t] = i
+		}
+		sort.SliceStable(s.items, func(i, j int) bool {
+			a, b := s.items[i], s.items[j]
+			if a.Type != b.Type {
+				return order[a.Type] < order[b.Type]
+			}
+			return a.Name < b.Name
+		})
+		s.cur.set(len(s.items))
+		s.prefill()
+		return nil
+	case tea.KeyMsg:
+		return s.key(msg)
+	}
+	var cmd tea.Cmd
+	s.input, cmd = s.input.Update(msg)
+	return tea.Batch(cmd, s.load.Update(msg))
+}
+
+// prefill checks what the plan named, once the list is known.
+func (s *Extras) prefill() {
+	if s.pending == nil {
+		return
+	}
+	attrs := make([]string, 0, len(s.pending))
+	for a := range s.pending {
+		attrs = append(attrs, a)
+	}
+	sort.Strings(attrs)
+	for _, a := range attrs {
+		for _, name := range strings.Split(s.pending[a], ",") {
+			if i, ok := s.find(a, strings.TrimSpace(name)); ok {
+				s.checked[keyOf(s.items[i])] = true
+			} else {
+				s.dropped = append(s.dropped, a+"="+name)
+			}
+		}
+	}
+	s.pending = nil
+}
+
+func (s *Extras) key(msg tea.KeyMsg) tea.Cmd {
+	if key.Matches(msg, s.keys.Switch) || (s.focus == 1 && msg.String() == "esc") {
+		if s.focus == 0 {
+			s.focus = 1
+			return s.input.Focus()
+		}
+		s.focus = 0
+		s.input.Blur()
+		return nil
+	}
+	if s.focus == 1 {
+		if key.Matches(msg, s.keys.Add) {
+			s.addTyped()
+			return nil
+		}
+		var cmd tea.Cmd
+		s.input, cmd = s.input.Update(msg)
+		return cmd
+	}
+	if s.cur.move(msg) {
+		return nil
+	}
+	switch {
+	case key.Matches(msg, s.keys.Retry):
+		if s.load.Err != nil {
+			return s.fetch()
+		}
+	case key.Matches(msg, s.keys.Toggle):
+		if len(s.items) > 0 {
+			s.set(s.cur.pos, !s.checked[keyOf(s.items[s.cur.pos])])
+		}
+	case key.Matches(msg, s.keys.Next):
+		if s.load.Loading {
+			return nil
+		}
+		return next
+	}
+	return nil
+}
+
+// addTyped checks the resource typed as attr=value, or says why not.
+func (s *Extras) addTyped() {
+	v := strings.TrimSpace(s.input.Value())
+	s.inputOK = false
+	attr, val, ok := strings.Cut(v, "=")
+	attr, val = strings.TrimSpace(attr), strings.TrimSpace(val)
+	switch {
+	case !ok || attr == "" || val == "":
+		s.inputMsg = "type attr=value, e.g. resolv_conf=cluster_resolv"
+		return
+	case !isExtraType(attr):
+		s.inputMsg = fmt.Sprintf("%q is not one of the resources nimwiz adds here: %s", attr, strings.Join(ExtraTypes, ", "))
+		return
+	case !s.load.Loaded:
+		s.inputMsg = "the NIM resources are not loaded yet; wait, or press r in the list to retry"
+		return
+	}
+	names := strings.Split(val, ",")
+	if len(names) > 1 && !multiValued[attr] {
+		s.inputMsg = fmt.Sprintf("%s takes one resource", attr)
+		return
+	}
+	var idx []int
+	for _, n := range names {
+		n = strings.TrimSpace(n)
+		if err := nim.ValidName(n); err != nil {
+			s.inputMsg = err.Error()
+			return
+		}
+		i, found := s.find(attr, n)
+		if !found {
+			s.inputMsg = fmt.Sprintf("NIM has no %s resource named %q. Create it with NIM first (smitty nim_mkres, or nim -o define -t %s ...), then come back.", attr, n, attr)
+			return
+		}
+		idx = append(idx, i)
+	}
+	for _, i := range idx {
+		s.set(i, true)
+	}
+	s.cur.pos = idx[0]
+	s.inputMsg, s.inputOK = fmt.Sprintf("added %s=%s", attr, val), true
+	s.input.SetValue("")
+}
+
+func (s *Extras) View() string {
+	st, w := s.c.Styles, s.bodyWidth()
+	var b strings.Builder
+	b.WriteString(st.Heading.Render("Add existing NIM resources? (optional)") + "\n\n")
+	b.WriteString(ui.Wrap(st.Subtle, "Nodes booting this image can also get resources NIM already has. Select with space, then enter; choosing none is fine.", w) + "\n\n")
+	switch {
+	case s.load.Loading || s.load.Err != nil:
+		b.WriteString(s.load.View(st, w, "r"))
+	case len(s.items) == 0:
+		b.WriteString(ui.Wrap(st.Subtle, "NIM has no resources of these types ("+strings.Join(ExtraTypes, ", ")+"). Press enter to go on without extras.", w))
+	default:
+		nameW := 10
+		for _, l := range s.items {
+			if len(l.Name) > nameW {
+				nameW = len(l.Name)
+			}
+		}
+		rows := make([]listRow, len(s.items))
+		for i, l := range s.items {
+			mark := "[ ] "
+			if s.checked[keyOf(l)] {
+				mark = "[x] "
+			}
+			rows[i] = listRow{Mark: mark, Text: pad(l.Type, 16) + pad(l.Name, nameW) + "  " + extraWhat[l.Type]}
+		}
+		max := s.c.Height - 11
+		if max < 2 {
+			max = 2
+		}
+		b.WriteString(renderList(st, rows, s.cur.pos, max, s.focus == 0))
+	}
+	b.WriteString("\n\n")
+	label := st.Unfocused.Render("Add by name ")
+	if s.focus == 1 {
+		label = st.Focused.Render("Add by name ")
+	}
+	b.WriteString(label + s.input.View())
+	if s.inputMsg != "" {
+		if s.inputOK {
+			b.WriteString("\n" + okLine(st, s.inputMsg, w))
+		} else {
+			b.WriteString("\n" + errLine(st, s.inputMsg, w))
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,105 @@
+package steps_test
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/exp/golden"
+	"github.com/muesli/termenv"
+
+	"github.com/nimwiz/nimwiz/nim"
+	"github.com/nimwiz/nimwiz/steps"
+	"github.com/nimwiz/nimwiz/steps/fakenim"
+	"github.com/nimwiz/nimwiz/ui"
+	"github.com/nimwiz/nimwiz/ui/uitest"
+)
+
+// Goldens show what NO_COLOR users see: no colour, no bold, no reverse.
+func TestMain(m *testing.M) {
+	lipgloss.SetColorProfile(termenv.Ascii)
+	lipgloss.SetHasDarkBackground(true)
+	os.Exit(m.Run())
+}
+
+// hostRoot builds a simulated host root with image directories of each kind
+// aix-nim §5 describes.
+func hostRoot(t testing.TB) string {
+	root := t.TempDir()
+	files := map[string]string{
+		"export/aix72/installp/ppc/.toc":                         "0 1911041234 2\n",
+		"export/aix72/installp/ppc/bos.rte.7.2.5.0.I":            "",
+		"export/aix72/installp/ppc/bos.net.tcp.client.7.2.5.0.I": "",
+		"export/flat/.toc":                                       "0 1911041234 2\n",
+		"export/flat/openssh.base.9.7.3013.1000.I":               "",
+		"export/notoc/openssh.base.9.7.3013.1000.I":              "",
+		"export/notoc/bos.rte.7.2.5.1.U":                         "",
+		"export/notoc/devices.pci.bff":                           "",
+		"export/old/usr/sys/inst.images/.toc":                    "0 1911041234 2\n",
+		"export/old/usr/sys/inst.images/bos.rte.7.2.0.0.I":       "",
+		"export/empty/README":                                    "nothing here\n",
+		"export/afile":                                           "",
+		"install/.keep":                                          "",
+	}
+	for p, c := range files {
+		full := filepath.Join(root, p)
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(full, []byte(c), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return root
+}
+
+func testEnv(t testing.TB, f *fakenim.Fake) steps.Env {
+	return steps.Env{NIM: f, Root: hostRoot(t), FreeSpace: func(string) (uint64, error) { return 40 << 30, nil }}
+}
+
+// harness drives one step and records what it tells the root.
+type harness struct {
+	t   testing.TB
+	s   steps.Step
+	d   *uitest.Driver
+	got []tea.Msg
+}
+
+func newHarness(t testing.TB, s steps.Step, p nim.Plan) *harness {
+	t.Helper()
+	h := &harness{t: t, s: s}
+	h.d = &uitest.Driver{TB: t, Update: func(msg tea.Msg) tea.Cmd {
+		switch msg.(type) {
+		case steps.NextMsg, steps.GotoMsg, steps.CreateMsg, steps.SavedMsg:
+			h.got = append(h.got, msg)
+			return nil
+		}
+		return s.Update(msg)
+	}}
+	s.SetSize(80, 18)
+	h.d.Run(s.Enter(p))
+	return h
+}
+
+// took reports whether the step said it is done, and forgets it.
+func (h *harness) took() bool {
+	for i, m := range h.got {
+		if _, ok := m.(steps.NextMsg); ok {
+			h.got = append(h.got[:i], h.got[i+1:]...)
+			return true
+		}
+	}
+	return false
+}
+
+func (h *harness) keys(k ...string) { h.t.Helper(); h.d.Keys(k...) }
+func (h *harness) typ(s string)     { h.t.Helper(); h.d.Type(s) }
+
+func (h *harness) golden(t *testing.T) {
+	t.Helper()
+	golden.RequireEqual(t, []byte(h.s.View()))
+}
+
+func common() ui.Common { return ui.NewCommon() }

@@ -1,0 +1,306 @@
+package steps_test
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/nimwiz/nimwiz/nim"
+	"github.com/nimwiz/nimwiz/steps"
+	"github.com/nimwiz/nimwiz/steps/fakenim"
+)
+
+func TestNodeType(t *testing.T) {
+	tests := []struct {
+		keys      []string
+		typ       nim.NimType
+		stateless bool
+	}{
+		{[]string{"enter"}, nim.Diskless, false},
+		{[]string{"down", "enter"}, nim.Diskless, true},
+		{[]string{"down", "down", "enter"}, nim.Dataless, false},
+		{[]string{"down", "down", "down", "up", "enter"}, nim.Diskless, true},
+	}
+	for _, tc := range tests {
+		s := steps.NewNodeType(common(), testEnv(t, fakenim.World()))
+		h := newHarness(t, s, nim.Plan{})
+		h.keys(tc.keys...)
+		p := s.Apply(nim.Plan{})
+		if !h.took() || p.Type != tc.typ || p.Stateless != tc.stateless {
+			t.Errorf("%v: %+v", tc.keys, p)
+		}
+	}
+	// Prefill from a dataless plan.
+	s := steps.NewNodeType(common(), testEnv(t, fakenim.World()))
+	h := newHarness(t, s, nim.Plan{Type: nim.Dataless})
+	h.keys("enter")
+	if s.Apply(nim.Plan{}).Type != nim.Dataless {
+		t.Error("dataless not prefilled")
+	}
+}
+
+func TestLocation(t *testing.T) {
+	tests := []struct {
+		name   string
+		plan   nim.Plan
+		free   uint64
+		typed  string // replaces the default when set
+		keys   []string
+		took   bool
+		loc    string
+		warn   string
+		golden bool
+	}{
+		{name: "default with room", plan: nim.Plan{Source: "/dev/cd0"}, free: 40 << 30, took: true, loc: "/install/nim", golden: true},
+		{name: "short is a warning", plan: nim.Plan{Source: "/dev/cd0"}, free: 1 << 30, took: true, loc: "/install/nim", warn: "only 1.0 GB free on the filesystem holding /install", golden: true},
+		{name: "lpp_source needs only the SPOT", plan: nim.Plan{Source: "7200-05-lpp_source"}, free: 1 << 30, took: true, loc: "/install/nim"},
+		{name: "relative refused", free: 40 << 30, typed: "install/nim", loc: "install/nim", golden: true},
+		{name: "spaces refused", free: 40 << 30, typed: "/install/my nim", loc: "/install/my nim"},
+		{name: "ctrl+d restores default", free: 40 << 30, typed: "/x", keys: []string{"ctrl+d"}, took: true, loc: "/install/nim"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			env := testEnv(t, fakenim.World())
+			var asked string
+			env.FreeSpace = func(p string) (uint64, error) { asked = p; return tc.free, nil }
+			s := steps.NewLocation(common(), env)
+			h := newHarness(t, s, tc.plan)
+			if tc.typed != "" {
+				h.keys("ctrl+u")
+				h.typ(tc.typed)
+			}
+			h.keys(tc.keys...)
+			h.keys("enter")
+			if got := h.took(); got != tc.took {
+				t.Fatalf("took %v, want %v\n%s", got, tc.took, s.View())
+			}
+			if got := s.Apply(nim.Plan{}).Location; tc.took && got != tc.loc {
+				t.Errorf("location %q, want %q", got, tc.loc)
+			}
+			w := strings.Join(s.Warnings(), "\n")
+			if (tc.warn == "") != (w == "") || !strings.Contains(w, tc.warn) {
+				t.Errorf("warnings %q, want %q", w, tc.warn)
+			}
+			if tc.took && asked != filepath.Join(env.Root, "install") {
+				t.Errorf("statfs on %q, want the nearest existing directory under the root", asked)
+			}
+			if tc.golden {
+				h.golden(t)
+			}
+		})
+	}
+}
+
+func TestFreeSpaceReal(t *testing.T) {
+	n, err := steps.FreeSpace(t.TempDir())
+	if err != nil || n == 0 {
+		t.Fatalf("FreeSpace = %d, %v", n, err)
+	}
+}
+
+func TestDump(t *testing.T) {
+	tests := []struct {
+		name    string
+		version nim.Version
+		fail    error
+		keys    []string
+		took    bool
+		dump    bool
+		want    string
+		golden  bool
+	}{
+		{name: "default no", version: nim.Version{Major: 2, Minor: 16}, keys: []string{"enter"}, took: true},
+		{name: "yes", version: nim.Version{Major: 2, Minor: 16}, keys: []string{"down", "enter"}, took: true, dump: true, golden: true},
+		{name: "old xcat refuses yes", version: nim.Version{Major: 2, Minor: 4, Raw: "2.4.1"}, keys: []string{"down", "enter"}, dump: true, want: "need xCAT 2.5 or later", golden: true},
+		{name: "old xcat allows no", version: nim.Version{Major: 2, Minor: 4, Raw: "2.4.1"}, keys: []string{"enter"}, took: true},
+		{name: "version unknown warns", fail: errors.New("lsxcatd: command not found"), keys: []string{"down", "enter"}, took: true, dump: true, want: "Press r to try again"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f := fakenim.World()
+			f.Version = tc.version
+			if tc.fail != nil {
+				f.Fail("XcatVersion", tc.fail)
+			}
+			s := steps.NewDump(common(), testEnv(t, f))
+			h := newHarness(t, s, nim.Plan{})
+			h.keys(tc.keys...)
+			if got := h.took(); got != tc.took {
+				t.Fatalf("took %v, want %v\n%s", got, tc.took, s.View())
+			}
+			if s.Apply(nim.Plan{}).Dump != tc.dump {
+				t.Errorf("dump %v", !tc.dump)
+			}
+			if !strings.Contains(s.View(), tc.want) {
+				t.Errorf("view lacks %q:\n%s", tc.want, s.View())
+			}
+			if tc.golden {
+				h.golden(t)
+			}
+		})
+	}
+}
+
+func TestExtras(t *testing.T) {
+	tests := []struct {
+		name   string
+		plan   nim.Plan
+		keys   []string
+		typed  string
+		after  []string
+		took   bool
+		extra  map[string]string
+		want   string
+		warn   string
+		golden bool
+	}{
+		{name: "none", keys: []string{"enter"}, took: true},
+		{name: "select two", keys: []string{"space", "down", "down", "down", "space", "enter"}, took: true,
+			extra: map[string]string{"resolv_conf": "cluster_resolv", "installp_bundle": "hpc_bundle"}},
+		{name: "scripts are a list", keys: []string{"down", "space", "down", "space", "enter"}, took: true,
+			extra: map[string]string{"script": "mount_gpfs,setup_ntp"}},
+		{name: "typed resource", keys: []string{"tab"}, typed: "bosinst_data=bos_answers", after: []string{"enter", "tab", "enter"}, took: true,
+			extra: map[string]string{"bosinst_data": "bos_answers"}},
+		{name: "typed unknown refused", keys: []string{"tab"}, typed: "resolv_conf=nosuch", after: []string{"enter"}, want: "Create it with NIM first", golden: true},
+		{name: "typed wrong attr refused", keys: []string{"tab"}, typed: "spot=72cosi", after: []string{"enter"}, want: `"spot" is not one of`},
+		{name: "prefill drops what NIM lost", plan: nim.Plan{Extra: map[string]string{"installp_bundle": "hpc_bundle,gone_bundle"}}, keys: []string{"enter"}, took: true,
+			extra: map[string]string{"installp_bundle": "hpc_bundle"}, warn: "installp_bundle=gone_bundle", golden: true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := steps.NewExtras(common(), testEnv(t, fakenim.World()))
+			h := newHarness(t, s, tc.plan)
+			h.keys(tc.keys...)
+			h.typ(tc.typed)
+			h.keys(tc.after...)
+			if got := h.took(); got != tc.took {
+				t.Fatalf("took %v, want %v\n%s", got, tc.took, s.View())
+			}
+			got := s.Apply(nim.Plan{}).Extra
+			if len(got) != len(tc.extra) {
+				t.Errorf("extra %v, want %v", got, tc.extra)
+			}
+			for k, v := range tc.extra {
+				if got[k] != v {
+					t.Errorf("extra %v, want %v", got, tc.extra)
+				}
+			}
+			if !strings.Contains(s.View(), tc.want) {
+				t.Errorf("view lacks %q:\n%s", tc.want, s.View())
+			}
+			if w := strings.Join(s.Warnings(), "\n"); !strings.Contains(w, tc.warn) {
+				t.Errorf("warnings %q, want %q", w, tc.warn)
+			}
+			if tc.golden {
+				h.golden(t)
+			}
+		})
+	}
+}
+
+func goodPlan() nim.Plan {
+	return nim.Plan{Name: "aix72", Source: "/dev/cd0", Extra: map[string]string{"resolv_conf": "cluster_resolv"}}.WithDefaults()
+}
+
+func TestPreviewCreateNeedsConfirmation(t *testing.T) {
+	for _, tc := range []struct {
+		keys   []string
+		create bool
+	}{
+		{[]string{"enter", "y"}, true},
+		{[]string{"c", "Y"}, true},
+		{[]string{"enter", "n"}, false},
+		{[]string{"enter", "esc"}, false},
+		{[]string{"enter", "x"}, false},
+	} {
+		s := steps.NewPreview(common(), testEnv(t, fakenim.World()), []string{"Name", "Source"}, t.TempDir())
+		h := newHarness(t, s, goodPlan())
+		h.keys(tc.keys...)
+		var got *steps.CreateMsg
+		for _, m := range h.got {
+			if c, ok := m.(steps.CreateMsg); ok {
+				got = &c
+			}
+		}
+		if (got != nil) != tc.create {
+			t.Errorf("%v: create %v", tc.keys, got != nil)
+		}
+		if got != nil && got.Plan.Name != "aix72" {
+			t.Errorf("plan %+v", got.Plan)
+		}
+	}
+}
+
+func TestPreviewRefusesBadPlan(t *testing.T) {
+	s := steps.NewPreview(common(), testEnv(t, fakenim.World()), []string{"Name", "Source"}, t.TempDir())
+	h := newHarness(t, s, nim.Plan{Name: "aix72"}.WithDefaults())
+	h.keys("enter", "y")
+	if len(h.got) != 0 {
+		t.Fatalf("a plan without source went on: %v", h.got)
+	}
+	if !strings.Contains(s.View(), "problem(s) to fix first") {
+		t.Errorf("view:\n%s", s.View())
+	}
+}
+
+func TestPreviewGoto(t *testing.T) {
+	s := steps.NewPreview(common(), testEnv(t, fakenim.World()), []string{"Name", "Source", "Node type"}, t.TempDir())
+	h := newHarness(t, s, goodPlan())
+	h.keys("2")
+	if len(h.got) != 1 || h.got[0] != (steps.GotoMsg{Index: 1}) {
+		t.Fatalf("got %v", h.got)
+	}
+}
+
+func TestPreviewSave(t *testing.T) {
+	dir := t.TempDir()
+	s := steps.NewPreview(common(), testEnv(t, fakenim.World()), []string{"Name"}, dir)
+	h := newHarness(t, s, goodPlan())
+	h.keys("s")
+	if !strings.Contains(s.View(), filepath.Join(dir, "aix72.toml")) {
+		t.Fatalf("default path not offered:\n%s", s.View())
+	}
+	h.keys("enter")
+	if len(h.got) != 1 {
+		t.Fatalf("got %v\n%s", h.got, s.View())
+	}
+	saved := h.got[0].(steps.SavedMsg)
+	p, err := nim.LoadPlan(saved.Path)
+	if err != nil || p.Name != "aix72" || p.Source != "/dev/cd0" {
+		t.Fatalf("saved plan %+v, %v", p, err)
+	}
+	// Saving again asks before replacing.
+	h.got = nil
+	h.keys("s", "enter")
+	if len(h.got) != 0 || !strings.Contains(s.View(), "press enter again") {
+		t.Fatalf("replaced without asking: %v\n%s", h.got, s.View())
+	}
+	h.keys("enter")
+	if len(h.got) != 1 {
+		t.Fatalf("second enter did not replace: %v", h.got)
+	}
+	// A path that cannot be written says so at the prompt.
+	h.got = nil
+	blocker := filepath.Join(dir, "file")
+	os.WriteFile(blocker, nil, 0o644)
+	h.keys("s", "ctrl+u")
+	h.typ(filepath.Join(blocker, "x.toml"))
+	h.keys("enter")
+	if len(h.got) != 0 || !strings.Contains(s.View(), "error:") {
+		t.Fatalf("no error shown: %v\n%s", h.got, s.View())
+	}
+	h.keys("esc")
+}
+
+func TestPreviewScreens(t *testing.T) {
+	for _, size := range [][2]int{{80, 21}, {120, 37}} {
+		s := steps.NewPreview(common(), testEnv(t, fakenim.World()), []string{"Name", "Source", "Node type", "Location", "Dump", "Extras"}, "/plans")
+		s.SetNotes([]string{"only 1.0 GB free on the filesystem holding /install; this plan needs about 2.3 GB."})
+		h := newHarness(t, s, goodPlan())
+		s.SetSize(size[0], size[1])
+		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) { h.golden(t) })
+	}
+}

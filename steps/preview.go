@@ -1,0 +1,358 @@
+package steps
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	"github.com/charmbracelet/bubbles/viewport"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/nimwiz/nimwiz/nim"
+	"github.com/nimwiz/nimwiz/ui"
+)
+
+// PreviewKeys are the preview's bindings.
+type PreviewKeys struct {
+	Create, Save, Goto, Up, Down, PgUp, PgDown, Yes, No, Confirm, Cancel key.Binding
+}
+
+type previewMode int
+
+const (
+	modeView previewMode = iota
+	modeConfirm
+	modeSave
+)
+
+// Preview shows the whole plan before anything is touched: the command
+// line, the NIM resources, the osimage definition, every warning, and the
+// caution about the SPOT. From here the admin goes back to a step, saves
+// the plan, or creates (CreateMsg, after a y/N confirmation).
+type Preview struct {
+	base
+	keys    PreviewKeys
+	titles  []string // the earlier steps, for "go back to"
+	planDir string
+	notes   []string // warnings from the steps
+	vp      viewport.Model
+	mode    previewMode
+	path    textinput.Model
+	saveErr string
+	replace string // the path the admin agreed to replace
+	saving  bool
+	note    string // shown above the save prompt
+}
+
+type savedMsg struct {
+	step *Preview
+	path string
+	err  error
+}
+
+// NewPreview returns the preview. titles are the steps before it (keys 1..n
+// go back to them); planDir is where plans are saved by default.
+func NewPreview(c ui.Common, env Env, titles []string, planDir string) *Preview {
+	in := ui.NewTextInput()
+	in.Prompt = "> "
+	in.CharLimit = 1024
+	g := fmt.Sprintf("1-%d", len(titles))
+	return &Preview{
+		base:    base{c: c, env: env},
+		titles:  titles,
+		planDir: planDir,
+		keys: PreviewKeys{
+			Create:  key.NewBinding(key.WithKeys("enter", "c"), key.WithHelp("enter", "create...")),
+			Save:    key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "save plan")),
+			Goto:    key.NewBinding(key.WithKeys(digits(len(titles))...), key.WithHelp(g, "change a step")),
+			Up:      ui.KeyUp,
+			Down:    ui.KeyDown,
+			PgUp:    ui.KeyPgUp,
+			PgDown:  ui.KeyPgDown,
+			Yes:     key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "yes, create")),
+			No:      key.NewBinding(key.WithKeys("n", "N", "esc"), key.WithHelp("n", "no")),
+			Confirm: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "save")),
+			Cancel:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+		},
+		vp:   viewport.New(0, 0),
+		path: in,
+	}
+}
+
+func digits(n int) []string {
+	var out []string
+	for i := 1; i <= n && i <= 9; i++ {
+		out = append(out, strconv.Itoa(i))
+	}
+	return out
+}
+
+func (s *Preview) Title() string { return "Preview" }
+
+func (s *Preview) ShortHelp() []key.Binding {
+	switch s.mode {
+	case modeConfirm:
+		return []key.Binding{s.keys.Yes, s.keys.No}
+	case modeSave:
+		return []key.Binding{s.keys.Confirm, s.keys.Cancel}
+	}
+	create := s.keys.Create // a copy: Update matches the original
+	create.SetEnabled(len(s.plan.Validate()) == 0)
+	return []key.Binding{create, s.keys.Save, s.keys.Goto, s.keys.Down, s.keys.PgDown}
+}
+
+func (s *Preview) FullHelp() [][]key.Binding {
+	if s.mode != modeView {
+		return [][]key.Binding{s.ShortHelp()}
+	}
+	var steps []key.Binding
+	for i, t := range s.titles {
+		steps = append(steps, key.NewBinding(key.WithKeys(strconv.Itoa(i+1)), key.WithHelp(strconv.Itoa(i+1), t)))
+	}
+	return [][]key.Binding{{s.keys.Create, s.keys.Save}, steps, {s.keys.Up, s.keys.Down, s.keys.PgUp, s.keys.PgDown}}
+}
+
+// Capturing: esc closes the prompt or confirmation first.
+func (s *Preview) Capturing() bool           { return s.mode != modeView }
+func (s *Preview) Apply(p nim.Plan) nim.Plan { return p }
+
+// SetNotes gives the preview the steps' warnings.
+func (s *Preview) SetNotes(notes []string) { s.notes = notes }
+
+func (s *Preview) SetSize(w, h int) {
+	s.base.SetSize(w, h)
+	s.path.Width = w - 12
+	s.layout()
+}
+
+func (s *Preview) layout() {
+	s.vp.Width = s.c.Width
+	s.vp.Height = s.c.Height - 3 // the action lines below
+	if s.vp.Height < 3 {
+		s.vp.Height = 3
+	}
+	s.vp.SetContent(s.content())
+}
+
+func (s *Preview) Enter(p nim.Plan) tea.Cmd {
+	s.plan = p.WithDefaults()
+	s.mode, s.saveErr, s.replace = modeView, "", ""
+	s.layout()
+	s.vp.GotoTop()
+	return nil
+}
+
+// DefaultPlanPath is where the plan is saved unless the admin types another path.
+func (s *Preview) DefaultPlanPath() string {
+	dir := s.planDir
+	if dir == "" {
+		dir = "."
+	}
+	name := s.plan.Name
+	if name == "" {
+		name = "plan"
+	}
+	return filepath.Join(dir, name+".toml")
+}
+
+func (s *Preview) content() string {
+	st := s.c.Styles
+	w := s.c.Width
+	p := s.plan
+	var b strings.Builder
+	b.WriteString(st.Heading.Render("Review the plan. Nothing has been changed on the NIM master yet.") + "\n\n")
+	b.WriteString(st.Label.Render("Command (copy it to run it yourself):") + "\n")
+	// No border or padding: the admin copies it with the mouse.
+	b.WriteString(st.Code.Render(ansi.Hardwrap(p.CommandLine(), w, false)) + "\n\n")
+
+	b.WriteString(st.Label.Render("NIM resources:") + "\n")
+	res := p.Resources()
+	attrW, nameW := 10, 10
+	for _, r := range res {
+		attrW = max(attrW, len(r.Attr))
+		nameW = max(nameW, len(r.Name))
+	}
+	for _, r := range res {
+		verb, where := "create", r.Location
+		if r.Reused {
+			verb = "reuse "
+			if where == "" {
+				where = "(existing)"
+			}
+		}
+		line := fmt.Sprintf("  %s  %s  %s  %s", verb, pad(r.Attr, attrW), pad(r.Name, nameW), where)
+		if len(line) > w {
+			// Narrow terminal: the location on its own line, whole.
+			line = fmt.Sprintf("  %s  %s  %s\n          %s", verb, pad(r.Attr, attrW), r.Name, where)
+		}
+		b.WriteString(st.Text.Render(line) + "\n")
+	}
+	b.WriteString("\n")
+
+	def := p.Definition()
+	b.WriteString(st.Label.Render(fmt.Sprintf("xCAT osimage definition that will result (lsdef -t osimage -o %s):", def.Name)) + "\n")
+	b.WriteString(st.Text.Render("  Object name: "+def.Name) + "\n")
+	keys := make([]string, 0, len(def.Attrs))
+	for k := range def.Attrs {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		b.WriteString(st.Text.Render("      "+k+"="+def.Attrs[k]) + "\n")
+	}
+	b.WriteString("\n")
+
+	if probs := p.Validate(); len(probs) > 0 {
+		b.WriteString(st.Error.Render("Problems to fix before creating:") + "\n")
+		for _, pr := range probs {
+			b.WriteString(ui.Wrap(st.Error, "  error: "+pr.Error(), w) + "\n")
+		}
+		b.WriteString("\n")
+	}
+	if len(s.notes) > 0 {
+		b.WriteString(st.Warning.Render("Warnings:") + "\n")
+		for _, n := range s.notes {
+			b.WriteString(ui.Wrap(st.Warning, "  warning: "+n, w) + "\n")
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString(ui.Wrap(st.Warning, "Caution: creating the SPOT takes a long time (often 20 to 60 minutes) and cannot be interrupted safely: stopping NIM while it builds a SPOT leaves a broken resource. Start it when the master can stay up.", w))
+	return b.String()
+}
+
+func (s *Preview) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case savedMsg:
+		if msg.step != s {
+			return nil
+		}
+		s.saving = false
+		if msg.err != nil {
+			s.saveErr = msg.err.Error()
+			return nil
+		}
+		p, path := s.plan, msg.path
+		s.mode = modeView
+		return func() tea.Msg { return SavedMsg{Path: path, Plan: p} }
+	case tea.KeyMsg:
+		switch s.mode {
+		case modeConfirm:
+			switch {
+			case key.Matches(msg, s.keys.Yes):
+				s.mode = modeView
+				p := s.plan
+				return func() tea.Msg { return CreateMsg{Plan: p} }
+			case key.Matches(msg, s.keys.No):
+				s.mode = modeView
+			}
+			return nil
+		case modeSave:
+			switch {
+			case key.Matches(msg, s.keys.Cancel):
+				s.mode = modeView
+				s.path.Blur()
+				return nil
+			case key.Matches(msg, s.keys.Confirm):
+				return s.save()
+			}
+			before := s.path.Value()
+			var cmd tea.Cmd
+			s.path, cmd = s.path.Update(msg)
+			if before != s.path.Value() {
+				s.saveErr, s.replace = "", ""
+			}
+			return cmd
+		}
+		switch {
+		case key.Matches(msg, s.keys.Create):
+			if len(s.plan.Validate()) == 0 {
+				s.mode = modeConfirm
+			}
+			return nil
+		case key.Matches(msg, s.keys.Save):
+			return s.PromptSave("")
+		case key.Matches(msg, s.keys.Goto):
+			i, _ := strconv.Atoi(msg.String())
+			return func() tea.Msg { return GotoMsg{Index: i - 1} }
+		}
+		var cmd tea.Cmd
+		s.vp, cmd = s.vp.Update(msg)
+		return cmd
+	}
+	var cmd tea.Cmd
+	s.path, cmd = s.path.Update(msg)
+	return cmd
+}
+
+// PromptSave opens the save prompt with the default path and an optional
+// note above it.
+func (s *Preview) PromptSave(note string) tea.Cmd {
+	s.mode, s.saveErr, s.replace, s.note = modeSave, "", "", note
+	s.path.SetValue(s.DefaultPlanPath())
+	s.path.CursorEnd()
+	return s.path.Focus()
+}
+
+// save writes the plan with SavePlan off the event loop. An existing file
+// is only replaced after a second enter.
+func (s *Preview) save() tea.Cmd {
+	path := strings.TrimSpace(s.path.Value())
+	if path == "" {
+		s.saveErr = "type a file name"
+		return nil
+	}
+	if _, err := os.Stat(path); err == nil && s.replace != path {
+		s.replace = path
+		s.saveErr = path + " exists; press enter again to replace it"
+		return nil
+	}
+	if s.saving {
+		return nil
+	}
+	s.saving = true
+	p := s.plan
+	return func() tea.Msg {
+		if dir := filepath.Dir(path); dir != "" {
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				return savedMsg{s, path, err}
+			}
+		}
+		return savedMsg{s, path, nim.SavePlan(path, p)}
+	}
+}
+
+func (s *Preview) View() string {
+	st, w := s.c.Styles, s.c.Width
+	var foot string
+	switch s.mode {
+	case modeConfirm:
+		foot = st.Warning.Render(fmt.Sprintf("Create osimage %s now? This runs mknimimage on the NIM master. [y/N]", s.plan.Name))
+	case modeSave:
+		foot = st.Label.Render("Save plan to ") + s.path.View()
+		if s.note != "" {
+			foot = st.Subtle.Render(ui.Truncate(s.note, w)) + "\n" + foot
+		}
+		if s.saveErr != "" {
+			foot += "\n" + errLine(st, s.saveErr, w)
+		}
+	default:
+		if probs := s.plan.Validate(); len(probs) > 0 {
+			foot = errLine(st, fmt.Sprintf("%d problem(s) to fix first: press 1-%d to change a step", len(probs), len(s.titles)), w)
+		} else {
+			foot = st.Subtle.Render(ui.Truncate(fmt.Sprintf("enter: create   s: save the plan   1-%d: change %s", len(s.titles), strings.Join(s.titles, ", ")), w))
+		}
+		if !s.vp.AtBottom() {
+			foot = st.Subtle.Render(fmt.Sprintf("(%d%% - down/pgdn for more)", int(s.vp.ScrollPercent()*100))) + "\n" + foot
+		}
+	}
+	// The plan scrolls; the action lines stay at the bottom.
+	s.vp.Height = max(3, s.c.Height-lipgloss.Height(foot))
+	return s.vp.View() + "\n" + foot
+}

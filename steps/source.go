@@ -1,0 +1,529 @@
+package steps
+
+import (
+	"fmt"
+	"path"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/nimwiz/nimwiz/nim"
+	"github.com/nimwiz/nimwiz/ui"
+)
+
+// SourceKinds in the order the step lists them.
+const (
+	KindMedia = iota
+	KindDirectory
+	KindLppSource
+)
+
+var kindTitles = []struct{ title, what string }{
+	{"Product media", "AIX DVD/CD in a drive here, copied to a new lpp_source"},
+	{"Image directory", "installp images on disk, copied to a new lpp_source"},
+	{"Existing lpp_source", "reuse an lpp_source NIM has; nothing is copied"},
+}
+
+// DefaultImageDirs are where the directory field starts: the first that
+// exists (under Env.Root) wins.
+var DefaultImageDirs = []string{"/usr/sys/inst.images/", "/export/", "/"}
+
+// SourceKeys are the source step's bindings.
+type SourceKeys struct {
+	Up, Down, Choose, Complete, Kinds, Retry key.Binding
+}
+
+// Source asks where the software comes from: product media, a directory of
+// installp images, or an existing lpp_source.
+type Source struct {
+	base
+	keys  SourceKeys
+	focus int // 0: the kinds, 1: the chosen kind's list or field
+	kind  cursor
+
+	devices []nim.CDDevice
+	devLoad ui.Loader
+	devCur  cursor
+
+	lpps    []nim.Object
+	lppLoad ui.Loader
+	lppCur  cursor
+
+	dir        textinput.Model
+	dirSeq     int
+	report     DirReport
+	inspecting bool
+	matches    []string // directory names the last tab completion offered
+
+	refusal string // why the last Enter was refused, shown under the list
+	chosen  string // the source value once accepted
+}
+
+type devicesMsg struct {
+	step *Source
+	devs []nim.CDDevice
+	err  error
+}
+type lppsMsg struct {
+	step *Source
+	objs []nim.Object
+	err  error
+}
+type dirMsg struct {
+	step   *Source
+	seq    int
+	report DirReport
+}
+
+// NewSource returns the source step.
+func NewSource(c ui.Common, env Env) *Source {
+	in := ui.NewTextInput()
+	in.Prompt = "> "
+	in.CharLimit = 1024
+	s := &Source{
+		base: base{c: c, env: env},
+		keys: SourceKeys{
+			Up:       ui.KeyUp,
+			Down:     ui.KeyDown,
+			Choose:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "choose")),
+			Complete: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "complete path")),
+			Kinds:    key.NewBinding(key.WithKeys("shift+tab", "esc"), key.WithHelp("esc", "other kind")),
+			Retry:    ui.KeyRetry,
+		},
+		dir:     in,
+		devLoad: ui.NewLoader("CD/DVD drives (lsdev -Cc cdrom)"),
+		lppLoad: ui.NewLoader("lpp_source resources (lsnim -l -t lpp_source)"),
+	}
+	s.kind.set(len(kindTitles))
+	return s
+}
+
+func (s *Source) Title() string { return "Source" }
+
+func (s *Source) SetSize(w, h int) {
+	s.base.SetSize(w, h)
+	s.dir.Width = s.bodyWidth() - 14
+}
+
+// ShortHelp shows the keys that work now. It works on copies: the
+// bindings Update matches against stay enabled.
+func (s *Source) ShortHelp() []key.Binding {
+	k := s.keys
+	inDetail := s.focus == 1
+	k.Complete.SetEnabled(inDetail && s.kind.pos == KindDirectory)
+	k.Kinds.SetEnabled(inDetail)
+	k.Retry.SetEnabled(inDetail && s.kind.pos != KindDirectory && s.loader().Err != nil)
+	k.Up.SetEnabled(!(inDetail && s.kind.pos == KindDirectory))
+	k.Down.SetEnabled(!(inDetail && s.kind.pos == KindDirectory))
+	return []key.Binding{k.Choose, k.Kinds, k.Complete, k.Retry, k.Up, k.Down}
+}
+func (s *Source) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }
+
+// Capturing: in a kind's list or field, esc goes back to the kinds first.
+func (s *Source) Capturing() bool { return s.focus == 1 }
+
+func (s *Source) Apply(p nim.Plan) nim.Plan {
+	if s.chosen != "" {
+		p.Source = s.chosen
+	}
+	return p
+}
+
+func (s *Source) Warnings() []string {
+	if s.chosen != "" && s.kind.pos == KindDirectory && s.report.Layout == LayoutNoTOC {
+		return []string{fmt.Sprintf("%s has %d image files but no .toc; run `inutoc %s` before creating", s.report.Dir, s.report.Images, path.Join(s.report.Dir, s.report.ImgDir))}
+	}
+	return nil
+}
+
+func (s *Source) loader() *ui.Loader {
+	if s.kind.pos == KindMedia {
+		return &s.devLoad
+	}
+	return &s.lppLoad
+}
+
+func (s *Source) Enter(p nim.Plan) tea.Cmd {
+	s.plan = p
+	if s.entered {
+		if s.focus == 1 && s.kind.pos == KindDirectory {
+			return s.dir.Focus()
+		}
+		return nil
+	}
+	s.entered = true
+	start := DefaultImageDirs[len(DefaultImageDirs)-1]
+	for _, d := range DefaultImageDirs {
+		if r := InspectDir(s.env.Root, d); r.Layout != LayoutMissing && r.Layout != LayoutNotDir {
+			start = d
+			break
+		}
+	}
+	s.dir.SetValue(start)
+	switch p.SourceKind() {
+	case nim.SourceDevice:
+		s.kind.pos, s.focus = KindMedia, 1
+	case nim.SourceDirectory:
+		s.kind.pos, s.focus = KindDirectory, 1
+		s.dir.SetValue(p.Source)
+	case nim.SourceLppSource:
+		s.kind.pos, s.focus = KindLppSource, 1
+	}
+	s.dir.CursorEnd()
+	cmds := []tea.Cmd{s.loadDevices(), s.loadLpps(), s.inspect()}
+	if s.focus == 1 && s.kind.pos == KindDirectory {
+		cmds = append(cmds, s.dir.Focus())
+	}
+	return tea.Batch(cmds...)
+}
+
+func (s *Source) loadDevices() tea.Cmd {
+	n := s.env.NIM
+	return tea.Batch(s.devLoad.Start(), func() tea.Msg {
+		c, cancel := ctx()
+		defer cancel()
+		d, err := n.CDDevices(c)
+		return devicesMsg{s, d, err}
+	})
+}
+
+func (s *Source) loadLpps() tea.Cmd {
+	n := s.env.NIM
+	return tea.Batch(s.lppLoad.Start(), func() tea.Msg {
+		c, cancel := ctx()
+		defer cancel()
+		o, err := n.ObjectsOfType(c, "lpp_source")
+		return lppsMsg{s, o, err}
+	})
+}
+
+// inspect looks at the typed directory off the event loop: a hung NFS
+// mount must not freeze the screen.
+func (s *Source) inspect() tea.Cmd {
+	s.dirSeq++
+	s.inspecting = true
+	seq, root, dir := s.dirSeq, s.env.Root, strings.TrimSpace(s.dir.Value())
+	return func() tea.Msg {
+		var r DirReport
+		if path.IsAbs(dir) {
+			r = InspectDir(root, path.Clean(dir))
+		} else {
+			r = DirReport{Dir: dir, Layout: LayoutMissing}
+		}
+		r.Dir = dir
+		return dirMsg{s, seq, r}
+	}
+}
+
+func (s *Source) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case devicesMsg:
+		if msg.step == s {
+			s.devLoad.Finish(msg.err)
+			s.devices = msg.devs
+			s.devCur.set(len(s.devices))
+			found := false
+			for i, d := range s.devices {
+				if s.plan.Source == "/dev/"+d.Name {
+					s.devCur.pos, found = i, true
+				}
+			}
+			if msg.err == nil && !found && s.plan.SourceKind() == nim.SourceDevice && s.chosen == "" {
+				s.refusal = fmt.Sprintf("the plan's source %s is not a drive on this master any more; choose another", s.plan.Source)
+			}
+		}
+		return nil
+	case lppsMsg:
+		if msg.step == s {
+			s.lppLoad.Finish(msg.err)
+			s.lpps = msg.objs
+			s.lppCur.set(len(s.lpps))
+			found := false
+			for i, o := range s.lpps {
+				if s.plan.Source == o.Name {
+					s.lppCur.pos, found = i, true
+				}
+			}
+			if msg.err == nil && !found && s.plan.SourceKind() == nim.SourceLppSource && s.chosen == "" {
+				s.refusal = fmt.Sprintf("the plan's lpp_source %s is not in NIM any more; choose another", s.plan.Source)
+			}
+		}
+		return nil
+	case dirMsg:
+		if msg.step == s && msg.seq == s.dirSeq {
+			s.report, s.inspecting = msg.report, false
+		}
+		return nil
+	case tea.KeyMsg:
+		return s.key(msg)
+	}
+	cmds := []tea.Cmd{s.devLoad.Update(msg), s.lppLoad.Update(msg)}
+	var cmd tea.Cmd
+	s.dir, cmd = s.dir.Update(msg)
+	return tea.Batch(append(cmds, cmd)...)
+}
+
+func (s *Source) key(msg tea.KeyMsg) tea.Cmd {
+	if s.focus == 0 {
+		if s.kind.move(msg) {
+			s.refusal = ""
+			return nil
+		}
+		if key.Matches(msg, s.keys.Choose, ui.KeyTab) {
+			s.focus, s.refusal = 1, ""
+			if s.kind.pos == KindDirectory {
+				return s.dir.Focus()
+			}
+		}
+		return nil
+	}
+	if key.Matches(msg, s.keys.Kinds) {
+		s.focus, s.refusal = 0, ""
+		s.dir.Blur()
+		return nil
+	}
+	switch s.kind.pos {
+	case KindMedia, KindLppSource:
+		cur := &s.devCur
+		if s.kind.pos == KindLppSource {
+			cur = &s.lppCur
+		}
+		if cur.move(msg) {
+			s.refusal = ""
+			return nil
+		}
+		switch {
+		case key.Matches(msg, s.keys.Retry):
+			if s.kind.pos == KindMedia {
+				return s.loadDevices()
+			}
+			return s.loadLpps()
+		case key.Matches(msg, s.keys.Choose):
+			return s.choose()
+		}
+		return nil
+	}
+	// The directory field.
+	switch {
+	case key.Matches(msg, s.keys.Complete):
+		done, matches := CompleteDir(s.env.Root, s.dir.Value())
+		s.matches = nil
+		if len(matches) > 1 {
+			s.matches = matches
+		}
+		if done != s.dir.Value() {
+			s.dir.SetValue(done)
+			s.dir.CursorEnd()
+			return s.inspect()
+		}
+		return nil
+	case key.Matches(msg, s.keys.Choose):
+		return s.choose()
+	}
+	before := s.dir.Value()
+	var cmd tea.Cmd
+	s.dir, cmd = s.dir.Update(msg)
+	if s.dir.Value() != before {
+		s.refusal, s.matches = "", nil
+		return tea.Batch(cmd, s.inspect())
+	}
+	return cmd
+}
+
+// choose accepts the row or directory under the cursor, or says why not.
+func (s *Source) choose() tea.Cmd {
+	s.refusal = ""
+	switch s.kind.pos {
+	case KindMedia:
+		if s.devLoad.Loading || len(s.devices) == 0 {
+			return nil
+		}
+		d := s.devices[s.devCur.pos]
+		if !strings.EqualFold(d.Status, "Available") {
+			s.refusal = deviceRefusal(d)
+			return nil
+		}
+		s.chosen = "/dev/" + d.Name
+	case KindLppSource:
+		if s.lppLoad.Loading || len(s.lpps) == 0 {
+			return nil
+		}
+		o := s.lpps[s.lppCur.pos]
+		if !o.Ready() {
+			s.refusal = lppRefusal(o)
+			return nil
+		}
+		s.chosen = o.Name
+	case KindDirectory:
+		dir := strings.TrimSpace(s.dir.Value())
+		if s.inspecting || s.report.Dir != dir {
+			return nil // the answer for this path is on its way
+		}
+		if msg := dirRefusal(s.report); msg != "" {
+			s.refusal = msg
+			return nil
+		}
+		s.chosen = path.Clean(dir)
+	}
+	return next
+}
+
+func deviceRefusal(d nim.CDDevice) string {
+	return fmt.Sprintf("%s is %s, not Available: AIX knows the drive but it is not configured. Configure it with `mkdev -l %s` (or `cfgmgr`), then press r to look again.", d.Name, d.Status, d.Name)
+}
+
+func lppRefusal(o nim.Object) string {
+	rs := o.Get("Rstate")
+	if rs == "" {
+		rs = "unknown"
+	}
+	return fmt.Sprintf("%s is %q: NIM uses only a resource that is %q. Check it with `nim -Fo check %s`, or choose another.", o.Name, rs, nim.RstateReady, o.Name)
+}
+
+// dirRefusal says why a directory cannot be a source, or "".
+func dirRefusal(r DirReport) string {
+	switch {
+	case !path.IsAbs(r.Dir):
+		return "type an absolute path, starting with /"
+	case r.Err != nil:
+		return fmt.Sprintf("cannot read %s: %v", r.Dir, r.Err)
+	case r.Layout == LayoutMissing:
+		return fmt.Sprintf("%s does not exist", r.Dir)
+	case r.Layout == LayoutNotDir:
+		return fmt.Sprintf("%s is a file, not a directory", r.Dir)
+	case r.Layout == LayoutEmpty:
+		return fmt.Sprintf("%s holds no installp images. Copy them from the product media first: gencopy -U -X -d /dev/cd0 -t %s all", r.Dir, r.Dir)
+	}
+	return ""
+}
+
+// dirFinding says what InspectDir found, in the wizard's words.
+func (s *Source) dirFinding() string {
+	st, w := s.c.Styles, s.bodyWidth()
+	r := s.report
+	if s.inspecting && r.Dir != strings.TrimSpace(s.dir.Value()) {
+		return st.Subtle.Render("looking...")
+	}
+	if r.Layout == LayoutEmpty && len(r.Subdirs) > 0 {
+		return ui.Wrap(st.Subtle, fmt.Sprintf("No installp images directly in %s. Subdirectories: %s (tab completes).", r.Dir, strings.Join(r.Subdirs, ", ")), w)
+	}
+	if msg := dirRefusal(r); msg != "" {
+		if r.Layout == LayoutEmpty {
+			return ui.Wrap(st.Warning, "empty: "+msg, w)
+		}
+		return ui.Wrap(st.Subtle, msg, w)
+	}
+	switch r.Layout {
+	case LayoutInstallp:
+		return okLine(st, fmt.Sprintf("installp images in installp/ppc, with a .toc (%d image files).", r.Images), w)
+	case LayoutFlat:
+		return okLine(st, fmt.Sprintf("installp images with a .toc (%d image files).", r.Images), w)
+	case LayoutInstImage:
+		return okLine(st, fmt.Sprintf("installp images in usr/sys/inst.images, with a .toc (%d image files).", r.Images), w)
+	case LayoutNoTOC:
+		return warnLine(st, fmt.Sprintf("%d image files but no .toc. Run `inutoc %s` so installp can find them.", r.Images, path.Join(r.Dir, r.ImgDir)), w)
+	}
+	return ""
+}
+
+func (s *Source) View() string {
+	st, w := s.c.Styles, s.bodyWidth()
+	var b strings.Builder
+	b.WriteString(st.Heading.Render("Where should the AIX software come from?") + "\n\n")
+	rows := make([]listRow, len(kindTitles))
+	for i, k := range kindTitles {
+		rows[i] = listRow{Text: pad(k.title, 21) + k.what}
+	}
+	if s.focus == 0 {
+		b.WriteString(renderList(st, rows, s.kind.pos, 3, true))
+	} else {
+		for i, k := range kindTitles {
+			mark := "  "
+			if i == s.kind.pos {
+				mark = "* "
+			}
+			line := mark + k.title
+			if i == s.kind.pos {
+				b.WriteString(st.Focused.Render(line))
+			} else {
+				b.WriteString(st.Unfocused.Render(line))
+			}
+			if i < len(kindTitles)-1 {
+				b.WriteString("   ")
+			}
+		}
+		b.WriteString("\n" + st.Subtle.Render(ui.Truncate(kindTitles[s.kind.pos].what, w)))
+	}
+	b.WriteString("\n\n")
+	focused := s.focus == 1
+	if !focused {
+		b.WriteString(st.Subtle.Render("Press enter to choose "+strings.ToLower(kindTitles[s.kind.pos].title)+".") + "\n")
+	}
+	listMax := s.c.Height - 12
+	if listMax < 2 {
+		listMax = 2
+	}
+	switch s.kind.pos {
+	case KindMedia:
+		if v := s.devLoad.View(st, w, "r"); v != "" {
+			b.WriteString(v)
+			break
+		}
+		if len(s.devices) == 0 {
+			b.WriteString(ui.Wrap(st.Subtle, "This master has no CD/DVD drive (lsdev -Cc cdrom lists none). Copy the media to a directory on another system, or choose an image directory.", w))
+			break
+		}
+		rows := make([]listRow, len(s.devices))
+		for i, d := range s.devices {
+			text := fmt.Sprintf("/dev/%-6s %-10s %s", d.Name, d.Status, strings.TrimSpace(d.Location+" "+d.Description))
+			rows[i] = listRow{Text: text, Disabled: !strings.EqualFold(d.Status, "Available")}
+			if rows[i].Disabled {
+				rows[i].Text += " (not usable)"
+			}
+		}
+		if focused {
+			b.WriteString(renderList(st, rows, s.devCur.pos, listMax, true))
+		} else {
+			b.WriteString(st.Subtle.Render(fmt.Sprintf("%d drive(s) found.", len(rows))))
+		}
+	case KindLppSource:
+		if v := s.lppLoad.View(st, w, "r"); v != "" {
+			b.WriteString(v)
+			break
+		}
+		if len(s.lpps) == 0 {
+			b.WriteString(ui.Wrap(st.Subtle, "NIM has no lpp_source yet. Choose product media or an image directory and mknimimage will create one.", w))
+			break
+		}
+		nameW := 12
+		for _, o := range s.lpps {
+			if len(o.Name) > nameW {
+				nameW = len(o.Name)
+			}
+		}
+		rows := make([]listRow, len(s.lpps))
+		for i, o := range s.lpps {
+			rs := o.Get("Rstate")
+			rows[i] = listRow{Text: fmt.Sprintf("%s  %-22s %s", pad(o.Name, nameW), rs, o.Get("location")), Disabled: !o.Ready()}
+		}
+		if focused {
+			b.WriteString(renderList(st, rows, s.lppCur.pos, listMax, true))
+		} else {
+			b.WriteString(st.Subtle.Render(fmt.Sprintf("%d lpp_source(s) found.", len(rows))))
+		}
+	case KindDirectory:
+		b.WriteString(st.Label.Render("Directory ") + s.dir.View())
+		if s.refusal == "" {
+			b.WriteString("\n" + s.dirFinding())
+		}
+		if len(s.matches) > 0 {
+			b.WriteString("\n" + st.Subtle.Render(ui.Truncate("matches: "+strings.Join(s.matches, "  "), w)))
+		}
+	}
+	if s.refusal != "" {
+		b.WriteString("\n\n" + errLine(st, s.refusal, w))
+	}
+	return b.String()
+}

@@ -1,0 +1,152 @@
+package steps_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/nimwiz/nimwiz/nim"
+	"github.com/nimwiz/nimwiz/steps"
+	"github.com/nimwiz/nimwiz/steps/fakenim"
+)
+
+func TestInspectDir(t *testing.T) {
+	root := hostRoot(t)
+	tests := []struct {
+		dir    string
+		layout steps.DirLayout
+		images int
+		usable bool
+	}{
+		{"/export/aix72", steps.LayoutInstallp, 2, true},
+		{"/export/flat", steps.LayoutFlat, 1, true},
+		{"/export/old", steps.LayoutInstImage, 1, true},
+		{"/export/notoc", steps.LayoutNoTOC, 3, true},
+		{"/export/empty", steps.LayoutEmpty, 0, false},
+		{"/export/afile", steps.LayoutNotDir, 0, false},
+		{"/export/missing", steps.LayoutMissing, 0, false},
+	}
+	for _, tc := range tests {
+		r := steps.InspectDir(root, tc.dir)
+		if r.Layout != tc.layout || r.Images != tc.images || r.Usable() != tc.usable {
+			t.Errorf("%s: %+v, want layout %d, %d images, usable %v", tc.dir, r, tc.layout, tc.images, tc.usable)
+		}
+	}
+}
+
+func TestCompleteDir(t *testing.T) {
+	root := hostRoot(t)
+	tests := []struct{ typed, want, matches string }{
+		{"/exp", "/export/", "export"},
+		{"/export/a", "/export/aix72/", "aix72"},
+		{"/export/", "/export/", "aix72 empty flat notoc old"},
+		{"/export/zz", "/export/zz", ""},
+		{"/nowhere/x", "/nowhere/x", ""},
+	}
+	for _, tc := range tests {
+		got, m := steps.CompleteDir(root, tc.typed)
+		if got != tc.want || strings.Join(m, " ") != tc.matches {
+			t.Errorf("CompleteDir(%q) = %q %q, want %q %q", tc.typed, got, m, tc.want, tc.matches)
+		}
+	}
+}
+
+func TestSourceChoices(t *testing.T) {
+	tests := []struct {
+		name   string
+		keys   []string // after entering the step
+		typed  string   // typed into the directory field, after clearing it
+		after  []string
+		took   bool
+		source string
+		want   string
+		warn   string
+	}{
+		{name: "media", keys: []string{"enter", "enter"}, took: true, source: "/dev/cd0"},
+		{name: "media defined refused", keys: []string{"enter", "down", "enter"}, want: "cd1 is Defined, not Available"},
+		{name: "lpp_source", keys: []string{"down", "down", "enter", "enter"}, took: true, source: "7200-05-lpp_source"},
+		{name: "lpp_source not ready refused", keys: []string{"down", "down", "enter", "down", "enter"}, want: `broken_lpp is "unavailable for use"`},
+		{name: "directory with toc", keys: []string{"down", "enter"}, typed: "/export/aix72", after: []string{"enter"}, took: true, source: "/export/aix72", want: "ok: installp images in installp/ppc"},
+		{name: "directory in inst.images", keys: []string{"down", "enter"}, typed: "/export/old/", after: []string{"enter"}, took: true, source: "/export/old"},
+		{name: "directory without toc warns", keys: []string{"down", "enter"}, typed: "/export/notoc", after: []string{"enter"}, took: true, source: "/export/notoc", warn: "inutoc /export/notoc"},
+		{name: "empty directory refused", keys: []string{"down", "enter"}, typed: "/export/empty", after: []string{"enter"}, want: "gencopy -U -X -d /dev/cd0 -t /export/empty all"},
+		{name: "relative refused", keys: []string{"down", "enter"}, typed: "export/aix72", after: []string{"enter"}, want: "absolute path"},
+		{name: "missing refused", keys: []string{"down", "enter"}, typed: "/export/nope", after: []string{"enter"}, want: "/export/nope does not exist"},
+		{name: "tab completes", keys: []string{"down", "enter"}, typed: "/export/ai", after: []string{"tab", "enter"}, took: true, source: "/export/aix72"},
+		{name: "esc returns to kinds", keys: []string{"down", "enter", "esc", "down", "enter", "enter"}, took: true, source: "7200-05-lpp_source"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := steps.NewSource(common(), testEnv(t, fakenim.World()))
+			h := newHarness(t, s, nim.Plan{}.WithDefaults())
+			h.keys(tc.keys...)
+			if tc.typed != "" {
+				h.keys("ctrl+u")
+				h.typ(tc.typed)
+			}
+			h.keys(tc.after...)
+			if got := h.took(); got != tc.took {
+				t.Fatalf("took = %v, want %v\n%s", got, tc.took, s.View())
+			}
+			if got := s.Apply(nim.Plan{}).Source; got != tc.source {
+				t.Errorf("source %q, want %q", got, tc.source)
+			}
+			if tc.want != "" && !strings.Contains(s.View(), tc.want) {
+				t.Errorf("view lacks %q:\n%s", tc.want, s.View())
+			}
+			if w := strings.Join(s.Warnings(), "\n"); !strings.Contains(w, tc.warn) || (tc.warn == "" && w != "") {
+				t.Errorf("warnings %q, want %q", w, tc.warn)
+			}
+			if !tc.took {
+				h.golden(t)
+			}
+		})
+	}
+}
+
+func TestSourcePrefill(t *testing.T) {
+	for _, src := range []string{"/dev/cd0", "/export/flat", "7200-05-lpp_source"} {
+		s := steps.NewSource(common(), testEnv(t, fakenim.World()))
+		h := newHarness(t, s, nim.Plan{Source: src})
+		h.keys("enter")
+		if !h.took() || s.Apply(nim.Plan{}).Source != src {
+			t.Errorf("%s: prefill not taken by enter:\n%s", src, s.View())
+		}
+	}
+}
+
+func TestSourceLoadErrorRetry(t *testing.T) {
+	f := fakenim.World()
+	f.Fail("CDDevices", errors.New("lsdev: timed out after 1m0s"))
+	s := steps.NewSource(common(), testEnv(t, f))
+	h := newHarness(t, s, nim.Plan{})
+	h.keys("enter")
+	if !strings.Contains(s.View(), "Press r to try again") {
+		t.Fatalf("no retry offered:\n%s", s.View())
+	}
+	h.golden(t)
+	f.Fail("CDDevices", nil)
+	h.keys("r", "enter")
+	if !h.took() {
+		t.Fatalf("retry did not load:\n%s", s.View())
+	}
+}
+
+func TestSourceNoDrives(t *testing.T) {
+	f := fakenim.World()
+	f.Devices = nil
+	s := steps.NewSource(common(), testEnv(t, f))
+	h := newHarness(t, s, nim.Plan{})
+	h.keys("enter", "enter")
+	if h.took() || !strings.Contains(s.View(), "no CD/DVD drive") {
+		t.Fatalf("view:\n%s", s.View())
+	}
+}
+
+func TestSourcePrefillGone(t *testing.T) {
+	s := steps.NewSource(common(), testEnv(t, fakenim.World()))
+	newHarness(t, s, nim.Plan{Source: "old_lpp_source"})
+	if !strings.Contains(s.View(), "old_lpp_source is not in NIM any more") {
+		t.Fatalf("view:\n%s", s.View())
+	}
+}

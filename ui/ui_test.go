@@ -1,0 +1,64 @@
+package ui
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+)
+
+func TestMain(m *testing.M) {
+	lipgloss.SetColorProfile(termenv.Ascii)
+	lipgloss.SetHasDarkBackground(true)
+	os.Exit(m.Run())
+}
+
+func TestTooSmall(t *testing.T) {
+	for _, tc := range []struct {
+		w, h  int
+		small bool
+	}{{80, 24, false}, {60, 20, false}, {59, 24, true}, {80, 19, true}, {0, 0, true}} {
+		if got := TooSmall(tc.w, tc.h); got != tc.small {
+			t.Errorf("TooSmall(%d, %d) = %v", tc.w, tc.h, got)
+		}
+	}
+}
+
+func TestFit(t *testing.T) {
+	got := Fit("one\ntwo that is long\nthree\nfour", 8, 3)
+	want := "one\ntwo that\n(more: e"
+	if got != want {
+		t.Errorf("Fit = %q, want %q", got, want)
+	}
+	if got := Fit("a", 5, 3); got != "a\n\n" {
+		t.Errorf("Fit pads: %q", got)
+	}
+}
+
+func TestHeader(t *testing.T) {
+	c := NewCommon()
+	c.Width, c.Demo = 60, true
+	h := Header(c, "Create an osimage", "step 1 of 7: Name")
+	lines := strings.Split(h, "\n")
+	if len(lines) != 3 || !strings.Contains(lines[1], "DEMO") || lipgloss.Width(lines[0]) != 60 {
+		t.Errorf("header:\n%s", h)
+	}
+	c.Demo = false
+	if n := strings.Count(Header(c, "x", ""), "\n"); n != 1 {
+		t.Errorf("no banner without demo: %d lines", n+1)
+	}
+}
+
+func TestApplyTheme(t *testing.T) {
+	defer lipgloss.SetHasDarkBackground(true)
+	ApplyTheme("light")
+	if lipgloss.HasDarkBackground() {
+		t.Error("light theme left a dark background")
+	}
+	ApplyTheme("dark")
+	if !lipgloss.HasDarkBackground() {
+		t.Error("dark theme not applied")
+	}
+}
