@@ -142,7 +142,11 @@ func (p *proc) mknimimage(argv []string) int {
 			return o.done(1)
 		}
 	}
-	return o.done(r.run(update))
+	ret := r.run(update)
+	if p.aborted() {
+		return 1 // Main turns this into the client's exit; nothing more is printed
+	}
+	return o.done(ret)
 }
 
 // run does what aixinstall.pm's mknimimage does, in its order; it returns
