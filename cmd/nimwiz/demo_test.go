@@ -1,0 +1,103 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/nimwiz/nimwiz/internal/sim"
+	"github.com/nimwiz/nimwiz/nim"
+)
+
+// TestMain lets the test binary answer as the simulated commands the demo
+// links to it, exactly as the nimwiz binary does.
+func TestMain(m *testing.M) {
+	if code, ok := simulatedCommand(os.Args); ok {
+		os.Exit(code)
+	}
+	os.Exit(m.Run())
+}
+
+func TestDemoSeedsWorldAndLinks(t *testing.T) {
+	dir := t.TempDir()
+	var out, errb bytes.Buffer
+	if rc := run([]string{"--demo", "--state-dir", dir, "help"}, nil, &out, &errb); rc != exitOK {
+		t.Fatalf("run --demo help: rc %d, stderr %q", rc, errb.String())
+	}
+	if _, err := os.Stat(filepath.Join(dir, "demo", "world", "var", "sim", "state.json")); err != nil {
+		t.Fatalf("demo world not seeded: %v", err)
+	}
+	self, _ := os.Executable()
+	self, _ = filepath.EvalSymlinks(self)
+	for _, c := range sim.Commands {
+		got, err := os.Readlink(filepath.Join(dir, "demo", "bin", c))
+		if err != nil || got != self {
+			t.Errorf("link %s -> %q (%v), want %q", c, got, err, self)
+		}
+	}
+}
+
+func TestSetupDemoExecutorRunsSimulator(t *testing.T) {
+	t.Setenv("NIMWIZ_SIM_SPOT_SECONDS", "")
+	os.Unsetenv("NIMWIZ_SIM_SPOT_SECONDS")
+	a := &app{stateDir: t.TempDir(), exec: &nim.Executor{}}
+	if err := setupDemo(a, false); err != nil {
+		t.Fatal(err)
+	}
+	env := strings.Join(a.exec.Env, " ")
+	if !strings.Contains(env, "NIMWIZ_SIM_SPOT_SECONDS=20") || !strings.Contains(env, "NIMWIZ_SIM_ROOT=") {
+		t.Errorf("demo env = %q, want the world root and 20 s SPOTs", env)
+	}
+	res, err := a.exec.Query(context.Background(), "lsdef", "-t", "osimage", "-w", "imagetype==NIM")
+	if err != nil {
+		t.Fatalf("lsdef through the demo: %v", err)
+	}
+	if !strings.Contains(string(res.Stdout), "aix73_full  (osimage)") || strings.Contains(string(res.Stdout), "rhels") {
+		t.Errorf("lsdef -w imagetype==NIM = %q", res.Stdout)
+	}
+	if _, err := a.exec.Query(context.Background(), "lsxcatd", "-v"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestSetupDemoKeepsUserSpotSecondsAndRelinks(t *testing.T) {
+	t.Setenv("NIMWIZ_SIM_SPOT_SECONDS", "1.5")
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "demo", "bin")
+	// A link left by an earlier "go run" build that no longer exists.
+	if err := os.MkdirAll(bin, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("/tmp/go-build-gone/exe/nimwiz", filepath.Join(bin, "lsnim")); err != nil {
+		t.Fatal(err)
+	}
+	a := &app{stateDir: dir, exec: &nim.Executor{}}
+	if err := setupDemo(a, false); err != nil {
+		t.Fatal(err)
+	}
+	env := strings.Join(a.exec.Env, " ")
+	if !strings.Contains(env, "NIMWIZ_SIM_SPOT_SECONDS=1.5") || strings.Contains(env, "NIMWIZ_SIM_SPOT_SECONDS=20") {
+		t.Errorf("env = %q, want the user's 1.5 only", env)
+	}
+	res, err := a.exec.Query(context.Background(), "lsnim", "-t", "spot")
+	if err != nil {
+		t.Fatalf("lsnim via refreshed link: %v", err)
+	}
+	if !strings.Contains(string(res.Stdout), "aix73_test") {
+		t.Errorf("lsnim -t spot = %q", res.Stdout)
+	}
+
+	// --demo-reset recreates the world.
+	if err := os.WriteFile(filepath.Join(dir, "demo", "world", "marker"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := setupDemo(&app{stateDir: dir, exec: &nim.Executor{}}, true); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "demo", "world", "marker")); !os.IsNotExist(err) {
+		t.Errorf("reset kept the old world: %v", err)
+	}
+}

@@ -1,0 +1,158 @@
+package sim
+
+import (
+	"fmt"
+	"os"
+	"path"
+	"sort"
+	"strings"
+)
+
+var rmnimimageUsage = []string{
+	"\n  rmnimimage - Use this xCAT command to remove NIM resources specified in an xCAT osimage definition.",
+	"  Usage: ",
+	"\trmnimimage [-h | --help]",
+	"or",
+	"\trmnimimage [-V] [-f|--force] [-d|--delete] [-x|--xcatdef] [-M|--managementnode]\n\t\t[-s servicenoderange] osimage_name\n",
+}
+
+var rmnimimageSpec = optSpec{
+	short: map[byte]bool{'h': false, 'V': false, 'f': false, 'd': false, 'x': false, 'M': false, 's': true},
+	long: map[string]string{"help": "h", "verbose": "V", "force": "f", "delete": "d", "xcatdef": "x",
+		"managementnode": "M"},
+}
+
+// nimResAttrs are the osimage attributes that name NIM resources.
+var nimResAttrs = strings.Fields(`bosinst_data dump fb_script home image_data installp_bundle lpp_source mksysb
+ paging resolv_conf root script shared_home shared_root spot tmp`)
+
+// rmDirOf is where rmnimimage -d runs rm -R for a resource type: the
+// parent directory for spot and resolv_conf, the location itself for these
+// others, nothing for the rest (dump, home, tmp, ...).
+func rmDirOf(typ, loc string) string {
+	switch typ {
+	case "spot", "resolv_conf":
+		return path.Dir(loc)
+	case "lpp_source", "bosinst_data", "script", "installp_bundle", "root", "shared_root", "paging":
+		return loc
+	}
+	return ""
+}
+
+func (p *proc) rmnimimage(argv []string) int {
+	s, err := p.st.View()
+	if err != nil {
+		fmt.Fprintf(p.stderr, "rmnimimage: %v\n", err)
+		return 1
+	}
+	o := p.xcat(s.Host)
+	if len(argv) == 0 {
+		o.info(rmnimimageUsage...)
+		return 0
+	}
+	op, err := rmnimimageSpec.parse(argv, true)
+	if err != nil || op.has('h') {
+		o.info(rmnimimageUsage...)
+		return 0
+	}
+	if len(op.args) == 0 {
+		o.err("The xCAT osimage name is required.\n")
+		return o.done(1)
+	}
+	name := op.args[0]
+	img := s.Osimage(name)
+	if img == nil {
+		o.err("'" + name + "' is not a valid xCAT image name.\n")
+		return o.done(1)
+	}
+	mn := s.Host
+
+	if !op.has('f') {
+		shared := false
+		for _, other := range s.Osimages {
+			if other.Name == name {
+				continue
+			}
+			for _, a := range nimResAttrs {
+				for _, r := range splitComma(img.Attrs[a]) {
+					for _, b := range nimResAttrs {
+						if contains(splitComma(other.Attrs[b]), r) {
+							shared = true
+							if op.has('V') {
+								o.info(fmt.Sprintf("The osimage %s and %s share the common resource %s\n", name, other.Name, r))
+							}
+						}
+					}
+				}
+			}
+		}
+		if shared {
+			o.err("One or more resources are being used in other osimage definitions.  The osimage " + name +
+				" will not be removed.  Use the force option to override this check.\n")
+			return o.done(1)
+		}
+	}
+
+	if op.has('x') {
+		if err := p.st.Update(func(s *State) error { s.RemoveOsimage(name); return nil }); err != nil {
+			o.err("Could not remove the existing xCAT definition for '" + name + "'.\n")
+		} else {
+			o.info("Removed the xCAT osimage definition '" + name + "'.\n")
+		}
+	}
+
+	keys := make([]string, 0, len(img.Attrs))
+	for k := range img.Attrs {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	errors := 0
+	done := map[string]bool{}
+	for _, attr := range keys {
+		if !contains(nimResAttrs, attr) || (attr == "lpp_source" && !op.has('d')) {
+			continue
+		}
+		for _, res := range splitComma(img.Attrs[attr]) {
+			if done[res] {
+				continue
+			}
+			done[res] = true
+			p.setPhase("remove " + res)
+			var gone *NimObject
+			var allocated bool
+			err := p.st.Update(func(s *State) error {
+				ob := s.Object(res)
+				if ob == nil || ob.Class != "resources" {
+					return nil
+				}
+				if atoi(ob.Get("alloc_count")) > 0 {
+					allocated = true
+					return nil
+				}
+				gone = ob
+				s.Remove(res)
+				return nil
+			})
+			switch {
+			case err != nil:
+				o.err(mn+": Could not remove the NIM resource definition '"+res+"'.\n", err.Error())
+				errors++
+			case allocated:
+				o.info(mn + ": The resource named '" + res + "' is currently allocated. It will not be removed.\n")
+			case gone != nil:
+				if op.has('d') {
+					if d := rmDirOf(gone.Type, gone.Get("location")); d != "" && d != "/" {
+						_ = os.RemoveAll(p.host(d))
+					}
+				}
+				o.info(mn + ": Removed the NIM resource named '" + res + "'.\n")
+			}
+		}
+	}
+	if errors > 0 {
+		o.err(mn + ": One or more errors occurred when trying to remove the xCAT osimage definition '" + name +
+			"' and the related NIM resources.\n")
+		return o.done(1)
+	}
+	return o.done(0)
+}

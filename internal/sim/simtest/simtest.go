@@ -1,0 +1,123 @@
+// Package simtest gives other packages' tests a simulated NIM master run as
+// real processes: the test binary itself answers as mknimimage, lsnim, ...
+//
+//	func TestMain(m *testing.M) { simtest.Main(m) }
+//
+//	func TestX(t *testing.T) {
+//		w := simtest.New(t, simtest.SpotSeconds(0.3))
+//		res, err := w.Exec.Query(ctx, "lsnim", "-t", "spot")
+//	}
+package simtest
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/nimwiz/nimwiz/internal/sim"
+	"github.com/nimwiz/nimwiz/nim"
+)
+
+// Main is for a test package's TestMain: started under a simulated
+// command's name, the test binary runs that command and exits; otherwise it
+// runs the tests.
+func Main(m *testing.M) {
+	if name := filepath.Base(os.Args[0]); sim.IsCommand(name) {
+		os.Exit(sim.Main(name, os.Args[1:], os.Stdout, os.Stderr))
+	}
+	os.Exit(m.Run())
+}
+
+// World is a seeded simulated host whose commands are the test binary.
+type World struct {
+	Root string        // the simulated host's "/"
+	Bin  string        // directory of the command links
+	Exec *nim.Executor // runs the simulated commands (Dirs = Bin)
+	Env  []string      // NIMWIZ_SIM_* variables the commands get
+}
+
+// Option tunes a World.
+type Option func(*config)
+
+type config struct {
+	env   map[string]string
+	empty bool
+}
+
+// Env sets one NIMWIZ_SIM_* (or other) variable for the commands.
+func Env(key, value string) Option { return func(c *config) { c.env[key] = value } }
+
+// SpotSeconds sets how long SPOT creation takes (the default here is 0.3).
+func SpotSeconds(s float64) Option { return Env("NIMWIZ_SIM_SPOT_SECONDS", fmt.Sprint(s)) }
+
+// UpdateSeconds sets how long the SPOT update takes (default 0.05 here).
+func UpdateSeconds(s float64) Option { return Env("NIMWIZ_SIM_UPDATE_SECONDS", fmt.Sprint(s)) }
+
+// Fail makes mknimimage fail in phase (lpp_source, spot, root, dump, paging,
+// definition, update, password).
+func Fail(phase string) Option { return Env("NIMWIZ_SIM_FAIL", phase) }
+
+// Hang makes mknimimage hang in phase until killed.
+func Hang(phase string) Option { return Env("NIMWIZ_SIM_HANG", phase) }
+
+// HangQuery makes the named command (lsnim, lsdef, ...) hang.
+func HangQuery(command string) Option { return Env("NIMWIZ_SIM_HANG_QUERY", command) }
+
+// Flood makes mknimimage print n extra lines fast.
+func Flood(n int) Option { return Env("NIMWIZ_SIM_FLOOD", fmt.Sprint(n)) }
+
+// Legacy makes the commands behave like xCAT 2.9.2 (no "[host]: " in errors).
+func Legacy() Option { return Env("NIMWIZ_SIM_XCAT", "2.9.2") }
+
+// New seeds a world in t.TempDir(), links the simulated commands to the
+// test binary, and returns it. The test package must call Main from TestMain.
+func New(t testing.TB, opts ...Option) *World {
+	t.Helper()
+	c := &config{env: map[string]string{
+		"NIMWIZ_SIM_SPOT_SECONDS":   "0.3",
+		"NIMWIZ_SIM_UPDATE_SECONDS": "0.05",
+		"NIMWIZ_SIM_ABORT_SECONDS":  "0.05",
+	}}
+	for _, o := range opts {
+		o(c)
+	}
+	dir := t.TempDir()
+	w := &World{Root: filepath.Join(dir, "world"), Bin: filepath.Join(dir, "bin")}
+	if err := sim.Seed(w.Root); err != nil {
+		t.Fatal(err)
+	}
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sim.Install(w.Bin, self); err != nil {
+		t.Fatal(err)
+	}
+	w.Env = []string{"NIMWIZ_SIM_ROOT=" + w.Root}
+	for k, v := range c.env {
+		w.Env = append(w.Env, k+"="+v)
+	}
+	w.Exec = &nim.Executor{Dirs: []string{w.Bin}, Env: w.Env}
+	return w
+}
+
+// Path maps a path of the simulated host into the real file system.
+func (w *World) Path(p string) string { return filepath.Join(w.Root, filepath.FromSlash(p)) }
+
+// Signals returns the signal log: one line per signal a simulated command
+// received ("time SIGNAME command phase pid"). Empty means none reached it.
+func (w *World) Signals() []string {
+	b, err := os.ReadFile(w.Path("/var/sim/signals.log"))
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, l := range strings.Split(string(b), "\n") {
+		if l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
