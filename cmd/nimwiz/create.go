@@ -92,10 +92,8 @@ func wizardConfig(a *app) uiapp.Config {
 	}
 	return uiapp.Config{
 		Env: steps.Env{
-			NIM: a.client,
-			// Root: the demo's simulated host root; the lead wires it
-			// to the simulator's world ("" on a real master).
-			Root: "",
+			NIM:  a.client,
+			Root: a.hostRoot,
 		},
 		Demo:    a.demo,
 		PlanDir: filepath.Clean(dir),

@@ -55,6 +55,7 @@ func setupDemo(a *app, reset bool) error {
 	}
 	a.exec.Dirs = []string{bin}
 	a.exec.Env = append(a.exec.Env, "NIMWIZ_SIM_ROOT="+world)
+	a.hostRoot = world
 	spot := false
 	for _, kv := range os.Environ() {
 		// The admin's own NIMWIZ_SIM_* (faults, durations) reach the simulator.

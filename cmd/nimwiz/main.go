@@ -33,6 +33,9 @@ type app struct {
 	theme          string // "", "light" or "dark"
 	exec           *nim.Executor
 	client         *nim.Client
+	// hostRoot prefixes paths on the NIM master's filesystem: the demo's
+	// simulated host root, "" on a real master.
+	hostRoot string
 }
 
 // verb is one nimwiz subcommand. Each lives in its own file and registers
