@@ -1,0 +1,5 @@
+package conformance
+
+import "os"
+
+func osPipe() (*os.File, *os.File, error) { return os.Pipe() }
