@@ -186,8 +186,8 @@ func TestFaultsAreParsedAndTracked(t *testing.T) {
 		failed     string // phase label the tracker must mark failed ("" if none)
 		summary    bool   // the summary still prints (exit 1 all the same)
 		leftSpot   bool   // a SPOT object exists afterwards
-		spotReady  bool // ignored for update: whether a failed update leaves the SPOT ready is not known
-		definition bool // the osimage definition exists afterwards
+		spotReady  bool   // ignored for update: whether a failed update leaves the SPOT ready is not known
+		definition bool   // the osimage definition exists afterwards
 	}{
 		{fault: "lpp_source", failed: "lpp_source"},
 		{fault: "spot", failed: "SPOT", leftSpot: true},
