@@ -127,7 +127,7 @@ func (l *Lines) Total() (lines, bytes int64) {
 // escape sequences and control characters removed, tabs expanded to 8
 // columns, invalid UTF-8 replaced, and at most MaxLineWidth runes.
 func Sanitize(b []byte) string {
-	b = bytes.TrimRight(b, "\r")
+	b = bytes.TrimRight(b, "\r\n")
 	if i := bytes.LastIndexByte(b, '\r'); i >= 0 {
 		b = b[i+1:]
 	}
