@@ -84,6 +84,12 @@ func (s *Store) settle(r *Record) {
 	case StateRunning:
 		b, err := s.probeLock(r.Name)
 		if err == nil && (b == nil || b.JobID != r.ID) {
+			// The supervisor records the end before it lets go of the
+			// lock, so a record read just before that is stale: read again.
+			if again, err := readRecord(r.Dir); err == nil && again.State != StateRunning {
+				*r = again
+				return
+			}
 			r.State = StateLost
 		}
 	case StateStarting:

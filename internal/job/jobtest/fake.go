@@ -79,7 +79,35 @@ func Main() {
 	if filepath.Base(os.Args[0]) != "mknimimage" {
 		return
 	}
+	if os.Getenv(EnvDir) == "" {
+		loadConfig()
+	}
 	os.Exit(fake(os.Args[1:]))
+}
+
+// ConfigFile, in $HOME, holds the fake's environment as KEY=VALUE lines,
+// for runs where the caller's executor passes only PATH and HOME through
+// (nimwiz itself, not in demo mode).
+const ConfigFile = ".fake-mknimimage"
+
+func loadConfig() {
+	data, err := os.ReadFile(filepath.Join(os.Getenv("HOME"), ConfigFile))
+	if err != nil {
+		return
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if k, v, ok := strings.Cut(line, "="); ok {
+			os.Setenv(k, v)
+		}
+	}
+}
+
+// WriteConfig writes the fake's environment into home's ConfigFile.
+func WriteConfig(t testing.TB, home string, env ...string) {
+	t.Helper()
+	if err := os.WriteFile(filepath.Join(home, ConfigFile), []byte(strings.Join(env, "\n")+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func fake(args []string) int {
