@@ -418,3 +418,20 @@ func ids(rs []Record) []string {
 	}
 	return out
 }
+
+func TestInterruptEscalatesToSIGTERM(t *testing.T) {
+	t.Setenv(GraceEnv, "50ms")
+	e := newEnv(t, jobtest.EnvHold+"=lpp", jobtest.EnvNoInt+"=1")
+	j := e.start("stuck")
+	e.at("lpp")
+	if ev, err := e.store.Interrupt(context.Background(), j.ID); err != nil || ev.Action != ActionAccepted {
+		t.Fatalf("Interrupt: %+v %v", ev, err)
+	}
+	r := e.wait(j.ID)
+	if r.State != StateInterrupted || r.ExitCode != 128+int(syscall.SIGTERM) {
+		t.Fatalf("state %s exit %d", r.State, r.ExitCode)
+	}
+	if got := strings.Join(jobtest.Signals(e.fake), " "); got != "interrupt terminated" {
+		t.Errorf("fake received %q, want SIGINT then SIGTERM", got)
+	}
+}

@@ -67,7 +67,7 @@ type Record struct {
 	State    State     `json:"state"`
 	Started  time.Time `json:"started"`
 	Ended    time.Time `json:"ended,omitzero"`
-	ExitCode int       `json:"exit_code"`        // meaningful once ended; -1 when killed by a signal or never started
+	ExitCode int       `json:"exit_code"`        // once ended: mknimimage's status, 128+n when killed by signal n, -1 when it never ran
 	ExitSig  string    `json:"signal,omitempty"` // signal that ended mknimimage, if any
 
 	SupervisorPID int `json:"supervisor_pid,omitempty"`
@@ -100,6 +100,7 @@ const (
 	planFile      = "plan.toml"
 	logFile       = "output.log"
 	interruptFile = "interrupt"
+	supervisorLog = "supervisor.log" // the supervisor's stderr: empty unless it crashed
 )
 
 // PhaseName is a short human name of a phase, for messages and tables.

@@ -123,6 +123,12 @@ func Start(store *Store, ex *nim.Executor, plan nim.Plan, self []string) (*Job, 
 	cmd.Dir = "/" // do not pin the caller's working directory for hours
 	cmd.Env = append(os.Environ(), readyFDEnv+"=3")
 	cmd.ExtraFiles = []*os.File{pw}
+	// The supervisor says everything in job.json; a Go panic would still
+	// go to stderr, so keep that in the job directory rather than lose it.
+	if f, err := os.OpenFile(filepath.Join(dir, supervisorLog), os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600); err == nil {
+		defer f.Close()
+		cmd.Stderr = f
+	}
 	// Own session: no controlling terminal, not in the terminal's process
 	// groups, so closing the terminal or ^C/^Z there never reaches it.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}

@@ -24,6 +24,9 @@ var (
 	// group before SIGTERM follows (only if it is still outside a critical
 	// phase then).
 	InterruptGrace = 15 * time.Second
+	// GraceEnv, in the supervisor's environment, overrides InterruptGrace
+	// (a Go duration such as "30s").
+	GraceEnv = "NIMWIZ_INTERRUPT_GRACE"
 	// drainTimeout bounds reading output after mknimimage exited, in case a
 	// grandchild keeps the pipe open.
 	drainTimeout = 5 * time.Second
@@ -61,6 +64,9 @@ func Supervise(dir string) int {
 	sigc := make(chan os.Signal, 16)
 	signal.Notify(sigc, syscall.SIGHUP, syscall.SIGINT, syscall.SIGQUIT, syscall.SIGTERM, syscall.SIGUSR1, syscall.SIGPIPE)
 
+	if d, err := time.ParseDuration(os.Getenv(GraceEnv)); err == nil && d > 0 {
+		InterruptGrace = d
+	}
 	var ready *os.File
 	if fd, err := strconv.Atoi(os.Getenv(readyFDEnv)); err == nil && fd > 2 {
 		syscall.CloseOnExec(fd)

@@ -23,6 +23,7 @@ const (
 	EnvHold  = "FAKE_MKNIM_HOLD"  // comma list of "lpp", "spot": wait there until go-<point> exists
 	EnvExit  = "FAKE_MKNIM_EXIT"  // exit status (default 0)
 	EnvNoise = "FAKE_MKNIM_NOISE" // lines of extra output after the lpp_source (default 0)
+	EnvNoInt = "FAKE_MKNIM_NOINT" // "1": record SIGINT but go on, like a command stuck in a system call
 )
 
 // Files in the control directory.
@@ -118,14 +119,19 @@ func fake(args []string) int {
 	}
 	sigc := make(chan os.Signal, 8)
 	signal.Notify(sigc, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT)
+	noInt := os.Getenv(EnvNoInt) == "1"
 	go func() {
-		sig := <-sigc
-		f, err := os.OpenFile(filepath.Join(dir, SignalsFile), os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
-		if err == nil {
-			fmt.Fprintln(f, sig.String())
-			f.Close()
+		for sig := range sigc {
+			f, err := os.OpenFile(filepath.Join(dir, SignalsFile), os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+			if err == nil {
+				fmt.Fprintln(f, sig.String())
+				f.Close()
+			}
+			if sig == syscall.SIGINT && noInt {
+				continue
+			}
+			os.Exit(128 + int(sig.(syscall.Signal)))
 		}
-		os.Exit(128 + int(sig.(syscall.Signal)))
 	}()
 	os.WriteFile(filepath.Join(dir, PIDFile), []byte(strconv.Itoa(os.Getpid())), 0o600)
 
