@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,6 +15,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/creack/pty"
 
 	"github.com/nimwiz/nimwiz/internal/job"
 	"github.com/nimwiz/nimwiz/internal/job/jobtest"
@@ -345,4 +348,68 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// TestApplyOnATerminal drives apply through a real terminal: it asks for
+// confirmation, refuses ^C, ^Z and ^\ during SPOT creation, and when the
+// terminal is closed (SIGHUP) the job still completes. Stderr goes to a
+// pipe so the test can still read it once the terminal is gone.
+func TestApplyOnATerminal(t *testing.T) {
+	c := newCLI(t, jobtest.EnvHold+"=spot")
+	exe, _ := os.Executable()
+	cmd := exec.Command(exe, "--state-dir", c.state, "apply", c.planFile("tty"))
+	cmd.Env = append(os.Environ(), "NIMWIZ_TEST_MAIN=1", "TERM=dumb")
+	var stderr, screen syncBuffer
+	cmd.Stderr = &stderr
+	master, err := pty.Start(cmd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// pty leaves the master in blocking mode, where Close waits for the
+	// pending Read and the terminal never hangs up. A non-blocking dup is
+	// closed at once.
+	fd, err := syscall.Dup(int(master.Fd()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	syscall.SetNonblock(fd, true)
+	master.Close()
+	tty := os.NewFile(uintptr(fd), "ptmx")
+	go io.Copy(&screen, tty)
+	done := make(chan struct{})
+	go func() { cmd.Wait(); close(done) }()
+	t.Cleanup(func() { cmd.Process.Kill(); <-done })
+	until := func(text string) {
+		t.Helper()
+		jobtest.Eventually(t, fmt.Sprintf("stderr to show %q", text), func() bool { return strings.Contains(stderr.String(), text) })
+	}
+	until("[y/N]")
+	tty.Write([]byte("y\n"))
+	until("phase: SPOT creation")
+	tty.Write([]byte{0x03}) // ^C
+	until("SIGINT refused")
+	tty.Write([]byte{0x1a, 0x1c}) // ^Z, ^\ : not stopped, so ^\ is answered
+	until("SIGQUIT refused")
+	jobtest.Eventually(t, "output on the terminal", func() bool { return strings.Contains(screen.String(), "Creating a NIM SPOT") })
+	tty.Close() // the terminal goes away
+	until("SIGHUP refused")
+	jobtest.Let(t, c.fake, "spot")
+	select {
+	case <-done:
+	case <-time.After(60 * time.Second):
+		t.Fatal("apply did not end")
+	}
+	if code := cmd.ProcessState.ExitCode(); code != 0 {
+		t.Errorf("apply exit %d\n%s", code, stderr.String())
+	}
+	all := c.jobs()
+	if len(all) != 1 || all[0].State != job.StateSucceeded {
+		t.Fatalf("job: %+v", all)
+	}
+	if log, _ := os.ReadFile(all[0].LogPath()); string(log) != jobtest.Output("tty", 0) {
+		t.Errorf("log:\n%s", log)
+	}
+	if got := jobtest.Signals(c.fake); len(got) != 0 {
+		t.Errorf("mknimimage received %v", got)
+	}
 }
