@@ -178,7 +178,7 @@ func TestJobsVerb(t *testing.T) {
 	code, out, _ = c.run("jobs")
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	if code != 0 || len(lines) != 2 || !strings.HasPrefix(lines[0], "ID ") || !strings.Contains(lines[1], id) ||
-		!strings.Contains(lines[1], "71cosi") || !strings.Contains(lines[1], "succeeded") || !strings.Contains(lines[1], "done") {
+		!strings.Contains(lines[1], "71cosi") || !strings.Contains(lines[1], "succeeded") || !strings.Contains(lines[1], "summary") {
 		t.Fatalf("table:\n%s", out)
 	}
 	code, out, _ = c.run("jobs", "--json")

@@ -90,6 +90,9 @@ func stateText(r job.Record) string {
 }
 
 func phaseText(r job.Record) string {
+	if r.State.Ended() && r.EndedIn != "" {
+		return r.EndedIn
+	}
 	s := r.PhaseName
 	if s == "" {
 		s = job.PhaseName(r.Phase)

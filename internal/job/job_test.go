@@ -123,7 +123,7 @@ func TestJobRunsToTheEndWithExactOutput(t *testing.T) {
 	if r.LogBytes != int64(len(want)) || r.LogError != "" || r.LogDropped != 0 {
 		t.Errorf("log_bytes %d error %q dropped %d", r.LogBytes, r.LogError, r.LogDropped)
 	}
-	if r.Phase != nim.PhaseDone || r.Critical || r.ChildPID == 0 || r.SupervisorPID == 0 || r.Ended.IsZero() {
+	if r.Phase != nim.PhaseDone || r.EndedIn != "summary" || r.Critical || r.ChildPID == 0 || r.SupervisorPID == 0 || r.Ended.IsZero() {
 		t.Errorf("record: phase %v critical %v child %d supervisor %d ended %v", r.Phase, r.Critical, r.ChildPID, r.SupervisorPID, r.Ended)
 	}
 	if want := []string{"mknimimage", "-t", "diskless", "-r", "-s", "/export/aix71", "71cosi"}; strings.Join(r.Argv, " ") != strings.Join(want, " ") {
@@ -328,7 +328,7 @@ func TestInterruptOutsideCriticalPhase(t *testing.T) {
 				syscall.Kill(r.SupervisorPID, syscall.SIGTERM)
 			}
 			r = e.wait(j.ID)
-			if r.State != StateInterrupted || r.Interrupted.IsZero() || r.ExitCode != 130 {
+			if r.State != StateInterrupted || r.Interrupted.IsZero() || r.ExitCode != 130 || r.EndedIn == "" || r.EndedIn == "SPOT creation" {
 				t.Fatalf("state %s exit %d", r.State, r.ExitCode)
 			}
 			if got := jobtest.Signals(e.fake); len(got) != 1 || got[0] != "interrupt" {

@@ -78,6 +78,7 @@ type Record struct {
 	PhaseName string            `json:"phase_name"`
 	Critical  bool              `json:"critical"`
 	Phases    []nim.PhaseStatus `json:"phases,omitempty"`
+	EndedIn   string            `json:"ended_in,omitempty"` // name of the phase mknimimage was in when it exited
 
 	Events      []Event   `json:"events,omitempty"`
 	Interrupted time.Time `json:"interrupted,omitzero"` // when an accepted interrupt was sent to mknimimage

@@ -339,6 +339,7 @@ func (s *supervisor) finish(cmd *exec.Cmd, werr error, logf *os.File) {
 	} else if werr != nil {
 		s.rec.Error = werr.Error()
 	}
+	s.rec.EndedIn = PhaseName(s.tracker.Phase())
 	s.tracker.Finish(code)
 	s.setPhase()
 	s.rec.ExitCode = code
