@@ -435,3 +435,26 @@ func TestInterruptEscalatesToSIGTERM(t *testing.T) {
 		t.Errorf("fake received %q, want SIGINT then SIGTERM", got)
 	}
 }
+
+func TestSupervisorIgnoresTerminalSignals(t *testing.T) {
+	e := newEnv(t, jobtest.EnvHold+"=lpp")
+	j := e.start("calm")
+	e.at("lpp")
+	r := e.untilRecord(j.ID, "running", func(r Record) bool { return r.State == StateRunning })
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGHUP, syscall.SIGQUIT} {
+		syscall.Kill(r.SupervisorPID, sig)
+	}
+	r = e.untilRecord(j.ID, "3 events", func(r Record) bool { return len(r.Events) == 3 })
+	for _, ev := range r.Events {
+		if ev.Action != ActionIgnored {
+			t.Errorf("event %+v", ev)
+		}
+	}
+	jobtest.Let(t, e.fake, "lpp")
+	if r := e.wait(j.ID); r.State != StateSucceeded {
+		t.Fatalf("state %s", r.State)
+	}
+	if got := jobtest.Signals(e.fake); len(got) != 0 {
+		t.Errorf("fake received %v", got)
+	}
+}

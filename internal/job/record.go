@@ -1,7 +1,30 @@
-// Package job runs mknimimage as a detached job: a supervisor process in its
-// own session runs the command, keeps every byte of its output in a log,
-// records its phase and outcome in job.json, holds a per-osimage lock, and
-// refuses interrupts while the SPOT is being written. nimwiz only watches.
+// Package job runs mknimimage as a detached job, so that no terminal, ssh
+// session or key press can cut a SPOT creation short (an interrupted SPOT is
+// silently reused by the next run).
+//
+// Start writes the job's directory under Store.Dir (<state>/jobs/<id>/:
+// plan.toml, job.json, output.log, supervisor.log), then re-executes nimwiz
+// as a supervisor in its own session (no controlling terminal, stdio on
+// /dev/null or the job directory) and returns once mknimimage runs. The
+// supervisor:
+//   - holds an fcntl lock on <state>/jobs/locks/<osimage>.lock for its whole
+//     life: one job per osimage name, and the kernel frees the lock however
+//     the supervisor dies, so no lock goes stale;
+//   - runs mknimimage in its own process group with stdout and stderr on one
+//     pipe (their order is kept), appends every byte to output.log (synced at
+//     the end), and feeds each line to nim.Tracker;
+//   - rewrites job.json atomically on every phase change, signal and the end;
+//   - never stops on SIGHUP, SIGINT or SIGQUIT; on SIGTERM or an interrupt
+//     request (Store.Interrupt) it stops mknimimage (SIGINT to its group,
+//     SIGTERM after InterruptGrace) unless a critical phase runs, in which
+//     case it refuses and records the refusal;
+//   - if output.log cannot be written (disk full) keeps reading the pipe,
+//     holds up to 16 MiB in memory, retries, marks any gap in the log and
+//     records the error: mknimimage is never blocked or stopped by our
+//     failure.
+//
+// Watchers (apply, the TUI) read job.json and tail output.log; they hold a
+// Guard for their own signals.
 package job
 
 import (

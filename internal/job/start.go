@@ -152,11 +152,14 @@ func Start(store *Store, ex *nim.Executor, plan nim.Plan, self []string) (*Job, 
 		return job, nil // it runs; the report was lost
 	}
 	if msg == "" {
-		cmd.Process.Kill() // hung or died before running mknimimage
-		msg = "error: the supervisor did not start mknimimage"
+		// It crashed or hung before running mknimimage: keep the job
+		// directory, whose supervisor.log may say why.
+		cmd.Process.Kill()
+		why := "the job supervisor ended without starting mknimimage"
 		if r, err := readRecord(dir); err == nil && r.Error != "" {
-			msg = "error: " + r.Error
+			why = r.Error
 		}
+		return nil, fmt.Errorf("%s (see %s); nothing was started", why, filepath.Join(dir, supervisorLog))
 	}
 	os.RemoveAll(dir)
 	if rest, ok := strings.CutPrefix(msg, "busy "); ok {
