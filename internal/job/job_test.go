@@ -458,3 +458,24 @@ func TestSupervisorIgnoresTerminalSignals(t *testing.T) {
 		t.Errorf("fake received %v", got)
 	}
 }
+
+// BenchmarkJobOutput runs a job that prints 100k lines (about 3.5 MB)
+// through the supervisor into the log.
+func BenchmarkJobOutput(b *testing.B) {
+	exe, _ := os.Executable()
+	bin := b.TempDir()
+	os.Symlink(exe, filepath.Join(bin, "mknimimage"))
+	fake := b.TempDir()
+	ex := &nim.Executor{Dirs: []string{bin}, Env: []string{jobtest.EnvDir + "=" + fake, jobtest.EnvNoise + "=100000"}}
+	b.SetBytes(int64(len(jobtest.Output("bench", 100000))))
+	for b.Loop() {
+		s := NewStore(b.TempDir())
+		j, err := Start(s, ex, plan("bench"), []string{exe, "__supervise"})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if r, err := s.Wait(context.Background(), j.ID); err != nil || r.State != StateSucceeded {
+			b.Fatal(r.State, err)
+		}
+	}
+}
