@@ -1,0 +1,316 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"syscall"
+	"time"
+
+	"golang.org/x/term"
+
+	"github.com/nimwiz/nimwiz/internal/job"
+	"github.com/nimwiz/nimwiz/nim"
+)
+
+func init() {
+	register(verb{
+		name:    "apply",
+		args:    "FILE [--yes]",
+		summary: "run mknimimage for a plan file as a detached job and follow its output",
+		run:     runApply,
+	})
+}
+
+// exitInterrupted is the status of a run interrupted on purpose.
+const exitInterrupted = 130
+
+// followEvery is how often apply looks at the job's log and record.
+const followEvery = 100 * time.Millisecond
+
+func runApply(a *app, args []string) int {
+	fs := flag.NewFlagSet("apply", flag.ContinueOnError)
+	fs.SetOutput(a.stderr)
+	yes := fs.Bool("yes", false, "run without asking (required when stdin is not a terminal)")
+	fs.Usage = func() {
+		fmt.Fprintln(a.stderr, "Usage: nimwiz apply FILE [--yes]")
+		fs.PrintDefaults()
+	}
+	files, err := parseInterleaved(fs, args)
+	if err != nil {
+		if err == flag.ErrHelp {
+			return exitOK
+		}
+		return exitUsage
+	}
+	if len(files) != 1 {
+		fmt.Fprintln(a.stderr, "nimwiz: apply: give exactly one plan file, e.g. nimwiz apply 71cosi.toml --yes")
+		return exitUsage
+	}
+	file := files[0]
+	plan, err := nim.LoadPlan(file)
+	if err != nil {
+		fmt.Fprintf(a.stderr, "nimwiz: apply: %v\n", err)
+		return exitUsage
+	}
+	plan = plan.WithDefaults()
+	if probs := plan.Validate(); len(probs) > 0 {
+		for _, p := range probs {
+			fmt.Fprintf(a.stderr, "nimwiz: apply: %s: %s\n", file, p.Error())
+		}
+		fmt.Fprintln(a.stderr, "nimwiz: apply: nothing was run; fix the plan and try again")
+		return exitUsage
+	}
+	fmt.Fprintf(a.stderr, "nimwiz: command: %s\n", plan.CommandLine())
+	if !*yes {
+		if !isTerminal(a.stdin) {
+			fmt.Fprintln(a.stderr, "nimwiz: apply: stdin is not a terminal, so nimwiz cannot ask: add --yes to run the command above; nothing was run")
+			return exitUsage
+		}
+		fmt.Fprint(a.stderr, "Run it now? Once SPOT creation starts it cannot be interrupted. [y/N] ")
+		answer, _ := bufio.NewReader(a.stdin).ReadString('\n')
+		switch strings.ToLower(strings.TrimSpace(answer)) {
+		case "y", "yes":
+		default:
+			fmt.Fprintln(a.stderr, "nimwiz: apply: not confirmed; nothing was run")
+			return exitFail
+		}
+	}
+
+	// Hold the signals from here on: the job will be ours to protect.
+	g := job.NewGuard()
+	defer g.Stop()
+	store := job.NewStore(a.stateDir)
+	self, err := supervisorArgv(a)
+	if err != nil {
+		fmt.Fprintf(a.stderr, "nimwiz: apply: %v\n", err)
+		return exitFail
+	}
+	j, err := job.Start(store, a.exec, plan, self)
+	if err != nil {
+		fmt.Fprintf(a.stderr, "nimwiz: apply: %v\n", err)
+		var pe *job.PlanError
+		if errors.As(err, &pe) {
+			return exitUsage
+		}
+		return exitFail
+	}
+	fmt.Fprintf(a.stderr, "nimwiz: started job %s; output is kept in %s\n", j.ID, j.LogPath())
+	fmt.Fprintln(a.stderr, "nimwiz: the job goes on if this terminal goes away; 'nimwiz jobs' lists it")
+	return followJob(a, store, j.ID, g)
+}
+
+// supervisorArgv is how nimwiz re-executes itself as a job supervisor.
+func supervisorArgv(a *app) ([]string, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, fmt.Errorf("cannot find the nimwiz executable to supervise the job: %w", err)
+	}
+	return []string{exe, "--state-dir", a.stateDir, "__supervise"}, nil
+}
+
+// followJob copies the job's output to stdout line by line from its log,
+// reports phase changes on stderr, and answers signals: refused during a
+// critical phase; outside one, SIGINT interrupts the job and SIGTERM,
+// SIGQUIT and SIGHUP only stop following it (the job is detached and goes
+// on). It returns the job's exit status once it ends.
+func followJob(a *app, store *job.Store, id string, g *job.Guard) int {
+	tail, err := store.OpenTail(id, 0)
+	if err != nil {
+		fmt.Fprintf(a.stderr, "nimwiz: %v\n", err)
+		return exitFail
+	}
+	defer tail.Close()
+	// Phases come from our own tracker over the lines we print, so each
+	// phase message follows the line that started it; the supervisor's
+	// record (same bytes, same tracker) decides refusals too.
+	tr := nim.NewTracker(mustLoadPlan(store, id))
+	out := &lineWriter{w: a.stdout, line: func(line string) {
+		if tr.Feed(line) {
+			g.SetCritical(tr.Critical())
+			fmt.Fprintf(a.stderr, "nimwiz: phase: %s%s\n", job.PhaseName(tr.Phase()), criticalNote(tr.Critical()))
+		}
+	}}
+	tick := time.NewTicker(followEvery)
+	defer tick.Stop()
+	interrupting := false
+	for {
+		rec, err := store.Load(id)
+		if err != nil {
+			fmt.Fprintf(a.stderr, "nimwiz: %v\n", err)
+			return exitFail
+		}
+		tail.ReadNew(out) // stdout errors (terminal gone) must not stop us
+		g.SetCritical(tr.Critical() || (rec.Critical && !rec.State.Ended()))
+		if rec.State.Ended() {
+			out.Flush()
+			return reportEnd(a, rec)
+		}
+		select {
+		case <-tick.C:
+			continue
+		case sig := <-g.C():
+			if code, stop := onSignal(a, store, id, sig, tr.Critical(), &interrupting); stop {
+				out.Flush()
+				return code
+			}
+		}
+	}
+}
+
+func mustLoadPlan(store *job.Store, id string) nim.Plan {
+	rec, _ := store.Load(id)
+	return rec.Plan
+}
+
+func criticalNote(critical bool) string {
+	if critical {
+		return " (critical: interrupts are refused until it ends)"
+	}
+	return ""
+}
+
+// onSignal decides what a signal to apply does; stop says apply should exit
+// now with code.
+func onSignal(a *app, store *job.Store, id string, sig os.Signal, critical bool, interrupting *bool) (code int, stop bool) {
+	name := job.SignalName(sig)
+	rec, err := store.Load(id)
+	if err != nil {
+		fmt.Fprintf(a.stderr, "nimwiz: %s: %v\n", name, err)
+		return 0, false
+	}
+	if rec.State.Ended() {
+		return 0, false // the loop reports the end
+	}
+	if rec.Critical || critical {
+		fmt.Fprintf(a.stderr, "nimwiz: %s refused: a critical phase is in progress and interrupting it would leave a corrupt SPOT; mknimimage goes on\n", name)
+		return 0, false
+	}
+	if sig != syscall.SIGINT {
+		fmt.Fprintf(a.stderr, "nimwiz: %s: no longer following job %s; it goes on (see 'nimwiz jobs', log %s)\n", name, id, rec.LogPath())
+		return 128 + int(sig.(syscall.Signal)), true
+	}
+	if *interrupting {
+		fmt.Fprintln(a.stderr, "nimwiz: already stopping mknimimage; waiting for it to end")
+		return 0, false
+	}
+	fmt.Fprintf(a.stderr, "nimwiz: SIGINT: stopping mknimimage (job %s)\n", id)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	ev, err := store.Interrupt(ctx, id)
+	switch {
+	case err != nil:
+		fmt.Fprintf(a.stderr, "nimwiz: %v\n", err)
+	case ev.Action == job.ActionRefused:
+		fmt.Fprintf(a.stderr, "nimwiz: SIGINT refused: %s has just started; mknimimage goes on\n", ev.Phase)
+	default:
+		*interrupting = true
+	}
+	return 0, false
+}
+
+// reportEnd says how the job ended and returns apply's exit status.
+func reportEnd(a *app, rec job.Record) int {
+	cleanup := fmt.Sprintf("nimwiz: mknimimage reuses leftover NIM resources without checking them: before running it again, check them with 'lsnim -l %s' (Rstate must be \"ready for use\")", rec.Name)
+	switch rec.State {
+	case job.StateSucceeded:
+		fmt.Fprintf(a.stderr, "nimwiz: job %s succeeded: osimage %s was created\n", rec.ID, rec.Name)
+		return exitOK
+	case job.StateInterrupted:
+		during := job.PhaseName(rec.Phase)
+		for _, ev := range rec.Events {
+			if ev.Action == job.ActionAccepted {
+				during = ev.Phase
+				break
+			}
+		}
+		fmt.Fprintf(a.stderr, "nimwiz: job %s was interrupted during %s\n", rec.ID, during)
+		fmt.Fprintln(a.stderr, cleanup)
+		return exitInterrupted
+	case job.StateLost:
+		fmt.Fprintf(a.stderr, "nimwiz: job %s lost its supervisor (killed?); mknimimage may have been cut off; its log is %s\n", rec.ID, rec.LogPath())
+		fmt.Fprintln(a.stderr, cleanup)
+		return exitFail
+	}
+	how := fmt.Sprintf("exit status %d", rec.ExitCode)
+	if rec.ExitSig != "" {
+		how = "killed by " + rec.ExitSig
+	}
+	if rec.Error != "" {
+		how = rec.Error
+	}
+	fmt.Fprintf(a.stderr, "nimwiz: job %s failed (%s); its log is %s\n", rec.ID, how, rec.LogPath())
+	fmt.Fprintln(a.stderr, cleanup)
+	if rec.ExitCode > 0 && rec.ExitCode < 256 {
+		return rec.ExitCode
+	}
+	return exitFail
+}
+
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// parseInterleaved parses flags that may come after positional arguments.
+func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		if args[0] == "--" {
+			return append(pos, args[1:]...), nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+// lineWriter passes whole lines through, calling line for each after it is
+// written, and holds a partial last line until it ends (or Flush). Write
+// errors are dropped: the output is in the log.
+type lineWriter struct {
+	w       io.Writer
+	line    func(string)
+	partial []byte
+}
+
+func (l *lineWriter) Write(p []byte) (int, error) {
+	n := len(p)
+	for len(p) > 0 {
+		i := bytes.IndexByte(p, '\n')
+		if i < 0 {
+			l.partial = append(l.partial, p...)
+			break
+		}
+		l.partial = append(l.partial, p[:i+1]...)
+		l.w.Write(l.partial)
+		if l.line != nil {
+			l.line(strings.TrimRight(string(l.partial), "\r\n"))
+		}
+		l.partial = l.partial[:0]
+		p = p[i+1:]
+	}
+	return n, nil
+}
+
+func (l *lineWriter) Flush() {
+	if len(l.partial) > 0 {
+		l.w.Write(l.partial)
+		if l.line != nil {
+			l.line(strings.TrimRight(string(l.partial), "\r\n"))
+		}
+		l.partial = l.partial[:0]
+	}
+}

@@ -1,0 +1,139 @@
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/nimwiz/nimwiz/internal/job"
+)
+
+func init() {
+	register(verb{
+		name:    "jobs",
+		args:    "[--json] [ID]",
+		summary: "list mknimimage jobs, or show one",
+		run:     runJobs,
+	})
+}
+
+func runJobs(a *app, args []string) int {
+	fs := flag.NewFlagSet("jobs", flag.ContinueOnError)
+	fs.SetOutput(a.stderr)
+	asJSON := fs.Bool("json", false, "print the job records as JSON")
+	ids, err := parseInterleaved(fs, args)
+	if err != nil {
+		if err == flag.ErrHelp {
+			return exitOK
+		}
+		return exitUsage
+	}
+	store := job.NewStore(a.stateDir)
+	var recs []job.Record
+	switch len(ids) {
+	case 0:
+		if recs, err = store.List(); err != nil {
+			fmt.Fprintf(a.stderr, "nimwiz: jobs: %v\n", err)
+			return exitFail
+		}
+	case 1:
+		r, err := store.Load(ids[0])
+		if err != nil {
+			fmt.Fprintf(a.stderr, "nimwiz: jobs: %v\n", err)
+			return exitUsage
+		}
+		recs = []job.Record{r}
+	default:
+		fmt.Fprintln(a.stderr, "nimwiz: jobs: give at most one job id")
+		return exitUsage
+	}
+	if *asJSON {
+		enc := json.NewEncoder(a.stdout)
+		enc.SetIndent("", "  ")
+		var v any = recs
+		if len(ids) == 1 {
+			v = recs[0]
+		} else if recs == nil {
+			v = []job.Record{}
+		}
+		if err := enc.Encode(v); err != nil {
+			fmt.Fprintf(a.stderr, "nimwiz: jobs: %v\n", err)
+			return exitFail
+		}
+		return exitOK
+	}
+	if len(ids) == 1 {
+		printJob(a, recs[0])
+		return exitOK
+	}
+	if len(recs) == 0 {
+		fmt.Fprintf(a.stdout, "No jobs in %s.\n", store.Dir)
+		return exitOK
+	}
+	tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tOSIMAGE\tSTATE\tPHASE\tSTARTED\tENDED")
+	for _, r := range recs {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Name, stateText(r), phaseText(r), stamp(r.Started), stamp(r.Ended))
+	}
+	tw.Flush()
+	return exitOK
+}
+
+func stateText(r job.Record) string {
+	if r.State == job.StateFailed && r.ExitCode > 0 {
+		return fmt.Sprintf("failed (%d)", r.ExitCode)
+	}
+	return string(r.State)
+}
+
+func phaseText(r job.Record) string {
+	if r.State.Ended() && r.EndedIn != "" {
+		return r.EndedIn
+	}
+	s := r.PhaseName
+	if s == "" {
+		s = job.PhaseName(r.Phase)
+	}
+	if r.Critical && !r.State.Ended() {
+		s += " (critical)"
+	}
+	return s
+}
+
+func stamp(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return t.Local().Format("2006-01-02 15:04:05")
+}
+
+func printJob(a *app, r job.Record) {
+	tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
+	row := func(k, v string) { fmt.Fprintf(tw, "%s:\t%s\n", k, v) }
+	row("id", r.ID)
+	row("osimage", r.Name)
+	row("command", strings.Join(r.Argv, " "))
+	row("state", stateText(r))
+	row("phase", phaseText(r))
+	row("started", stamp(r.Started))
+	row("ended", stamp(r.Ended))
+	if r.State.Ended() && r.State != job.StateLost {
+		row("exit status", fmt.Sprint(r.ExitCode))
+	}
+	row("supervisor pid", fmt.Sprint(r.SupervisorPID))
+	row("mknimimage pid", fmt.Sprint(r.ChildPID))
+	row("log", fmt.Sprintf("%s (%d bytes)", r.LogPath(), r.LogBytes))
+	if r.LogError != "" {
+		row("log error", fmt.Sprintf("%s (%d bytes lost)", r.LogError, r.LogDropped))
+	}
+	if r.Error != "" {
+		row("error", r.Error)
+	}
+	for _, ev := range r.Events {
+		row("signal", fmt.Sprintf("%s %s during %s: %s", stamp(ev.Time), ev.Signal, ev.Phase, ev.Action))
+	}
+	tw.Flush()
+}

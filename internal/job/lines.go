@@ -1,0 +1,205 @@
+package job
+
+import (
+	"bytes"
+	"strings"
+	"sync"
+	"unicode/utf8"
+)
+
+// MaxLineWidth caps a sanitized line, in runes; longer lines end in "…".
+const MaxLineWidth = 1024
+
+// maxPartial bounds the bytes kept of a line that has not ended yet.
+const maxPartial = 64 << 10
+
+// Lines keeps the most recent lines of a stream for display: bounded memory,
+// safe for one writer and many readers. Write it from the goroutine that
+// reads the log; read it with Snapshot on the UI's tick. Lines are sanitized
+// (see Sanitize) so they can be drawn as they are.
+type Lines struct {
+	mu       sync.Mutex
+	ring     []string
+	start, n int
+	partial  []byte
+	overflow bool // partial was cut; skip until the next newline
+	lines    int64
+	bytes    int64
+}
+
+// NewLines keeps up to max lines (at least 1).
+func NewLines(max int) *Lines {
+	if max < 1 {
+		max = 1
+	}
+	return &Lines{ring: make([]string, max)}
+}
+
+// Write adds output; it never fails.
+func (l *Lines) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.bytes += int64(len(p))
+	rest := p
+	for len(rest) > 0 {
+		i := bytes.IndexByte(rest, '\n')
+		if i < 0 {
+			l.addPartial(rest)
+			break
+		}
+		l.addPartial(rest[:i])
+		l.push(Sanitize(l.partial))
+		l.partial = l.partial[:0]
+		l.overflow = false
+		rest = rest[i+1:]
+	}
+	return len(p), nil
+}
+
+func (l *Lines) addPartial(p []byte) {
+	if l.overflow {
+		return
+	}
+	l.partial = append(l.partial, p...)
+	if len(l.partial) <= maxPartial {
+		return
+	}
+	// A progress bar redraws with \r: only what follows the last one shows.
+	if i := bytes.LastIndexByte(l.partial, '\r'); i >= 0 {
+		l.partial = append(l.partial[:0], l.partial[i+1:]...)
+	}
+	if len(l.partial) > maxPartial {
+		l.partial = l.partial[:maxPartial]
+		l.overflow = true
+	}
+}
+
+func (l *Lines) push(s string) {
+	l.lines++
+	if l.n < len(l.ring) {
+		l.ring[(l.start+l.n)%len(l.ring)] = s
+		l.n++
+		return
+	}
+	l.ring[l.start] = s
+	l.start = (l.start + 1) % len(l.ring)
+}
+
+// Snapshot returns up to the last n lines, oldest first; an unfinished last
+// line is included. n <= 0 means all that are kept.
+func (l *Lines) Snapshot(n int) []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var part string
+	hasPart := len(l.partial) > 0
+	if hasPart {
+		part = Sanitize(l.partial)
+	}
+	if n <= 0 {
+		n = l.n + 1
+	}
+	full := n
+	if hasPart {
+		full--
+	}
+	if full > l.n {
+		full = l.n
+	}
+	out := make([]string, 0, full+1)
+	for i := l.n - full; i < l.n; i++ {
+		out = append(out, l.ring[(l.start+i)%len(l.ring)])
+	}
+	if hasPart {
+		out = append(out, part)
+	}
+	return out
+}
+
+// Total is how many complete lines and bytes were written in all.
+func (l *Lines) Total() (lines, bytes int64) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.lines, l.bytes
+}
+
+// Sanitize makes one line of command output safe to draw: the text after the
+// last carriage return (a redrawn progress line shows its last state),
+// escape sequences and control characters removed, tabs expanded to 8
+// columns, invalid UTF-8 replaced, and at most MaxLineWidth runes.
+func Sanitize(b []byte) string {
+	b = bytes.TrimRight(b, "\r\n")
+	if i := bytes.LastIndexByte(b, '\r'); i >= 0 {
+		b = b[i+1:]
+	}
+	var sb strings.Builder
+	col := 0
+	for i := 0; i < len(b); {
+		c := b[i]
+		switch {
+		case c == 0x1b:
+			i = skipEscape(b, i)
+			continue
+		case c == '\t':
+			pad := 8 - col%8
+			if col+pad > MaxLineWidth {
+				pad = MaxLineWidth - col
+			}
+			sb.WriteString(strings.Repeat(" ", pad))
+			col += pad
+			i++
+		case c < 0x20 || c == 0x7f:
+			i++
+			continue
+		default:
+			r, size := utf8.DecodeRune(b[i:])
+			i += size
+			if r == utf8.RuneError && size <= 1 {
+				r = '\uFFFD'
+			}
+			if r >= 0x80 && r < 0xa0 { // C1 controls
+				continue
+			}
+			sb.WriteRune(r)
+			col++
+		}
+		if col >= MaxLineWidth {
+			if i < len(b) {
+				s := sb.String()
+				_, last := utf8.DecodeLastRuneInString(s)
+				return s[:len(s)-last] + "…"
+			}
+			break
+		}
+	}
+	return sb.String()
+}
+
+// skipEscape returns the index after the escape sequence starting at b[i].
+func skipEscape(b []byte, i int) int {
+	i++ // ESC
+	if i >= len(b) {
+		return i
+	}
+	switch b[i] {
+	case '[': // CSI: parameters and intermediates, then a final byte 0x40-0x7e
+		i++
+		for i < len(b) && (b[i] < 0x40 || b[i] > 0x7e) {
+			i++
+		}
+		return min(i+1, len(b))
+	case ']', 'P', '_', '^': // OSC, DCS, APC, PM: until BEL or ESC \
+		i++
+		for i < len(b) {
+			if b[i] == 0x07 {
+				return i + 1
+			}
+			if b[i] == 0x1b && i+1 < len(b) && b[i+1] == '\\' {
+				return i + 2
+			}
+			i++
+		}
+		return i
+	default: // two-byte escape
+		return i + 1
+	}
+}

@@ -1,0 +1,215 @@
+package job
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/BurntSushi/toml"
+	"github.com/nimwiz/nimwiz/nim"
+)
+
+// Job is a started job.
+type Job struct {
+	ID    string
+	Dir   string
+	Store *Store
+}
+
+// Record reads the job's current record.
+func (j *Job) Record() (Record, error) { return j.Store.Load(j.ID) }
+
+// LogPath is the job's output.log.
+func (j *Job) LogPath() string { return filepath.Join(j.Dir, logFile) }
+
+// PlanError lists what is wrong with a plan; nothing was started.
+type PlanError struct {
+	Problems []nim.Problem
+}
+
+func (e *PlanError) Error() string {
+	var b strings.Builder
+	b.WriteString("the plan is not valid:")
+	for _, p := range e.Problems {
+		b.WriteString("\n  " + p.Error())
+	}
+	return b.String()
+}
+
+// readyTimeout bounds how long Start waits for the supervisor to report
+// that mknimimage runs.
+const readyTimeout = 60 * time.Second
+
+// readyFDEnv tells the supervisor which descriptor to report readiness on.
+const readyFDEnv = "NIMWIZ_SUPERVISOR_READY_FD"
+
+// Start validates plan, records a new job in store, and starts a supervisor
+// process that runs mknimimage detached from this process and its terminal.
+// self is the argv that re-executes nimwiz as supervisor, e.g.
+// [os.Executable(), "__supervise"]; Start appends the job directory. Start
+// returns once mknimimage runs, or with an error when nothing was started:
+// a *PlanError, a *BusyError when another job holds the osimage name, or an
+// error saying why the job could not be recorded or started.
+func Start(store *Store, ex *nim.Executor, plan nim.Plan, self []string) (*Job, error) {
+	plan = plan.WithDefaults()
+	if probs := plan.Validate(); len(probs) > 0 {
+		return nil, &PlanError{Problems: probs}
+	}
+	if len(self) == 0 {
+		return nil, errors.New("start job: no supervisor command")
+	}
+	argv := plan.Args()
+	if len(argv) == 0 || argv[0] != "mknimimage" {
+		argv = append([]string{"mknimimage"}, argv...)
+	}
+	if _, err := ex.LookPath(argv[0]); err != nil {
+		return nil, fmt.Errorf("%w; nothing was started", err)
+	}
+	self0, err := exec.LookPath(self[0])
+	if err == nil {
+		self0, err = filepath.Abs(self0)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("start job: supervisor %s: %w", self[0], err)
+	}
+	dirAbs, err := filepath.Abs(store.Dir)
+	if err != nil {
+		return nil, fmt.Errorf("job store %s: %w", store.Dir, err)
+	}
+	s := &Store{Dir: dirAbs}
+	if err := s.init(); err != nil {
+		return nil, fmt.Errorf("cannot record the job: %w; nothing was started", err)
+	}
+	if b, err := s.waitFree(plan.Name); err != nil {
+		return nil, err
+	} else if b != nil {
+		return nil, b
+	}
+
+	now := time.Now()
+	id, err := s.newJobDir(plan.Name, now)
+	if err != nil {
+		return nil, fmt.Errorf("cannot record the job in %s: %w; nothing was started", s.Dir, err)
+	}
+	dir := filepath.Join(s.Dir, id)
+	rec := Record{
+		ID: id, Name: plan.Name, Plan: plan, Argv: argv,
+		Exec:  ExecSpec{Dirs: ex.Dirs, Env: ex.Env},
+		State: StateStarting, Started: now, ExitCode: -1,
+		Phase: nim.PhaseStart, PhaseName: PhaseName(nim.PhaseStart),
+		Dir: dir,
+	}
+	if err := writeJobFiles(&rec); err != nil {
+		os.RemoveAll(dir)
+		return nil, fmt.Errorf("cannot record the job in %s: %w; nothing was started", dir, err)
+	}
+
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, fmt.Errorf("start job: %w", err)
+	}
+	defer pr.Close()
+	cmd := exec.Command(self0, append(append([]string{}, self[1:]...), dir)...)
+	cmd.Args[0] = self[0]
+	cmd.Dir = "/" // do not pin the caller's working directory for hours
+	cmd.Env = append(os.Environ(), readyFDEnv+"=3")
+	cmd.ExtraFiles = []*os.File{pw}
+	// The supervisor says everything in job.json; a Go panic would still
+	// go to stderr, so keep that in the job directory rather than lose it.
+	if f, err := os.OpenFile(filepath.Join(dir, supervisorLog), os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600); err == nil {
+		defer f.Close()
+		cmd.Stderr = f
+	}
+	// Own session: no controlling terminal, not in the terminal's process
+	// groups, so closing the terminal or ^C/^Z there never reaches it.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	if err := cmd.Start(); err != nil {
+		pw.Close()
+		os.RemoveAll(dir)
+		return nil, fmt.Errorf("start job supervisor %s: %w; nothing was started", self0, err)
+	}
+	pw.Close()
+	go cmd.Wait() // reap it if it ends while we live; otherwise init does
+
+	pr.SetReadDeadline(time.Now().Add(readyTimeout))
+	msg, _ := bufio.NewReader(pr).ReadString('\n')
+	msg = strings.TrimSpace(msg)
+	job := &Job{ID: id, Dir: dir, Store: s}
+	if msg == "ok" {
+		return job, nil
+	}
+	// Not started, or we could not hear about it.
+	if r, err := readRecord(dir); err == nil && r.ChildPID != 0 {
+		return job, nil // it runs; the report was lost
+	}
+	if msg == "" {
+		// It crashed or hung before running mknimimage: keep the job
+		// directory, whose supervisor.log may say why.
+		cmd.Process.Kill()
+		why := "the job supervisor ended without starting mknimimage"
+		if r, err := readRecord(dir); err == nil && r.Error != "" {
+			why = r.Error
+		}
+		return nil, fmt.Errorf("%s (see %s); nothing was started", why, filepath.Join(dir, supervisorLog))
+	}
+	os.RemoveAll(dir)
+	if rest, ok := strings.CutPrefix(msg, "busy "); ok {
+		b := &BusyError{Name: plan.Name}
+		f := strings.Fields(rest)
+		if len(f) > 0 && f[0] != "-" {
+			b.JobID = f[0]
+		}
+		if len(f) > 1 {
+			b.PID, _ = strconv.Atoi(f[1])
+		}
+		return nil, b
+	}
+	return nil, fmt.Errorf("%s; nothing was started", strings.TrimPrefix(msg, "error: "))
+}
+
+func writeJobFiles(rec *Record) error {
+	var buf bytes.Buffer
+	if err := toml.NewEncoder(&buf).Encode(rec.Plan); err != nil {
+		return fmt.Errorf("encode plan: %w", err)
+	}
+	if err := writeFileAtomic(filepath.Join(rec.Dir, planFile), buf.Bytes()); err != nil {
+		return fmt.Errorf("write plan: %w", err)
+	}
+	if err := saveRecord(rec); err != nil {
+		return err
+	}
+	f, err := os.OpenFile(filepath.Join(rec.Dir, logFile), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return fmt.Errorf("create log: %w", err)
+	}
+	return f.Close()
+}
+
+// waitFree returns who holds name's lock, or nil. A holder whose record
+// already says ended is about to let go, so it is given a moment.
+func (s *Store) waitFree(name string) (*BusyError, error) {
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		b, err := s.probeLock(name)
+		if err != nil || b == nil {
+			return nil, err
+		}
+		if b.JobID == "" || validID(b.JobID) != nil {
+			return b, nil
+		}
+		r, err := readRecord(filepath.Join(s.Dir, b.JobID))
+		if err != nil || !r.State.Ended() || time.Now().After(deadline) {
+			return b, nil
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}

@@ -1,0 +1,145 @@
+package job
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Store keeps jobs under Dir (normally <stateDir>/jobs): one directory per job
+// named by its id, and locks/ for the per-osimage locks.
+type Store struct {
+	Dir string
+}
+
+// NewStore returns the store under stateDir.
+func NewStore(stateDir string) *Store { return &Store{Dir: filepath.Join(stateDir, "jobs")} }
+
+// startTimeout bounds how long a job may stay "starting" before it is
+// considered lost (the nimwiz that started it died before its supervisor).
+const startTimeout = time.Minute
+
+func (s *Store) init() error {
+	if err := os.MkdirAll(s.Dir, 0o700); err != nil {
+		return fmt.Errorf("job store: %w", err)
+	}
+	if err := os.MkdirAll(s.lockDir(), 0o700); err != nil {
+		return fmt.Errorf("job store: %w", err)
+	}
+	return nil
+}
+
+// newJobDir creates the directory of a new job and returns its id. Ids sort
+// by start time (UTC): 20261125-184501-71cosi, with -2, -3... on a clash.
+func (s *Store) newJobDir(name string, now time.Time) (string, error) {
+	base := now.UTC().Format("20060102-150405") + "-" + name
+	for i := 1; i < 1000; i++ {
+		id := base
+		if i > 1 {
+			id += "-" + strconv.Itoa(i)
+		}
+		err := os.Mkdir(filepath.Join(s.Dir, id), 0o700)
+		if err == nil {
+			return id, nil
+		}
+		if !errors.Is(err, os.ErrExist) {
+			return "", fmt.Errorf("job directory: %w", err)
+		}
+	}
+	return "", fmt.Errorf("job directory: too many jobs named %s in one second", base)
+}
+
+func validID(id string) error {
+	if id == "" || id == "." || id == ".." || id == "locks" || strings.ContainsAny(id, `/\`) || strings.HasPrefix(id, ".") {
+		return fmt.Errorf("%q is not a job id (see 'nimwiz jobs')", id)
+	}
+	return nil
+}
+
+// Load reads the record of job id.
+func (s *Store) Load(id string) (Record, error) {
+	if err := validID(id); err != nil {
+		return Record{}, err
+	}
+	r, err := readRecord(filepath.Join(s.Dir, id))
+	if errors.Is(err, os.ErrNotExist) {
+		return Record{}, fmt.Errorf("no job %s in %s (see 'nimwiz jobs')", id, s.Dir)
+	}
+	if err != nil {
+		return Record{}, fmt.Errorf("job %s: %w", id, err)
+	}
+	s.settle(&r)
+	return r, nil
+}
+
+// settle turns a record that says running into StateLost when its
+// supervisor is gone (it holds the osimage lock for as long as it lives).
+func (s *Store) settle(r *Record) {
+	switch r.State {
+	case StateRunning:
+		b, err := s.probeLock(r.Name)
+		if err == nil && (b == nil || b.JobID != r.ID) {
+			// The supervisor records the end before it lets go of the
+			// lock, so a record read just before that is stale: read again.
+			if again, err := readRecord(r.Dir); err == nil && again.State != StateRunning {
+				*r = again
+				return
+			}
+			r.State = StateLost
+		}
+	case StateStarting:
+		if time.Since(r.Started) > startTimeout && (r.SupervisorPID == 0 || !pidAlive(r.SupervisorPID)) {
+			r.State = StateLost
+		}
+	}
+}
+
+// List returns every job, newest first. Unreadable job directories are
+// skipped; an absent store is empty.
+func (s *Store) List() ([]Record, error) {
+	ents, err := os.ReadDir(s.Dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("job store: %w", err)
+	}
+	var out []Record
+	for _, e := range ents {
+		if !e.IsDir() || validID(e.Name()) != nil {
+			continue
+		}
+		r, err := readRecord(filepath.Join(s.Dir, e.Name()))
+		if err != nil {
+			continue
+		}
+		s.settle(&r)
+		out = append(out, r)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if !out[i].Started.Equal(out[j].Started) {
+			return out[i].Started.After(out[j].Started)
+		}
+		return out[i].ID > out[j].ID
+	})
+	return out, nil
+}
+
+// Running returns the newest job that has not ended, if any.
+func (s *Store) Running() (Record, bool, error) {
+	all, err := s.List()
+	if err != nil {
+		return Record{}, false, err
+	}
+	for _, r := range all {
+		if !r.State.Ended() {
+			return r, true, nil
+		}
+	}
+	return Record{}, false, nil
+}
