@@ -13,7 +13,6 @@ import (
 	"syscall"
 	"time"
 
-	"golang.org/x/term"
 
 	"github.com/nimwiz/nimwiz/internal/job"
 	"github.com/nimwiz/nimwiz/nim"
@@ -251,11 +250,6 @@ func reportEnd(a *app, rec job.Record) int {
 		return rec.ExitCode
 	}
 	return exitFail
-}
-
-func isTerminal(r io.Reader) bool {
-	f, ok := r.(*os.File)
-	return ok && term.IsTerminal(int(f.Fd()))
 }
 
 // parseInterleaved parses flags that may come after positional arguments.

@@ -26,6 +26,14 @@ import (
 // TestMain lets the test binary be the fake mknimimage, the job supervisor
 // (apply re-executes "itself") and, for the signal tests, nimwiz.
 func TestMain(m *testing.M) {
+	// The test binary stands in for commands: the simulator when started
+	// with a simulated world (demo tests), else the job tests' fake
+	// mknimimage, else nimwiz itself for the supervisor and CLI tests.
+	if os.Getenv("NIMWIZ_SIM_ROOT") != "" {
+		if code, ok := simulatedCommand(os.Args); ok {
+			os.Exit(code)
+		}
+	}
 	jobtest.Main()
 	if os.Getenv("NIMWIZ_TEST_MAIN") == "1" || slices.Contains(os.Args[1:], "__supervise") {
 		os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))

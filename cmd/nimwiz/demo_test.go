@@ -14,13 +14,6 @@ import (
 
 // TestMain lets the test binary answer as the simulated commands the demo
 // links to it, exactly as the nimwiz binary does.
-func TestMain(m *testing.M) {
-	if code, ok := simulatedCommand(os.Args); ok {
-		os.Exit(code)
-	}
-	os.Exit(m.Run())
-}
-
 func TestDemoSeedsWorldAndLinks(t *testing.T) {
 	dir := t.TempDir()
 	var out, errb bytes.Buffer
