@@ -94,3 +94,25 @@ func TestSetupDemoKeepsUserSpotSecondsAndRelinks(t *testing.T) {
 		t.Errorf("reset kept the old world: %v", err)
 	}
 }
+
+func TestRealModeWithoutNIMPointsToDemo(t *testing.T) {
+	t.Setenv("PATH", t.TempDir())
+	saved := nim.SearchDirs
+	nim.SearchDirs = []string{t.TempDir()}
+	t.Cleanup(func() { nim.SearchDirs = saved })
+	for _, verb := range []string{"home", "apply", "create"} {
+		var out, errb bytes.Buffer
+		rc := run([]string{"--state-dir", t.TempDir(), verb}, nil, &out, &errb)
+		if rc != exitFail || !strings.Contains(errb.String(), "lacks mknimimage") || !strings.Contains(errb.String(), "nimwiz --demo") {
+			t.Errorf("%s: rc %d, stderr %q", verb, rc, errb.String())
+		}
+	}
+}
+
+func TestDemoSaysItIsASimulation(t *testing.T) {
+	var out, errb bytes.Buffer
+	rc := run([]string{"--demo", "--state-dir", t.TempDir(), "jobs"}, nil, &out, &errb)
+	if rc != exitOK || !strings.Contains(errb.String(), "DEMO: a simulated NIM master") {
+		t.Errorf("rc %d, stderr %q", rc, errb.String())
+	}
+}

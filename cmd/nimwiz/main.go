@@ -113,7 +113,44 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "nimwiz: unknown command %q; run 'nimwiz help' for the list\n", name)
 		return exitUsage
 	}
+	if a.demo && (a.plain || !fullScreen[name]) {
+		// Full-screen views carry their own banner.
+		fmt.Fprintf(stderr, "nimwiz: DEMO: a simulated NIM master (%s); nothing touches a real system\n", a.hostRoot)
+	}
+	if !a.demo && needsNIM[name] {
+		if err := preflight(a.exec); err != nil {
+			fmt.Fprintf(stderr, "nimwiz: %v\n", err)
+			return exitFail
+		}
+	}
 	return v.run(a, rest)
+}
+
+// fullScreen verbs show the demo banner on every screen themselves.
+var fullScreen = map[string]bool{"home": true, "create": true, "browse": true, "attach": true}
+
+// needsNIM verbs ask NIM or xCAT something; on a machine without them the
+// admin gets one clear message instead of a failing query later.
+var needsNIM = map[string]bool{"home": true, "create": true, "browse": true, "list": true, "show": true, "apply": true}
+
+// nimCommands are the xCAT and NIM commands nimwiz runs.
+var nimCommands = []string{"mknimimage", "rmnimimage", "lsdef", "chdef", "lsnim", "nim", "lsdev", "lsxcatd"}
+
+// preflight names every NIM/xCAT command this machine lacks.
+func preflight(e *nim.Executor) error {
+	var missing []string
+	for _, c := range nimCommands {
+		if _, err := e.LookPath(c); err != nil {
+			missing = append(missing, c)
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	return fmt.Errorf("this machine lacks %s (looked on PATH and in %s).\n"+
+		"nimwiz runs on the xCAT management node that is the AIX NIM master, as root.\n"+
+		"To try it anywhere, use the built-in simulated NIM master: nimwiz --demo",
+		strings.Join(missing, ", "), strings.Join(nim.SearchDirs, ", "))
 }
 
 func usage(w io.Writer, fs *flag.FlagSet) {
