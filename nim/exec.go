@@ -28,6 +28,9 @@ type Executor struct {
 	Env []string
 	// Timeout bounds each query; zero means DefaultQueryTimeout.
 	Timeout time.Duration
+	// Hint, when set, is added to "command not found" errors (it tells the
+	// admin where nimwiz is meant to run).
+	Hint string
 	// Observe, when set, is told of every query after it ran (for counting
 	// commands in benchmarks and for showing the admin what ran).
 	Observe func(Result)
@@ -93,6 +96,9 @@ func (e *Executor) LookPath(name string) (string, error) {
 	where := "PATH, " + strings.Join(SearchDirs, ", ")
 	if len(e.Dirs) > 0 {
 		where = strings.Join(e.Dirs, ", ")
+	}
+	if e.Hint != "" {
+		return "", fmt.Errorf("%s: %w in %s; %s", name, ErrNotFound, where, e.Hint)
 	}
 	return "", fmt.Errorf("%s: %w in %s", name, ErrNotFound, where)
 }

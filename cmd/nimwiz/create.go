@@ -72,6 +72,13 @@ func runCreate(a *app, args []string) int {
 // hang there. Exit 2: nothing was run.
 func needTerminal(a *app, verbName string) (int, bool) {
 	if isTerminal(a.stdin) && isTerminal(a.stdout) {
+		if !a.demo {
+			// Say it once, up front, rather than on every screen's query.
+			if err := preflight(a.exec); err != nil {
+				fmt.Fprintf(a.stderr, "nimwiz %s: %v\n", verbName, err)
+				return exitFail, false
+			}
+		}
 		return exitOK, true
 	}
 	fmt.Fprintf(a.stderr, "nimwiz %s: needs a terminal on stdin and stdout (this is a full-screen wizard).\n"+

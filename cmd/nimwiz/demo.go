@@ -54,6 +54,7 @@ func setupDemo(a *app, reset bool) error {
 		return err
 	}
 	a.exec.Dirs = []string{bin}
+	a.exec.Hint = ""
 	a.exec.Env = append(a.exec.Env, "NIMWIZ_SIM_ROOT="+world)
 	a.hostRoot = world
 	spot := false

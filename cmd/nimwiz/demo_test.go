@@ -100,12 +100,18 @@ func TestRealModeWithoutNIMPointsToDemo(t *testing.T) {
 	saved := nim.SearchDirs
 	nim.SearchDirs = []string{t.TempDir()}
 	t.Cleanup(func() { nim.SearchDirs = saved })
-	for _, verb := range []string{"home", "apply", "create"} {
-		var out, errb bytes.Buffer
-		rc := run([]string{"--state-dir", t.TempDir(), verb}, nil, &out, &errb)
-		if rc != exitFail || !strings.Contains(errb.String(), "lacks mknimimage") || !strings.Contains(errb.String(), "nimwiz --demo") {
-			t.Errorf("%s: rc %d, stderr %q", verb, rc, errb.String())
-		}
+	plan := filepath.Join(t.TempDir(), "p.toml")
+	if err := os.WriteFile(plan, []byte("name = \"x1\"\nsource = \"/dev/cd0\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var out, errb bytes.Buffer
+	rc := run([]string{"--state-dir", t.TempDir(), "apply", "--yes", plan}, nil, &out, &errb)
+	if rc == exitOK || !strings.Contains(errb.String(), "mknimimage: command not found") || !strings.Contains(errb.String(), "nimwiz --demo") {
+		t.Errorf("apply: rc %d, stderr %q", rc, errb.String())
+	}
+	err := preflight(&nim.Executor{})
+	if err == nil || !strings.Contains(err.Error(), "lacks mknimimage, rmnimimage, lsdef") || !strings.Contains(err.Error(), "nimwiz --demo") {
+		t.Errorf("preflight: %v", err)
 	}
 }
 

@@ -90,7 +90,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	a.stateDir = dir
-	a.exec = &nim.Executor{}
+	a.exec = &nim.Executor{Hint: notNIMMaster}
 	if a.demo {
 		if err := setupDemo(a, *demoReset); err != nil {
 			fmt.Fprintf(stderr, "nimwiz: demo: %v\n", err)
@@ -117,24 +117,17 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		// Full-screen views carry their own banner.
 		fmt.Fprintf(stderr, "nimwiz: DEMO: a simulated NIM master (%s); nothing touches a real system\n", a.hostRoot)
 	}
-	if !a.demo && needsNIM[name] {
-		if err := preflight(a.exec); err != nil {
-			fmt.Fprintf(stderr, "nimwiz: %v\n", err)
-			return exitFail
-		}
-	}
 	return v.run(a, rest)
 }
 
 // fullScreen verbs show the demo banner on every screen themselves.
 var fullScreen = map[string]bool{"home": true, "create": true, "browse": true, "attach": true}
 
-// needsNIM verbs ask NIM or xCAT something; on a machine without them the
-// admin gets one clear message instead of a failing query later.
-var needsNIM = map[string]bool{"home": true, "create": true, "browse": true, "list": true, "show": true, "apply": true}
-
 // nimCommands are the xCAT and NIM commands nimwiz runs.
 var nimCommands = []string{"mknimimage", "rmnimimage", "lsdef", "chdef", "lsnim", "nim", "lsdev", "lsxcatd"}
+
+// notNIMMaster is added to "command not found" errors in real mode.
+const notNIMMaster = "nimwiz runs on the xCAT management node that is the AIX NIM master, as root; to try it anywhere, use its simulated NIM master: nimwiz --demo"
 
 // preflight names every NIM/xCAT command this machine lacks.
 func preflight(e *nim.Executor) error {
@@ -147,10 +140,8 @@ func preflight(e *nim.Executor) error {
 	if len(missing) == 0 {
 		return nil
 	}
-	return fmt.Errorf("this machine lacks %s (looked on PATH and in %s).\n"+
-		"nimwiz runs on the xCAT management node that is the AIX NIM master, as root.\n"+
-		"To try it anywhere, use the built-in simulated NIM master: nimwiz --demo",
-		strings.Join(missing, ", "), strings.Join(nim.SearchDirs, ", "))
+	return fmt.Errorf("this machine lacks %s (looked on PATH and in %s).\n%s",
+		strings.Join(missing, ", "), strings.Join(nim.SearchDirs, ", "), notNIMMaster)
 }
 
 func usage(w io.Writer, fs *flag.FlagSet) {
