@@ -99,9 +99,9 @@ type Model struct {
 	fromBrowse bool
 	browse     *browse.Model
 	result     Result
-	width     int
-	height    int
-	sized     bool
+	width      int
+	height     int
+	sized      bool
 }
 
 type osimageMsg struct {
