@@ -447,7 +447,7 @@ func BrowseWorld() *Fake {
 		"aix73":              spot("aix73", nim.RstateReady, "7300-02", "7", "3", "2"),
 		"golden_root":        obj("golden_root", "root", nim.RstateReady, "/export/golden_root", "0"),
 		"aix73_paging":       obj("aix73_paging", "paging", nim.RstateReady, "/install/nim/paging/aix73_paging", "0"),
-		"72cosi":             spot("72cosi", nim.RstateReady, "7200-05", "7", "2", "5"),
+		"72cosi":             spot("72cosi", "unavailable for use", "7200-05", "7", "2", "5"),
 	}
 	for _, n := range []string{"7100-05-lpp_source", "71dskls", "71dskls_root", "71dskls_paging", "71dskls_dump", "71dtls", "71dtls_root",
 		"61cosi_lpp_source", "61cosi", "61cosi_shared_root", "7300-02-lpp_source", "aix73", "golden_root", "aix73_paging", "other_resolv"} {

@@ -204,6 +204,15 @@ func (m *Model) Selected() (nim.Osimage, bool) {
 	return m.images[i], true
 }
 
+// Shown lists the names of the osimages the filter leaves, in order.
+func (m *Model) Shown() []string {
+	out := make([]string, len(m.list.shown))
+	for i, r := range m.list.shown {
+		out[i] = m.images[r].Name
+	}
+	return out
+}
+
 type listMsg struct {
 	gen    int
 	images []nim.Osimage
@@ -237,6 +246,10 @@ func (m *Model) refreshAll() tea.Cmd {
 // text, and who uses which resource.
 func (m *Model) setImages(imgs []nim.Osimage) {
 	sort.SliceStable(imgs, func(i, j int) bool { return imgs[i].Name < imgs[j].Name })
+	prev := ""
+	if i := m.list.selected(); i >= 0 && i < len(m.images) {
+		prev = m.images[i].Name
+	}
 	m.images = imgs
 	m.byName = make(map[string]int, len(imgs))
 	m.users = map[string][]string{}
@@ -258,6 +271,15 @@ func (m *Model) setImages(imgs []nim.Osimage) {
 		hay[i] = strings.ToLower(rows[i])
 	}
 	m.list.set(rows, hay)
+	// Stay on the same osimage after a refresh; if it is gone, on the one
+	// that took its place.
+	if i, ok := m.byName[prev]; ok {
+		for j, r := range m.list.shown {
+			if r == i {
+				m.list.cur = j
+			}
+		}
+	}
 }
 
 func dash(s string) string {
@@ -467,7 +489,8 @@ func (m *Model) ShortHelp() []key.Binding {
 		if m.load.Err != nil {
 			return []key.Binding{k.Refresh}
 		}
-		return []key.Binding{k.Up, k.Down, k.Open, k.Filter, k.Recreate, k.Remove, k.Change, k.Refresh}
+		// up/down come last: the short line drops from the end to fit.
+		return []key.Binding{k.Open, k.Filter, k.Recreate, k.Remove, k.Change, k.Refresh, k.Up, k.Down}
 	case modeDetails:
 		return m.detailsHelp()
 	case modeContents:

@@ -210,7 +210,7 @@ func (m *Model) detailsHelp() []key.Binding {
 	o, _ := m.Selected()
 	rs := resourcesOf(o)
 	open.SetEnabled(m.dcur < len(rs) && m.canShow(rs[m.dcur]))
-	return []key.Binding{kk.Up, kk.Down, open, kk.Recreate, kk.Remove, kk.Change, kk.Refresh, escHelp("back")}
+	return []key.Binding{open, kk.Recreate, kk.Remove, kk.Change, kk.Refresh, escHelp("back"), kk.Up, kk.Down}
 }
 
 // resourceStatus is the first thing said about a resource: Rstate, marked
@@ -296,15 +296,16 @@ func (m *Model) detailsView() string {
 			def = append(def, k+"="+o.Attrs[k])
 		}
 	}
-	top.WriteString(ui.Wrap(st.Text, "  "+strings.Join(def, "  "), min(w, 100)) + "\n")
-	top.WriteString(st.Label.Render("NIM resources  ") + st.Code.Render(LsnimCommand(o)))
+	top.WriteString(strings.Join(wrapLines(st, st.Text, "  "+strings.Join(def, "  "), min(w, 100)), "\n") + "\n")
+	// The command wraps rather than being cut: it is what the admin learns.
+	top.WriteString(strings.Join(wrapLines(st, st.Code, st.Label.Render("NIM resources  ")+LsnimCommand(o), w), "\n"))
 
 	rs := resourcesOf(o)
 	var lines []string
 	var first, last int // lines of the cursor's resource
-	nameW := 8
+	nameW, attrW := 8, 6
 	for _, r := range rs {
-		nameW = max(nameW, len(r.name))
+		nameW, attrW = max(nameW, len(r.name)), max(attrW, len(r.attr))
 	}
 	for i, r := range rs {
 		if i == m.dcur {
@@ -316,7 +317,7 @@ func (m *Model) detailsView() string {
 		if i == m.dcur {
 			prefix, style = "> ", st.Selected
 		}
-		line := style.Render(fmt.Sprintf("%s%-12s %-*s", prefix, r.attr, nameW, r.name)) + "  "
+		line := style.Render(fmt.Sprintf("%s%-*s %-*s", prefix, attrW, r.attr, nameW, r.name)) + "  "
 		if bad {
 			line += st.Warning.Render(status)
 		} else {

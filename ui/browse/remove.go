@@ -186,9 +186,9 @@ func (m *Model) keyRemove(msg tea.KeyMsg) tea.Cmd {
 		switch msg.String() {
 		case "enter", "esc", "q":
 			m.closeRemove()
-		case "pgup", "b":
+		case "pgup":
 			r.scroll = max(r.scroll-m.page(), 0)
-		case "pgdown", "f", " ":
+		case "pgdown", " ":
 			r.scroll += m.page()
 		}
 		return nil
@@ -196,9 +196,10 @@ func (m *Model) keyRemove(msg tea.KeyMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, m.keys.No):
 		m.mode, m.rm = r.from, nil
-	case key.Matches(msg, m.keys.PgUp):
+	// pgup/pgdown only: f and b (the lists' page keys) toggle flags here.
+	case msg.String() == "pgup":
 		r.scroll = max(r.scroll-m.page(), 0)
-	case key.Matches(msg, m.keys.PgDown):
+	case msg.String() == "pgdown":
 		r.scroll += m.page()
 	case key.Matches(msg, m.keys.Refresh):
 		return m.loadDetails(true)
@@ -408,10 +409,17 @@ func (m *Model) removeLines(r *removal) []string {
 	case fFlag && sharedAny:
 		wrap(st.Subtle, "-f is safe here: the only shared resource is the lpp_source, which rmnimimage keeps without -d.")
 	}
-	add(st.Subtle.Render(check(r.d) + " -d  also remove the lpp_source, and rm -R the resources' directories"))
-	add(st.Subtle.Render(check(r.x) + " -x  also remove the xCAT osimage definition"))
-	add(st.Subtle.Render(check(r.f) + " -f  skip the check for resources shared with other osimages"))
 	return lines
+}
+
+// toggles are the flags' check boxes, kept in view under the list.
+func (m *Model) toggles(r *removal) string {
+	st := m.c.Styles
+	return strings.Join([]string{
+		st.Text.Render(check(r.d) + " -d  also remove the lpp_source, and rm -R the resources' directories"),
+		st.Text.Render(check(r.x) + " -x  also remove the xCAT osimage definition"),
+		st.Text.Render(check(r.f) + " -f  skip the check for resources shared with other osimages"),
+	}, "\n")
 }
 
 // restoreArgv is the chdef that puts the detached attributes back.
@@ -439,11 +447,13 @@ func (m *Model) removeView() string {
 	if !r.running && !r.done {
 		argvs = r.commands()
 	}
-	var cmds []string
-	for _, a := range argvs {
-		cmds = append(cmds, st.Code.Render(CommandLine(a)))
+	for i, a := range argvs {
+		label := "Command: "
+		if len(argvs) > 1 {
+			label = fmt.Sprintf("Step %d:  ", i+1)
+		}
+		head += "\n" + strings.Join(wrapLines(st, st.Code, st.Label.Render(label)+CommandLine(a), m.c.Width), "\n")
 	}
-	head += "\n" + st.Label.Render("Command: ") + strings.Join(cmds, st.Label.Render(" then "))
 	var lines []string
 	var foot string
 	switch {
@@ -459,6 +469,9 @@ func (m *Model) removeView() string {
 			foot = st.Error.Render("error: nimwiz cannot run commands here")
 		} else if m.ready(r) {
 			foot = st.Warning.Render("Run it now? This changes the NIM master. [y/N]")
+			if !r.replace {
+				foot = m.toggles(r) + "\n" + foot
+			}
 		} else if r.replace && len(m.blockers(r)) > 0 {
 			foot = st.Subtle.Render("Nothing can run until the errors above are solved. Press esc to go back.")
 		} else {
@@ -547,7 +560,13 @@ func (m *Model) resultLines(r *removal) []string {
 		out := strings.TrimRight(string(res.Stdout)+string(res.Stderr), "\n")
 		for _, l := range strings.Split(out, "\n") {
 			if strings.TrimSpace(l) != "" {
-				lines = append(lines, st.Text.Render("  "+l))
+				for i, wl := range wrapLines(st, st.Text, strings.TrimSpace(l), w-4) {
+					if i == 0 {
+						lines = append(lines, "  "+wl)
+					} else {
+						lines = append(lines, "    "+wl)
+					}
+				}
 			}
 		}
 	}
