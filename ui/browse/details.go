@@ -46,6 +46,21 @@ func resourcesOf(o nim.Osimage) []resRef {
 	return out
 }
 
+// ResourceRef is one NIM resource an osimage names, by attribute.
+type ResourceRef struct{ Attr, Name string }
+
+// ResourceRefs lists the NIM resources o names, in the order mknimimage
+// makes them (lpp_source, spot, root, shared_root, dump, paging), the
+// others by attribute; a comma-separated list gives one per name.
+func ResourceRefs(o nim.Osimage) []ResourceRef {
+	rs := resourcesOf(o)
+	out := make([]ResourceRef, len(rs))
+	for i, r := range rs {
+		out[i] = ResourceRef{r.attr, r.name}
+	}
+	return out
+}
+
 // ResourceNames are the distinct NIM resource names o names, in display
 // order: what one lsnim -l asks about.
 func ResourceNames(o nim.Osimage) []string {
