@@ -3,8 +3,8 @@ package main
 import (
 	"fmt"
 
-	"github.com/nimwiz/nimwiz/ui/browse"
 	uiapp "github.com/nimwiz/nimwiz/ui/app"
+	"github.com/nimwiz/nimwiz/ui/browse"
 )
 
 func init() {

@@ -296,3 +296,21 @@ func TestHomeOpensBrowser(t *testing.T) {
 }
 
 func keyMsg(name string) tea.KeyMsg { return uitest.Key(name) }
+
+// At the minimum size every browser screen still fits.
+func TestBrowseSmallest(t *testing.T) {
+	f := fakenim.BrowseWorld()
+	h := newHarness(t, browseConfig(f), 60, 20)
+	for _, step := range []struct {
+		name string
+		keys []string
+	}{
+		{"list", nil},
+		{"details", []string{"down", "down", "down", "enter"}},
+		{"remove", []string{"d"}},
+		{"change", []string{"esc", "c", "down", "enter"}},
+	} {
+		h.keys(step.keys...)
+		t.Run(step.name, func(t *testing.T) { h.golden(t) })
+	}
+}

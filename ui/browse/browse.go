@@ -259,8 +259,19 @@ func (m *Model) setImages(imgs []nim.Osimage) {
 		wName = max(wName, min(len(o.Name), nim.MaxNameLen))
 		wType = max(wType, len(o.NimType()))
 		wSpot = max(wSpot, min(len(o.Spot()), nim.MaxNameLen))
-		for _, r := range resourcesOf(o) {
-			m.users[r.name] = append(m.users[r.name], o.Name)
+		// Who names which resource: no order needed, so no sorting here
+		// (resourcesOf sorts; this runs for every osimage).
+		for a, v := range o.Attrs {
+			if !isResourceAttr(a) || v == "" {
+				continue
+			}
+			for v != "" {
+				var n string
+				n, v, _ = strings.Cut(v, ",")
+				if n = strings.TrimSpace(n); n != "" {
+					m.users[n] = appendOnce(m.users[n], o.Name)
+				}
+			}
 		}
 	}
 	m.list.hdr = fmt.Sprintf("%-*s  %-*s  %-9s  %-4s  %-*s  %s", wName, "NAME", wType, "TYPE", "MODE", "DUMP", wSpot, "SPOT", "LPP_SOURCE")
@@ -524,3 +535,16 @@ func escHelp(what string) key.Binding {
 // leaves resources half-removed, so this is only a backstop against a hung
 // xcatd, not a limit expected to be reached.
 const runTimeout = 30 * time.Minute
+
+// isResourceAttr reports whether an osimage attribute names NIM resources.
+func isResourceAttr(a string) bool {
+	_, ok := nim.ExtraAttrs[a]
+	return ok || a == "image_data"
+}
+
+func appendOnce(list []string, s string) []string {
+	if len(list) > 0 && list[len(list)-1] == s {
+		return list
+	}
+	return append(list, s)
+}

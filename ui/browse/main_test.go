@@ -1,6 +1,7 @@
 package browse_test
 
 import (
+	"errors"
 	"os"
 	"strings"
 	"testing"
@@ -91,3 +92,7 @@ func (h *harness) calls(prefix string) []string {
 	}
 	return out
 }
+
+var errTimeout = errors.New("lsdef -t osimage -l -w imagetype==NIM: timed out after 1m0s")
+
+func fakeWorld() *fakenim.Fake { return fakenim.BrowseWorld() }

@@ -321,6 +321,16 @@ func (m *Model) removeLines(r *removal) []string {
 	}
 	var lines []string
 	add := func(s string) { lines = append(lines, s) }
+	// item wraps a "  - ..." line with a hanging indent.
+	item := func(style lipgloss.Style, s string) {
+		for i, l := range wrapLines(st, style, strings.TrimPrefix(s, "  - "), w-4) {
+			if i == 0 {
+				lines = append(lines, "  - "+l)
+			} else {
+				lines = append(lines, "    "+l)
+			}
+		}
+	}
 	wrap := func(style lipgloss.Style, s string) { lines = append(lines, wrapLines(st, style, s, w)...) }
 	detached := map[string]bool{}
 	if r.replace {
@@ -336,7 +346,7 @@ func (m *Model) removeLines(r *removal) []string {
 
 	add(st.Label.Render("It removes:"))
 	if xFlag {
-		add(st.Text.Render("  - the xCAT osimage definition " + r.o.Name + " (first, before any NIM resource)"))
+		item(st.Text, "  - the xCAT osimage definition "+r.o.Name+" (first, before any NIM resource)")
 	}
 	var kept []string
 	var shared []string // shared resources this run would remove
@@ -370,7 +380,7 @@ func (m *Model) removeLines(r *removal) []string {
 			line += " ! also used by " + strings.Join(others, ", ")
 			shared = append(shared, fmt.Sprintf("%s %s (used by %s)", rr.attr, rr.name, strings.Join(others, ", ")))
 		}
-		add(st.Text.Render(line))
+		item(st.Text, line)
 	}
 	if d == nil || d.load.Loading {
 		add(st.Subtle.Render("  (loading the NIM details for locations and allocation...)"))
@@ -378,16 +388,16 @@ func (m *Model) removeLines(r *removal) []string {
 	add("")
 	add(st.Label.Render("It keeps:"))
 	if !xFlag {
-		add(st.Warning.Render("  - the xCAT definition " + r.o.Name + ": ! it will name NIM resources that no longer exist (add -x)"))
+		item(st.Warning, "  - the xCAT definition "+r.o.Name+": ! it will name NIM resources that no longer exist (add -x)")
 	}
 	for _, k := range kept {
-		add(st.Text.Render("  - " + k))
+		item(st.Text, "  - "+k)
 	}
 	if !dFlag {
-		add(st.Text.Render("  - the directories of the removed resources (add -d to delete them)"))
+		item(st.Text, "  - the directories of the removed resources (add -d to delete them)")
 	}
 	if dFlag {
-		add(st.Text.Render("  - the dump resource's directory (rmnimimage -d does not delete it)"))
+		item(st.Text, "  - the dump resource's directory (rmnimimage -d does not delete it)")
 	}
 	add("")
 	if r.replace {
@@ -416,9 +426,9 @@ func (m *Model) removeLines(r *removal) []string {
 func (m *Model) toggles(r *removal) string {
 	st := m.c.Styles
 	return strings.Join([]string{
-		st.Text.Render(check(r.d) + " -d  also remove the lpp_source, and rm -R the resources' directories"),
-		st.Text.Render(check(r.x) + " -x  also remove the xCAT osimage definition"),
-		st.Text.Render(check(r.f) + " -f  skip the check for resources shared with other osimages"),
+		st.Text.Render(check(r.d) + " -d  also the lpp_source; rm -R the directories"),
+		st.Text.Render(check(r.x) + " -x  also the xCAT osimage definition"),
+		st.Text.Render(check(r.f) + " -f  skip the shared-resource check"),
 	}, "\n")
 }
 
