@@ -85,7 +85,7 @@ func DefaultKeys() Keys {
 		Refresh:  key.NewBinding(key.WithKeys("r", "ctrl+r"), key.WithHelp("r", "refresh")),
 		Recreate: key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "re-create")),
 		Remove:   key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "remove")),
-		Change:   key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "change resources")),
+		Change:   key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "change")),
 		ToggleD:  key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "toggle -d")),
 		ToggleX:  key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "toggle -x")),
 		ToggleF:  key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "toggle -f")),

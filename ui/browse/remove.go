@@ -634,7 +634,9 @@ func (m *Model) recreateView() string {
 			prefix, style = "> ", st.Selected
 		}
 		b.WriteString(style.Render(prefix+op.title) + "\n")
-		b.WriteString(ui.Wrap(st.Subtle, "    "+op.what, w) + "\n")
+		for _, l := range wrapLines(st, st.Subtle, op.what, w-4) {
+			b.WriteString("    " + l + "\n")
+		}
 	}
 	return b.String()
 }
