@@ -104,6 +104,7 @@ func wizardConfig(a *app) uiapp.Config {
 		},
 		Demo:    a.demo,
 		PlanDir: filepath.Clean(dir),
+		Browse:  browseEnv(a),
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 	"sync"
 
 	"github.com/nimwiz/nimwiz/nim"
@@ -23,6 +24,16 @@ type Fake struct {
 	Version nim.Version
 	Err     map[string]error // method name -> error to return
 	calls   []string
+
+	// For the browser (additive; World leaves them empty):
+	// Details are lsnim -l answers by name; Objects looks here first, then
+	// in Objects by type, then makes a ready object from Listing.
+	Details map[string]nim.Object
+	// Filesets are nim -o showres answers by resource name.
+	Filesets map[string][]nim.Fileset
+	// Canned, by command name ("rmnimimage", "chdef"), replaces Run's
+	// simulation with this output (Stdout) and exit code.
+	Canned map[string]nim.Result
 }
 
 // World returns a fake master with a little of everything: two drives (one
@@ -166,4 +177,300 @@ func (f *Fake) XcatVersion(ctx context.Context) (nim.Version, error) {
 		return nim.Version{}, err
 	}
 	return f.Version, nil
+}
+
+// Browser wraps a Fake for the osimage browser, whose NIM interface has an
+// Objects method (the Fake's Objects is a field).
+type Browser struct{ *Fake }
+
+// Objects answers lsnim -l NAME...; see Fake.LsnimL.
+func (b Browser) Objects(ctx context.Context, names ...string) ([]nim.Object, []string, error) {
+	return b.LsnimL(ctx, names...)
+}
+
+// LsnimL answers lsnim -l NAME...: known names are found, others missing.
+// It is recorded as the call "Objects".
+func (f *Fake) LsnimL(ctx context.Context, names ...string) ([]nim.Object, []string, error) {
+	if err := f.call("Objects"); err != nil {
+		return nil, nil, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var found []nim.Object
+	var missing []string
+	for _, n := range names {
+		if o, ok := f.object(n); ok {
+			found = append(found, o)
+		} else {
+			missing = append(missing, n)
+		}
+	}
+	return found, missing, nil
+}
+
+func (f *Fake) object(name string) (nim.Object, bool) {
+	if o, ok := f.Details[name]; ok {
+		return o, true
+	}
+	for _, objs := range f.Objects {
+		for _, o := range objs {
+			if o.Name == name {
+				return o, true
+			}
+		}
+	}
+	for _, l := range f.Listing {
+		if l.Name == name {
+			return nim.Object{Name: name, Attrs: []nim.Attr{
+				{Key: "class", Value: l.Class}, {Key: "type", Value: l.Type},
+				{Key: "Rstate", Value: nim.RstateReady},
+				{Key: "location", Value: "/install/nim/" + l.Type + "/" + name},
+				{Key: "alloc_count", Value: "0"}, {Key: "server", Value: "master"},
+			}}, true
+		}
+	}
+	return nim.Object{}, false
+}
+
+// Showres answers nim -o showres NAME.
+func (f *Fake) Showres(ctx context.Context, name, nimType string) ([]nim.Fileset, error) {
+	if err := f.call("Showres"); err != nil {
+		return nil, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.Filesets[name], nil
+}
+
+// Run simulates the commands the browser runs: rmnimimage [-f] [-d] [-x]
+// NAME and chdef -t osimage -o NAME attr=value..., in xCAT's wording, on
+// the fake world; or returns Canned output. Every call is recorded as
+// "Run:" and the command line.
+func (f *Fake) Run(ctx context.Context, argv []string) (nim.Result, error) {
+	if err := f.call("Run:" + strings.Join(argv, " ")); err != nil {
+		return nim.Result{Argv: argv, ExitCode: -1}, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	res := nim.Result{Argv: argv}
+	if c, ok := f.Canned[argv[0]]; ok {
+		res.Stdout, res.ExitCode = c.Stdout, c.ExitCode
+	} else {
+		var out strings.Builder
+		switch argv[0] {
+		case "rmnimimage":
+			res.ExitCode = f.rmnimimage(&out, argv[1:])
+		case "chdef":
+			res.ExitCode = f.chdef(&out, argv[1:])
+		default:
+			return res, fmt.Errorf("%s: command not found", argv[0])
+		}
+		res.Stdout = []byte(out.String())
+	}
+	if res.ExitCode != 0 {
+		return res, &nim.CommandError{Result: res, Err: fmt.Errorf("exit status %d", res.ExitCode)}
+	}
+	return res, nil
+}
+
+func (f *Fake) rmnimimage(out *strings.Builder, args []string) int {
+	var force, del, xdef bool
+	name := ""
+	for _, a := range args {
+		switch a {
+		case "-f":
+			force = true
+		case "-d":
+			del = true
+		case "-x":
+			xdef = true
+		default:
+			name = a
+		}
+	}
+	img, ok := f.Images[name]
+	if !ok {
+		fmt.Fprintf(out, "Error: '%s' is not a valid xCAT image name.\n\nError: Return=1.\n", name)
+		return 1
+	}
+	res := img.ResourceAttrs()
+	if !force {
+		shared := false
+		for _, other := range f.Images {
+			if other.Name == name {
+				continue
+			}
+			for _, a := range res {
+				for _, b := range other.ResourceAttrs() {
+					if a.Value == b.Value {
+						shared = true
+						fmt.Fprintf(out, "The osimage %s and %s share the common resource %s\n\n", name, other.Name, a.Value)
+					}
+				}
+			}
+		}
+		if shared {
+			fmt.Fprintf(out, "Error: One or more resources are being used in other osimage definitions.  The osimage %s will not be removed.  Use the force option to override this check.\n\nError: Return=1.\n", name)
+			return 1
+		}
+	}
+	if xdef {
+		delete(f.Images, name)
+		fmt.Fprintf(out, "Removed the xCAT osimage definition '%s'.\n\n", name)
+	}
+	rc := 0
+	for _, a := range res {
+		if a.Key == "lpp_source" && !del {
+			continue
+		}
+		for _, r := range strings.Split(a.Value, ",") {
+			o, known := f.object(r)
+			if !known {
+				continue
+			}
+			if n := o.Get("alloc_count"); n != "" && n != "0" {
+				fmt.Fprintf(out, "Error: [xcatmn]: xcatmn: The resource named '%s' is currently allocated. It will not be removed.\n\n", r)
+				rc = 1
+				continue
+			}
+			f.removeObject(r)
+			fmt.Fprintf(out, "xcatmn: Removed the NIM resource named '%s'.\n\n", r)
+		}
+	}
+	if rc != 0 {
+		fmt.Fprintf(out, "Error: [xcatmn]: xcatmn: One or more errors occurred when trying to remove the xCAT osimage definition '%s' and the related NIM resources.\n\nError: [xcatmn]: Return=1.\n", name)
+	}
+	return rc
+}
+
+func (f *Fake) removeObject(name string) {
+	delete(f.Details, name)
+	for t, objs := range f.Objects {
+		var keep []nim.Object
+		for _, o := range objs {
+			if o.Name != name {
+				keep = append(keep, o)
+			}
+		}
+		f.Objects[t] = keep
+	}
+	var keep []nim.Listing
+	for _, l := range f.Listing {
+		if l.Name != name {
+			keep = append(keep, l)
+		}
+	}
+	f.Listing = keep
+}
+
+func (f *Fake) chdef(out *strings.Builder, args []string) int {
+	if len(args) < 5 || args[0] != "-t" || args[1] != "osimage" || args[2] != "-o" {
+		fmt.Fprintf(out, "Error: [xcatmn]: Usage: chdef -t osimage -o NAME attr=value\n")
+		return 1
+	}
+	img, ok := f.Images[args[3]]
+	if !ok {
+		fmt.Fprintf(out, "Error: [xcatmn]: Could not find an object named '%s' of type 'osimage'.\n", args[3])
+		return 1
+	}
+	attrs := map[string]string{}
+	for k, v := range img.Attrs {
+		attrs[k] = v
+	}
+	for _, p := range args[4:] {
+		k, v, _ := strings.Cut(p, "=")
+		if v == "" {
+			delete(attrs, k)
+		} else {
+			attrs[k] = v
+		}
+	}
+	img.Attrs = attrs
+	f.Images[img.Name] = img
+	fmt.Fprintf(out, "1 object definitions have been created or modified.\n")
+	return 0
+}
+
+// BrowseWorld is World with the osimages and NIM details the browser's
+// tests need: one of each kind, a shared lpp_source, a not-ready SPOT, a
+// missing resource, an allocated root, and SPOT and lpp_source contents.
+func BrowseWorld() *Fake {
+	f := World()
+	obj := func(name, typ, rstate, loc, alloc string, more ...nim.Attr) nim.Object {
+		attrs := []nim.Attr{
+			{Key: "class", Value: "resources"}, {Key: "type", Value: typ},
+			{Key: "Rstate", Value: rstate}, {Key: "prev_state", Value: "unavailable for use"},
+			{Key: "location", Value: loc},
+		}
+		attrs = append(attrs, more...)
+		attrs = append(attrs, nim.Attr{Key: "alloc_count", Value: alloc}, nim.Attr{Key: "server", Value: "master"})
+		return nim.Object{Name: name, Attrs: attrs}
+	}
+	spot := func(name, rstate, level string, v, r, mod string) nim.Object {
+		more := []nim.Attr{{Key: "version", Value: v}, {Key: "release", Value: r}, {Key: "mod", Value: mod}}
+		if level != "" {
+			more = append(more, nim.Attr{Key: "oslevel_r", Value: level})
+		}
+		return obj(name, "spot", rstate, "/install/nim/spot/"+name+"/usr", "0", more...)
+	}
+	img := func(name string, attrs map[string]string) {
+		a := map[string]string{"imagetype": "NIM", "osname": "AIX"}
+		for k, v := range attrs {
+			a[k] = v
+		}
+		f.Images[name] = nim.Osimage{Name: name, Attrs: a}
+	}
+	// Stateful diskless with a dump, sharing its lpp_source with 71dtls.
+	img("71dskls", map[string]string{"nimtype": "diskless", "lpp_source": "7100-05-lpp_source", "spot": "71dskls",
+		"root": "71dskls_root", "paging": "71dskls_paging", "dump": "71dskls_dump", "usercomment": "built from the 7.1 TL5 DVD"})
+	// Dataless, same lpp_source; its root is allocated.
+	img("71dtls", map[string]string{"nimtype": "dataless", "lpp_source": "7100-05-lpp_source", "spot": "71dtls", "root": "71dtls_root"})
+	// Stateless, SPOT not ready, paging gone from NIM.
+	img("61cosi", map[string]string{"nimtype": "diskless", "lpp_source": "61cosi_lpp_source", "spot": "61cosi",
+		"shared_root": "61cosi_shared_root", "paging": "61cosi_paging"})
+	// Stateful with extras shared with 72cosi and a root not named after it.
+	img("aix73", map[string]string{"nimtype": "diskless", "lpp_source": "7300-02-lpp_source", "spot": "aix73",
+		"root": "golden_root", "paging": "aix73_paging", "resolv_conf": "cluster_resolv", "script": "setup_ntp,mount_gpfs"})
+
+	f.Details = map[string]nim.Object{
+		"7100-05-lpp_source": obj("7100-05-lpp_source", "lpp_source", nim.RstateReady, "/install/nim/lpp_source/7100-05-lpp_source", "0", nim.Attr{Key: "simages", Value: "yes"}),
+		"71dskls":            spot("71dskls", nim.RstateReady, "7100-05", "7", "1", "5"),
+		"71dskls_root":       obj("71dskls_root", "root", nim.RstateReady, "/install/nim/root/71dskls_root", "0"),
+		"71dskls_paging":     obj("71dskls_paging", "paging", nim.RstateReady, "/install/nim/paging/71dskls_paging", "0"),
+		"71dskls_dump":       obj("71dskls_dump", "dump", nim.RstateReady, "/install/nim/dump/71dskls_dump", "0"),
+		"71dtls":             spot("71dtls", nim.RstateReady, "", "7", "1", "5"),
+		"71dtls_root":        obj("71dtls_root", "root", nim.RstateReady, "/install/nim/root/71dtls_root", "2"),
+		"61cosi_lpp_source":  obj("61cosi_lpp_source", "lpp_source", nim.RstateReady, "/install/nim/lpp_source/61cosi_lpp_source", "0"),
+		"61cosi":             spot("61cosi", "unavailable for use", "6100-04", "6", "1", "4"),
+		"61cosi_shared_root": obj("61cosi_shared_root", "shared_root", nim.RstateReady, "/install/nim/shared_root/61cosi_shared_root", "0", nim.Attr{Key: "spot", Value: "61cosi"}),
+		"7300-02-lpp_source": obj("7300-02-lpp_source", "lpp_source", nim.RstateReady, "/install/nim/lpp_source/7300-02-lpp_source", "0"),
+		"aix73":              spot("aix73", nim.RstateReady, "7300-02", "7", "3", "2"),
+		"golden_root":        obj("golden_root", "root", nim.RstateReady, "/export/golden_root", "0"),
+		"aix73_paging":       obj("aix73_paging", "paging", nim.RstateReady, "/install/nim/paging/aix73_paging", "0"),
+		"72cosi":             spot("72cosi", "unavailable for use", "7200-05", "7", "2", "5"),
+	}
+	for _, n := range []string{"7100-05-lpp_source", "71dskls", "71dskls_root", "71dskls_paging", "71dskls_dump", "71dtls", "71dtls_root",
+		"61cosi_lpp_source", "61cosi", "61cosi_shared_root", "7300-02-lpp_source", "aix73", "golden_root", "aix73_paging", "other_resolv"} {
+		typ := "resolv_conf"
+		if o, ok := f.Details[n]; ok {
+			typ = o.Get("type")
+		}
+		f.Listing = append(f.Listing, nim.Listing{Name: n, Class: "resources", Type: typ})
+	}
+	f.Filesets = map[string][]nim.Fileset{
+		"71dskls": {
+			{Name: "bos.rte", Level: "7.1.5.0", State: "C", Type: "F", Description: "Base Operating System Runtime"},
+			{Name: "bos.net.tcp.client", Level: "7.1.5.2", State: "C", Type: "F", Description: "TCP/IP Client Support"},
+			{Name: "bos.net.nfs.client", Level: "7.1.5.1", State: "C", Type: "F", Description: "Network File System Client"},
+			{Name: "openssh.base.client", Level: "7.5.102.1500", State: "C", Type: "F", Description: "Open Secure Shell Commands"},
+			{Name: "bos.perf.tools", Level: "7.1.5.0", State: "B", Type: "F", Description: "Base Performance Tools"},
+			{Name: "rpm.rte", Level: "4.13.0.1", State: "C", Type: "F", Description: "RPM Package Manager"},
+		},
+		"7100-05-lpp_source": {
+			{Name: "bos.rte", Level: "7.1.5.0", Type: "I"},
+			{Name: "bos.net.tcp.client", Level: "7.1.5.2", Type: "S"},
+			{Name: "devices.pci.14103302.rte", Level: "7.1.5.0", Type: "I"},
+		},
+	}
+	return f
 }

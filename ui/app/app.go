@@ -17,6 +17,7 @@ import (
 	"github.com/nimwiz/nimwiz/nim"
 	"github.com/nimwiz/nimwiz/steps"
 	"github.com/nimwiz/nimwiz/ui"
+	"github.com/nimwiz/nimwiz/ui/browse"
 )
 
 // Start says which screen the program opens on.
@@ -26,6 +27,7 @@ const (
 	StartHome    Start = iota // bare nimwiz
 	StartCreate               // nimwiz create [--from OSIMAGE]
 	StartPreview              // nimwiz create --plan FILE
+	StartBrowse               // nimwiz browse
 )
 
 // Config is what the root model needs from the command line.
@@ -40,6 +42,9 @@ type Config struct {
 	// preview (the run screen). When nil the plan is saved to PlanDir and
 	// the program quits, saying how to apply it.
 	OnCreate func(nim.Plan) tea.Cmd
+	// Browse is what the osimage browser asks and runs. Unset fields are
+	// taken from Env.NIM when it can serve them (*nim.Client can ask).
+	Browse browse.Env
 }
 
 // Result is how the program ended, for the caller to report after Run.
@@ -57,6 +62,7 @@ const (
 	stageLoading
 	stageWizard
 	stageDone
+	stageBrowse
 )
 
 // Steps in wizard order.
@@ -88,10 +94,14 @@ type Model struct {
 	// its enter goes straight back there.
 	toPreview bool
 	fromHome  bool
-	result    Result
-	width     int
-	height    int
-	sized     bool
+	// fromBrowse: the wizard was opened by the browser's re-create; esc on
+	// the first step returns there.
+	fromBrowse bool
+	browse     *browse.Model
+	result     Result
+	width      int
+	height     int
+	sized      bool
 }
 
 type osimageMsg struct {
@@ -110,6 +120,20 @@ func New(cfg Config) *Model {
 	}
 	m := &Model{cfg: cfg, c: c, keys: ui.DefaultGlobalKeys(), help: ui.NewHelp(c.Styles), home: newHome()}
 	m.from = ui.NewLoader("osimage " + cfg.From + " (lsdef -t osimage)")
+	if m.cfg.Browse.NIM == nil {
+		m.cfg.Browse.NIM, _ = cfg.Env.NIM.(browse.NIM)
+	}
+	if m.cfg.Browse.Run == nil {
+		m.cfg.Browse.Run, _ = cfg.Env.NIM.(browse.Runner)
+	}
+	m.buildSteps()
+	m.plan = cfg.Plan.WithDefaults()
+	return m
+}
+
+// buildSteps makes fresh wizard steps (each prefills on its first Enter).
+func (m *Model) buildSteps() {
+	c, cfg := m.c, m.cfg
 	m.name = steps.NewName(c, cfg.Env)
 	m.steps = []steps.Step{
 		m.name,
@@ -125,8 +149,6 @@ func New(cfg Config) *Model {
 	}
 	m.prev = steps.NewPreview(c, cfg.Env, titles, cfg.PlanDir)
 	m.steps = append(m.steps, m.prev)
-	m.plan = cfg.Plan.WithDefaults()
-	return m
 }
 
 // Result reports how the program ended.
@@ -160,6 +182,8 @@ func (m *Model) Init() tea.Cmd {
 	case m.cfg.Start == StartCreate:
 		m.stage = stageWizard
 		return m.enter(StepName)
+	case m.cfg.Start == StartBrowse:
+		return m.openBrowse()
 	}
 	m.stage = stageHome
 	return nil
@@ -174,6 +198,14 @@ func (m *Model) loadFrom() tea.Cmd {
 		o, err := n.Osimage(ctx, name)
 		return osimageMsg{o, err}
 	})
+}
+
+// openBrowse shows a fresh browser, which loads the list.
+func (m *Model) openBrowse() tea.Cmd {
+	m.stage = stageBrowse
+	m.browse = browse.New(m.c, m.cfg.Browse)
+	m.resize()
+	return m.browse.Init()
 }
 
 // enter shows step i.
@@ -202,6 +234,8 @@ func (m *Model) headerView() string {
 		where = fmt.Sprintf("step %d of %d: %s", m.active+1, len(m.steps), m.steps[m.active].Title())
 	case stageLoading, stageDone:
 		title = "Create an osimage"
+	case stageBrowse:
+		title, where = "Browse osimages", m.browse.Where()
 	}
 	return ui.Header(c, title, where)
 }
@@ -246,6 +280,9 @@ func (m *Model) resize() {
 	for _, s := range m.steps {
 		s.SetSize(w, h)
 	}
+	if m.browse != nil {
+		m.browse.SetSize(w, h)
+	}
 }
 
 func (m *Model) quit() (tea.Model, tea.Cmd) {
@@ -262,6 +299,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.KeyMsg:
 		// Global keys first: an embedded field must not swallow ctrl+c.
 		if key.Matches(msg, m.keys.Quit) {
+			if m.stage == stageBrowse && m.browse.Busy() && !m.browse.RefuseQuit() {
+				return m, nil // the browser says why; a third ctrl+c quits
+			}
 			m.result.Interrupted = true
 			return m.quit()
 		}
@@ -274,6 +314,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		switch m.stage {
+		case stageBrowse:
+			return m, m.browse.Update(msg)
 		case stageHome:
 			return m.updateHome(msg)
 		case stageLoading:
@@ -301,6 +343,21 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.plan.Name = "" // that name is taken; the name step suggests a free one
 		m.name.Base = msg.o.Name
 		m.stage = stageWizard
+		return m, m.enter(StepName)
+	case browse.BackMsg:
+		m.stage = stageHome
+		m.browse = nil
+		m.resize()
+		return m, nil
+	case browse.RecreateMsg:
+		// A fresh wizard: steps prefill only on their first Enter.
+		m.buildSteps()
+		m.plan = nim.PlanFromOsimage(msg.Osimage).WithDefaults()
+		if !msg.Replace {
+			m.plan.Name = "" // that name is taken; the name step suggests a free one
+			m.name.Base = msg.Osimage.Name
+		}
+		m.stage, m.fromBrowse, m.fromHome = stageWizard, true, false
 		return m, m.enter(StepName)
 	case steps.NextMsg:
 		if m.stage != stageWizard {
@@ -335,6 +392,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	// every step: each takes only its own.
 	var cmds []tea.Cmd
 	cmds = append(cmds, m.from.Update(msg))
+	if m.browse != nil {
+		cmds = append(cmds, m.browse.Update(msg))
+	}
 	for _, s := range m.steps {
 		cmds = append(cmds, s.Update(msg))
 	}
@@ -349,6 +409,11 @@ func (m *Model) back() tea.Cmd {
 	}
 	if m.active > 0 {
 		return m.enter(m.active - 1)
+	}
+	if m.fromBrowse && m.browse != nil {
+		m.stage = stageBrowse
+		m.resize()
+		return m.browse.Init() // the wizard may follow a removal: fresh list
 	}
 	if m.fromHome {
 		m.stage = stageHome
@@ -375,6 +440,8 @@ func (m *Model) View() string {
 		body = m.steps[m.active].View()
 	case stageDone:
 		body = m.doneView()
+	case stageBrowse:
+		body = m.browse.View()
 	}
 	return m.headerView() + "\n" + ui.Fit(body, w, h) + "\n\n" + m.helpView()
 }
@@ -405,10 +472,13 @@ func (m *Model) keyMap() keyMap {
 		back.SetEnabled(false)
 	case stageWizard:
 		view = m.steps[m.active]
-		back.SetEnabled(m.active > 0 || m.fromHome)
+		back.SetEnabled(m.active > 0 || m.fromHome || m.fromBrowse)
 		if m.steps[m.active].Capturing() {
 			back.SetEnabled(false) // the view's own esc is in its help
 		}
+	case stageBrowse:
+		view = m.browse
+		back.SetEnabled(!m.browse.Capturing())
 	case stageLoading:
 		view = loadingKeys{retry: m.from.Err != nil}
 	default:
@@ -451,7 +521,7 @@ func (k homeKeys) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHel
 
 var homeItems = []struct{ title, what string }{
 	{"Create an osimage", "define a diskless or dataless osimage, step by step"},
-	{"Browse osimages", "the osimages this master has (coming soon)"},
+	{"Browse osimages", "the osimages this master has: details, re-create, remove"},
 	{"Jobs", "follow or review mknimimage runs (coming soon)"},
 	{"Quit", ""},
 }
@@ -487,7 +557,9 @@ func (m *Model) updateHome(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		case homeCreate:
 			m.stage, m.fromHome = stageWizard, true
 			return m, m.enter(StepName)
-		case homeBrowse, homeJobs:
+		case homeBrowse:
+			return m, m.openBrowse()
+		case homeJobs:
 			h.note = homeItems[h.cur].title + " is coming soon. Meanwhile: lsdef -t osimage, lsnim -t spot."
 		case homeQuit:
 			return m.quit()

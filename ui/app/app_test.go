@@ -94,9 +94,9 @@ func TestScreens(t *testing.T) {
 			h := newHarness(t, Config{Demo: true}, sz[0], sz[1])
 			shot := func(name string) { t.Run(name, func(t *testing.T) { h.golden(t) }) }
 			shot("01-home")
-			h.keys("down", "enter")
+			h.keys("down", "down", "enter")
 			shot("02-home-coming-soon")
-			h.keys("up", "enter")
+			h.keys("up", "up", "enter")
 			shot("03-name")
 			h.keys("?")
 			shot("04-name-full-help")

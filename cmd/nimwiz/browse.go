@@ -1,0 +1,38 @@
+package main
+
+import (
+	"fmt"
+
+	uiapp "github.com/nimwiz/nimwiz/ui/app"
+	"github.com/nimwiz/nimwiz/ui/browse"
+)
+
+func init() {
+	register(verb{
+		name:    "browse",
+		summary: "browse the osimages with their NIM details; re-create, remove, change (full screen)",
+		run:     runBrowse,
+	})
+}
+
+// browseEnv is what the browser asks and runs on a's NIM master. Removal
+// and chdef run through the same executor as every query, without the
+// query timeout (see browse.ExecRunner).
+func browseEnv(a *app) browse.Env {
+	return browse.Env{NIM: a.client, Run: browse.ExecRunner{Exec: a.exec}}
+}
+
+func runBrowse(a *app, args []string) int {
+	if len(args) > 0 {
+		fmt.Fprintf(a.stderr, "nimwiz browse: unexpected argument %q; to see one osimage from a script: nimwiz show NAME\n", args[0])
+		return exitUsage
+	}
+	if !isTerminal(a.stdin) || !isTerminal(a.stdout) {
+		fmt.Fprintln(a.stderr, "nimwiz browse: needs a terminal on stdin and stdout (this is a full-screen browser).\n"+
+			"From a script use: nimwiz list [--json], nimwiz show NAME [--json]")
+		return exitUsage
+	}
+	cfg := wizardConfig(a)
+	cfg.Start = uiapp.StartBrowse
+	return runWizard(a, cfg)
+}

@@ -1,0 +1,316 @@
+package app
+
+import (
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/nimwiz/nimwiz/nim"
+	"github.com/nimwiz/nimwiz/steps"
+	"github.com/nimwiz/nimwiz/steps/fakenim"
+	"github.com/nimwiz/nimwiz/ui/browse"
+	"github.com/nimwiz/nimwiz/ui/uitest"
+)
+
+func browseConfig(f *fakenim.Fake) Config {
+	return Config{
+		Start:  StartBrowse,
+		Env:    steps.Env{NIM: f},
+		Browse: browse.Env{NIM: fakenim.Browser{Fake: f}, Run: f},
+	}
+}
+
+func (h *harness) typ(s string) { h.t.Helper(); h.d.Type(s) }
+
+func (h *harness) sees(s ...string) {
+	h.t.Helper()
+	v := h.m.View()
+	for _, x := range s {
+		if !strings.Contains(v, x) {
+			h.t.Fatalf("screen lacks %q:\n%s", x, v)
+		}
+	}
+}
+
+// goldenBoth goldens the current screen at both sizes.
+func (h *harness) goldenBoth(t *testing.T, name string) {
+	t.Helper()
+	for _, sz := range sizes {
+		h.d.Send(tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
+		t.Run(fmt.Sprintf("%s/%dx%d", name, sz[0], sz[1]), func(t *testing.T) { h.golden(t) })
+	}
+	h.d.Send(tea.WindowSizeMsg{Width: 80, Height: 24})
+}
+
+// TestBrowseScreens goldens the browser's screens at both sizes.
+func TestBrowseScreens(t *testing.T) {
+	f := fakenim.BrowseWorld()
+	h := newHarness(t, browseConfig(f), 80, 24)
+	h.sees("71dskls", "7100-05-lpp_source", "lsdef -t osimage -l -w imagetype==NIM")
+	h.goldenBoth(t, "01-list")
+
+	h.keys("/")
+	h.typ("71d")
+	h.sees("2 of 5 osimages")
+	h.goldenBoth(t, "02-list-filtered")
+	h.keys("esc")
+
+	// 72cosi: a SPOT not ready, gone_bundle missing, cluster_resolv shared with aix73.
+	h.keys("down", "down", "down", "enter")
+	h.sees("Osimage 72cosi", "! NOT READY", "! MISSING", "shared with osimage aix73", "lsnim -l 7200-05-lpp_source 72cosi")
+	h.goldenBoth(t, "03-details")
+	h.keys("esc")
+
+	// 71dskls: the SPOT's contents, filtered.
+	h.keys("up", "up", "enter", "down", "enter")
+	h.sees("SPOT 71dskls: installed software", "nim -o showres 71dskls")
+	h.keys("/")
+	h.typ("bos.net")
+	h.keys("enter")
+	h.sees("filter: bos.net", "2 of 6")
+	h.goldenBoth(t, "04-contents-filtered")
+	h.keys("esc", "esc")
+
+	h.keys("d")
+	h.sees("rmnimimage -x 71dskls", "7100-05-lpp_source (add -d")
+	h.goldenBoth(t, "05-remove-confirm")
+	h.keys("d", "x")
+	h.sees("rmnimimage -d 71dskls", "rm -R /install/nim/spot/71dskls", "! it will name NIM resources")
+	h.goldenBoth(t, "06-remove-confirm-d-x")
+	h.keys("d", "x", "y")
+	h.sees("rmnimimage refused", "7100-05-lpp_source is also used by 71dtls", "-f overrides the check")
+	h.goldenBoth(t, "07-refusal-shared")
+	h.keys("enter", "esc") // back to the details, then the list
+
+	// 71dtls with -f: its root is allocated.
+	h.keys("down", "d", "f", "y")
+	h.sees("still allocated", "71dtls_root", "rmdsklsnode", "nim -o deallocate -a subclass=all NODE")
+	h.goldenBoth(t, "08-refusal-allocated")
+	h.keys("enter")
+
+	// -x removed 71dtls's definition: the cursor is on 72cosi, next in line.
+	h.sees("4 osimages", "> 72cosi")
+	// Change resources of 72cosi: resolv_conf.
+	h.keys("c")
+	h.goldenBoth(t, "09-change-attrs")
+	for i := 0; i < 7; i++ { // to resolv_conf
+		h.keys("down")
+	}
+	h.sees("> resolv_conf")
+	h.keys("enter")
+	h.sees("(none) drop resolv_conf", "other_resolv")
+	h.goldenBoth(t, "10-change-picker")
+	h.keys("down", "down", "enter")
+	h.sees("chdef -t osimage -o 72cosi resolv_conf=other_resolv")
+	h.goldenBoth(t, "11-change-preview")
+	h.keys("esc", "esc", "esc")
+
+	h.keys("n")
+	h.goldenBoth(t, "12-recreate")
+	h.keys("down", "enter")
+	h.sees("chdef -t osimage -o 72cosi installp_bundle= lpp_source= resolv_conf=", "rmnimimage -d -x 72cosi")
+	h.goldenBoth(t, "13-replace-confirm")
+}
+
+func TestBrowseRefusalNotRemoved(t *testing.T) {
+	f := fakenim.BrowseWorld()
+	f.Canned = map[string]nim.Result{"rmnimimage": {Stdout: []byte(
+		"xcatmn: Removed the NIM resource named '61cosi_paging'.\n\nError: xcatmn: Could not remove the NIM resource definition '61cosi'.\n" +
+			"0042-001 nim: processing error encountered on \"master\":\n   0042-062 m_rmspot: cannot remove 61cosi because it is allocated\n\n" +
+			"Error: xcatmn: One or more errors occurred when trying to remove the xCAT osimage definition '61cosi' and the related NIM resources.\n\nError: Return=1.\n"),
+		ExitCode: 1}}
+	h := newHarness(t, browseConfig(f), 80, 24)
+	h.keys("d", "y")
+	h.sees("NIM could not remove 61cosi", "0042-062 m_rmspot")
+	h.goldenBoth(t, "notremoved")
+}
+
+func TestBrowseRemoveRefreshes(t *testing.T) {
+	f := fakenim.BrowseWorld()
+	h := newHarness(t, browseConfig(f), 80, 24)
+	h.keys("enter", "d", "y") // 61cosi shares nothing
+	h.sees("ok: removed the definition 61cosi and the NIM resources", "61cosi_shared_root,")
+	if _, ok := f.Images["61cosi"]; ok {
+		t.Fatal("61cosi still defined")
+	}
+	if got := strings.Join(h.f.Calls(), ","); strings.Count(got, "Osimages") != 2 {
+		t.Errorf("the list was not refreshed once: %s", got)
+	}
+	h.keys("enter")
+	h.sees("4 osimages", "71dskls")
+}
+
+// Re-creating opens the wizard prefilled: the plan each kind of osimage
+// gives, as a new name.
+func TestBrowseRecreatePrefill(t *testing.T) {
+	tests := []struct {
+		image string
+		downs int
+		want  nim.Plan
+	}{
+		{"61cosi", 0, nim.Plan{Type: nim.Diskless, Source: "61cosi_lpp_source", Stateless: true}},
+		{"71dskls", 1, nim.Plan{Type: nim.Diskless, Source: "7100-05-lpp_source", Dump: true}},
+		{"71dtls", 2, nim.Plan{Type: nim.Dataless, Source: "7100-05-lpp_source"}},
+		{"72cosi", 3, nim.Plan{Type: nim.Diskless, Source: "7200-05-lpp_source", Stateless: true, Dump: true,
+			Extra: map[string]string{"installp_bundle": "hpc_bundle,gone_bundle", "resolv_conf": "cluster_resolv"}}},
+		{"aix73", 4, nim.Plan{Type: nim.Diskless, Source: "7300-02-lpp_source",
+			Extra: map[string]string{"resolv_conf": "cluster_resolv", "root": "golden_root", "script": "setup_ntp,mount_gpfs"}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.image, func(t *testing.T) {
+			h := newHarness(t, browseConfig(fakenim.BrowseWorld()), 80, 24)
+			for i := 0; i < tc.downs; i++ {
+				h.keys("down")
+			}
+			h.keys("n", "enter")
+			h.at(StepName)
+			want := tc.want.WithDefaults()
+			if got := h.m.Plan(); !reflect.DeepEqual(got, want) {
+				t.Errorf("plan\n got %+v\nwant %+v", got, want)
+			}
+			if h.m.name.Base != tc.image {
+				t.Errorf("suggestions start from %q", h.m.name.Base)
+			}
+			// esc on the first step returns to the browser.
+			h.keys("esc")
+			h.sees("AIX osimages")
+		})
+	}
+}
+
+// Replacing removes the old osimage (detaching what the new one reuses)
+// and opens the wizard with the same name.
+func TestBrowseReplace(t *testing.T) {
+	f := fakenim.BrowseWorld()
+	h := newHarness(t, browseConfig(f), 80, 24)
+	h.keys("down", "down", "down", "down", "n", "down", "enter") // aix73
+	h.sees("chdef -t osimage -o aix73 lpp_source= resolv_conf= root= script=", "rmnimimage -d -x aix73")
+	h.keys("y")
+	h.at(StepName)
+	var ran []string
+	for _, c := range f.Calls() {
+		if strings.HasPrefix(c, "Run:") {
+			ran = append(ran, c)
+		}
+	}
+	want := []string{"Run:chdef -t osimage -o aix73 lpp_source= resolv_conf= root= script=", "Run:rmnimimage -d -x aix73"}
+	if !reflect.DeepEqual(ran, want) {
+		t.Errorf("ran %q", ran)
+	}
+	if _, ok := f.Images["aix73"]; ok {
+		t.Error("aix73 still defined")
+	}
+	for _, keep := range []string{"7300-02-lpp_source", "golden_root", "cluster_resolv", "setup_ntp"} {
+		if !listed(f, keep) {
+			t.Errorf("%s was removed; the new image reuses it", keep)
+		}
+	}
+	for _, gone := range []string{"aix73", "aix73_paging"} {
+		if listed(f, gone) {
+			t.Errorf("%s was not removed", gone)
+		}
+	}
+	p := h.m.Plan()
+	if p.Name != "aix73" || p.Source != "7300-02-lpp_source" || p.Extra["root"] != "golden_root" {
+		t.Errorf("plan %+v", p)
+	}
+	h.sees("> aix73")
+}
+
+// A replacement whose resources are allocated does not start.
+func TestBrowseReplaceBlocked(t *testing.T) {
+	f := fakenim.BrowseWorld()
+	h := newHarness(t, browseConfig(f), 80, 24)
+	h.keys("down", "down", "n", "down", "enter") // 71dtls: root allocated
+	h.sees("error: cannot replace: root 71dtls_root is allocated to 2 NIM client(s)")
+	h.keys("y")
+	for _, c := range f.Calls() {
+		if strings.HasPrefix(c, "Run:") {
+			t.Fatalf("ran %s", c)
+		}
+	}
+}
+
+func listed(f *fakenim.Fake, name string) bool {
+	for _, l := range f.Listing {
+		if l.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+func TestBrowseChangeRuns(t *testing.T) {
+	f := fakenim.BrowseWorld()
+	h := newHarness(t, browseConfig(f), 80, 24)
+	h.keys("down", "down", "down", "enter", "c") // 72cosi details
+	for i := 0; i < 7; i++ {
+		h.keys("down")
+	}
+	h.keys("enter", "up", "enter") // drop resolv_conf
+	h.sees("chdef -t osimage -o 72cosi resolv_conf=", "(dropped)")
+	h.keys("y")
+	h.sees("ok: the definition was changed")
+	if _, ok := f.Images["72cosi"].Attrs["resolv_conf"]; ok {
+		t.Error("resolv_conf still set")
+	}
+	h.keys("enter")
+	h.sees("Osimage 72cosi")
+	if strings.Contains(h.m.View(), "cluster_resolv") {
+		t.Errorf("details not refreshed:\n%s", h.m.View())
+	}
+}
+
+// ctrl+c while rmnimimage runs is refused twice, then quits.
+func TestBrowseQuitWhileRunning(t *testing.T) {
+	f := fakenim.BrowseWorld()
+	h := newHarness(t, browseConfig(f), 80, 24)
+	h.keys("d")
+	// Start the removal without running its command: the model is busy.
+	_, cmd := h.m.Update(keyMsg("y"))
+	if cmd == nil {
+		t.Fatal("nothing started")
+	}
+	for i := 0; i < 2; i++ {
+		if _, c := h.m.Update(keyMsg("ctrl+c")); c != nil {
+			t.Fatalf("ctrl+c %d quit while rmnimimage runs", i+1)
+		}
+	}
+	if _, c := h.m.Update(keyMsg("ctrl+c")); c == nil {
+		t.Fatal("third ctrl+c did not quit")
+	}
+}
+
+func TestHomeOpensBrowser(t *testing.T) {
+	f := fakenim.BrowseWorld()
+	cfg := browseConfig(f)
+	cfg.Start = StartHome
+	h := newHarness(t, cfg, 80, 24)
+	h.keys("down", "enter")
+	h.sees("Browse osimages", "5 osimages", "61cosi")
+	h.keys("esc")
+	h.sees("What would you like to do?")
+}
+
+func keyMsg(name string) tea.KeyMsg { return uitest.Key(name) }
+
+// At the minimum size every browser screen still fits.
+func TestBrowseSmallest(t *testing.T) {
+	f := fakenim.BrowseWorld()
+	h := newHarness(t, browseConfig(f), 60, 20)
+	for _, step := range []struct {
+		name string
+		keys []string
+	}{
+		{"list", nil},
+		{"details", []string{"down", "down", "down", "enter"}},
+		{"remove", []string{"d"}},
+		{"change", []string{"esc", "c", "down", "enter"}},
+	} {
+		h.keys(step.keys...)
+		t.Run(step.name, func(t *testing.T) { h.golden(t) })
+	}
+}

@@ -1,0 +1,63 @@
+package browse_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/nimwiz/nimwiz/nim"
+	"github.com/nimwiz/nimwiz/ui/browse"
+)
+
+// fakeBin writes a /bin/sh script named name (tests only).
+func fakeBin(t *testing.T, name, body string) *nim.Executor {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, name), []byte("#!/bin/sh\n"+body), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return &nim.Executor{Dirs: []string{dir}}
+}
+
+// ExecRunner runs a real process by argv: both streams in output order,
+// the exit code, Observe told.
+func TestExecRunner(t *testing.T) {
+	e := fakeBin(t, "rmnimimage", `echo "Removed the xCAT osimage definition '$2'."
+echo "Error: One or more resources are being used in other osimage definitions." >&2
+echo "Error: Return=1." >&2
+exit 1
+`)
+	var seen []string
+	e.Observe = func(r nim.Result) { seen = append(seen, strings.Join(r.Argv, " ")) }
+	res, err := browse.ExecRunner{Exec: e}.Run(context.Background(), []string{"rmnimimage", "-x", "a b"})
+	var ce *nim.CommandError
+	if !errors.As(err, &ce) || res.ExitCode != 1 {
+		t.Fatalf("err %v, exit %d", err, res.ExitCode)
+	}
+	want := "Removed the xCAT osimage definition 'a b'.\nError: One or more resources are being used in other osimage definitions.\nError: Return=1.\n"
+	if string(res.Stdout) != want {
+		t.Errorf("output %q", res.Stdout)
+	}
+	if rep := nim.ParseRmnimimage(res.Stdout); !rep.SharedRefused {
+		t.Errorf("report %+v", rep)
+	}
+	if len(seen) != 1 || seen[0] != "rmnimimage -x a b" {
+		t.Errorf("observed %q", seen)
+	}
+}
+
+func TestExecRunnerTimeout(t *testing.T) {
+	e := fakeBin(t, "chdef", "exec sleep 30\n")
+	_, err := browse.ExecRunner{Exec: e, Timeout: 100 * time.Millisecond}.Run(context.Background(), []string{"chdef"})
+	if !errors.Is(err, nim.ErrTimeout) {
+		t.Errorf("err %v", err)
+	}
+	_, err = browse.ExecRunner{Exec: e}.Run(context.Background(), []string{"nosuch"})
+	if !errors.Is(err, nim.ErrNotFound) {
+		t.Errorf("missing command: %v", err)
+	}
+}
