@@ -152,12 +152,16 @@ func usage(w io.Writer, fs *flag.FlagSet) {
 		names = append(names, n)
 	}
 	sort.Strings(names)
+	width := 0
+	for _, n := range names {
+		width = max(width, len(strings.TrimSpace(n+" "+verbs[n].args)))
+	}
 	for _, n := range names {
 		v := verbs[n]
 		if v.summary == "" {
 			continue // internal verbs
 		}
-		fmt.Fprintf(w, "  %-22s %s\n", strings.TrimSpace(n+" "+v.args), v.summary)
+		fmt.Fprintf(w, "  %-*s  %s\n", width, strings.TrimSpace(n+" "+v.args), v.summary)
 	}
 	fmt.Fprintln(w, "\nOptions:")
 	fs.SetOutput(w)
