@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/nimwiz/nimwiz/nim"
 	"github.com/nimwiz/nimwiz/steps"
@@ -126,7 +127,7 @@ func (s *session) run() (nim.Plan, Choice, error) {
 	}
 	p.println("nimwiz: create an xCAT osimage for diskless or dataless AIX nodes (mknimimage).")
 	p.println("Nothing changes on the NIM master until you choose \"Create now\" at the end and confirm.")
-	p.println(keysLine)
+	p.para("", keysLine)
 
 	if s.cfg.From != "" {
 		if err := s.loadFrom(); err != nil {
@@ -241,7 +242,13 @@ func (s *session) query(what, command string, first, canSkip bool, f func(ctx co
 		if err == nil {
 			return nil
 		}
-		s.p.say("error", fmt.Sprintf("could not %s: %s failed: %v", what, command, err))
+		// The client's errors start with the argv that failed; a bare
+		// error (a fake, a context) gets the command named here.
+		msg := err.Error()
+		if !strings.HasPrefix(msg, strings.Fields(command)[0]+" ") {
+			msg = command + " failed: " + msg
+		}
+		s.p.say("error", fmt.Sprintf("could not %s: %s", what, msg))
 		opts := "Type r to try again, b to go back, or q to quit (nothing has been changed)."
 		switch {
 		case first && canSkip:

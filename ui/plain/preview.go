@@ -94,7 +94,7 @@ func (s *session) preview() (c Choice, to int, err error) {
 func (s *session) pickStep(probs []nim.Problem) (int, error) {
 	p := s.p
 	list := func() {
-		p.println("Which step? Its answer is kept until you change it; after it you come back here.")
+		p.para("", "Which step? Its answer is kept until you change it; after it you come back here.")
 		for i := 0; i < stepPreview; i++ {
 			p.printf("  %d) %s\n", i+1, stepTitles[i])
 		}
@@ -227,7 +227,7 @@ func (s *session) save() (string, error) {
 	}
 	def := filepath.Join(dir, name+".toml")
 	explain := func() {
-		p.para("", "Type the file to write the plan to (TOML). Run it later with: nimwiz apply FILE")
+		p.para("", "Type the file to write the plan to (TOML). Run it later with: `nimwiz apply FILE`")
 	}
 	for {
 		path, err := p.ask(question{label: "Save the plan to", def: def, explain: explain})
@@ -258,7 +258,9 @@ func (s *session) save() (string, error) {
 			p.say("error", fmt.Sprintf("%v. Type another file name.", err))
 			continue
 		}
-		p.say("ok", fmt.Sprintf("saved the plan to %s. Run it later with: nimwiz apply %s", path, nim.ShellQuote(path)))
+		// Not wrapped: the path and the command are copied whole.
+		p.println("ok: saved the plan to " + path)
+		p.println("Run it later with: nimwiz apply " + nim.ShellQuote(path))
 		if n := len(s.plan.Validate()); n > 0 {
 			p.say("note", fmt.Sprintf("the plan has %d problem(s); nimwiz apply refuses it until they are fixed.", n))
 		}

@@ -116,7 +116,7 @@ func (p *prompter) ask(q question) (string, error) {
 			if q.explain != nil {
 				q.explain()
 			}
-			p.println(keysLine)
+			p.para("", keysLine)
 			continue
 		case "":
 			if q.def != "" {
@@ -190,16 +190,34 @@ func printable(s string) string {
 	}, s)
 }
 
+// words splits s at spaces, keeping a `quoted command` as one word: a
+// command must stay on one line to be copied.
+func words(s string) []string {
+	var out []string
+	open := false
+	for _, f := range strings.Fields(s) {
+		if open {
+			out[len(out)-1] += " " + f
+		} else {
+			out = append(out, f)
+		}
+		if n := strings.Count(f, "`"); n%2 == 1 {
+			open = !open
+		}
+	}
+	return out
+}
+
 // wrap breaks s into lines of at most w columns at spaces; the first line
 // starts with indent and the others with as many spaces. A word longer than
-// a line (a path, a command) is never split.
+// a line (a path, a `quoted command`) is never split.
 func wrap(indent, s string, w int) string {
 	var b strings.Builder
 	pad := strings.Repeat(" ", len(indent))
 	b.WriteString(indent)
 	col := len(indent)
 	start := true
-	for _, word := range strings.Fields(s) {
+	for _, word := range words(s) {
 		if !start && col+1+len(word) > w {
 			b.WriteString("\n" + pad)
 			col = len(pad)

@@ -144,6 +144,7 @@ func (s *session) suggestName() (string, error) {
 				}
 				if !t.Any() {
 					found = cand
+					s.nameFree = cand
 					return nil
 				}
 			}
@@ -292,7 +293,7 @@ func dirRefusal(r steps.DirReport) string {
 	case r.Layout == steps.LayoutEmpty && len(r.Subdirs) > 0:
 		return fmt.Sprintf("no installp images directly in %s. Its subdirectories: %s. Type the one that holds the images.", r.Dir, strings.Join(r.Subdirs, ", "))
 	case r.Layout == steps.LayoutEmpty:
-		return fmt.Sprintf("%s holds no installp images. Copy them from the product media first: gencopy -U -X -d /dev/cd0 -t %s all", r.Dir, r.Dir)
+		return fmt.Sprintf("%s holds no installp images. Copy them from the product media first: `gencopy -U -X -d /dev/cd0 -t %s all`", r.Dir, r.Dir)
 	}
 	return ""
 }
@@ -555,6 +556,7 @@ func (s *session) askDump() error {
 		p.println("  1) No, no dump resource")
 		p.println("  2) Yes, create NAME_dump (-D)")
 	}
+	explain()
 	if !s.versionRead {
 		err := s.query("read the xCAT version", "lsxcatd -v", false, true, func(ctx context.Context) error {
 			var err error
@@ -570,7 +572,6 @@ func (s *session) askDump() error {
 			s.versionRead, s.versionErr = true, nil
 		}
 	}
-	explain()
 	switch {
 	case s.versionRead && s.version.AtLeast(2, 5):
 		p.para("", fmt.Sprintf("xCAT %s: dump resources are supported.", s.version))
@@ -580,8 +581,8 @@ func (s *session) askDump() error {
 		p.say("warning", "the xCAT version is not known; dump resources need xCAT 2.5 or later.")
 	}
 	def := 0
-	if s.plan.Dump {
-		def = 1
+	if s.plan.Dump && (!s.versionRead || s.version.AtLeast(2, 5)) {
+		def = 1 // a default is never refused
 	}
 	for {
 		i, err := p.choose(question{label: "Dump resource", explain: explain}, 2, def)
