@@ -227,12 +227,19 @@ func (s *session) save() (string, error) {
 	}
 	def := filepath.Join(dir, name+".toml")
 	explain := func() {
-		p.para("", "Type the file to write the plan to (TOML). Run it later with: `nimwiz apply FILE`")
+		p.para("", "Type the file to write the plan to (TOML); a relative name is taken in "+dir+". Run it later with: `nimwiz apply FILE`")
 	}
 	for {
 		path, err := p.ask(question{label: "Save the plan to", def: def, explain: explain})
 		if err != nil {
 			return "", err
+		}
+		if strings.HasPrefix(path, "~") {
+			p.say("error", "nimwiz does not expand ~: type the full path, or a name relative to "+dir)
+			continue
+		}
+		if !filepath.IsAbs(path) {
+			path = filepath.Join(dir, path) // the default's directory, so a bare name lands next to it
 		}
 		if fi, err := os.Stat(path); err == nil {
 			if fi.IsDir() {
