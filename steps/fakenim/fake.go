@@ -34,6 +34,12 @@ type Fake struct {
 	// Canned, by command name ("rmnimimage", "chdef"), replaces Run's
 	// simulation with this output (Stdout) and exit code.
 	Canned map[string]nim.Result
+	failN  map[string]failTimes
+}
+
+type failTimes struct {
+	n   int
+	err error
 }
 
 // World returns a fake master with a little of everything: two drives (one
@@ -87,7 +93,23 @@ func (f *Fake) call(name string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.calls = append(f.calls, name)
+	if ft := f.failN[name]; ft.n > 0 {
+		ft.n--
+		f.failN[name] = ft
+		return ft.err
+	}
 	return f.Err[name]
+}
+
+// FailTimes makes the next n calls of method fail with err, then answer
+// again (a query that times out, then works on retry).
+func (f *Fake) FailTimes(method string, n int, err error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.failN == nil {
+		f.failN = map[string]failTimes{}
+	}
+	f.failN[method] = failTimes{n, err}
 }
 
 // Fail makes method fail with err until cleared with Fail(method, nil).

@@ -1,0 +1,276 @@
+package plain
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/nimwiz/nimwiz/nim"
+	"github.com/nimwiz/nimwiz/steps"
+)
+
+const caution = "Caution: creating the SPOT takes a long time (often 20 to 60 minutes) and cannot be interrupted safely: " +
+	"stopping NIM while it builds a SPOT leaves a broken resource. Start it when the master can stay up."
+
+var actions = []string{"Create now", "Save the plan to a file", "Go back to a step", "Quit"}
+
+const (
+	actCreate = iota
+	actSave
+	actGoto
+	actQuit
+)
+
+// preview shows the whole plan and asks what to do with it. It returns the
+// admin's choice, or the step to go back to (to >= 0), or errBack (the
+// previous step), errQuit or ErrInputEnded.
+func (s *session) preview() (c Choice, to int, err error) {
+	p := s.p
+	s.plan = s.plan.WithDefaults()
+	p.println("")
+	p.printf("Step %d of %d: %s\n", stepPreview+1, numSteps, stepTitles[stepPreview])
+	s.showPlan()
+	menu := func() {
+		p.println("What now?")
+		for i, a := range actions {
+			p.printf("  %d) %s\n", i+1, a)
+		}
+	}
+	menu()
+	for {
+		probs := s.plan.Validate()
+		def := actCreate
+		if len(probs) > 0 {
+			def = actGoto
+		}
+		i, err := p.choose(question{label: "Choice", explain: func() { s.showPlan(); menu() }}, len(actions), def)
+		if err != nil {
+			return Choice{}, -1, err
+		}
+		switch i {
+		case actCreate:
+			if len(probs) > 0 {
+				p.say("error", fmt.Sprintf("the plan has %d problem(s), listed above under \"Problems to fix\": choose 3 to go back to the step that fixes it.", len(probs)))
+				continue
+			}
+			ok, err := p.yesNo(fmt.Sprintf("Create osimage %s now? This runs mknimimage on the NIM master", s.plan.Name), false, nil)
+			switch {
+			case err == errBack:
+				continue
+			case err != nil:
+				return Choice{}, -1, err
+			case !ok:
+				p.println("Not created. Choose what to do instead.")
+				continue
+			}
+			return Choice{Action: ActionRun}, -1, nil
+		case actSave:
+			path, err := s.save()
+			switch {
+			case err == errBack:
+				continue
+			case err != nil:
+				return Choice{}, -1, err
+			}
+			return Choice{Action: ActionSave, Path: path}, -1, nil
+		case actGoto:
+			to, err := s.pickStep(probs)
+			switch {
+			case err == errBack:
+				continue
+			case err != nil:
+				return Choice{}, -1, err
+			}
+			return Choice{}, to, nil
+		}
+		return Choice{}, -1, errQuit
+	}
+}
+
+// pickStep asks which step to change; the default is the first one with
+// a problem.
+func (s *session) pickStep(probs []nim.Problem) (int, error) {
+	p := s.p
+	list := func() {
+		p.para("", "Which step? Its answer is kept until you change it; after it you come back here.")
+		for i := 0; i < stepPreview; i++ {
+			p.printf("  %d) %s\n", i+1, stepTitles[i])
+		}
+	}
+	list()
+	def := stepName
+	if len(probs) > 0 {
+		def = stepOf(probs[0].Field)
+	}
+	return p.choose(question{label: "Step", explain: list}, stepPreview, def)
+}
+
+// stepOf is the step that answers a plan field.
+func stepOf(field string) int {
+	switch {
+	case field == "source":
+		return stepSource
+	case field == "type" || field == "stateless":
+		return stepNodeType
+	case field == "location":
+		return stepLocation
+	case field == "dump":
+		return stepDump
+	case strings.HasPrefix(field, "resources"):
+		return stepExtras
+	}
+	return stepName
+}
+
+// showPlan writes the command line (whole, on one line, to copy), the
+// resources, the definition, every problem and warning, and the caution.
+func (s *session) showPlan() {
+	p, plan := s.p, s.plan
+	p.println("Review the plan. Nothing has been changed on the NIM master yet.")
+	p.println("")
+	p.println("Command (copy it to run it yourself):")
+	p.println(plan.CommandLine())
+	p.println("")
+
+	p.println("NIM resources:")
+	res := plan.Resources()
+	attrW, nameW := 10, 10
+	for _, r := range res {
+		attrW = max(attrW, len(r.Attr))
+		nameW = max(nameW, len(r.Name))
+	}
+	for _, r := range res {
+		verb, where := "create", r.Location
+		if r.Reused {
+			verb = "reuse "
+			if where == "" {
+				where = "(existing)"
+			}
+		}
+		p.printf("  %s  %-*s  %-*s  %s\n", verb, attrW, r.Attr, nameW, r.Name, where)
+	}
+	p.println("")
+
+	def := plan.Definition()
+	p.printf("xCAT osimage definition that will result (lsdef -t osimage -o %s):\n", def.Name)
+	p.println("  Object name: " + def.Name)
+	keys := make([]string, 0, len(def.Attrs))
+	for k := range def.Attrs {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		p.println("      " + k + "=" + def.Attrs[k])
+	}
+	p.println("")
+
+	if probs := plan.Validate(); len(probs) > 0 {
+		p.println("Problems to fix before creating:")
+		for _, pr := range probs {
+			p.para("  ", fmt.Sprintf("error: %s (step %d, %s)", pr.Error(), stepOf(pr.Field)+1, stepTitles[stepOf(pr.Field)]))
+		}
+		p.println("")
+	}
+	if notes := s.warnings(); len(notes) > 0 {
+		p.println("Warnings:")
+		for _, n := range notes {
+			p.para("  ", "warning: "+n)
+		}
+		p.println("")
+	}
+	p.para("", caution)
+	p.println("")
+}
+
+// warnings are what the preview must repeat, worked out from the plan as
+// it is now (a source or location changed since its step ran is checked
+// again), plus what the steps learned from NIM.
+func (s *session) warnings() []string {
+	var out []string
+	if s.plan.SourceKind() == nim.SourceDirectory && problemOf(s.plan, "source") == "" {
+		r := steps.InspectDir(s.cfg.Root, s.plan.Source)
+		r.Dir = s.plan.Source
+		if msg := dirRefusal(r); msg != "" {
+			out = append(out, msg)
+		} else if r.Layout == steps.LayoutNoTOC {
+			out = append(out, noTOC(r))
+		}
+	}
+	if problemOf(s.plan, "location") == "" {
+		if w := s.spaceWarning(); w != "" {
+			out = append(out, w)
+		}
+	}
+	if s.plan.Dump && s.versionErr != nil {
+		out = append(out, "the xCAT version could not be checked; dump resources need xCAT 2.5 or later")
+	}
+	for _, d := range s.dropped {
+		out = append(out, fmt.Sprintf("%s from the original is not in NIM any more and was left out", d))
+	}
+	return out
+}
+
+// save asks where to save the plan (default <PlanDir>/<name>.toml) and
+// writes it with nim.SavePlan; an existing file is replaced only after a
+// yes. errBack returns to the preview's menu.
+func (s *session) save() (string, error) {
+	p := s.p
+	dir := s.cfg.PlanDir
+	if dir == "" {
+		dir = "."
+	}
+	name := s.plan.Name
+	if name == "" {
+		name = "plan"
+	}
+	def := filepath.Join(dir, name+".toml")
+	explain := func() {
+		p.para("", "Type the file to write the plan to (TOML); a relative name is taken in "+dir+". Run it later with: `nimwiz apply FILE`")
+	}
+	for {
+		path, err := p.ask(question{label: "Save the plan to", def: def, explain: explain})
+		if err != nil {
+			return "", err
+		}
+		if strings.HasPrefix(path, "~") {
+			p.say("error", "nimwiz does not expand ~: type the full path, or a name relative to "+dir)
+			continue
+		}
+		if !filepath.IsAbs(path) {
+			path = filepath.Join(dir, path) // the default's directory, so a bare name lands next to it
+		}
+		if fi, err := os.Stat(path); err == nil {
+			if fi.IsDir() {
+				p.say("error", fmt.Sprintf("%s is a directory: type a file name, such as %s", path, filepath.Join(path, name+".toml")))
+				continue
+			}
+			ok, err := p.yesNo(path+" exists. Replace it?", false, nil)
+			switch {
+			case err == errBack:
+				continue
+			case err != nil:
+				return "", err
+			case !ok:
+				p.println("Not replaced. Type another file name.")
+				continue
+			}
+		}
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			p.say("error", fmt.Sprintf("cannot create the directory for %s: %v. Type another file name.", path, err))
+			continue
+		}
+		if err := nim.SavePlan(path, s.plan); err != nil {
+			p.say("error", fmt.Sprintf("%v. Type another file name.", err))
+			continue
+		}
+		// Not wrapped: the path and the command are copied whole.
+		p.println("ok: saved the plan to " + path)
+		p.println("Run it later with: nimwiz apply " + nim.ShellQuote(path))
+		if n := len(s.plan.Validate()); n > 0 {
+			p.say("note", fmt.Sprintf("the plan has %d problem(s); nimwiz apply refuses it until they are fixed.", n))
+		}
+		return path, nil
+	}
+}
