@@ -44,6 +44,9 @@ func runCreate(a *app, args []string) int {
 		fmt.Fprintln(a.stderr, "nimwiz create: use --from or --plan, not both")
 		return exitUsage
 	}
+	if a.plain {
+		return runPlainCreate(a, *from, *planFile)
+	}
 	if code, ok := needTerminal(a, "create"); !ok {
 		return code
 	}

@@ -19,6 +19,10 @@ func runHome(a *app, args []string) int {
 		fmt.Fprintf(a.stderr, "nimwiz home: unexpected argument %q\n", args[0])
 		return exitUsage
 	}
+	if a.plain {
+		fmt.Fprintln(a.stdout, "nimwiz (plain mode): create an osimage. To see the osimages this master has: nimwiz list, nimwiz show NAME.")
+		return runPlainCreate(a, "", "")
+	}
 	if code, ok := needTerminal(a, "home"); !ok {
 		return code
 	}

@@ -1,0 +1,74 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/nimwiz/nimwiz/nim"
+	"github.com/nimwiz/nimwiz/ui/plain"
+)
+
+// runPlainCreate is `create` (and the bare `nimwiz`) in plain mode: the
+// wizard as numbered line-by-line prompts for screen readers and serial
+// consoles (an LPAR's HMC virtual console), and the run as apply's plain log.
+func runPlainCreate(a *app, from, planFile string) int {
+	dir, err := os.Getwd()
+	if err != nil {
+		dir = "."
+	}
+	cfg := plain.Config{
+		NIM:     a.client,
+		Root:    a.hostRoot,
+		Demo:    a.demo,
+		In:      a.stdin,
+		Out:     a.stdout,
+		Echo:    !isTerminal(a.stdin),
+		PlanDir: filepath.Clean(dir),
+		From:    from,
+	}
+	var start nim.Plan
+	if planFile != "" {
+		p, err := nim.LoadPlan(planFile)
+		if err != nil {
+			fmt.Fprintf(a.stderr, "nimwiz create --plan: %v\n", err)
+			return exitUsage
+		}
+		start, cfg.Preview = p, true
+	}
+	plan, choice, err := plain.Create(context.Background(), cfg, start)
+	switch {
+	case errors.Is(err, plain.ErrInputEnded):
+		return exitUsage // nothing was run
+	case err != nil:
+		fmt.Fprintf(a.stderr, "nimwiz: %v\n", err)
+		return exitFail
+	}
+	if choice.Action != plain.ActionRun {
+		return exitOK
+	}
+	// The admin confirmed at the preview. The job keeps its own copy of the
+	// plan; this one in the state directory is what apply reads.
+	path, err := keepPlan(a.stateDir, plan)
+	if err != nil {
+		fmt.Fprintf(a.stderr, "nimwiz: %v; nothing was started\n", err)
+		return exitFail
+	}
+	return runApply(a, []string{"--yes", path})
+}
+
+// keepPlan saves a confirmed plan under <state>/plans for apply to run.
+func keepPlan(stateDir string, p nim.Plan) (string, error) {
+	dir := filepath.Join(stateDir, "plans")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", fmt.Errorf("keep the plan: %w", err)
+	}
+	path := filepath.Join(dir, p.Name+"-"+time.Now().Format("20060102-150405")+".toml")
+	if err := nim.SavePlan(path, p); err != nil {
+		return "", fmt.Errorf("keep the plan: %w", err)
+	}
+	return path, nil
+}
