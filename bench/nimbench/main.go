@@ -213,7 +213,7 @@ func demoDir(dir string, seed func(world string) error) error {
 			return err
 		}
 	}
-	out, err := exec.Command(*nimwiz, "--demo", "--state-dir", dir, "list").CombinedOutput()
+	out, err := exec.Command(*nimwiz, "--demo", "--state-dir", dir, "jobs").CombinedOutput()
 	if err != nil {
 		return fmt.Errorf("set up the demo in %s: %v: %s", dir, err, out)
 	}
