@@ -243,7 +243,7 @@ func (w *seeder) build() {
 
 // SeedLarge creates the demo world (see Seed) plus osimages extra AIX
 // osimages and NIM resources for them, until the NIM database holds at
-// least resources objects: a master at scale, for benchmarks. Each extra
+// least resources resources: a master at scale, for benchmarks. Each extra
 // osimage has its SPOT, a root or shared_root, a paging space, every third
 // a dump, and an lpp_source shared by twenty osimages; any resources still
 // missing are resolv_conf objects. The objects carry their attributes but
@@ -290,7 +290,13 @@ func (w *seeder) scale(osimages, resources int) {
 		}
 		s.Osimages = append(s.Osimages, &Osimage{Name: name, Attrs: img})
 	}
-	for i := 0; len(s.Objects) < resources; i++ {
+	n := 0
+	for _, o := range s.Objects {
+		if o.Class == "resources" {
+			n++
+		}
+	}
+	for i := 0; n < resources; i, n = i+1, n+1 {
 		name := fmt.Sprintf("bench_resolv%05d", i)
 		obj(name, "resolv_conf", "/install/nim/resolv_conf/"+name+"/resolv.conf")
 	}

@@ -13,7 +13,7 @@ func TestSeedLarge(t *testing.T) {
 	}
 	w := &world{t: t, root: root, env: []string{"NIMWIZ_SIM_ROOT=" + root}}
 	s := w.state()
-	if len(s.Objects) < 600 {
+	if len(s.Objects) < 600+3 {
 		t.Errorf("%d NIM objects, want at least 600", len(s.Objects))
 	}
 	r := w.run("lsdef", "-t", "osimage", "-w", "imagetype==NIM")
