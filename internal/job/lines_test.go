@@ -100,6 +100,32 @@ func BenchmarkLinesWrite(b *testing.B) {
 	}
 }
 
+// Sanitize's fast path for printable ASCII gives what the general case
+// gives, at and around the width limit too.
+func TestSanitizePlainFastPath(t *testing.T) {
+	for _, n := range []int{0, 1, 80, MaxLineWidth - 1, MaxLineWidth, MaxLineWidth + 1, 3000} {
+		var b []byte
+		for i := 0; i < n; i++ {
+			b = append(b, byte(0x20+i%95))
+		}
+		if got, want := Sanitize(b), sanitize(b); got != want {
+			t.Errorf("%d bytes: fast path %q, general %q", n, got, want)
+		}
+	}
+}
+
+// BenchmarkLinesWritePlain is the common case: printable ASCII lines (a
+// flood of installp output), which take Sanitize's fast path.
+func BenchmarkLinesWritePlain(b *testing.B) {
+	l := NewLines(5000)
+	line := []byte("    restored /dev/cd0/installp/ppc/flood.fileset.123456.7.3.2.0.I (8192 bytes)\n")
+	b.SetBytes(int64(len(line)))
+	b.ReportAllocs()
+	for b.Loop() {
+		l.Write(line)
+	}
+}
+
 // flakyWriter fails with ENOSPC while full is set.
 type flakyWriter struct {
 	full bool

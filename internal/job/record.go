@@ -110,6 +110,7 @@ type Record struct {
 	LogError   string `json:"log_error,omitempty"`   // first failure writing output.log
 	LogDropped int64  `json:"log_dropped,omitempty"` // output bytes that could not be kept
 	Error      string `json:"error,omitempty"`       // why the job failed outside mknimimage
+	Usage      *Usage `json:"usage,omitempty"`       // CPU and memory, recorded at the end
 
 	// Dir is the job directory; not stored.
 	Dir string `json:"-"`

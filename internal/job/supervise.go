@@ -343,6 +343,7 @@ func (s *supervisor) finish(cmd *exec.Cmd, werr error, logf *os.File) {
 	s.tracker.Finish(code)
 	s.setPhase()
 	s.rec.ExitCode = code
+	s.rec.Usage = measureUsage()
 	s.rec.Ended = time.Now()
 	switch {
 	case !s.rec.Interrupted.IsZero() && !s.sawSummary:

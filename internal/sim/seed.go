@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 )
 
 // Seed creates the demo world under root: a NIM master with lpp_sources at
@@ -238,4 +239,66 @@ func (w *seeder) build() {
 		"pkglist":  "/opt/xcat/share/xcat/install/rh/compute.rhels8.pkglist",
 		"template": "/opt/xcat/share/xcat/install/rh/compute.rhels8.tmpl",
 	})
+}
+
+// SeedLarge creates the demo world (see Seed) plus osimages extra AIX
+// osimages and NIM resources for them, until the NIM database holds at
+// least resources resources: a master at scale, for benchmarks. Each extra
+// osimage has its SPOT, a root or shared_root, a paging space, every third
+// a dump, and an lpp_source shared by twenty osimages; any resources still
+// missing are resolv_conf objects. The objects carry their attributes but
+// no files or filesets (showres of an extra SPOT lists nothing).
+func SeedLarge(root string, osimages, resources int) error {
+	w := seeder{root: root}
+	w.build()
+	if w.err != nil {
+		return fmt.Errorf("seed %s: %w", root, w.err)
+	}
+	w.scale(osimages, resources)
+	return store{root: root}.write(w.s)
+}
+
+func (w *seeder) scale(osimages, resources int) {
+	s := w.s
+	obj := func(name, typ, loc string, extra ...Attr) {
+		s.Objects = append(s.Objects, &NimObject{Name: name, Class: "resources", Type: typ, Attrs: ready(loc, extra...), Complete: true})
+	}
+	for i := 0; i < osimages; i++ {
+		name := fmt.Sprintf("bench%05d", i)
+		lpp := fmt.Sprintf("bench_lpp%03d", i/20)
+		if i%20 == 0 {
+			obj(lpp, "lpp_source", "/install/nim/lpp_source/"+lpp, Attr{"simages", "yes"})
+		}
+		spot := spotObject(name, "/install/nim/spot/"+name+"/usr", level7302, nil)
+		spot.Complete = true
+		s.Objects = append(s.Objects, spot)
+		img := nimImage("diskless", "lpp_source", lpp, "spot", name, "paging", name+"_paging")
+		if i%2 == 0 {
+			obj(name+"_shared_root", "shared_root", "/install/nim/shared_root/"+name+"_shared_root", Attr{"spot", name})
+			img["shared_root"] = name + "_shared_root"
+		} else {
+			obj(name+"_root", "root", "/install/nim/root/"+name+"_root")
+			img["root"] = name + "_root"
+		}
+		obj(name+"_paging", "paging", "/install/nim/paging/"+name+"_paging")
+		if i%3 == 0 {
+			obj(name+"_dump", "dump", "/install/nim/dump/"+name+"_dump")
+			img["dump"] = name + "_dump"
+		}
+		if i%5 == 4 {
+			img["nimtype"] = "dataless"
+		}
+		s.Osimages = append(s.Osimages, &Osimage{Name: name, Attrs: img})
+	}
+	n := 0
+	for _, o := range s.Objects {
+		if o.Class == "resources" {
+			n++
+		}
+	}
+	for i := 0; n < resources; i, n = i+1, n+1 {
+		name := fmt.Sprintf("bench_resolv%05d", i)
+		obj(name, "resolv_conf", "/install/nim/resolv_conf/"+name+"/resolv.conf")
+	}
+	sort.Slice(s.Osimages, func(i, j int) bool { return s.Osimages[i].Name < s.Osimages[j].Name })
 }

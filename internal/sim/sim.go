@@ -18,7 +18,8 @@
 //	                          definition, update or password
 //	NIMWIZ_SIM_HANG=<phase>   hang in that phase until killed
 //	NIMWIZ_SIM_HANG_QUERY=<command>  make that command (lsnim, lsdef, ...) hang
-//	NIMWIZ_SIM_FLOOD=N        print N extra output lines fast during the lpp_source phase
+//	NIMWIZ_SIM_FLOOD=N        print N extra output lines (about 80 bytes each, buffered,
+//	                          as fast as it can) during the lpp_source phase
 //	NIMWIZ_SIM_XCAT=2.9.2     behave like the AIX-era xCAT (no "[host]: " in errors)
 package sim
 
