@@ -487,11 +487,11 @@ func ExtraAdded(attr, val string) string { return fmt.Sprintf("added %s=%s", att
 
 // The preview's headings and its closing caution.
 const (
-	PreviewHeading  = "Review the plan. Nothing has been changed on the NIM master yet."
-	CommandLabel    = "Command (copy it to run it yourself):"
-	ResourcesLabel  = "NIM resources:"
-	ProblemsLabel   = "Problems to fix before creating:"
-	WarningsLabel   = "Warnings:"
+	PreviewHeading = "Review the plan. Nothing has been changed on the NIM master yet."
+	CommandLabel   = "Command (copy it to run it yourself):"
+	ResourcesLabel = "NIM resources:"
+	ProblemsLabel  = "Problems to fix before creating:"
+	WarningsLabel  = "Warnings:"
 	PreviewCaution = "Caution: creating the SPOT takes a long time (often 20 to 60 minutes) and cannot be interrupted safely: stopping NIM while it builds a SPOT leaves a broken resource. Start it when the master can stay up."
 )
 
