@@ -161,7 +161,6 @@ func (s *session) askSource() error {
 }
 
 func (s *session) askDevice() error {
-	p := s.p
 	for {
 		var devs []nim.CDDevice
 		err := s.query("list the CD/DVD drives", "lsdev -Cc cdrom", false, false, func(ctx context.Context) error {
@@ -173,49 +172,87 @@ func (s *session) askDevice() error {
 			return err
 		}
 		if len(devs) == 0 {
-			p.para("", steps.NoDrives)
+			s.p.para("", steps.NoDrives)
 			return errBack
 		}
-		explain := func() {
-			p.para("", "Which drive holds the AIX product media? mknimimage copies it into a new lpp_source (NAME_lpp_source). Only an Available drive can be read.")
-			for i, d := range devs {
-				p.printf("  %d) %s\n", i+1, steps.DeviceRow(d))
-				if !steps.DeviceUsable(d) {
-					p.printf("     not usable: %s is %s, not Available\n", d.Name, d.Status)
-				}
+		k := pick{
+			label: "Drive", noun: "drives", ok: "the source is %s.",
+			intro:  "Which drive holds the AIX product media? mknimimage copies it into a new lpp_source (NAME_lpp_source). Only an Available drive can be read.",
+			need:   "no drive is Available: configure one and type r, or b for another kind of source",
+			refuse: func(i int) string { return steps.DeviceRefusal(devs[i], "type r") },
+		}
+		for _, d := range devs {
+			note := ""
+			if !steps.DeviceUsable(d) {
+				note = fmt.Sprintf("%s is %s, not Available", d.Name, d.Status)
+			}
+			k.add(steps.DeviceRow(d), note, "/dev/"+d.Name)
+		}
+		if again, err := s.pickSource(k); !again {
+			return err
+		}
+	}
+}
+
+// pick is a list the source step chooses one row of: the drives, the
+// lpp_sources.
+type pick struct {
+	label, noun string
+	intro, need string             // the question's paragraph; what to type when no row is usable
+	ok          string             // the confirmation, formatted with the source
+	refuse      func(i int) string // why unusable row i cannot be chosen
+	rows        []string           // as listed
+	notes       []string           // why a row is not usable, "" when it is
+	sources     []string           // the plan's Source for each row
+}
+
+func (k *pick) add(row, note, source string) {
+	k.rows, k.notes, k.sources = append(k.rows, row), append(k.notes, note), append(k.sources, source)
+}
+
+// pickSource lists k's rows and asks for a usable one, which becomes the
+// plan's source; the plan's own source is the default if usable, else the
+// first usable row. again says the admin typed r to look again.
+func (s *session) pickSource(k pick) (again bool, err error) {
+	p := s.p
+	explain := func() {
+		p.para("", k.intro)
+		for i, r := range k.rows {
+			p.printf("  %d) %s\n", i+1, r)
+			if k.notes[i] != "" {
+				p.printf("     not usable: %s\n", k.notes[i])
 			}
 		}
-		explain()
-		def := -1
-		for i, d := range devs {
-			if steps.DeviceUsable(d) && (def < 0 || s.plan.Source == "/dev/"+d.Name) {
-				def = i
-			}
+	}
+	explain()
+	def := -1
+	for i, src := range k.sources {
+		if k.notes[i] == "" && (def < 0 || s.plan.Source == src) {
+			def = i
 		}
-		q := question{label: "Drive", explain: explain, need: "no drive is Available: configure one and type r, or b for another kind of source"}
-		if def >= 0 {
-			q.def = strconv.Itoa(def + 1)
+	}
+	q := question{label: k.label, explain: explain, need: k.need}
+	if def >= 0 {
+		q.def = strconv.Itoa(def + 1)
+	}
+	for {
+		ans, err := p.ask(q)
+		if err != nil {
+			return false, err
 		}
-		for again := false; !again; {
-			ans, err := p.ask(q)
-			if err != nil {
-				return err
-			}
-			if ans == "r" || ans == "R" {
-				again = true
-				continue
-			}
-			i, ok := number(ans, len(devs))
-			switch {
-			case !ok:
-				p.say("error", fmt.Sprintf("%q is not one of the drives: type a number from 1 to %d, r to look again, or b for another kind of source.", ans, len(devs)))
-			case !steps.DeviceUsable(devs[i]):
-				p.say("error", steps.DeviceRefusal(devs[i], "type r"))
-			default:
-				s.plan.Source = "/dev/" + devs[i].Name
-				p.say("ok", fmt.Sprintf("the source is %s.", s.plan.Source))
-				return nil
-			}
+		if ans == "r" || ans == "R" {
+			return true, nil
+		}
+		i, ok := number(ans, len(k.rows))
+		switch {
+		case !ok:
+			p.say("error", fmt.Sprintf("%q is not one of the %s: type a number from 1 to %d, r to look again, or b for another kind of source.", ans, k.noun, len(k.rows)))
+		case k.notes[i] != "":
+			p.say("error", k.refuse(i))
+		default:
+			s.plan.Source = k.sources[i]
+			p.say("ok", fmt.Sprintf(k.ok, s.plan.Source))
+			return false, nil
 		}
 	}
 }
@@ -293,7 +330,6 @@ func (s *session) askDirectory() error {
 }
 
 func (s *session) askLppSource() error {
-	p := s.p
 	for {
 		var lpps []nim.Object
 		err := s.query("list the lpp_sources", "lsnim -l -t lpp_source", false, false, func(ctx context.Context) error {
@@ -305,50 +341,25 @@ func (s *session) askLppSource() error {
 			return err
 		}
 		if len(lpps) == 0 {
-			p.para("", steps.NoLppSources)
+			s.p.para("", steps.NoLppSources)
 			return errBack
 		}
+		k := pick{
+			label: "lpp_source", noun: "lpp_sources", ok: "the source is the existing lpp_source %s.",
+			intro:  "Which lpp_source should the SPOT be built from? It is reused as it is: nothing is copied. Only one that is \"ready for use\" can be used.",
+			need:   "no lpp_source is ready for use: type b for another kind of source",
+			refuse: func(i int) string { return steps.LppRefusal(lpps[i]) },
+		}
 		nameW := steps.LppNameWidth(lpps)
-		explain := func() {
-			p.para("", "Which lpp_source should the SPOT be built from? It is reused as it is: nothing is copied. Only one that is \"ready for use\" can be used.")
-			for i, o := range lpps {
-				p.printf("  %d) %s\n", i+1, steps.LppRow(o, nameW))
-				if !o.Ready() {
-					p.printf("     not usable: its Rstate is not %q\n", nim.RstateReady)
-				}
+		for _, o := range lpps {
+			note := ""
+			if !o.Ready() {
+				note = fmt.Sprintf("its Rstate is not %q", nim.RstateReady)
 			}
+			k.add(steps.LppRow(o, nameW), note, o.Name)
 		}
-		explain()
-		def := -1
-		for i, o := range lpps {
-			if o.Ready() && (def < 0 || s.plan.Source == o.Name) {
-				def = i
-			}
-		}
-		q := question{label: "lpp_source", explain: explain, need: "no lpp_source is ready for use: type b for another kind of source"}
-		if def >= 0 {
-			q.def = strconv.Itoa(def + 1)
-		}
-		for again := false; !again; {
-			ans, err := p.ask(q)
-			if err != nil {
-				return err
-			}
-			if ans == "r" || ans == "R" {
-				again = true
-				continue
-			}
-			i, ok := number(ans, len(lpps))
-			switch {
-			case !ok:
-				p.say("error", fmt.Sprintf("%q is not one of the lpp_sources: type a number from 1 to %d, r to look again, or b for another kind of source.", ans, len(lpps)))
-			case !lpps[i].Ready():
-				p.say("error", steps.LppRefusal(lpps[i]))
-			default:
-				s.plan.Source = lpps[i].Name
-				p.say("ok", fmt.Sprintf("the source is the existing lpp_source %s.", s.plan.Source))
-				return nil
-			}
+		if again, err := s.pickSource(k); !again {
+			return err
 		}
 	}
 }
