@@ -422,8 +422,7 @@ func (s *Source) View() string {
 		b.WriteString("\n" + st.Subtle.Render(ui.Truncate(SourceKinds[s.kind.pos].What, w)))
 	}
 	b.WriteString("\n\n")
-	focused := s.focus == 1
-	if !focused {
+	if s.focus == 0 {
 		b.WriteString(st.Subtle.Render("Press enter to choose "+strings.ToLower(SourceKinds[s.kind.pos].Title)+".") + "\n")
 	}
 	listMax := s.c.Height - 12
@@ -432,14 +431,6 @@ func (s *Source) View() string {
 	}
 	switch s.kind.pos {
 	case KindMedia:
-		if v := s.devLoad.View(st, w, "r"); v != "" {
-			b.WriteString(v)
-			break
-		}
-		if len(s.devices) == 0 {
-			b.WriteString(ui.Wrap(st.Subtle, NoDrives, w))
-			break
-		}
 		rows := make([]listRow, len(s.devices))
 		for i, d := range s.devices {
 			rows[i] = listRow{Text: DeviceRow(d), Disabled: !DeviceUsable(d)}
@@ -447,30 +438,14 @@ func (s *Source) View() string {
 				rows[i].Text += " (not usable)"
 			}
 		}
-		if focused {
-			b.WriteString(renderList(st, rows, s.devCur.pos, listMax, true))
-		} else {
-			b.WriteString(st.Subtle.Render(fmt.Sprintf("%d drive(s) found.", len(rows))))
-		}
+		b.WriteString(s.listView(&s.devLoad, NoDrives, rows, s.devCur.pos, listMax, "%d drive(s) found."))
 	case KindLppSource:
-		if v := s.lppLoad.View(st, w, "r"); v != "" {
-			b.WriteString(v)
-			break
-		}
-		if len(s.lpps) == 0 {
-			b.WriteString(ui.Wrap(st.Subtle, NoLppSources, w))
-			break
-		}
 		nameW := LppNameWidth(s.lpps)
 		rows := make([]listRow, len(s.lpps))
 		for i, o := range s.lpps {
 			rows[i] = listRow{Text: LppRow(o, nameW), Disabled: !o.Ready()}
 		}
-		if focused {
-			b.WriteString(renderList(st, rows, s.lppCur.pos, listMax, true))
-		} else {
-			b.WriteString(st.Subtle.Render(fmt.Sprintf("%d lpp_source(s) found.", len(rows))))
-		}
+		b.WriteString(s.listView(&s.lppLoad, NoLppSources, rows, s.lppCur.pos, listMax, "%d lpp_source(s) found."))
 	case KindDirectory:
 		b.WriteString(st.Label.Render("Directory ") + s.dir.View())
 		if s.refusal == "" {
@@ -484,4 +459,20 @@ func (s *Source) View() string {
 		b.WriteString("\n\n" + errLine(st, s.refusal, w))
 	}
 	return b.String()
+}
+
+// listView is the drives' or lpp_sources' part of the view: the loader while
+// loading or failed, empty when there are none, else the rows (their count
+// until the list has the focus).
+func (s *Source) listView(load *ui.Loader, empty string, rows []listRow, cur, max int, found string) string {
+	st, w := s.c.Styles, s.bodyWidth()
+	switch v := load.View(st, w, "r"); {
+	case v != "":
+		return v
+	case len(rows) == 0:
+		return ui.Wrap(st.Subtle, empty, w)
+	case s.focus == 1:
+		return renderList(st, rows, cur, max, true)
+	}
+	return st.Subtle.Render(fmt.Sprintf(found, len(rows)))
 }

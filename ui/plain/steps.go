@@ -3,7 +3,9 @@ package plain
 import (
 	"context"
 	"fmt"
+	"maps"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -528,7 +530,7 @@ func (s *session) askExtras() error {
 	// named by a saved plan) are kept as they are.
 	checked := make([]bool, len(items))
 	kept := map[string]string{}
-	for _, a := range sortedKeys(s.plan.Extra) {
+	for _, a := range slices.Sorted(maps.Keys(s.plan.Extra)) {
 		if !steps.IsExtraType(a) {
 			kept[a] = s.plan.Extra[a]
 			continue
@@ -579,7 +581,7 @@ func (s *session) askExtras() error {
 				out = append(out, l.Type+"="+l.Name)
 			}
 		}
-		for _, a := range sortedKeys(kept) {
+		for _, a := range slices.Sorted(maps.Keys(kept)) {
 			out = append(out, a+"="+kept[a])
 		}
 		if len(out) == 0 {
@@ -647,6 +649,15 @@ func (s *session) askExtras() error {
 	s.plan.Extra = steps.ExtraAttrs(items, func(i int) bool { return checked[i] }, kept)
 	p.say("ok", "extra resources: "+selected()+".")
 	return nil
+}
+
+// joinPairs lists m as attr=value, by attr.
+func joinPairs(m map[string]string) string {
+	var out []string
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		out = append(out, k+"="+m[k])
+	}
+	return strings.Join(out, ", ")
 }
 
 // addTyped applies attr=value (or attr= to remove), or says why not.
