@@ -128,8 +128,7 @@ func (s *Dump) Warnings() []string {
 func (s *Dump) View() string {
 	st, w := s.c.Styles, s.bodyWidth()
 	var b strings.Builder
-	b.WriteString(st.Heading.Render(DumpQuestion) + "\n\n")
-	b.WriteString(ui.Wrap(st.Subtle, DumpExplain, w) + "\n\n")
+	s.intro(&b, DumpQuestion, DumpExplain)
 	rows := []listRow{{Text: DumpChoices[0] + " (default)"}, {Text: DumpChoices[1]}}
 	b.WriteString(renderList(st, rows, s.cur.pos, 2, true) + "\n\n")
 	switch {

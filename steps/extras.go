@@ -285,8 +285,7 @@ func (s *Extras) addTyped() {
 func (s *Extras) View() string {
 	st, w := s.c.Styles, s.bodyWidth()
 	var b strings.Builder
-	b.WriteString(st.Heading.Render(ExtrasQuestion) + "\n\n")
-	b.WriteString(ui.Wrap(st.Subtle, ExtrasExplain+" Select with space, then enter; choosing none is fine.", w) + "\n\n")
+	s.intro(&b, ExtrasQuestion, ExtrasExplain+" Select with space, then enter; choosing none is fine.")
 	switch {
 	case s.load.Loading || s.load.Err != nil:
 		b.WriteString(s.load.View(st, w, "r"))

@@ -173,8 +173,7 @@ func (s *Location) Warnings() []string {
 func (s *Location) View() string {
 	st, w := s.c.Styles, s.bodyWidth()
 	var b strings.Builder
-	b.WriteString(st.Heading.Render(LocationQuestion) + "\n\n")
-	b.WriteString(ui.Wrap(st.Subtle, LocationExplain, w) + "\n\n")
+	s.intro(&b, LocationQuestion, LocationExplain)
 	b.WriteString(st.Label.Render("Location ") + s.input.View() + "\n\n")
 	v := s.Value()
 	needed := fmt.Sprintf("Needed: about %s (%s)", FormatSize(Need(s.plan)), NeedParts(s.plan))

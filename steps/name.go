@@ -274,8 +274,7 @@ func (s *Name) View() string {
 	p := s.plan
 	p.Name = "NAME"
 	var b strings.Builder
-	b.WriteString(st.Heading.Render(NameQuestion) + "\n\n")
-	b.WriteString(ui.Wrap(st.Subtle, NameExplain, w) + "\n\n")
+	s.intro(&b, NameQuestion, NameExplain)
 	b.WriteString(st.Label.Render("Name ") + s.input.View() + "\n")
 	b.WriteString(ui.Wrap(st.Subtle, NameLimit(p, longestName(p)), w) + "\n")
 	if line := s.status(); line != "" {
