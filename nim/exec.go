@@ -133,20 +133,42 @@ func (e *Executor) Command(name string, args ...string) (*exec.Cmd, error) {
 // Query runs a short command with a timeout and returns its output. A non-zero
 // exit gives both the Result and a *CommandError.
 func (e *Executor) Query(ctx context.Context, name string, args ...string) (Result, error) {
+	timeout := e.Timeout
+	if timeout <= 0 {
+		timeout = DefaultQueryTimeout
+	}
+	return e.run(ctx, timeout, false, name, args)
+}
+
+// Run runs a command that may take long (one that changes the master, such
+// as rmnimimage or chdef) with timeout as a backstop against a hung xcatd
+// (zero or less: ctx alone bounds it). Unlike Query, stdout and stderr are
+// captured together in output order, in Result.Stdout: the commands'
+// messages interleave the two streams. A non-zero exit gives both the
+// Result and a *CommandError.
+func (e *Executor) Run(ctx context.Context, timeout time.Duration, name string, args ...string) (Result, error) {
+	return e.run(ctx, timeout, true, name, args)
+}
+
+// run runs name and waits for it, killing it when ctx ends or timeout
+// passes; combined puts stderr into Stdout.
+func (e *Executor) run(ctx context.Context, timeout time.Duration, combined bool, name string, args []string) (Result, error) {
 	argv := append([]string{name}, args...)
 	res := Result{Argv: argv, ExitCode: -1}
 	cmd, err := e.Command(name, args...)
 	if err != nil {
 		return res, &CommandError{Result: res, Err: err}
 	}
-	timeout := e.Timeout
-	if timeout <= 0 {
-		timeout = DefaultQueryTimeout
+	if timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, timeout)
+		defer cancel()
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if combined {
+		cmd.Stderr = &stdout
+	}
 	cmd.WaitDelay = 2 * time.Second // grandchildren holding the pipes must not hang us
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
@@ -159,13 +181,16 @@ func (e *Executor) Query(ctx context.Context, name string, args ...string) (Resu
 	case <-ctx.Done():
 		_ = cmd.Process.Kill()
 		<-done
-		if ctx.Err() == context.DeadlineExceeded {
+		if timeout > 0 && ctx.Err() == context.DeadlineExceeded {
 			err = fmt.Errorf("%w after %s", ErrTimeout, timeout)
 		} else {
 			err = ctx.Err()
 		}
 	}
-	res.Stdout, res.Stderr, res.Duration = stdout.Bytes(), stderr.Bytes(), time.Since(start)
+	res.Stdout, res.Duration = stdout.Bytes(), time.Since(start)
+	if !combined {
+		res.Stderr = stderr.Bytes()
+	}
 	if cmd.ProcessState != nil {
 		res.ExitCode = cmd.ProcessState.ExitCode()
 	}

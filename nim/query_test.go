@@ -336,3 +336,55 @@ func TestQueryMissingCommand(t *testing.T) {
 		}
 	}
 }
+
+// scriptExec is an executor whose only command is name, a /bin/sh script
+// (tests only).
+func scriptExec(t *testing.T, name, body string) *Executor {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, name), []byte("#!/bin/sh\n"+body), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return &Executor{Dirs: []string{dir}}
+}
+
+// Run keeps both streams in output order in Stdout, reports the exit, and
+// tells Observe; Query keeps them apart.
+func TestRunCombinedOutput(t *testing.T) {
+	e := scriptExec(t, "rmnimimage", "echo one\necho two >&2\necho three\nexit 3\n")
+	var seen []Result
+	e.Observe = func(r Result) { seen = append(seen, r) }
+	res, err := e.Run(queryCtx, time.Minute, "rmnimimage", "-x", "a b")
+	var ce *CommandError
+	if !errors.As(err, &ce) || res.ExitCode != 3 {
+		t.Fatalf("err %v, exit %d", err, res.ExitCode)
+	}
+	if string(res.Stdout) != "one\ntwo\nthree\n" || res.Stderr != nil {
+		t.Errorf("stdout %q, stderr %q", res.Stdout, res.Stderr)
+	}
+	if strings.Join(res.Argv, "|") != "rmnimimage|-x|a b" || len(seen) != 1 {
+		t.Errorf("argv %q, observed %d", res.Argv, len(seen))
+	}
+	res, _ = e.Query(queryCtx, "rmnimimage")
+	if string(res.Stdout) != "one\nthree\n" || string(res.Stderr) != "two\n" {
+		t.Errorf("query: stdout %q, stderr %q", res.Stdout, res.Stderr)
+	}
+}
+
+// Run's timeout is a backstop: past it the command is killed with
+// ErrTimeout; with none, cancelling ctx ends it with ctx's error.
+func TestRunTimeoutAndCancel(t *testing.T) {
+	e := scriptExec(t, "chdef", "exec sleep 30\n")
+	if _, err := e.Run(queryCtx, 100*time.Millisecond, "chdef"); !errors.Is(err, ErrTimeout) {
+		t.Errorf("timeout: %v", err)
+	}
+	// A cancelled ctx kills the command (which would sleep 30s) at once.
+	ctx, cancel := context.WithCancel(queryCtx)
+	cancel()
+	if _, err := e.Run(ctx, 0, "chdef"); !errors.Is(err, context.Canceled) || errors.Is(err, ErrTimeout) {
+		t.Errorf("cancelled: %v", err)
+	}
+	if _, err := e.Run(queryCtx, 0, "nosuch"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("missing command: %v", err)
+	}
+}

@@ -101,7 +101,7 @@ func (s *Dump) Update(msg tea.Msg) tea.Cmd {
 			case s.load.Loading:
 				return nil
 			case s.load.Loaded && !s.supported():
-				s.refusal = fmt.Sprintf("this xCAT is %s; dump resources need xCAT 2.5 or later. Choose no, or update xCAT first.", versionText(s.version))
+				s.refusal = DumpRefusal(versionText(s.version), "no")
 				return nil
 			}
 			return next
@@ -120,7 +120,7 @@ func versionText(v nim.Version) string {
 
 func (s *Dump) Warnings() []string {
 	if s.cur.pos == 1 && s.load.Err != nil {
-		return []string{"the xCAT version could not be checked; dump resources need xCAT 2.5 or later"}
+		return []string{DumpVersionUnknown}
 	}
 	return nil
 }
@@ -128,17 +128,16 @@ func (s *Dump) Warnings() []string {
 func (s *Dump) View() string {
 	st, w := s.c.Styles, s.bodyWidth()
 	var b strings.Builder
-	b.WriteString(st.Heading.Render("Create a dump resource?") + "\n\n")
-	b.WriteString(ui.Wrap(st.Subtle, "A dump resource is space on the master where a diskless node writes its system dump if AIX crashes, so IBM support can find the cause. It costs disk (mknimimage's default is up to 50 GB) and is only needed when you want crash dumps. You can add one later by running mknimimage again with -D.", w) + "\n\n")
-	rows := []listRow{{Text: "No, no dump resource (default)"}, {Text: "Yes, create NAME_dump (-D)"}}
+	s.intro(&b, DumpQuestion, DumpExplain)
+	rows := []listRow{{Text: DumpChoices[0] + " (default)"}, {Text: DumpChoices[1]}}
 	b.WriteString(renderList(st, rows, s.cur.pos, 2, true) + "\n\n")
 	switch {
 	case s.load.Loading || s.load.Err != nil:
 		b.WriteString(s.load.View(st, w, "r"))
 	case s.supported():
-		b.WriteString(st.Subtle.Render(fmt.Sprintf("xCAT %s: dump resources are supported.", versionText(s.version))))
+		b.WriteString(st.Subtle.Render(DumpSupported(versionText(s.version))))
 	case s.load.Loaded:
-		b.WriteString(warnLine(st, fmt.Sprintf("xCAT %s is older than 2.5: dump resources are not supported.", versionText(s.version)), w))
+		b.WriteString(warnLine(st, DumpUnsupported(versionText(s.version)), w))
 	}
 	if s.refusal != "" {
 		b.WriteString("\n\n" + errLine(st, s.refusal, w))

@@ -13,35 +13,6 @@ import (
 	"github.com/nimwiz/nimwiz/ui"
 )
 
-// ExtraTypes are the NIM resource types the wizard offers to add, in the
-// order shown. Each is also the osimage attribute that names it.
-var ExtraTypes = []string{"resolv_conf", "home", "shared_home", "tmp", "script", "fb_script", "installp_bundle", "bosinst_data"}
-
-// multiValued are the attributes that take a comma-separated list in an
-// xCAT osimage (several scripts or bundles); the others take one resource.
-// [guess: from xCAT's osimage docs; one value is always accepted]
-var multiValued = map[string]bool{"script": true, "installp_bundle": true}
-
-var extraWhat = map[string]string{
-	"resolv_conf":     "name servers for the nodes",
-	"home":            "/home mounted from the master, one per node",
-	"shared_home":     "/home shared by all nodes",
-	"tmp":             "/tmp on the master, one per node",
-	"script":          "runs on the node after install",
-	"fb_script":       "runs at the node's first boot",
-	"installp_bundle": "extra software installed into the SPOT",
-	"bosinst_data":    "answers for the BOS install",
-}
-
-func isExtraType(t string) bool {
-	for _, e := range ExtraTypes {
-		if e == t {
-			return true
-		}
-	}
-	return false
-}
-
 // ExtrasKeys are the extra resources step's bindings.
 type ExtrasKeys struct {
 	Up, Down, Toggle, Next, Switch, Add, Retry key.Binding
@@ -153,7 +124,7 @@ func (s *Extras) find(attr, name string) (int, bool) {
 // set checks or unchecks item i; single-valued types keep one.
 func (s *Extras) set(i int, on bool) {
 	l := s.items[i]
-	if on && !multiValued[l.Type] {
+	if on && !MultiValued(l.Type) {
 		for _, o := range s.items {
 			if o.Type == l.Type {
 				delete(s.checked, keyOf(o))
@@ -171,20 +142,7 @@ func (s *Extras) Apply(p nim.Plan) nim.Plan {
 	if !s.load.Loaded {
 		return p // nothing known yet: keep what the plan had
 	}
-	extra := map[string]string{}
-	for _, l := range s.items {
-		if s.checked[keyOf(l)] {
-			if v := extra[l.Type]; v != "" {
-				extra[l.Type] = v + "," + l.Name
-			} else {
-				extra[l.Type] = l.Name
-			}
-		}
-	}
-	if len(extra) == 0 {
-		extra = nil
-	}
-	p.Extra = extra
+	p.Extra = ExtraAttrs(s.items, func(i int) bool { return s.checked[keyOf(s.items[i])] }, nil)
 	return p
 }
 
@@ -206,23 +164,7 @@ func (s *Extras) Update(msg tea.Msg) tea.Cmd {
 		if msg.err != nil {
 			return nil
 		}
-		s.items = s.items[:0]
-		for _, l := range msg.list {
-			if isExtraType(l.Type) {
-				s.items = append(s.items, l)
-			}
-		}
-		order := map[string]int{}
-		for i, t := range ExtraTypes {
-			order[t] = i
-		}
-		sort.SliceStable(s.items, func(i, j int) bool {
-			a, b := s.items[i], s.items[j]
-			if a.Type != b.Type {
-				return order[a.Type] < order[b.Type]
-			}
-			return a.Name < b.Name
-		})
+		s.items = ExtraItems(msg.list)
 		s.cur.set(len(s.items))
 		s.prefill()
 		return nil
@@ -304,17 +246,17 @@ func (s *Extras) addTyped() {
 	attr, val = strings.TrimSpace(attr), strings.TrimSpace(val)
 	switch {
 	case !ok || attr == "" || val == "":
-		s.inputMsg = "type attr=value, e.g. resolv_conf=cluster_resolv"
+		s.inputMsg = ExtraUsage
 		return
-	case !isExtraType(attr):
-		s.inputMsg = fmt.Sprintf("%q is not one of the resources nimwiz adds here: %s", attr, strings.Join(ExtraTypes, ", "))
+	case !IsExtraType(attr):
+		s.inputMsg = NotExtraType(attr)
 		return
 	case !s.load.Loaded:
 		s.inputMsg = "the NIM resources are not loaded yet; wait, or press r in the list to retry"
 		return
 	}
 	names := strings.Split(val, ",")
-	if len(names) > 1 && !multiValued[attr] {
+	if len(names) > 1 && !MultiValued(attr) {
 		s.inputMsg = fmt.Sprintf("%s takes one resource", attr)
 		return
 	}
@@ -327,7 +269,7 @@ func (s *Extras) addTyped() {
 		}
 		i, found := s.find(attr, n)
 		if !found {
-			s.inputMsg = fmt.Sprintf("NIM has no %s resource named %q. Create it with NIM first (smitty nim_mkres, or nim -o define -t %s ...), then come back.", attr, n, attr)
+			s.inputMsg = NoSuchResource(attr, n)
 			return
 		}
 		idx = append(idx, i)
@@ -336,20 +278,19 @@ func (s *Extras) addTyped() {
 		s.set(i, true)
 	}
 	s.cur.pos = idx[0]
-	s.inputMsg, s.inputOK = fmt.Sprintf("added %s=%s", attr, val), true
+	s.inputMsg, s.inputOK = ExtraAdded(attr, val), true
 	s.input.SetValue("")
 }
 
 func (s *Extras) View() string {
 	st, w := s.c.Styles, s.bodyWidth()
 	var b strings.Builder
-	b.WriteString(st.Heading.Render("Add existing NIM resources? (optional)") + "\n\n")
-	b.WriteString(ui.Wrap(st.Subtle, "Nodes booting this image can also get resources NIM already has. Select with space, then enter; choosing none is fine.", w) + "\n\n")
+	s.intro(&b, ExtrasQuestion, ExtrasExplain+" Select with space, then enter; choosing none is fine.")
 	switch {
 	case s.load.Loading || s.load.Err != nil:
 		b.WriteString(s.load.View(st, w, "r"))
 	case len(s.items) == 0:
-		b.WriteString(ui.Wrap(st.Subtle, "NIM has no resources of these types ("+strings.Join(ExtraTypes, ", ")+"). Press enter to go on without extras.", w))
+		b.WriteString(ui.Wrap(st.Subtle, NoExtras("enter"), w))
 	default:
 		nameW := 10
 		for _, l := range s.items {
@@ -363,7 +304,7 @@ func (s *Extras) View() string {
 			if s.checked[keyOf(l)] {
 				mark = "[x] "
 			}
-			rows[i] = listRow{Mark: mark, Text: pad(l.Type, 16) + pad(l.Name, nameW) + "  " + extraWhat[l.Type]}
+			rows[i] = listRow{Mark: mark, Text: pad(l.Type, 16) + pad(l.Name, nameW) + "  " + ExtraWhat[l.Type]}
 		}
 		max := s.c.Height - 11
 		if max < 2 {

@@ -1,7 +1,6 @@
 package steps
 
 import (
-	"fmt"
 	"os"
 	"path"
 	"path/filepath"
@@ -182,14 +181,4 @@ func nearestExisting(root, p string) string {
 		}
 		p = path.Dir(p)
 	}
-}
-
-// formatSize renders bytes as "1.5 GB" / "800 MB".
-func formatSize(b uint64) string {
-	const mb = 1 << 20
-	const gb = 1 << 30
-	if b >= gb {
-		return fmt.Sprintf("%.1f GB", float64(b)/gb)
-	}
-	return fmt.Sprintf("%d MB", b/mb)
 }

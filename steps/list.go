@@ -104,11 +104,3 @@ func warnLine(s *ui.Styles, msg string, width int) string {
 func okLine(s *ui.Styles, msg string, width int) string {
 	return ui.Wrap(s.OK, "ok: "+msg, width)
 }
-
-// pad left-aligns s in a column of n cells.
-func pad(s string, n int) string {
-	if len(s) >= n {
-		return s
-	}
-	return s + strings.Repeat(" ", n-len(s))
-}

@@ -13,22 +13,6 @@ import (
 	"github.com/nimwiz/nimwiz/ui"
 )
 
-// What mknimimage's own free-space checks ask for (chkFSspace in
-// aixinstall.pm): 1500 MB for an lpp_source copy, 800 MB for the SPOT.
-const (
-	NeedLppSource = 1500 << 20
-	NeedSpot      = 800 << 20
-)
-
-// Need is about how much space plan p takes under its location.
-func Need(p nim.Plan) uint64 {
-	n := uint64(NeedSpot)
-	if p.SourceKind() != nim.SourceLppSource {
-		n += NeedLppSource
-	}
-	return n
-}
-
 // LocationKeys are the location step's bindings.
 type LocationKeys struct{ Next, Default, Retry key.Binding }
 
@@ -130,8 +114,7 @@ func (s *Location) measure() tea.Cmd {
 	}
 	seq, env := s.seq, s.env
 	return tea.Batch(s.load.Start(), func() tea.Msg {
-		dir := nearestExisting(env.Root, v)
-		free, err := env.freeSpace(hostPath(env.Root, dir))
+		free, dir, err := env.MeasureFree(v)
 		return freeMsg{s, seq, dir, free, err}
 	})
 }
@@ -177,8 +160,7 @@ func (s *Location) Update(msg tea.Msg) tea.Cmd {
 func (s *Location) short() bool { return s.known && s.free < Need(s.plan) }
 
 func (s *Location) shortText() string {
-	return fmt.Sprintf("only %s free on the filesystem holding %s; this plan needs about %s. mknimimage will try to grow it (chfs); if it cannot, the run stops part way.",
-		formatSize(s.free), s.fs, formatSize(Need(s.plan)))
+	return ShortText(s.free, s.fs, Need(s.plan))
 }
 
 func (s *Location) Warnings() []string {
@@ -191,15 +173,10 @@ func (s *Location) Warnings() []string {
 func (s *Location) View() string {
 	st, w := s.c.Styles, s.bodyWidth()
 	var b strings.Builder
-	b.WriteString(st.Heading.Render("Where should the new NIM resources live?") + "\n\n")
-	b.WriteString(ui.Wrap(st.Subtle, "mknimimage makes a directory per resource under this one: lpp_source/, spot/, root/ or shared_root/, paging/, dump/. The default is "+nim.DefaultLocation+"; change it only to use another filesystem.", w) + "\n\n")
+	s.intro(&b, LocationQuestion, LocationExplain)
 	b.WriteString(st.Label.Render("Location ") + s.input.View() + "\n\n")
 	v := s.Value()
-	need := Need(s.plan)
-	parts := "SPOT 800 MB"
-	if s.plan.SourceKind() != nim.SourceLppSource {
-		parts = "lpp_source copy 1.5 GB + SPOT 800 MB"
-	}
+	needed := fmt.Sprintf("Needed: about %s (%s)", FormatSize(Need(s.plan)), NeedParts(s.plan))
 	switch {
 	case s.problem(v) != "":
 		if s.tried || v != "" {
@@ -210,11 +187,11 @@ func (s *Location) View() string {
 	case s.load.Err != nil:
 		b.WriteString(warnLine(st, fmt.Sprintf("could not measure free space: %v (press ctrl+r to try again; you may go on)", s.load.Err), w))
 	case s.short():
-		b.WriteString(st.Text.Render(fmt.Sprintf("Needed: about %s (%s)", formatSize(need), parts)) + "\n")
+		b.WriteString(st.Text.Render(needed) + "\n")
 		b.WriteString(warnLine(st, s.shortText(), w))
 	case s.known:
-		b.WriteString(st.Text.Render(fmt.Sprintf("Needed: about %s (%s)", formatSize(need), parts)) + "\n")
-		b.WriteString(okLine(st, fmt.Sprintf("%s free on the filesystem holding %s.", formatSize(s.free), s.fs), w))
+		b.WriteString(st.Text.Render(needed) + "\n")
+		b.WriteString(okLine(st, FreeText(s.free, s.fs), w))
 	}
 	return b.String()
 }

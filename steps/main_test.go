@@ -2,7 +2,6 @@ package steps_test
 
 import (
 	"os"
-	"path/filepath"
 	"testing"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -27,8 +26,7 @@ func TestMain(m *testing.M) {
 // hostRoot builds a simulated host root with image directories of each kind
 // aix-nim §5 describes.
 func hostRoot(t testing.TB) string {
-	root := t.TempDir()
-	files := map[string]string{
+	return fakenim.HostRoot(t, map[string]string{
 		"export/aix72/installp/ppc/.toc":                         "0 1911041234 2\n",
 		"export/aix72/installp/ppc/bos.rte.7.2.5.0.I":            "",
 		"export/aix72/installp/ppc/bos.net.tcp.client.7.2.5.0.I": "",
@@ -42,17 +40,7 @@ func hostRoot(t testing.TB) string {
 		"export/empty/README":                                    "nothing here\n",
 		"export/afile":                                           "",
 		"install/.keep":                                          "",
-	}
-	for p, c := range files {
-		full := filepath.Join(root, p)
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(full, []byte(c), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return root
+	})
 }
 
 func testEnv(t testing.TB, f *fakenim.Fake) steps.Env {

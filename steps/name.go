@@ -2,8 +2,6 @@ package steps
 
 import (
 	"fmt"
-	"path"
-	"regexp"
 	"strings"
 	"time"
 
@@ -115,22 +113,17 @@ func (s *Name) localProblem(v string) string {
 	p.Name = v
 	if max := p.LongestName(); max > 0 && len(v) > max {
 		return fmt.Sprintf("%q is %d characters; with this plan's resource names (%s) at most %d fit in NIM's %d",
-			v, len(v), longestSuffix(p), max, nim.MaxNameLen)
+			v, len(v), longestName(p), max, nim.MaxNameLen)
 	}
 	return ""
 }
 
-func longestSuffix(p nim.Plan) string {
-	longest := ""
-	for _, r := range p.Resources() {
-		if !r.Reused && strings.HasPrefix(r.Name, p.Name) && len(r.Name)-len(p.Name) > len(longest) {
-			longest = r.Name[len(p.Name):]
-		}
+// longestName writes the plan's longest resource name as NAME_suffix.
+func longestName(p nim.Plan) string {
+	if suf := LongestSuffix(p); suf != "" {
+		return "NAME" + suf
 	}
-	if longest == "" {
-		return "NAME only"
-	}
-	return "NAME" + longest
+	return "NAME only"
 }
 
 // edited restarts the NIM check for the current value after the debounce.
@@ -161,78 +154,14 @@ func (s *Name) checkCmd(v string) tea.Cmd {
 	}
 }
 
-// SuggestBases lists the names a suggestion may start from: the osimage
-// copied (--from), then one derived from the source (an lpp_source's name
-// without its _lpp_source suffix, a directory's last element), then
-// "osimage".
-func SuggestBases(p nim.Plan, from string) []string {
-	var out []string
-	add := func(s string) {
-		s = sanitizeName(s)
-		if s != "" {
-			out = append(out, s)
-		}
-	}
-	add(from)
-	switch p.SourceKind() {
-	case nim.SourceLppSource:
-		n := p.Source
-		for _, suf := range []string{"_lpp_source", "-lpp_source", "_lpp", "-lpp"} {
-			n = strings.TrimSuffix(n, suf)
-		}
-		add(n)
-	case nim.SourceDirectory:
-		add(path.Base(p.Source))
-	}
-	add("osimage")
-	return out
-}
-
-var nameJunk = regexp.MustCompile(`[^A-Za-z0-9_-]+`)
-
-func sanitizeName(s string) string {
-	s = nameJunk.ReplaceAllString(s, "")
-	if len(s) > 24 {
-		s = s[:24]
-	}
-	return s
-}
-
-// suggestCmd finds a free name: base, base2, base3, ... for each base, and
-// for "osimage" osimage1, osimage2, ...
+// suggestCmd finds a free name (SuggestName) off the event loop.
 func (s *Name) suggestCmd(p nim.Plan) tea.Cmd {
 	n := s.env.NIM
-	bases := SuggestBases(p, s.Base)
 	return func() tea.Msg {
 		c, cancel := ctx()
 		defer cancel()
-		for _, b := range bases {
-			for i := 1; i <= 9; i++ {
-				cand := b
-				if i > 1 || b == "osimage" {
-					cand = fmt.Sprintf("%s%d", b, i)
-					if b != "osimage" {
-						cand = fmt.Sprintf("%s_%d", b, i)
-					}
-				}
-				if b == s.Base && i == 1 {
-					continue // the osimage copied from exists
-				}
-				q := p
-				q.Name = cand
-				if nim.ValidName(cand) != nil || len(cand) > q.LongestName() {
-					break
-				}
-				t, err := n.NameTaken(c, cand)
-				if err != nil {
-					return nameSuggestMsg{step: s, err: err}
-				}
-				if !t.Osimage && t.NIMType == "" {
-					return nameSuggestMsg{step: s, name: cand}
-				}
-			}
-		}
-		return nameSuggestMsg{step: s}
+		name, err := SuggestName(c, n, p, s.Base)
+		return nameSuggestMsg{step: s, name: name, err: err}
 	}
 }
 
@@ -308,7 +237,7 @@ func (s *Name) Update(msg tea.Msg) tea.Cmd {
 
 // free reports whether NIM said the current value is free.
 func (s *Name) free() bool {
-	return s.checked == s.Value() && !s.taken.Osimage && s.taken.NIMType == ""
+	return s.checked == s.Value() && !s.taken.Any()
 }
 
 func (s *Name) ready() bool {
@@ -332,12 +261,10 @@ func (s *Name) status() string {
 		return s.check.SpinnerView(st) + st.Subtle.Render(fmt.Sprintf(" checking %q in NIM...", v))
 	case s.check.Err != nil:
 		return s.check.View(st, w, "ctrl+r")
-	case s.checked == v && s.taken.Osimage:
-		return errLine(st, fmt.Sprintf("an xCAT osimage named %q already exists; choose another name (see it with: lsdef -t osimage %s)", v, v), w)
-	case s.checked == v && s.taken.NIMType != "":
-		return errLine(st, fmt.Sprintf("%q is already a NIM %s object, and NIM names must be unique; choose another name", v, s.taken.NIMType), w)
+	case s.checked == v && s.taken.Any():
+		return errLine(st, TakenProblem(v, s.taken), w)
 	case s.free():
-		return okLine(st, fmt.Sprintf("%q is free in xCAT and NIM.", v), w)
+		return okLine(st, NameFree(v), w)
 	}
 	return ""
 }
@@ -347,11 +274,9 @@ func (s *Name) View() string {
 	p := s.plan
 	p.Name = "NAME"
 	var b strings.Builder
-	b.WriteString(st.Heading.Render("What should the new osimage be called?") + "\n\n")
-	b.WriteString(ui.Wrap(st.Subtle, "The name is used for the xCAT osimage and for its SPOT. The NIM resources made for it are named after it: NAME_lpp_source, NAME_root or NAME_shared_root, NAME_paging, NAME_dump. Letters, digits, '-' and '_'.", w) + "\n\n")
+	s.intro(&b, NameQuestion, NameExplain)
 	b.WriteString(st.Label.Render("Name ") + s.input.View() + "\n")
-	max := s.plan.LongestName()
-	b.WriteString(ui.Wrap(st.Subtle, fmt.Sprintf("At most %d characters for this plan: NIM allows %d, and %s must fit.", max, nim.MaxNameLen, longestSuffix(p)), w) + "\n")
+	b.WriteString(ui.Wrap(st.Subtle, NameLimit(p, longestName(p)), w) + "\n")
 	if line := s.status(); line != "" {
 		b.WriteString("\n" + line + "\n")
 	}

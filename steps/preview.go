@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -151,15 +150,7 @@ func (s *Preview) Enter(p nim.Plan) tea.Cmd {
 
 // DefaultPlanPath is where the plan is saved unless the admin types another path.
 func (s *Preview) DefaultPlanPath() string {
-	dir := s.planDir
-	if dir == "" {
-		dir = "."
-	}
-	name := s.plan.Name
-	if name == "" {
-		name = "plan"
-	}
-	return filepath.Join(dir, name+".toml")
+	return DefaultPlanPath(s.planDir, s.plan)
 }
 
 func (s *Preview) content() string {
@@ -167,63 +158,45 @@ func (s *Preview) content() string {
 	w := s.c.Width
 	p := s.plan
 	var b strings.Builder
-	b.WriteString(st.Heading.Render("Review the plan. Nothing has been changed on the NIM master yet.") + "\n\n")
-	b.WriteString(st.Label.Render("Command (copy it to run it yourself):") + "\n")
+	b.WriteString(st.Heading.Render(PreviewHeading) + "\n\n")
+	b.WriteString(st.Label.Render(CommandLabel) + "\n")
 	// No border or padding: the admin copies it with the mouse.
 	b.WriteString(st.Code.Render(ansi.Hardwrap(p.CommandLine(), w, false)) + "\n\n")
 
-	b.WriteString(st.Label.Render("NIM resources:") + "\n")
-	res := p.Resources()
-	attrW, nameW := 10, 10
-	for _, r := range res {
-		attrW = max(attrW, len(r.Attr))
-		nameW = max(nameW, len(r.Name))
-	}
-	for _, r := range res {
-		verb, where := "create", r.Location
-		if r.Reused {
-			verb = "reuse "
-			if where == "" {
-				where = "(existing)"
-			}
-		}
-		line := fmt.Sprintf("  %s  %s  %s  %s", verb, pad(r.Attr, attrW), pad(r.Name, nameW), where)
+	b.WriteString(st.Label.Render(ResourcesLabel) + "\n")
+	rows, attrW, nameW := ResourceRows(p)
+	for _, r := range rows {
+		line := r.Line(attrW, nameW)
 		if len(line) > w {
 			// Narrow terminal: the location on its own line, whole.
-			line = fmt.Sprintf("  %s  %s  %s\n          %s", verb, pad(r.Attr, attrW), r.Name, where)
+			line = fmt.Sprintf("  %s  %s  %s\n          %s", r.Verb, pad(r.Attr, attrW), r.Name, r.Where)
 		}
 		b.WriteString(st.Text.Render(line) + "\n")
 	}
 	b.WriteString("\n")
 
-	def := p.Definition()
-	b.WriteString(st.Label.Render(fmt.Sprintf("xCAT osimage definition that will result (lsdef -t osimage -o %s):", def.Name)) + "\n")
-	b.WriteString(st.Text.Render("  Object name: "+def.Name) + "\n")
-	keys := make([]string, 0, len(def.Attrs))
-	for k := range def.Attrs {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		b.WriteString(st.Text.Render("      "+k+"="+def.Attrs[k]) + "\n")
+	label, lines := DefinitionLines(p)
+	b.WriteString(st.Label.Render(label) + "\n")
+	for _, l := range lines {
+		b.WriteString(st.Text.Render(l) + "\n")
 	}
 	b.WriteString("\n")
 
 	if probs := p.Validate(); len(probs) > 0 {
-		b.WriteString(st.Error.Render("Problems to fix before creating:") + "\n")
+		b.WriteString(st.Error.Render(ProblemsLabel) + "\n")
 		for _, pr := range probs {
 			b.WriteString(ui.Wrap(st.Error, "  error: "+pr.Error(), w) + "\n")
 		}
 		b.WriteString("\n")
 	}
 	if len(s.notes) > 0 {
-		b.WriteString(st.Warning.Render("Warnings:") + "\n")
+		b.WriteString(st.Warning.Render(WarningsLabel) + "\n")
 		for _, n := range s.notes {
 			b.WriteString(ui.Wrap(st.Warning, "  warning: "+n, w) + "\n")
 		}
 		b.WriteString("\n")
 	}
-	b.WriteString(ui.Wrap(st.Warning, "Caution: creating the SPOT takes a long time (often 20 to 60 minutes) and cannot be interrupted safely: stopping NIM while it builds a SPOT leaves a broken resource. Start it when the master can stay up.", w))
+	b.WriteString(ui.Wrap(st.Warning, PreviewCaution, w))
 	return b.String()
 }
 
@@ -333,7 +306,7 @@ func (s *Preview) View() string {
 	var foot string
 	switch s.mode {
 	case modeConfirm:
-		foot = st.Warning.Render(fmt.Sprintf("Create osimage %s now? This runs mknimimage on the NIM master. [y/N]", s.plan.Name))
+		foot = st.Warning.Render(CreateQuestion(s.plan.Name) + ". [y/N]")
 	case modeSave:
 		foot = st.Label.Render("Save plan to ") + s.path.View()
 		if s.note != "" {

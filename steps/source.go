@@ -13,23 +13,6 @@ import (
 	"github.com/nimwiz/nimwiz/ui"
 )
 
-// SourceKinds in the order the step lists them.
-const (
-	KindMedia = iota
-	KindDirectory
-	KindLppSource
-)
-
-var kindTitles = []struct{ title, what string }{
-	{"Product media", "AIX DVD/CD in a drive here, copied to a new lpp_source"},
-	{"Image directory", "installp images on disk, copied to a new lpp_source"},
-	{"Existing lpp_source", "reuse an lpp_source NIM has; nothing is copied"},
-}
-
-// DefaultImageDirs are where the directory field starts: the first that
-// exists (under Env.Root) wins.
-var DefaultImageDirs = []string{"/usr/sys/inst.images/", "/export/", "/"}
-
 // SourceKeys are the source step's bindings.
 type SourceKeys struct {
 	Up, Down, Choose, Complete, Kinds, Retry key.Binding
@@ -96,7 +79,7 @@ func NewSource(c ui.Common, env Env) *Source {
 		devLoad: ui.NewLoader("CD/DVD drives (lsdev -Cc cdrom)"),
 		lppLoad: ui.NewLoader("lpp_source resources (lsnim -l -t lpp_source)"),
 	}
-	s.kind.set(len(kindTitles))
+	s.kind.set(len(SourceKinds))
 	return s
 }
 
@@ -162,14 +145,11 @@ func (s *Source) Enter(p nim.Plan) tea.Cmd {
 		}
 	}
 	s.dir.SetValue(start)
-	switch p.SourceKind() {
-	case nim.SourceDevice:
-		s.kind.pos, s.focus = KindMedia, 1
-	case nim.SourceDirectory:
-		s.kind.pos, s.focus = KindDirectory, 1
+	if p.SourceKind() != nim.SourceUnknown {
+		s.kind.pos, s.focus = KindOf(p), 1
+	}
+	if p.SourceKind() == nim.SourceDirectory {
 		s.dir.SetValue(p.Source)
-	case nim.SourceLppSource:
-		s.kind.pos, s.focus = KindLppSource, 1
 	}
 	s.dir.CursorEnd()
 	cmds := []tea.Cmd{s.loadDevices(), s.loadLpps(), s.inspect()}
@@ -341,8 +321,8 @@ func (s *Source) choose() tea.Cmd {
 			return nil
 		}
 		d := s.devices[s.devCur.pos]
-		if !strings.EqualFold(d.Status, "Available") {
-			s.refusal = deviceRefusal(d)
+		if !DeviceUsable(d) {
+			s.refusal = DeviceRefusal(d, "press r")
 			return nil
 		}
 		s.chosen = "/dev/" + d.Name
@@ -352,7 +332,7 @@ func (s *Source) choose() tea.Cmd {
 		}
 		o := s.lpps[s.lppCur.pos]
 		if !o.Ready() {
-			s.refusal = lppRefusal(o)
+			s.refusal = LppRefusal(o)
 			return nil
 		}
 		s.chosen = o.Name
@@ -368,18 +348,6 @@ func (s *Source) choose() tea.Cmd {
 		s.chosen = path.Clean(dir)
 	}
 	return next
-}
-
-func deviceRefusal(d nim.CDDevice) string {
-	return fmt.Sprintf("%s is %s, not Available: AIX knows the drive but it is not configured. Configure it with `mkdev -l %s` (or `cfgmgr`), then press r to look again.", d.Name, d.Status, d.Name)
-}
-
-func lppRefusal(o nim.Object) string {
-	rs := o.Get("Rstate")
-	if rs == "" {
-		rs = "unknown"
-	}
-	return fmt.Sprintf("%s is %q: NIM uses only a resource that is %q. Check it with `nim -Fo check %s`, or choose another.", o.Name, rs, nim.RstateReady, o.Name)
 }
 
 // dirRefusal says why a directory cannot be a source, or "".
@@ -415,13 +383,10 @@ func (s *Source) dirFinding() string {
 		}
 		return ui.Wrap(st.Subtle, msg, w)
 	}
+	if found := LayoutFinding(r); found != "" {
+		return okLine(st, found, w)
+	}
 	switch r.Layout {
-	case LayoutInstallp:
-		return okLine(st, fmt.Sprintf("installp images in installp/ppc, with a .toc (%d image files).", r.Images), w)
-	case LayoutFlat:
-		return okLine(st, fmt.Sprintf("installp images with a .toc (%d image files).", r.Images), w)
-	case LayoutInstImage:
-		return okLine(st, fmt.Sprintf("installp images in usr/sys/inst.images, with a .toc (%d image files).", r.Images), w)
 	case LayoutNoTOC:
 		return warnLine(st, fmt.Sprintf("%d image files but no .toc. Run `inutoc %s` so installp can find them.", r.Images, path.Join(r.Dir, r.ImgDir)), w)
 	}
@@ -431,35 +396,34 @@ func (s *Source) dirFinding() string {
 func (s *Source) View() string {
 	st, w := s.c.Styles, s.bodyWidth()
 	var b strings.Builder
-	b.WriteString(st.Heading.Render("Where should the AIX software come from?") + "\n\n")
-	rows := make([]listRow, len(kindTitles))
-	for i, k := range kindTitles {
-		rows[i] = listRow{Text: pad(k.title, 21) + k.what}
+	b.WriteString(st.Heading.Render(SourceQuestion) + "\n\n")
+	rows := make([]listRow, len(SourceKinds))
+	for i, k := range SourceKinds {
+		rows[i] = listRow{Text: pad(k.Title, 21) + k.What}
 	}
 	if s.focus == 0 {
 		b.WriteString(renderList(st, rows, s.kind.pos, 3, true))
 	} else {
-		for i, k := range kindTitles {
+		for i, k := range SourceKinds {
 			mark := "  "
 			if i == s.kind.pos {
 				mark = "* "
 			}
-			line := mark + k.title
+			line := mark + k.Title
 			if i == s.kind.pos {
 				b.WriteString(st.Focused.Render(line))
 			} else {
 				b.WriteString(st.Unfocused.Render(line))
 			}
-			if i < len(kindTitles)-1 {
+			if i < len(SourceKinds)-1 {
 				b.WriteString("   ")
 			}
 		}
-		b.WriteString("\n" + st.Subtle.Render(ui.Truncate(kindTitles[s.kind.pos].what, w)))
+		b.WriteString("\n" + st.Subtle.Render(ui.Truncate(SourceKinds[s.kind.pos].What, w)))
 	}
 	b.WriteString("\n\n")
-	focused := s.focus == 1
-	if !focused {
-		b.WriteString(st.Subtle.Render("Press enter to choose "+strings.ToLower(kindTitles[s.kind.pos].title)+".") + "\n")
+	if s.focus == 0 {
+		b.WriteString(st.Subtle.Render("Press enter to choose "+strings.ToLower(SourceKinds[s.kind.pos].Title)+".") + "\n")
 	}
 	listMax := s.c.Height - 12
 	if listMax < 2 {
@@ -467,52 +431,21 @@ func (s *Source) View() string {
 	}
 	switch s.kind.pos {
 	case KindMedia:
-		if v := s.devLoad.View(st, w, "r"); v != "" {
-			b.WriteString(v)
-			break
-		}
-		if len(s.devices) == 0 {
-			b.WriteString(ui.Wrap(st.Subtle, "This master has no CD/DVD drive (lsdev -Cc cdrom lists none). Copy the media to a directory on another system, or choose an image directory.", w))
-			break
-		}
 		rows := make([]listRow, len(s.devices))
 		for i, d := range s.devices {
-			text := fmt.Sprintf("/dev/%-6s %-10s %s", d.Name, d.Status, strings.TrimSpace(d.Location+" "+d.Description))
-			rows[i] = listRow{Text: text, Disabled: !strings.EqualFold(d.Status, "Available")}
+			rows[i] = listRow{Text: DeviceRow(d), Disabled: !DeviceUsable(d)}
 			if rows[i].Disabled {
 				rows[i].Text += " (not usable)"
 			}
 		}
-		if focused {
-			b.WriteString(renderList(st, rows, s.devCur.pos, listMax, true))
-		} else {
-			b.WriteString(st.Subtle.Render(fmt.Sprintf("%d drive(s) found.", len(rows))))
-		}
+		b.WriteString(s.listView(&s.devLoad, NoDrives, rows, s.devCur.pos, listMax, "%d drive(s) found."))
 	case KindLppSource:
-		if v := s.lppLoad.View(st, w, "r"); v != "" {
-			b.WriteString(v)
-			break
-		}
-		if len(s.lpps) == 0 {
-			b.WriteString(ui.Wrap(st.Subtle, "NIM has no lpp_source yet. Choose product media or an image directory and mknimimage will create one.", w))
-			break
-		}
-		nameW := 12
-		for _, o := range s.lpps {
-			if len(o.Name) > nameW {
-				nameW = len(o.Name)
-			}
-		}
+		nameW := LppNameWidth(s.lpps)
 		rows := make([]listRow, len(s.lpps))
 		for i, o := range s.lpps {
-			rs := o.Get("Rstate")
-			rows[i] = listRow{Text: fmt.Sprintf("%s  %-22s %s", pad(o.Name, nameW), rs, o.Get("location")), Disabled: !o.Ready()}
+			rows[i] = listRow{Text: LppRow(o, nameW), Disabled: !o.Ready()}
 		}
-		if focused {
-			b.WriteString(renderList(st, rows, s.lppCur.pos, listMax, true))
-		} else {
-			b.WriteString(st.Subtle.Render(fmt.Sprintf("%d lpp_source(s) found.", len(rows))))
-		}
+		b.WriteString(s.listView(&s.lppLoad, NoLppSources, rows, s.lppCur.pos, listMax, "%d lpp_source(s) found."))
 	case KindDirectory:
 		b.WriteString(st.Label.Render("Directory ") + s.dir.View())
 		if s.refusal == "" {
@@ -526,4 +459,20 @@ func (s *Source) View() string {
 		b.WriteString("\n\n" + errLine(st, s.refusal, w))
 	}
 	return b.String()
+}
+
+// listView is the drives' or lpp_sources' part of the view: the loader while
+// loading or failed, empty when there are none, else the rows (their count
+// until the list has the focus).
+func (s *Source) listView(load *ui.Loader, empty string, rows []listRow, cur, max int, found string) string {
+	st, w := s.c.Styles, s.bodyWidth()
+	switch v := load.View(st, w, "r"); {
+	case v != "":
+		return v
+	case len(rows) == 0:
+		return ui.Wrap(st.Subtle, empty, w)
+	case s.focus == 1:
+		return renderList(st, rows, cur, max, true)
+	}
+	return st.Subtle.Render(fmt.Sprintf(found, len(rows)))
 }

@@ -12,6 +12,7 @@ package steps
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/charmbracelet/bubbles/help"
@@ -123,6 +124,13 @@ func (b *base) bodyWidth() int {
 		w = 20
 	}
 	return w
+}
+
+// intro writes a step's question as a heading and its explanation under it.
+func (b *base) intro(sb *strings.Builder, question, explain string) {
+	st := b.c.Styles
+	sb.WriteString(st.Heading.Render(question) + "\n\n")
+	sb.WriteString(ui.Wrap(st.Subtle, explain, b.bodyWidth()) + "\n\n")
 }
 
 func ctx() (context.Context, context.CancelFunc) {

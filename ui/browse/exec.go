@@ -1,7 +1,6 @@
 package browse
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"time"
@@ -19,52 +18,15 @@ type ExecRunner struct {
 	Timeout time.Duration
 }
 
-// Run runs argv. Result.Stdout holds both streams; a non-zero exit gives a
-// *nim.CommandError along with the Result.
+// Run runs argv with nim.Executor.Run. Result.Stdout holds both streams; a
+// non-zero exit gives a *nim.CommandError along with the Result.
 func (r ExecRunner) Run(ctx context.Context, argv []string) (nim.Result, error) {
-	res := nim.Result{Argv: argv, ExitCode: -1}
 	if len(argv) == 0 {
-		return res, fmt.Errorf("no command")
-	}
-	cmd, err := r.Exec.Command(argv[0], argv[1:]...)
-	if err != nil {
-		return res, &nim.CommandError{Result: res, Err: err}
+		return nim.Result{Argv: argv, ExitCode: -1}, fmt.Errorf("no command")
 	}
 	timeout := r.Timeout
 	if timeout <= 0 {
 		timeout = runTimeout
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	cmd.WaitDelay = 2 * time.Second
-	start := time.Now()
-	if err := cmd.Start(); err != nil {
-		return res, &nim.CommandError{Result: res, Err: err}
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	select {
-	case err = <-done:
-	case <-ctx.Done():
-		_ = cmd.Process.Kill()
-		<-done
-		if ctx.Err() == context.DeadlineExceeded {
-			err = fmt.Errorf("%w after %s", nim.ErrTimeout, timeout)
-		} else {
-			err = ctx.Err()
-		}
-	}
-	res.Stdout, res.Duration = out.Bytes(), time.Since(start)
-	if cmd.ProcessState != nil {
-		res.ExitCode = cmd.ProcessState.ExitCode()
-	}
-	if r.Exec.Observe != nil {
-		r.Exec.Observe(res)
-	}
-	if err != nil {
-		return res, &nim.CommandError{Result: res, Err: err}
-	}
-	return res, nil
+	return r.Exec.Run(ctx, timeout, argv[0], argv[1:]...)
 }

@@ -23,8 +23,7 @@ func TestMain(m *testing.M) { simtest.Main(m) }
 
 // hostRoot builds a host root with image directories of each kind.
 func hostRoot(t testing.TB) string {
-	root := t.TempDir()
-	files := map[string]string{
+	return fakenim.HostRoot(t, map[string]string{
 		"export/aix72/installp/ppc/.toc":                         "0 1911041234 2\n",
 		"export/aix72/installp/ppc/bos.rte.7.2.5.0.I":            "",
 		"export/aix72/installp/ppc/bos.net.tcp.client.7.2.5.0.I": "",
@@ -34,17 +33,7 @@ func hostRoot(t testing.TB) string {
 		"export/empty/README":                                    "nothing here\n",
 		"export/afile":                                           "",
 		"install/nim/.keep":                                      "",
-	}
-	for p, c := range files {
-		full := filepath.Join(root, p)
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(full, []byte(c), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return root
+	})
 }
 
 // lines joins answers, one per line.

@@ -4,15 +4,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	"github.com/nimwiz/nimwiz/nim"
 	"github.com/nimwiz/nimwiz/steps"
 )
-
-const caution = "Caution: creating the SPOT takes a long time (often 20 to 60 minutes) and cannot be interrupted safely: " +
-	"stopping NIM while it builds a SPOT leaves a broken resource. Start it when the master can stay up."
 
 var actions = []string{"Create now", "Save the plan to a file", "Go back to a step", "Quit"}
 
@@ -55,7 +51,7 @@ func (s *session) preview() (c Choice, to int, err error) {
 				p.say("error", fmt.Sprintf("the plan has %d problem(s), listed above under \"Problems to fix\": choose 3 to go back to the step that fixes it.", len(probs)))
 				continue
 			}
-			ok, err := p.yesNo(fmt.Sprintf("Create osimage %s now? This runs mknimimage on the NIM master", s.plan.Name), false, nil)
+			ok, err := p.yesNo(steps.CreateQuestion(s.plan.Name), false, nil)
 			switch {
 			case err == errBack:
 				continue
@@ -128,59 +124,41 @@ func stepOf(field string) int {
 // resources, the definition, every problem and warning, and the caution.
 func (s *session) showPlan() {
 	p, plan := s.p, s.plan
-	p.println("Review the plan. Nothing has been changed on the NIM master yet.")
+	p.println(steps.PreviewHeading)
 	p.println("")
-	p.println("Command (copy it to run it yourself):")
+	p.println(steps.CommandLabel)
 	p.println(plan.CommandLine())
 	p.println("")
 
-	p.println("NIM resources:")
-	res := plan.Resources()
-	attrW, nameW := 10, 10
-	for _, r := range res {
-		attrW = max(attrW, len(r.Attr))
-		nameW = max(nameW, len(r.Name))
-	}
-	for _, r := range res {
-		verb, where := "create", r.Location
-		if r.Reused {
-			verb = "reuse "
-			if where == "" {
-				where = "(existing)"
-			}
-		}
-		p.printf("  %s  %-*s  %-*s  %s\n", verb, attrW, r.Attr, nameW, r.Name, where)
+	p.println(steps.ResourcesLabel)
+	rows, attrW, nameW := steps.ResourceRows(plan)
+	for _, r := range rows {
+		p.println(r.Line(attrW, nameW))
 	}
 	p.println("")
 
-	def := plan.Definition()
-	p.printf("xCAT osimage definition that will result (lsdef -t osimage -o %s):\n", def.Name)
-	p.println("  Object name: " + def.Name)
-	keys := make([]string, 0, len(def.Attrs))
-	for k := range def.Attrs {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		p.println("      " + k + "=" + def.Attrs[k])
+	label, lines := steps.DefinitionLines(plan)
+	p.println(label)
+	for _, l := range lines {
+		p.println(l)
 	}
 	p.println("")
 
 	if probs := plan.Validate(); len(probs) > 0 {
-		p.println("Problems to fix before creating:")
+		p.println(steps.ProblemsLabel)
 		for _, pr := range probs {
 			p.para("  ", fmt.Sprintf("error: %s (step %d, %s)", pr.Error(), stepOf(pr.Field)+1, stepTitles[stepOf(pr.Field)]))
 		}
 		p.println("")
 	}
 	if notes := s.warnings(); len(notes) > 0 {
-		p.println("Warnings:")
+		p.println(steps.WarningsLabel)
 		for _, n := range notes {
 			p.para("  ", "warning: "+n)
 		}
 		p.println("")
 	}
-	p.para("", caution)
+	p.para("", steps.PreviewCaution)
 	p.println("")
 }
 
@@ -204,7 +182,7 @@ func (s *session) warnings() []string {
 		}
 	}
 	if s.plan.Dump && s.versionErr != nil {
-		out = append(out, "the xCAT version could not be checked; dump resources need xCAT 2.5 or later")
+		out = append(out, steps.DumpVersionUnknown)
 	}
 	for _, d := range s.dropped {
 		out = append(out, fmt.Sprintf("%s from the original is not in NIM any more and was left out", d))
@@ -221,11 +199,11 @@ func (s *session) save() (string, error) {
 	if dir == "" {
 		dir = "."
 	}
-	name := s.plan.Name
+	def := steps.DefaultPlanPath(dir, s.plan)
+	name := s.plan.Name // for the hint when a directory is typed
 	if name == "" {
 		name = "plan"
 	}
-	def := filepath.Join(dir, name+".toml")
 	explain := func() {
 		p.para("", "Type the file to write the plan to (TOML); a relative name is taken in "+dir+". Run it later with: `nimwiz apply FILE`")
 	}

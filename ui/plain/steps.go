@@ -3,7 +3,9 @@ package plain
 import (
 	"context"
 	"fmt"
+	"maps"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -40,10 +42,8 @@ func (s *session) askName() error {
 	explain := func() {
 		q := s.plan
 		q.Name = "NAME"
-		p.para("", "What should the new osimage be called? The name is used for the xCAT osimage and for its SPOT. "+
-			"The NIM resources made for it are named after it: NAME_lpp_source, NAME_root or NAME_shared_root, NAME_paging, NAME_dump. "+
-			"Letters, digits, '-' and '_'.")
-		p.para("", fmt.Sprintf("At most %d characters for this plan: NIM allows %d, and %s must fit.", s.plan.LongestName(), nim.MaxNameLen, longestSuffix(q)))
+		p.para("", steps.NameQuestion+" "+steps.NameExplain)
+		p.para("", steps.NameLimit(q, "NAME"+steps.LongestSuffix(q)))
 	}
 	explain()
 
@@ -90,7 +90,7 @@ func (s *session) askName() error {
 				continue
 			}
 		}
-		p.say("ok", fmt.Sprintf("%q is free in xCAT and NIM.", v))
+		p.say("ok", steps.NameFree(v))
 		s.plan.Name, s.nameFree = v, v
 		return nil
 	}
@@ -104,52 +104,24 @@ func (s *session) nameTaken(v string) (string, error) {
 		t, err = s.cfg.NIM.NameTaken(ctx, v)
 		return err
 	})
-	switch {
-	case err != nil:
+	if err != nil {
 		return "", err
-	case t.Osimage:
-		return fmt.Sprintf("an xCAT osimage named %q already exists; choose another name (see it with: lsdef -t osimage %s)", v, v), nil
-	case t.NIMType != "":
-		return fmt.Sprintf("%q is already a NIM %s object, and NIM names must be unique; choose another name", v, t.NIMType), nil
 	}
-	return "", nil
+	return steps.TakenProblem(v, t), nil
 }
 
-// suggestName finds a free name the way the full-screen name step does:
-// base, base_2, base_3 ... for each of steps.SuggestBases, and osimage1,
-// osimage2 ... "" when none is free or the admin went on without one.
+// suggestName finds a free name as the full-screen name step does
+// (steps.SuggestName). "" when none is free or the admin went on without
+// one.
 func (s *session) suggestName() (string, error) {
 	var found string
 	err := s.query("find a free name", "lsdef -t osimage; lsnim NAME", true, true, func(ctx context.Context) error {
-		for _, b := range steps.SuggestBases(s.plan, s.from) {
-			for i := 1; i <= 9; i++ {
-				cand := b
-				if i > 1 || b == "osimage" {
-					cand = fmt.Sprintf("%s%d", b, i)
-					if b != "osimage" {
-						cand = fmt.Sprintf("%s_%d", b, i)
-					}
-				}
-				if b == s.from && i == 1 {
-					continue // the osimage copied from exists
-				}
-				q := s.plan
-				q.Name = cand
-				if nim.ValidName(cand) != nil || len(cand) > q.LongestName() {
-					break
-				}
-				t, err := s.cfg.NIM.NameTaken(ctx, cand)
-				if err != nil {
-					return err
-				}
-				if !t.Any() {
-					found = cand
-					s.nameFree = cand
-					return nil
-				}
-			}
+		var err error
+		found, err = steps.SuggestName(ctx, s.cfg.NIM, s.plan, s.from)
+		if found != "" {
+			s.nameFree = found
 		}
-		return nil
+		return err
 	})
 	if err == errSkip {
 		return "", nil
@@ -157,45 +129,20 @@ func (s *session) suggestName() (string, error) {
 	return found, err
 }
 
-// longestSuffix names the longest resource name the plan derives, as
-// NAME_suffix.
-func longestSuffix(p nim.Plan) string {
-	longest := ""
-	for _, r := range p.Resources() {
-		if !r.Reused && strings.HasPrefix(r.Name, p.Name) && len(r.Name)-len(p.Name) > len(longest) {
-			longest = r.Name[len(p.Name):]
-		}
-	}
-	return "NAME" + longest
-}
-
 // ---- Step 2: source ----
-
-var kinds = []struct{ title, what string }{
-	{"Product media", "AIX DVD/CD in a drive here, copied to a new lpp_source"},
-	{"Image directory", "installp images on disk, copied to a new lpp_source"},
-	{"Existing lpp_source", "reuse an lpp_source NIM has; nothing is copied"},
-}
 
 func (s *session) askSource() error {
 	p := s.p
 	explain := func() {
-		p.para("", "Where should the AIX software come from? mknimimage builds the SPOT from an lpp_source: "+
+		p.para("", steps.SourceQuestion+" mknimimage builds the SPOT from an lpp_source: "+
 			"it copies product media or a directory of installp images into a new one, or reuses one NIM already has.")
-		for i, k := range kinds {
-			p.printf("  %d) %-20s %s\n", i+1, k.title, k.what)
+		for i, k := range steps.SourceKinds {
+			p.printf("  %d) %-20s %s\n", i+1, k.Title, k.What)
 		}
 	}
 	for {
 		explain()
-		def := steps.KindMedia
-		switch s.plan.SourceKind() {
-		case nim.SourceDirectory:
-			def = steps.KindDirectory
-		case nim.SourceLppSource:
-			def = steps.KindLppSource
-		}
-		k, err := p.choose(question{label: "Kind of source", explain: explain}, len(kinds), def)
+		k, err := p.choose(question{label: "Kind of source", explain: explain}, len(steps.SourceKinds), steps.KindOf(s.plan))
 		if err != nil {
 			return err
 		}
@@ -215,14 +162,7 @@ func (s *session) askSource() error {
 	}
 }
 
-func deviceRefusal(d nim.CDDevice) string {
-	return fmt.Sprintf("%s is %s, not Available: AIX knows the drive but it is not configured. Configure it with `mkdev -l %s` (or `cfgmgr`), then type r to look again.", d.Name, d.Status, d.Name)
-}
-
-func usableDevice(d nim.CDDevice) bool { return strings.EqualFold(d.Status, "Available") }
-
 func (s *session) askDevice() error {
-	p := s.p
 	for {
 		var devs []nim.CDDevice
 		err := s.query("list the CD/DVD drives", "lsdev -Cc cdrom", false, false, func(ctx context.Context) error {
@@ -234,49 +174,87 @@ func (s *session) askDevice() error {
 			return err
 		}
 		if len(devs) == 0 {
-			p.para("", "This master has no CD/DVD drive (lsdev -Cc cdrom lists none). Copy the media to a directory on another system, or choose an image directory.")
+			s.p.para("", steps.NoDrives)
 			return errBack
 		}
-		explain := func() {
-			p.para("", "Which drive holds the AIX product media? mknimimage copies it into a new lpp_source (NAME_lpp_source). Only an Available drive can be read.")
-			for i, d := range devs {
-				p.printf("  %d) /dev/%-6s %-10s %s\n", i+1, d.Name, d.Status, strings.TrimSpace(d.Location+" "+d.Description))
-				if !usableDevice(d) {
-					p.printf("     not usable: %s is %s, not Available\n", d.Name, d.Status)
-				}
+		k := pick{
+			label: "Drive", noun: "drives", ok: "the source is %s.",
+			intro:  "Which drive holds the AIX product media? mknimimage copies it into a new lpp_source (NAME_lpp_source). Only an Available drive can be read.",
+			need:   "no drive is Available: configure one and type r, or b for another kind of source",
+			refuse: func(i int) string { return steps.DeviceRefusal(devs[i], "type r") },
+		}
+		for _, d := range devs {
+			note := ""
+			if !steps.DeviceUsable(d) {
+				note = fmt.Sprintf("%s is %s, not Available", d.Name, d.Status)
+			}
+			k.add(steps.DeviceRow(d), note, "/dev/"+d.Name)
+		}
+		if again, err := s.pickSource(k); !again {
+			return err
+		}
+	}
+}
+
+// pick is a list the source step chooses one row of: the drives, the
+// lpp_sources.
+type pick struct {
+	label, noun string
+	intro, need string             // the question's paragraph; what to type when no row is usable
+	ok          string             // the confirmation, formatted with the source
+	refuse      func(i int) string // why unusable row i cannot be chosen
+	rows        []string           // as listed
+	notes       []string           // why a row is not usable, "" when it is
+	sources     []string           // the plan's Source for each row
+}
+
+func (k *pick) add(row, note, source string) {
+	k.rows, k.notes, k.sources = append(k.rows, row), append(k.notes, note), append(k.sources, source)
+}
+
+// pickSource lists k's rows and asks for a usable one, which becomes the
+// plan's source; the plan's own source is the default if usable, else the
+// first usable row. again says the admin typed r to look again.
+func (s *session) pickSource(k pick) (again bool, err error) {
+	p := s.p
+	explain := func() {
+		p.para("", k.intro)
+		for i, r := range k.rows {
+			p.printf("  %d) %s\n", i+1, r)
+			if k.notes[i] != "" {
+				p.printf("     not usable: %s\n", k.notes[i])
 			}
 		}
-		explain()
-		def := -1
-		for i, d := range devs {
-			if usableDevice(d) && (def < 0 || s.plan.Source == "/dev/"+d.Name) {
-				def = i
-			}
+	}
+	explain()
+	def := -1
+	for i, src := range k.sources {
+		if k.notes[i] == "" && (def < 0 || s.plan.Source == src) {
+			def = i
 		}
-		q := question{label: "Drive", explain: explain, need: "no drive is Available: configure one and type r, or b for another kind of source"}
-		if def >= 0 {
-			q.def = strconv.Itoa(def + 1)
+	}
+	q := question{label: k.label, explain: explain, need: k.need}
+	if def >= 0 {
+		q.def = strconv.Itoa(def + 1)
+	}
+	for {
+		ans, err := p.ask(q)
+		if err != nil {
+			return false, err
 		}
-		for again := false; !again; {
-			ans, err := p.ask(q)
-			if err != nil {
-				return err
-			}
-			if ans == "r" || ans == "R" {
-				again = true
-				continue
-			}
-			i, ok := number(ans, len(devs))
-			switch {
-			case !ok:
-				p.say("error", fmt.Sprintf("%q is not one of the drives: type a number from 1 to %d, r to look again, or b for another kind of source.", ans, len(devs)))
-			case !usableDevice(devs[i]):
-				p.say("error", deviceRefusal(devs[i]))
-			default:
-				s.plan.Source = "/dev/" + devs[i].Name
-				p.say("ok", fmt.Sprintf("the source is %s.", s.plan.Source))
-				return nil
-			}
+		if ans == "r" || ans == "R" {
+			return true, nil
+		}
+		i, ok := number(ans, len(k.rows))
+		switch {
+		case !ok:
+			p.say("error", fmt.Sprintf("%q is not one of the %s: type a number from 1 to %d, r to look again, or b for another kind of source.", ans, k.noun, len(k.rows)))
+		case k.notes[i] != "":
+			p.say("error", k.refuse(i))
+		default:
+			s.plan.Source = k.sources[i]
+			p.say("ok", fmt.Sprintf(k.ok, s.plan.Source))
+			return false, nil
 		}
 	}
 }
@@ -343,14 +321,9 @@ func (s *session) askDirectory() error {
 			p.say("error", msg)
 			continue
 		}
-		switch r.Layout {
-		case steps.LayoutInstallp:
-			p.say("ok", fmt.Sprintf("installp images in installp/ppc, with a .toc (%d image files).", r.Images))
-		case steps.LayoutFlat:
-			p.say("ok", fmt.Sprintf("installp images with a .toc (%d image files).", r.Images))
-		case steps.LayoutInstImage:
-			p.say("ok", fmt.Sprintf("installp images in usr/sys/inst.images, with a .toc (%d image files).", r.Images))
-		case steps.LayoutNoTOC:
+		if found := steps.LayoutFinding(r); found != "" {
+			p.say("ok", found)
+		} else if r.Layout == steps.LayoutNoTOC {
 			p.say("warning", noTOC(r))
 		}
 		s.plan.Source = dir
@@ -358,16 +331,7 @@ func (s *session) askDirectory() error {
 	}
 }
 
-func lppRefusal(o nim.Object) string {
-	rs := o.Get("Rstate")
-	if rs == "" {
-		rs = "unknown"
-	}
-	return fmt.Sprintf("%s is %q: NIM uses only a resource that is %q. Check it with `nim -Fo check %s`, or choose another.", o.Name, rs, nim.RstateReady, o.Name)
-}
-
 func (s *session) askLppSource() error {
-	p := s.p
 	for {
 		var lpps []nim.Object
 		err := s.query("list the lpp_sources", "lsnim -l -t lpp_source", false, false, func(ctx context.Context) error {
@@ -379,98 +343,47 @@ func (s *session) askLppSource() error {
 			return err
 		}
 		if len(lpps) == 0 {
-			p.para("", "NIM has no lpp_source yet. Choose product media or an image directory and mknimimage will create one.")
+			s.p.para("", steps.NoLppSources)
 			return errBack
 		}
-		nameW := 12
+		k := pick{
+			label: "lpp_source", noun: "lpp_sources", ok: "the source is the existing lpp_source %s.",
+			intro:  "Which lpp_source should the SPOT be built from? It is reused as it is: nothing is copied. Only one that is \"ready for use\" can be used.",
+			need:   "no lpp_source is ready for use: type b for another kind of source",
+			refuse: func(i int) string { return steps.LppRefusal(lpps[i]) },
+		}
+		nameW := steps.LppNameWidth(lpps)
 		for _, o := range lpps {
-			nameW = max(nameW, len(o.Name))
+			note := ""
+			if !o.Ready() {
+				note = fmt.Sprintf("its Rstate is not %q", nim.RstateReady)
+			}
+			k.add(steps.LppRow(o, nameW), note, o.Name)
 		}
-		explain := func() {
-			p.para("", "Which lpp_source should the SPOT be built from? It is reused as it is: nothing is copied. Only one that is \"ready for use\" can be used.")
-			for i, o := range lpps {
-				p.printf("  %d) %-*s  %-22s %s\n", i+1, nameW, o.Name, o.Get("Rstate"), o.Get("location"))
-				if !o.Ready() {
-					p.printf("     not usable: its Rstate is not %q\n", nim.RstateReady)
-				}
-			}
-		}
-		explain()
-		def := -1
-		for i, o := range lpps {
-			if o.Ready() && (def < 0 || s.plan.Source == o.Name) {
-				def = i
-			}
-		}
-		q := question{label: "lpp_source", explain: explain, need: "no lpp_source is ready for use: type b for another kind of source"}
-		if def >= 0 {
-			q.def = strconv.Itoa(def + 1)
-		}
-		for again := false; !again; {
-			ans, err := p.ask(q)
-			if err != nil {
-				return err
-			}
-			if ans == "r" || ans == "R" {
-				again = true
-				continue
-			}
-			i, ok := number(ans, len(lpps))
-			switch {
-			case !ok:
-				p.say("error", fmt.Sprintf("%q is not one of the lpp_sources: type a number from 1 to %d, r to look again, or b for another kind of source.", ans, len(lpps)))
-			case !lpps[i].Ready():
-				p.say("error", lppRefusal(lpps[i]))
-			default:
-				s.plan.Source = lpps[i].Name
-				p.say("ok", fmt.Sprintf("the source is the existing lpp_source %s.", s.plan.Source))
-				return nil
-			}
+		if again, err := s.pickSource(k); !again {
+			return err
 		}
 	}
 }
 
 // ---- Step 3: node type ----
 
-var nodeTypes = []struct{ title, flags, what string }{
-	{"Diskless, stateful", "-t diskless",
-		"Each node gets its own root directory on the master (a NIM root resource), so files a node writes survive a reboot. Costs disk on the master for every node (tens of MB each) and all I/O crosses the network. Paging goes to the master too. The usual choice."},
-	{"Diskless, stateless", "-t diskless -r",
-		"All nodes share one read-only root (a shared_root resource). What a node writes goes to memory and is lost at reboot, so every boot starts clean. Least disk on the master, easy to keep nodes identical; logs and local changes must go elsewhere."},
-	{"Dataless", "-t dataless",
-		"Nodes have a local disk used for paging and dump; the rest of the system (/usr, root) comes from NIM. Less network traffic than diskless, no paging resource on the master, but each node needs a disk."},
-}
-
 func (s *session) askNodeType() error {
 	p := s.p
 	explain := func() {
-		p.para("", "What kind of nodes will boot this image?")
-		for i, t := range nodeTypes {
-			p.printf("  %d) %s (%s)\n", i+1, t.title, t.flags)
-			p.para("     ", t.what)
+		p.para("", steps.NodeTypeQuestion)
+		for i, t := range steps.NodeTypes {
+			p.printf("  %d) %s (%s)\n", i+1, t.Title, t.Flags)
+			p.para("     ", t.What)
 		}
 	}
 	explain()
-	def := steps.TypeStateful
-	switch {
-	case s.plan.Type == nim.Dataless:
-		def = steps.TypeDataless
-	case s.plan.Stateless:
-		def = steps.TypeStateless
-	}
-	i, err := p.choose(question{label: "Node type", explain: explain}, len(nodeTypes), def)
+	i, err := p.choose(question{label: "Node type", explain: explain}, len(steps.NodeTypes), steps.NodeTypeOf(s.plan))
 	if err != nil {
 		return err
 	}
-	switch i {
-	case steps.TypeStateful:
-		s.plan.Type, s.plan.Stateless = nim.Diskless, false
-	case steps.TypeStateless:
-		s.plan.Type, s.plan.Stateless = nim.Diskless, true
-	default:
-		s.plan.Type, s.plan.Stateless = nim.Dataless, false
-	}
-	p.say("ok", nodeTypes[i].title+".")
+	s.plan = steps.WithNodeType(s.plan, i)
+	p.say("ok", steps.NodeTypes[i].Title+".")
 	return nil
 }
 
@@ -479,13 +392,8 @@ func (s *session) askNodeType() error {
 func (s *session) askLocation() error {
 	p := s.p
 	explain := func() {
-		p.para("", "Where should the new NIM resources live? mknimimage makes a directory per resource under this one: "+
-			"lpp_source/, spot/, root/ or shared_root/, paging/, dump/. The default is "+nim.DefaultLocation+"; change it only to use another filesystem.")
-		parts := "SPOT 800 MB"
-		if s.plan.SourceKind() != nim.SourceLppSource {
-			parts = "lpp_source copy 1.5 GB + SPOT 800 MB"
-		}
-		p.para("", fmt.Sprintf("This plan needs about %s (%s).", formatSize(steps.Need(s.plan)), parts))
+		p.para("", steps.LocationQuestion+" "+steps.LocationExplain)
+		p.para("", fmt.Sprintf("This plan needs about %s (%s).", steps.FormatSize(steps.Need(s.plan)), steps.NeedParts(s.plan)))
 	}
 	explain()
 	def := s.plan.Location
@@ -511,7 +419,7 @@ func (s *session) askLocation() error {
 		if w := s.spaceWarning(); w != "" {
 			p.say("warning", w)
 		} else if free, dir, err := s.free(); err == nil {
-			p.say("ok", fmt.Sprintf("%s free on the filesystem holding %s.", formatSize(free), dir))
+			p.say("ok", steps.FreeText(free, dir))
 		}
 		return nil
 	}
@@ -519,14 +427,8 @@ func (s *session) askLocation() error {
 
 // free measures the space on the filesystem that will hold the location.
 func (s *session) free() (uint64, string, error) {
-	loc := s.plan.WithDefaults().Location
-	dir := nearestExisting(s.cfg.Root, loc)
-	fs := s.cfg.FreeSpace
-	if fs == nil {
-		fs = steps.FreeSpace
-	}
-	n, err := fs(hostPath(s.cfg.Root, dir))
-	return n, dir, err
+	env := steps.Env{Root: s.cfg.Root, FreeSpace: s.cfg.FreeSpace}
+	return env.MeasureFree(s.plan.WithDefaults().Location)
 }
 
 // spaceWarning says when the location is short of space or could not be
@@ -537,10 +439,9 @@ func (s *session) spaceWarning() string {
 	need := steps.Need(s.plan)
 	switch {
 	case err != nil:
-		return fmt.Sprintf("could not measure the free space for %s: %v; this plan needs about %s", s.plan.WithDefaults().Location, err, formatSize(need))
+		return fmt.Sprintf("could not measure the free space for %s: %v; this plan needs about %s", s.plan.WithDefaults().Location, err, steps.FormatSize(need))
 	case free < need:
-		return fmt.Sprintf("only %s free on the filesystem holding %s; this plan needs about %s. mknimimage will try to grow it (chfs); if it cannot, the run stops part way.",
-			formatSize(free), dir, formatSize(need))
+		return steps.ShortText(free, dir, need)
 	}
 	return ""
 }
@@ -550,11 +451,10 @@ func (s *session) spaceWarning() string {
 func (s *session) askDump() error {
 	p := s.p
 	explain := func() {
-		p.para("", "Create a dump resource? A dump resource is space on the master where a diskless node writes its system dump if AIX crashes, "+
-			"so IBM support can find the cause. It costs disk (mknimimage's default is up to 50 GB) and is only needed when you want crash dumps. "+
-			"You can add one later by running mknimimage again with -D. It needs xCAT 2.5 or later.")
-		p.println("  1) No, no dump resource")
-		p.println("  2) Yes, create NAME_dump (-D)")
+		p.para("", steps.DumpQuestion+" "+steps.DumpExplain+" It needs xCAT 2.5 or later.")
+		for i, c := range steps.DumpChoices {
+			p.printf("  %d) %s\n", i+1, c)
+		}
 	}
 	explain()
 	if !s.versionRead {
@@ -574,9 +474,9 @@ func (s *session) askDump() error {
 	}
 	switch {
 	case s.versionRead && s.version.AtLeast(2, 5):
-		p.para("", fmt.Sprintf("xCAT %s: dump resources are supported.", s.version))
+		p.para("", steps.DumpSupported(s.version.String()))
 	case s.versionRead:
-		p.say("warning", fmt.Sprintf("xCAT %s is older than 2.5: dump resources are not supported.", s.version))
+		p.say("warning", steps.DumpUnsupported(s.version.String()))
 	default:
 		p.say("warning", "the xCAT version is not known; dump resources need xCAT 2.5 or later.")
 	}
@@ -585,12 +485,12 @@ func (s *session) askDump() error {
 		def = 1 // a default is never refused
 	}
 	for {
-		i, err := p.choose(question{label: "Dump resource", explain: explain}, 2, def)
+		i, err := p.choose(question{label: "Dump resource", explain: explain}, len(steps.DumpChoices), def)
 		if err != nil {
 			return err
 		}
 		if i == 1 && s.versionRead && !s.version.AtLeast(2, 5) {
-			p.say("error", fmt.Sprintf("this xCAT is %s; dump resources need xCAT 2.5 or later. Choose 1 (no), or update xCAT first.", s.version))
+			p.say("error", steps.DumpRefusal(s.version.String(), "1 (no)"))
 			continue
 		}
 		s.plan.Dump = i == 1
@@ -605,30 +505,6 @@ func (s *session) askDump() error {
 
 // ---- Step 6: extra resources ----
 
-// multiValued are the attributes that take a comma-separated list (as in
-// steps/extras.go).
-var multiValued = map[string]bool{"script": true, "installp_bundle": true}
-
-var extraWhat = map[string]string{
-	"resolv_conf":     "name servers for the nodes",
-	"home":            "/home mounted from the master, one per node",
-	"shared_home":     "/home shared by all nodes",
-	"tmp":             "/tmp on the master, one per node",
-	"script":          "runs on the node after install",
-	"fb_script":       "runs at the node's first boot",
-	"installp_bundle": "extra software installed into the SPOT",
-	"bosinst_data":    "answers for the BOS install",
-}
-
-func isExtraType(t string) bool {
-	for _, e := range steps.ExtraTypes {
-		if e == t {
-			return true
-		}
-	}
-	return false
-}
-
 func (s *session) askExtras() error {
 	p := s.p
 	var all []nim.Listing
@@ -640,17 +516,7 @@ func (s *session) askExtras() error {
 	if err != nil {
 		return err
 	}
-	var items []nim.Listing
-	for _, t := range steps.ExtraTypes { // in the order offered, by name within a type
-		var of []nim.Listing
-		for _, l := range all {
-			if l.Type == t {
-				of = append(of, l)
-			}
-		}
-		sortListings(of)
-		items = append(items, of...)
-	}
+	items := steps.ExtraItems(all)
 	find := func(attr, name string) int {
 		for i, l := range items {
 			if l.Type == attr && l.Name == name {
@@ -664,8 +530,8 @@ func (s *session) askExtras() error {
 	// named by a saved plan) are kept as they are.
 	checked := make([]bool, len(items))
 	kept := map[string]string{}
-	for _, a := range sortedKeys(s.plan.Extra) {
-		if !isExtraType(a) {
+	for _, a := range slices.Sorted(maps.Keys(s.plan.Extra)) {
+		if !steps.IsExtraType(a) {
 			kept[a] = s.plan.Extra[a]
 			continue
 		}
@@ -685,21 +551,21 @@ func (s *session) askExtras() error {
 	}
 	list := func() {
 		if len(items) == 0 {
-			p.para("", "NIM has no resources of these types ("+strings.Join(steps.ExtraTypes, ", ")+"). Press Enter to go on without extras.")
+			p.para("", steps.NoExtras("Enter"))
 		}
 		for i, l := range items {
 			mark := "[ ]"
 			if checked[i] {
 				mark = "[x]"
 			}
-			p.printf("  %d) %s %-16s %-*s  %s\n", i+1, mark, l.Type, nameW, l.Name, extraWhat[l.Type])
+			p.printf("  %d) %s %-16s %-*s  %s\n", i+1, mark, l.Type, nameW, l.Name, steps.ExtraWhat[l.Type])
 		}
 		if len(kept) > 0 {
 			p.para("", "Also in the plan, kept as they are (type attr= to remove one): "+joinPairs(kept))
 		}
 	}
 	explain := func() {
-		p.para("", "Add existing NIM resources? (optional) Nodes booting this image can also get resources NIM already has. "+
+		p.para("", steps.ExtrasQuestion+" "+steps.ExtrasExplain+" "+
 			"Type numbers to select or unselect them (e.g. 1 3), or attr=value to add one by name (e.g. resolv_conf=cluster_resolv). "+
 			"Press Enter when done; choosing none is fine.")
 		list()
@@ -715,7 +581,7 @@ func (s *session) askExtras() error {
 				out = append(out, l.Type+"="+l.Name)
 			}
 		}
-		for _, a := range sortedKeys(kept) {
+		for _, a := range slices.Sorted(maps.Keys(kept)) {
 			out = append(out, a+"="+kept[a])
 		}
 		if len(out) == 0 {
@@ -725,7 +591,7 @@ func (s *session) askExtras() error {
 	}
 	// set checks or unchecks row i; a single-valued type keeps one.
 	set := func(i int, on bool) {
-		if on && !multiValued[items[i].Type] {
+		if on && !steps.MultiValued(items[i].Type) {
 			for j := range items {
 				if items[j].Type == items[i].Type {
 					checked[j] = false
@@ -764,7 +630,7 @@ func (s *session) askExtras() error {
 				}
 				break
 			}
-			if j, dup := seen[items[i].Type]; dup && !multiValued[items[i].Type] && !checked[i] && !checked[j] {
+			if j, dup := seen[items[i].Type]; dup && !steps.MultiValued(items[i].Type) && !checked[i] && !checked[j] {
 				bad = fmt.Sprintf("%d and %d are both %s, which takes one resource: choose one", j+1, i+1, items[i].Type)
 				break
 			}
@@ -780,25 +646,18 @@ func (s *session) askExtras() error {
 		}
 		p.para("", "Selected: "+selected())
 	}
-	extra := map[string]string{}
-	for i, l := range items {
-		if checked[i] {
-			if v := extra[l.Type]; v != "" {
-				extra[l.Type] = v + "," + l.Name
-			} else {
-				extra[l.Type] = l.Name
-			}
-		}
-	}
-	for a, v := range kept {
-		extra[a] = v
-	}
-	if len(extra) == 0 {
-		extra = nil
-	}
-	s.plan.Extra = extra
+	s.plan.Extra = steps.ExtraAttrs(items, func(i int) bool { return checked[i] }, kept)
 	p.say("ok", "extra resources: "+selected()+".")
 	return nil
+}
+
+// joinPairs lists m as attr=value, by attr.
+func joinPairs(m map[string]string) string {
+	var out []string
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		out = append(out, k+"="+m[k])
+	}
+	return strings.Join(out, ", ")
 }
 
 // addTyped applies attr=value (or attr= to remove), or says why not.
@@ -807,13 +666,13 @@ func (s *session) addTyped(in string, items []nim.Listing, find func(string, str
 	attr, val = strings.TrimSpace(attr), strings.TrimSpace(val)
 	switch {
 	case attr == "":
-		return "type attr=value, e.g. resolv_conf=cluster_resolv", false
+		return steps.ExtraUsage, false
 	case val == "":
 		if _, ok := kept[attr]; ok {
 			delete(kept, attr)
 			return "removed " + attr, true
 		}
-		if !isExtraType(attr) {
+		if !steps.IsExtraType(attr) {
 			return fmt.Sprintf("%s is not in the plan: nothing to remove", attr), false
 		}
 		for i, l := range items {
@@ -822,11 +681,11 @@ func (s *session) addTyped(in string, items []nim.Listing, find func(string, str
 			}
 		}
 		return "removed every " + attr, true
-	case !isExtraType(attr):
-		return fmt.Sprintf("%q is not one of the resources nimwiz adds here: %s", attr, strings.Join(steps.ExtraTypes, ", ")), false
+	case !steps.IsExtraType(attr):
+		return steps.NotExtraType(attr), false
 	}
 	names := strings.Split(val, ",")
-	if len(names) > 1 && !multiValued[attr] {
+	if len(names) > 1 && !steps.MultiValued(attr) {
 		return fmt.Sprintf("%s takes one resource; type one name", attr), false
 	}
 	var idx []int
@@ -837,12 +696,12 @@ func (s *session) addTyped(in string, items []nim.Listing, find func(string, str
 		}
 		i := find(attr, n)
 		if i < 0 {
-			return fmt.Sprintf("NIM has no %s resource named %q. Create it with NIM first (smitty nim_mkres, or nim -o define -t %s ...), then come back.", attr, n, attr), false
+			return steps.NoSuchResource(attr, n), false
 		}
 		idx = append(idx, i)
 	}
 	for _, i := range idx {
 		set(i, true)
 	}
-	return fmt.Sprintf("added %s=%s", attr, val), true
+	return steps.ExtraAdded(attr, val), true
 }
