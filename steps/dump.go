@@ -1,7 +1,6 @@
 package steps
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -111,12 +110,9 @@ func (s *Dump) Update(msg tea.Msg) tea.Cmd {
 	return s.load.Update(msg)
 }
 
-func versionText(v nim.Version) string {
-	if v.Raw != "" {
-		return v.Raw
-	}
-	return fmt.Sprintf("%d.%d.%d", v.Major, v.Minor, v.Patch)
-}
+// versionText is the version number alone: lsxcatd's whole line (git
+// commit, build date) is noise in a sentence.
+func versionText(v nim.Version) string { return v.String() }
 
 func (s *Dump) Warnings() []string {
 	if s.cur.pos == 1 && s.load.Err != nil {

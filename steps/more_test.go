@@ -114,8 +114,9 @@ func TestDump(t *testing.T) {
 	}{
 		{name: "default no", version: nim.Version{Major: 2, Minor: 16}, keys: []string{"enter"}, took: true},
 		{name: "yes", version: nim.Version{Major: 2, Minor: 16}, keys: []string{"down", "enter"}, took: true, dump: true, golden: true},
-		{name: "old xcat refuses yes", version: nim.Version{Major: 2, Minor: 4, Raw: "2.4.1"}, keys: []string{"down", "enter"}, dump: true, want: "need xCAT 2.5 or later", golden: true},
-		{name: "old xcat allows no", version: nim.Version{Major: 2, Minor: 4, Raw: "2.4.1"}, keys: []string{"enter"}, took: true},
+		{name: "old xcat refuses yes", version: nim.Version{Major: 2, Minor: 4, Patch: 1, Raw: "2.4.1"}, keys: []string{"down", "enter"}, dump: true, want: "need xCAT 2.5 or later", golden: true},
+		{name: "version shown as a number", version: nim.Version{Major: 2, Minor: 16, Patch: 5, Raw: "Version 2.16.5 (git commit 0123abc, built Tue Jan 12 08:35:35 EST 2021)"}, keys: []string{"enter"}, took: true, want: "2.16.5:"},
+		{name: "old xcat allows no", version: nim.Version{Major: 2, Minor: 4, Patch: 1, Raw: "2.4.1"}, keys: []string{"enter"}, took: true},
 		{name: "version unknown warns", fail: errors.New("lsxcatd: command not found"), keys: []string{"down", "enter"}, took: true, dump: true, want: "Press r to try again"},
 	}
 	for _, tc := range tests {
