@@ -245,19 +245,23 @@ func Duration(d time.Duration) string {
 func (f Facts) Lines() []Line {
 	var l lines
 	l.add(f.Headline())
-	if f.HasSummary {
-		f.definition(&l)
-	}
-	f.messages(&l)
-	if f.HasSummary {
-		f.rstates(&l, "NIM resources of the osimage (lsnim -l):")
+	// Most useful first: a small screen shows the top.
+	switch {
+	case f.Succeeded():
 		f.nextSteps(&l)
-		if !f.Succeeded() {
-			f.cleanup(&l, "To remove it and start over instead:")
-		}
-	} else if !f.Succeeded() {
-		f.leftBehind(&l)
+		f.rstates(&l, "NIM resources of the osimage (lsnim -l):")
+		f.definition(&l)
+		f.messages(&l)
+	case f.HasSummary:
+		f.messages(&l)
+		f.nextSteps(&l)
+		f.rstates(&l, "NIM resources of the osimage (lsnim -l):")
+		f.definition(&l)
+		f.cleanup(&l, "To remove it and start over instead:")
+	default:
+		f.messages(&l)
 		f.cleanup(&l, fmt.Sprintf("Clean up before running mknimimage for %s again:", f.Rec.Name))
+		f.leftBehind(&l)
 	}
 	l.blank()
 	l.add(Line{Kind: Subtle, Text: "Full output: " + f.Rec.LogPath()})
