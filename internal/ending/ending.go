@@ -210,7 +210,7 @@ func (f Facts) Headline() Line {
 				break
 			}
 		}
-		return Line{Kind: Warning, Text: fmt.Sprintf("Job %s: osimage %s was created, but xCAT reported an error: %s (%s)", r.ID, r.Name, first, how)}
+		return Line{Kind: Warning, Text: fmt.Sprintf("Job %s failed (%s): osimage %s was created, but xCAT reported an error: %s", r.ID, how, r.Name, first)}
 	}
 	during := ""
 	if r.EndedIn != "" {
