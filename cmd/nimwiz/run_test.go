@@ -32,6 +32,7 @@ type tui struct {
 	tty    *os.File
 	screen syncBuffer
 	done   chan struct{}
+	copied chan struct{} // the terminal's output is all read
 }
 
 // demoPlan writes a plan file for name (source in the demo world).
@@ -63,8 +64,8 @@ func startTUI(t *testing.T, state string, env []string, args ...string) *tui {
 	}
 	syscall.SetNonblock(fd, true)
 	master.Close()
-	u := &tui{t: t, state: state, cmd: cmd, tty: os.NewFile(uintptr(fd), "ptmx"), done: make(chan struct{})}
-	go io.Copy(&u.screen, u.tty)
+	u := &tui{t: t, state: state, cmd: cmd, tty: os.NewFile(uintptr(fd), "ptmx"), done: make(chan struct{}), copied: make(chan struct{})}
+	go func() { io.Copy(&u.screen, u.tty); close(u.copied) }()
 	go func() { cmd.Wait(); close(u.done) }()
 	t.Cleanup(func() {
 		cmd.Process.Kill()
@@ -99,6 +100,11 @@ func (u *tui) exit() int {
 	case <-u.done:
 	case <-time.After(60 * time.Second):
 		u.t.Fatalf("nimwiz did not end; screen:\n%s", u.text())
+	}
+	// What it printed last (the ending) may still be in the terminal.
+	select {
+	case <-u.copied:
+	case <-time.After(5 * time.Second):
 	}
 	return u.cmd.ProcessState.ExitCode()
 }
@@ -201,22 +207,35 @@ func TestRunScreenRefusesInterrupts(t *testing.T) {
 
 // TestRunScreenKilledOrHungUp: nimwiz killed (SIGKILL) or its terminal
 // closed mid-SPOT: the job goes on, its log is mknimimage's output byte for
-// byte, and nimwiz attach shows how it ended.
+// byte, and nimwiz attach shows how it ended. Both run at once (go test
+// runs only GOMAXPROCS parallel tests, and these mostly wait).
 func TestRunScreenKilledOrHungUp(t *testing.T) {
+	t.Parallel()
+	type run struct {
+		how, state, plan string
+		u                *tui
+	}
+	var runs []*run
 	for _, how := range []string{"kill", "close"} {
-		t.Run(how, func(t *testing.T) {
-			t.Parallel()
-			state := t.TempDir()
-			plan := demoPlan(t, "gone"+how, false)
-			u := startTUI(t, state, []string{"NIMWIZ_SIM_SPOT_SECONDS=3"}, "create", "--plan", plan)
-			u.create()
-			u.until("interrupts refused")
-			if how == "kill" {
-				u.cmd.Process.Kill()
-			} else {
-				u.tty.Close()
-			}
-			u.exit()
+		r := &run{how: how, state: t.TempDir(), plan: demoPlan(t, "gone"+how, false)}
+		r.u = startTUI(t, r.state, []string{"NIMWIZ_SIM_SPOT_SECONDS=3"}, "create", "--plan", r.plan)
+		runs = append(runs, r)
+	}
+	for _, r := range runs {
+		r.u.create()
+	}
+	for _, r := range runs {
+		r.u.until("interrupts refused")
+		if r.how == "kill" {
+			r.u.cmd.Process.Kill()
+		} else {
+			r.u.tty.Close()
+		}
+		r.u.exit()
+	}
+	for _, r := range runs {
+		t.Run(r.how, func(t *testing.T) {
+			state, how := r.state, r.how
 			id := onlyJob(t, state).ID
 			// kill: attach at once, to the job still running; close: by id.
 			args := []string{"attach"}
@@ -230,7 +249,7 @@ func TestRunScreenKilledOrHungUp(t *testing.T) {
 			if rec.State != job.StateSucceeded {
 				t.Fatalf("job: %s", rec.State)
 			}
-			want := expectedOutput(t, plan)
+			want := expectedOutput(t, r.plan)
 			if log, _ := os.ReadFile(rec.LogPath()); string(log) != want {
 				t.Errorf("log differs from mknimimage's output:\n%s\nwant:\n%s", log, want)
 			}
@@ -250,27 +269,35 @@ func TestRunScreenKilledOrHungUp(t *testing.T) {
 
 // TestRunScreenFailures injects a failure in each phase: the ending shows
 // the errors, what is left and the cleanup for that state, on screen and
-// printed after exit.
+// printed after exit. All eight run at once.
 func TestRunScreenFailures(t *testing.T) {
-	for _, tc := range []struct {
+	t.Parallel()
+	cases := []struct {
 		phase string
 		want  []string
+		u     *tui
 	}{
-		{"lpp_source", []string{"failed (exit status 1) during lpp_source", "Could not create lpp_source definition", "Nothing was left on the NIM master"}},
-		{"spot", []string{"during SPOT creation", "(half-built)", "nim -Fo remove f_spot", "rm -R /install/nim/spot/f_spot", "silently reuses"}},
-		{"root", []string{"Could not create a NIM definition for 'f_root_shared_root'", "Nothing needs cleaning up"}},
-		{"dump", []string{"Could not create a NIM definition for 'f_dump_dump'", "Nothing needs cleaning up"}},
-		{"paging", []string{"Could not create a NIM definition for 'f_paging_paging'", "Nothing needs cleaning up"}},
-		{"definition", []string{"Could not create xCAT osimage definition", "Nothing needs cleaning up"}},
-		{"update", []string{"Could not update software in the NIM SPOT", "osimage      f_update", "exists", "rmnimimage -f -d -x f_update"}},
-		{"password", []string{"osimage f_password was created, but xCAT reported an error:", "osimage f_password was created, but xCAT reported an error: Unable to set root password.", "mkdsklsnode -i f_password", "rmnimimage -f -d -x f_password"}},
-	} {
+		{phase: "lpp_source", want: []string{"failed (exit status 1) during lpp_source", "Could not create lpp_source definition", "Nothing was left on the NIM master"}},
+		{phase: "spot", want: []string{"during SPOT creation", "(half-built)", "nim -Fo remove f_spot", "rm -R /install/nim/spot/f_spot", "silently reuses"}},
+		{phase: "root", want: []string{"Could not create a NIM definition for 'f_root_shared_root'", "Nothing needs cleaning up"}},
+		{phase: "dump", want: []string{"Could not create a NIM definition for 'f_dump_dump'", "Nothing needs cleaning up"}},
+		{phase: "paging", want: []string{"Could not create a NIM definition for 'f_paging_paging'", "Nothing needs cleaning up"}},
+		{phase: "definition", want: []string{"Could not create xCAT osimage definition", "Nothing needs cleaning up"}},
+		{phase: "update", want: []string{"Could not update software in the NIM SPOT", "osimage      f_update", "exists", "rmnimimage -f -d -x f_update"}},
+		{phase: "password", want: []string{"was created, but xCAT reported an error:", "osimage f_password was created, but xCAT reported an error: Unable to set root password.", "mkdsklsnode -i f_password", "rmnimimage -f -d -x f_password"}},
+	}
+	for i := range cases {
+		tc := &cases[i]
+		name := "f_" + tc.phase
+		tc.u = startTUI(t, t.TempDir(), []string{"NIMWIZ_SIM_SPOT_SECONDS=0.3", "NIMWIZ_SIM_FAIL=" + tc.phase}, "create", "--plan", demoPlan(t, name, true))
+	}
+	for _, tc := range cases {
+		tc.u.create()
+	}
+	for _, tc := range cases {
 		t.Run(tc.phase, func(t *testing.T) {
-			t.Parallel()
-			state := t.TempDir()
-			name := "f_" + tc.phase
-			u := startTUI(t, state, []string{"NIMWIZ_SIM_SPOT_SECONDS=0.3", "NIMWIZ_SIM_FAIL=" + tc.phase}, "create", "--plan", demoPlan(t, name, true))
-			u.create()
+			u := tc.u
+			u.t = t
 			u.until("How it ended")
 			u.until(tc.want[0])
 			u.keys('q')
