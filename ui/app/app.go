@@ -51,11 +51,12 @@ type Config struct {
 
 // Result is how the program ended, for the caller to report after Run.
 type Result struct {
-	Quit        bool        // the admin quit; nothing was done
-	Interrupted bool        // ... with ctrl+c
-	SavedPath   string      // the plan was saved here
-	Plan        nim.Plan    // the plan as last seen
-	Run         *run.Result // how the run screen was left, if it was shown
+	Quit        bool     // the admin quit; nothing was done
+	Interrupted bool     // ... with ctrl+c
+	SavedPath   string   // the plan was saved here
+	Plan        nim.Plan // the plan as last seen
+
+	Run *run.Result // how the run screen was left, if it was shown
 }
 
 type stage int
