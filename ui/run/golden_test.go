@@ -216,3 +216,49 @@ func TestTooSmallKeepsState(t *testing.T) {
 		t.Error("the refusal was lost by a resize")
 	}
 }
+
+// The ring keeps Capacity lines: scrolling to the top reaches the oldest
+// kept, the view stays where it was while output arrives, f follows again.
+func TestScrollAndFollow(t *testing.T) {
+	rec := record(job.StateRunning, nim.PhaseLppSource, false, nil)
+	m := screen(at(time.Minute), rec, "")
+	var b strings.Builder
+	for i := 1; i <= 12000; i++ {
+		fmt.Fprintf(&b, "line %d\n", i)
+	}
+	m.lines.Write([]byte(b.String()))
+	m.Update(tickMsg{id: jobID, rec: rec})
+	m.SetSize(80, 20)
+	if v := m.View(); !strings.Contains(v, "line 12000") || !strings.Contains(v, "following") {
+		t.Fatalf("not following:\n%s", v)
+	}
+	m.Update(keyMsg("home"))
+	if v := m.View(); !strings.Contains(v, "line 7001\n") || strings.Contains(v, "line 7000\n") {
+		t.Fatalf("top is not the oldest kept line:\n%s", v)
+	}
+	m.lines.Write([]byte("line 12001\n"))
+	m.Update(tickMsg{id: jobID, rec: rec})
+	if v := m.View(); !strings.Contains(v, "line 7002\n") {
+		t.Fatalf("the window moved with new output:\n%s", v)
+	}
+	m.Update(keyMsg("f"))
+	if v := m.View(); !strings.Contains(v, "line 12001") {
+		t.Fatalf("f does not follow:\n%s", v)
+	}
+}
+
+func TestDetach(t *testing.T) {
+	rec := record(job.StateRunning, nim.PhaseSpot, true, nil)
+	m := screen(at(time.Minute), rec, output)
+	if cmd := m.Update(keyMsg("d")); cmd == nil {
+		t.Fatal("d does not quit")
+	}
+	if r := m.Result(); !r.Detached || r.JobID != jobID || r.Ended {
+		t.Errorf("result %+v", r)
+	}
+	// SIGHUP during SPOT creation: leave quietly, the job goes on.
+	m = screen(at(time.Minute), rec, output)
+	if cmd := m.Update(SignalMsg{Sig: syscall.SIGHUP}); cmd == nil || !m.Result().Detached || m.Result().Signal != "SIGHUP" {
+		t.Errorf("SIGHUP: %+v", m.Result())
+	}
+}

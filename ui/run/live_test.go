@@ -9,6 +9,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/nimwiz/nimwiz/internal/ending"
 	"github.com/nimwiz/nimwiz/internal/job"
 	"github.com/nimwiz/nimwiz/internal/sim/simtest"
 	"github.com/nimwiz/nimwiz/nim"
@@ -107,4 +108,27 @@ func TestLiveRefusesDuringSpotAndEnds(t *testing.T) {
 
 func contextTimeout(d time.Duration) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(context.Background(), d)
+}
+
+// Outside a critical phase ctrl+c asks; y stops mknimimage through the
+// supervisor, and the ending shows what it left and how to clean it up.
+func TestLiveStopOutsideCriticalPhase(t *testing.T) {
+	t.Parallel()
+	l := startLive(t, testPlan("live2"), simtest.Hang("lpp_source"))
+	l.until("lpp_source running", func() bool { return l.m.rec.Phase == nim.PhaseLppSource })
+	l.d.Keys("ctrl+c")
+	if !l.m.confirm {
+		t.Fatalf("no question:\n%s", l.m.View())
+	}
+	l.d.Keys("y")
+	l.until("the end", func() bool { return l.m.facts != nil })
+	v := l.m.View()
+	for _, want := range []string{"was interrupted during lpp_source", "nim -Fo remove live2_lpp_source"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("ending lacks %q:\n%s", want, v)
+		}
+	}
+	if r := l.m.Result(); r.Record.State != job.StateInterrupted || ending.Status(r.Record) != 130 {
+		t.Errorf("result %+v", r.Record.State)
+	}
 }
