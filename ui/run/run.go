@@ -450,7 +450,6 @@ func (m *Model) criticalWhy() string {
 	what := "SPOT creation"
 	if m.rec.Phase == nim.PhaseSpotUpdate {
 		what = "The SPOT update"
-		return what + " is running: interrupting it would leave a broken SPOT that a re-run silently reuses; the job goes on. Press d to detach."
 	}
 	return what + " is running: interrupting it would leave a broken SPOT that a re-run silently reuses; the job goes on. Press d to detach."
 }
