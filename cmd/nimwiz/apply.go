@@ -13,6 +13,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/nimwiz/nimwiz/internal/ending"
 	"github.com/nimwiz/nimwiz/internal/job"
 	"github.com/nimwiz/nimwiz/nim"
 )
@@ -213,42 +214,15 @@ func onSignal(a *app, store *job.Store, id string, sig os.Signal, critical bool,
 	return 0, false
 }
 
-// reportEnd says how the job ended and returns apply's exit status.
+// reportEnd says how the job ended (the same facts as the run screen's
+// ending: summary and next steps, or errors, leftovers and cleanup) and
+// returns apply's exit status.
 func reportEnd(a *app, rec job.Record) int {
-	cleanup := fmt.Sprintf("nimwiz: mknimimage reuses leftover NIM resources without checking them: before running it again, check them with 'lsnim -l %s' (Rstate must be \"ready for use\")", rec.Name)
-	switch rec.State {
-	case job.StateSucceeded:
-		fmt.Fprintf(a.stderr, "nimwiz: job %s succeeded: osimage %s was created\n", rec.ID, rec.Name)
-		return exitOK
-	case job.StateInterrupted:
-		during := job.PhaseName(rec.Phase)
-		for _, ev := range rec.Events {
-			if ev.Action == job.ActionAccepted {
-				during = ev.Phase
-				break
-			}
-		}
-		fmt.Fprintf(a.stderr, "nimwiz: job %s was interrupted during %s\n", rec.ID, during)
-		fmt.Fprintln(a.stderr, cleanup)
-		return exitInterrupted
-	case job.StateLost:
-		fmt.Fprintf(a.stderr, "nimwiz: job %s lost its supervisor (killed?); mknimimage may have been cut off; its log is %s\n", rec.ID, rec.LogPath())
-		fmt.Fprintln(a.stderr, cleanup)
-		return exitFail
-	}
-	how := fmt.Sprintf("exit status %d", rec.ExitCode)
-	if rec.ExitSig != "" {
-		how = "killed by " + rec.ExitSig
-	}
-	if rec.Error != "" {
-		how = rec.Error
-	}
-	fmt.Fprintf(a.stderr, "nimwiz: job %s failed (%s); its log is %s\n", rec.ID, how, rec.LogPath())
-	fmt.Fprintln(a.stderr, cleanup)
-	if rec.ExitCode > 0 && rec.ExitCode < 256 {
-		return rec.ExitCode
-	}
-	return exitFail
+	ctx, cancel := context.WithTimeout(context.Background(), 2*nim.DefaultQueryTimeout)
+	defer cancel()
+	facts := ending.Gather(ctx, a.client, rec)
+	fmt.Fprint(a.stderr, "nimwiz: "+ending.Plain(facts.Lines()))
+	return ending.Status(rec)
 }
 
 // parseInterleaved parses flags that may come after positional arguments.

@@ -1,19 +1,24 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
+	"syscall"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"golang.org/x/term"
 
+	"github.com/nimwiz/nimwiz/internal/ending"
+	"github.com/nimwiz/nimwiz/internal/job"
 	"github.com/nimwiz/nimwiz/nim"
 	"github.com/nimwiz/nimwiz/steps"
 	"github.com/nimwiz/nimwiz/ui"
 	uiapp "github.com/nimwiz/nimwiz/ui/app"
+	runs "github.com/nimwiz/nimwiz/ui/run"
 )
 
 func init() {
@@ -111,16 +116,41 @@ func wizardConfig(a *app) uiapp.Config {
 	}
 }
 
-// runWizard runs the root model in one program for the whole flow.
+// runWizard runs the root model in one program for the whole flow: the
+// wizard, then the run screen of the job it starts (or, with
+// cfg.Start == StartRun, the run screen of cfg.Job).
+//
+// Signals are nimwiz's own for the whole program: Bubble Tea's handler
+// stops after the first signal, so the second would kill nimwiz in the
+// middle of a SPOT creation (tui-bubbletea §0.1). A job.Guard holds SIGINT,
+// SIGTERM, SIGQUIT and SIGHUP until exit and hands each to the model.
 func runWizard(a *app, cfg uiapp.Config) int {
 	ui.ApplyTheme(a.theme)
+	store := job.NewStore(a.stateDir)
+	g := job.NewGuard()
+	defer g.Stop()
+	cfg.Run = runs.Config{Store: store, Client: a.client, HostRoot: a.hostRoot, Guard: g}
+	if cfg.OnCreate == nil {
+		if self, err := supervisorArgv(a); err == nil {
+			cfg.OnCreate = func(p nim.Plan) tea.Cmd { return runs.StartCmd(store, a.exec, p, self) }
+		}
+	}
 	m := uiapp.New(cfg)
-	// Default signal handling: nothing changes on the master before the
-	// final confirmation, so an interrupt here is always safe.
-	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithInput(a.stdin.(*os.File)), tea.WithOutput(a.stdout.(*os.File)))
+	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithoutSignalHandler(),
+		tea.WithInput(a.stdin.(*os.File)), tea.WithOutput(a.stdout.(*os.File)))
+	go func() {
+		for sig := range g.C() {
+			p.Send(runs.SignalMsg{Sig: sig}) // a no-op once the program ended
+		}
+	}()
 	final, err := p.Run()
 	if err != nil && !errors.Is(err, tea.ErrInterrupted) {
 		fmt.Fprintf(a.stderr, "nimwiz: %v\n", err)
+		if fm, ok := final.(*uiapp.Model); ok {
+			if r := fm.Result(); r.Run != nil && r.Run.JobID != "" {
+				reportRun(a, *r.Run)
+			}
+		}
 		return exitFail
 	}
 	fm, ok := final.(*uiapp.Model)
@@ -128,6 +158,9 @@ func runWizard(a *app, cfg uiapp.Config) int {
 		return exitFail
 	}
 	r := fm.Result()
+	if r.Run != nil {
+		return reportRun(a, *r.Run)
+	}
 	if msg := uiapp.DoneMessage(r); msg != "" {
 		fmt.Fprintln(a.stdout, msg)
 		return exitOK
@@ -137,4 +170,51 @@ func runWizard(a *app, cfg uiapp.Config) int {
 		return 130
 	}
 	return exitOK
+}
+
+// reportRun says, after the full screen is gone, how the run screen was
+// left: the ending (with the cleanup commands to copy), or how to come back
+// to a job that goes on.
+func reportRun(a *app, r runs.Result) int {
+	switch {
+	case r.StartErr != nil:
+		fmt.Fprintf(a.stderr, "nimwiz: mknimimage was not started: %v\n", r.StartErr)
+		var pe *job.PlanError
+		if errors.As(r.StartErr, &pe) {
+			return exitUsage
+		}
+		return exitFail
+	case r.JobID == "":
+		fmt.Fprintln(a.stderr, "nimwiz: stopped; nothing was changed on the NIM master.")
+		return exitOK
+	case r.Ended:
+		text := r.Ending
+		if text == "" {
+			ctx, cancel := context.WithTimeout(context.Background(), 2*nim.DefaultQueryTimeout)
+			text = ending.Plain(ending.Gather(ctx, a.client, r.Record).Lines())
+			cancel()
+		}
+		fmt.Fprint(a.stdout, text)
+		return ending.Status(r.Record)
+	}
+	// Detached: the job goes on.
+	fmt.Fprintf(a.stdout, "nimwiz: job %s goes on without this screen (osimage %s). Follow it again with:\n  nimwiz attach %s\nIts output is kept in %s\n",
+		r.JobID, r.Record.Name, r.JobID, r.LogPath)
+	if r.Signal != "" {
+		if sig, ok := signalNumber(r.Signal); ok {
+			return 128 + sig
+		}
+	}
+	return exitOK
+}
+
+func signalNumber(name string) (int, bool) {
+	for _, s := range job.GuardedSignals {
+		if job.SignalName(s) == name {
+			if n, ok := s.(syscall.Signal); ok {
+				return int(n), true
+			}
+		}
+	}
+	return 0, false
 }

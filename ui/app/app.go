@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"syscall"
 
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
@@ -18,6 +19,7 @@ import (
 	"github.com/nimwiz/nimwiz/steps"
 	"github.com/nimwiz/nimwiz/ui"
 	"github.com/nimwiz/nimwiz/ui/browse"
+	"github.com/nimwiz/nimwiz/ui/run"
 )
 
 // Start says which screen the program opens on.
@@ -28,6 +30,7 @@ const (
 	StartCreate               // nimwiz create [--from OSIMAGE]
 	StartPreview              // nimwiz create --plan FILE
 	StartBrowse               // nimwiz browse
+	StartRun                  // nimwiz attach: the run screen of Config.Job
 )
 
 // Config is what the root model needs from the command line.
@@ -45,6 +48,10 @@ type Config struct {
 	// Browse is what the osimage browser asks and runs. Unset fields are
 	// taken from Env.NIM when it can serve them (*nim.Client can ask).
 	Browse browse.Env
+	// Run configures the run screen (shown after OnCreate's job started,
+	// with StartRun, and from the home screen's Jobs entry).
+	Run run.Config
+	Job string // with StartRun: the job to follow
 }
 
 // Result is how the program ended, for the caller to report after Run.
@@ -53,6 +60,8 @@ type Result struct {
 	Interrupted bool     // ... with ctrl+c
 	SavedPath   string   // the plan was saved here
 	Plan        nim.Plan // the plan as last seen
+
+	Run *run.Result // how the run screen was left, if it was shown
 }
 
 type stage int
@@ -63,6 +72,7 @@ const (
 	stageWizard
 	stageDone
 	stageBrowse
+	stageRun
 )
 
 // Steps in wizard order.
@@ -98,6 +108,7 @@ type Model struct {
 	// the first step returns there.
 	fromBrowse bool
 	browse     *browse.Model
+	run        *run.Model // the run screen, once shown
 	result     Result
 	width      int
 	height     int
@@ -155,6 +166,10 @@ func (m *Model) buildSteps() {
 func (m *Model) Result() Result {
 	r := m.result
 	r.Plan = m.plan
+	if m.run != nil {
+		rr := m.run.Result()
+		r.Run = &rr
+	}
 	return r
 }
 
@@ -176,6 +191,8 @@ func (m *Model) Init() tea.Cmd {
 	switch {
 	case m.cfg.From != "":
 		return m.loadFrom()
+	case m.cfg.Start == StartRun:
+		return m.openRun(m.cfg.Job)
 	case m.cfg.Start == StartPreview:
 		m.stage = stageWizard
 		return m.enter(StepPreview)
@@ -236,6 +253,8 @@ func (m *Model) headerView() string {
 		title = "Create an osimage"
 	case stageBrowse:
 		title, where = "Browse osimages", m.browse.Where()
+	case stageRun:
+		title, where = m.run.Title(), m.run.Where()
 	}
 	return ui.Header(c, title, where)
 }
@@ -283,6 +302,9 @@ func (m *Model) resize() {
 	if m.browse != nil {
 		m.browse.SetSize(w, h)
 	}
+	if m.run != nil {
+		m.run.SetSize(w, h)
+	}
 }
 
 func (m *Model) quit() (tea.Model, tea.Cmd) {
@@ -297,6 +319,16 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.resize()
 		return m, nil
 	case tea.KeyMsg:
+		// The run screen decides about ctrl+c itself (refused while the
+		// SPOT is built); only the help toggle is global there.
+		if m.stage == stageRun {
+			if key.Matches(msg, m.keys.Help) {
+				m.help.ShowAll = !m.help.ShowAll
+				m.resize()
+				return m, nil
+			}
+			return m, m.run.Update(msg)
+		}
 		// Global keys first: an embedded field must not swallow ctrl+c.
 		if key.Matches(msg, m.keys.Quit) {
 			if m.stage == stageBrowse && m.browse.Busy() && !m.browse.RefuseQuit() {
@@ -378,10 +410,27 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case steps.CreateMsg:
 		m.plan = msg.Plan
 		if m.cfg.OnCreate != nil {
+			m.run = run.New(m.c, m.cfg.Run)
+			m.run.Starting(msg.Plan)
+			m.stage = stageRun
+			m.resize()
 			return m, m.cfg.OnCreate(msg.Plan)
 		}
 		// No run screen wired yet: keep the plan for `nimwiz apply`.
 		return m, m.prev.PromptSave("Saving the plan: run it afterwards with nimwiz apply.")
+	case run.SignalMsg:
+		if m.stage == stageRun {
+			return m, m.run.Update(msg)
+		}
+		// Nothing has changed on the master yet: a signal quits as ctrl+c.
+		m.result.Interrupted = msg.Sig != syscall.SIGHUP
+		return m.quit()
+	case run.BackMsg:
+		if m.stage == stageRun {
+			m.stage = stageWizard
+			return m, m.enter(StepPreview)
+		}
+		return m, nil
 	case steps.SavedMsg:
 		m.plan = msg.Plan
 		m.result.SavedPath = msg.Path
@@ -397,6 +446,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	}
 	for _, s := range m.steps {
 		cmds = append(cmds, s.Update(msg))
+	}
+	if m.run != nil {
+		cmds = append(cmds, m.run.Update(msg))
 	}
 	return m, tea.Batch(cmds...)
 }
@@ -442,6 +494,8 @@ func (m *Model) View() string {
 		body = m.doneView()
 	case stageBrowse:
 		body = m.browse.View()
+	case stageRun:
+		body = m.run.View()
 	}
 	return m.headerView() + "\n" + ui.Fit(body, w, h) + "\n\n" + m.helpView()
 }
@@ -481,6 +535,9 @@ func (m *Model) keyMap() keyMap {
 		back.SetEnabled(!m.browse.Capturing())
 	case stageLoading:
 		view = loadingKeys{retry: m.from.Err != nil}
+	case stageRun:
+		// ctrl+c and esc mean what the run screen says they mean.
+		return keyMap{view: m.run, global: []key.Binding{m.keys.Help}}
 	default:
 		view = loadingKeys{}
 	}
@@ -522,7 +579,7 @@ func (k homeKeys) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHel
 var homeItems = []struct{ title, what string }{
 	{"Create an osimage", "define a diskless or dataless osimage, step by step"},
 	{"Browse osimages", "the osimages this master has: details, re-create, remove"},
-	{"Jobs", "follow or review mknimimage runs (coming soon)"},
+	{"Jobs", "follow the running mknimimage job, or review the last one"},
 	{"Quit", ""},
 }
 
@@ -560,7 +617,7 @@ func (m *Model) updateHome(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		case homeBrowse:
 			return m, m.openBrowse()
 		case homeJobs:
-			h.note = homeItems[h.cur].title + " is coming soon. Meanwhile: lsdef -t osimage, lsnim -t spot."
+			return m.openJobs()
 		case homeQuit:
 			return m.quit()
 		}
@@ -584,4 +641,39 @@ func (h home) view(s *ui.Styles, width int) string {
 		b.WriteString("\n\n" + ui.Wrap(s.Warning, h.note, min(width, 100)))
 	}
 	return b.String()
+}
+
+// openRun shows the run screen following job id.
+func (m *Model) openRun(id string) tea.Cmd {
+	m.run = run.New(m.c, m.cfg.Run)
+	m.stage = stageRun
+	cmd := m.run.Attach(id)
+	m.resize()
+	return cmd
+}
+
+// openJobs opens the newest running job, else the newest job.
+func (m *Model) openJobs() (tea.Model, tea.Cmd) {
+	h := &m.home
+	if m.cfg.Run.Store == nil {
+		h.note = "No job store. Meanwhile: nimwiz jobs."
+		return m, nil
+	}
+	all, err := m.cfg.Run.Store.List()
+	if err != nil {
+		h.note = "error: " + err.Error()
+		return m, nil
+	}
+	if len(all) == 0 {
+		h.note = "No mknimimage jobs yet: create an osimage first."
+		return m, nil
+	}
+	id := all[0].ID
+	for _, r := range all {
+		if !r.State.Ended() {
+			id = r.ID
+			break
+		}
+	}
+	return m, m.openRun(id)
 }

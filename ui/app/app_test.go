@@ -95,7 +95,7 @@ func TestScreens(t *testing.T) {
 			shot := func(name string) { t.Run(name, func(t *testing.T) { h.golden(t) }) }
 			shot("01-home")
 			h.keys("down", "down", "enter")
-			shot("02-home-coming-soon")
+			shot("02-home-no-job-store")
 			h.keys("up", "up", "enter")
 			shot("03-name")
 			h.keys("?")

@@ -1,0 +1,301 @@
+package run
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/lipgloss"
+
+	"github.com/nimwiz/nimwiz/internal/ending"
+	"github.com/nimwiz/nimwiz/internal/job"
+	"github.com/nimwiz/nimwiz/nim"
+	"github.com/nimwiz/nimwiz/ui"
+)
+
+// phaseColWidth is the width of one column of the phase list.
+const phaseColWidth = 38
+
+// View draws the screen at the size given by SetSize.
+func (m *Model) View() string {
+	s, w := m.c.Styles, m.c.Width
+	switch m.st {
+	case stateIdle:
+		return ""
+	case stateStarting:
+		return s.Heading.Render("Starting mknimimage for osimage "+m.plan.Name+"...") + "\n\n" +
+			s.Code.Render(ui.Truncate(m.plan.CommandLine(), w)) + "\n\n" +
+			ui.Wrap(s.Subtle, "nimwiz starts it as a detached job: it goes on if this terminal goes away.", w) +
+			m.noticeView()
+	case stateStartFailed:
+		return m.startFailedView()
+	}
+	top := m.top()
+	h := max(1, m.c.Height-len(top)-1)
+	var pane []string
+	var sep string
+	if m.endingShown() {
+		end := min(len(m.endLines), m.endTop+h)
+		pane = m.endLines[min(m.endTop, end):end]
+		sep = "How it ended"
+		if len(m.endLines) > h {
+			sep += fmt.Sprintf(" (lines %d-%d of %d; pgup/pgdn to scroll)", m.endTop+1, end, len(m.endLines))
+		}
+		sep += "; o: output"
+	} else {
+		all := m.lines.Snapshot(m.back + h)
+		end := max(0, len(all)-m.back)
+		pane = all[max(0, end-h):end]
+		for i, l := range pane {
+			pane[i] = ui.Truncate(l, w)
+		}
+		lines, _ := m.lines.Total()
+		switch {
+		case m.back > 0:
+			sep = fmt.Sprintf("Output: scrolled up %d lines; f or end follows again", m.back)
+		case m.ended():
+			sep = "Output"
+			if m.facts != nil {
+				sep += "; o: how it ended"
+			} else if m.gathering {
+				sep += "; checking what NIM has now..."
+			}
+		default:
+			sep = "Output (following)"
+		}
+		if lines > int64(m.cfg.Capacity) && m.back > 0 {
+			sep += fmt.Sprintf("; last %d lines kept here, all in the log", m.cfg.Capacity)
+		}
+	}
+	sepLine := s.Rule.Render(ui.Truncate("-- "+sep+" "+strings.Repeat("-", w), w))
+	for len(pane) < h {
+		pane = append(pane, "")
+	}
+	return strings.Join(top, "\n") + "\n" + sepLine + "\n" + strings.Join(pane, "\n")
+}
+
+func (m *Model) paneHeight() int { return max(1, m.c.Height-len(m.top())-1) }
+
+// top is everything above the output: status, log path, phases, the live
+// evidence of a silent phase, and the notice (refusal, question).
+func (m *Model) top() []string {
+	s, w := m.c.Styles, m.c.Width
+	var out []string
+	if !m.haveRec {
+		msg := "Reading job " + m.id + "..."
+		if m.loadErr != nil {
+			msg = "error: " + m.loadErr.Error()
+		}
+		return append(out, strings.Split(ui.Wrap(s.Error, msg, w), "\n")...)
+	}
+	r := m.rec
+	now := m.now()
+	end := now
+	if r.State.Ended() && !r.Ended.IsZero() {
+		end = r.Ended
+	}
+	status := fmt.Sprintf("osimage %s  %s  %s", r.Name, stateWord(r), ending.Duration(end.Sub(r.Started)))
+	out = append(out, s.Heading.Render(ui.Truncate(status, w)))
+	out = append(out, strings.Split(s.Subtle.Render(hardwrap("log: "+r.LogPath(), w)), "\n")...)
+	out = append(out, m.phaseLines(now)...)
+	if ev := m.evidence(now); ev != "" {
+		out = append(out, strings.Split(ui.Wrap(s.Text, ev, w), "\n")...)
+	}
+	if m.loadErr != nil {
+		out = append(out, ui.Truncate(s.Error.Render("error: "+m.loadErr.Error()), w))
+	}
+	if n := m.noticeView(); n != "" {
+		out = append(out, strings.Split(strings.TrimPrefix(n, "\n"), "\n")...)
+	}
+	return out
+}
+
+func hardwrap(s string, w int) string {
+	var parts []string
+	for len(s) > w && w > 0 {
+		parts = append(parts, s[:w])
+		s = s[w:]
+	}
+	return strings.Join(append(parts, s), "\n")
+}
+
+func stateWord(r job.Record) string {
+	switch r.State {
+	case job.StateRunning, job.StateStarting:
+		if r.Critical {
+			return "running (" + r.PhaseName + ": interrupts refused)"
+		}
+		return "running"
+	case job.StateFailed:
+		if r.ExitCode > 0 {
+			return fmt.Sprintf("failed (exit %d)", r.ExitCode)
+		}
+	}
+	return string(r.State)
+}
+
+func (m *Model) noticeView() string {
+	s, w := m.c.Styles, m.c.Width
+	if m.confirm {
+		return "\n" + ui.Wrap(s.Warning, fmt.Sprintf("Stop mknimimage? It is in %s; what it made so far stays behind and must be cleaned up before a re-run (nimwiz shows how). [y/N]", m.rec.PhaseName), w)
+	}
+	if m.notice == "" {
+		return ""
+	}
+	st := s.Text
+	switch m.noticeKind {
+	case ending.Error:
+		st = s.Error
+	case ending.Warning:
+		st = s.Warning
+	case ending.Subtle:
+		st = s.Subtle
+	}
+	return "\n" + ui.Wrap(st, m.notice, w)
+}
+
+// phases is the record's phase list, or the plan's before the first one.
+func (m *Model) phases() []nim.PhaseStatus {
+	if len(m.rec.Phases) > 0 {
+		return m.rec.Phases
+	}
+	return nim.NewTracker(m.plan).Statuses()
+}
+
+func marker(st nim.PhaseState) string {
+	switch st {
+	case nim.PhaseRunning:
+		return "[running]"
+	case nim.PhaseDoneOK:
+		return "[done]"
+	case nim.PhaseReused:
+		return "[reused]"
+	case nim.PhaseSkipped:
+		return "[skipped]"
+	case nim.PhaseFailed:
+		return "[failed]"
+	}
+	return "[pending]"
+}
+
+func (m *Model) phaseLines(now time.Time) []string {
+	s, w := m.c.Styles, m.c.Width
+	ps := m.phases()
+	cols := max(1, min(3, w/phaseColWidth))
+	rows := (len(ps) + cols - 1) / cols
+	cells := make([]string, len(ps))
+	for i, p := range ps {
+		el := ""
+		switch {
+		case p.State == nim.PhaseRunning && !p.Started.IsZero():
+			if m.rec.State.Ended() && !m.rec.Ended.IsZero() {
+				now = m.rec.Ended
+			}
+			el = ending.Duration(now.Sub(p.Started))
+		case (p.State == nim.PhaseDoneOK || p.State == nim.PhaseFailed) && !p.Started.IsZero() && !p.Ended.IsZero():
+			el = ending.Duration(p.Ended.Sub(p.Started))
+		}
+		text := fmt.Sprintf("%-9s %-18s %7s", marker(p.State), p.Label, el)
+		st := s.Subtle
+		switch p.State {
+		case nim.PhaseRunning:
+			st = s.Selected
+		case nim.PhaseDoneOK, nim.PhaseReused:
+			st = s.Text
+		case nim.PhaseFailed:
+			st = s.Error
+		}
+		cells[i] = st.Render(text)
+	}
+	var out []string
+	for r := 0; r < rows; r++ {
+		var line string
+		for c := 0; c < cols; c++ {
+			i := c*rows + r
+			if i >= len(cells) {
+				break
+			}
+			cell := cells[i]
+			if c < cols-1 {
+				cell += strings.Repeat(" ", max(1, phaseColWidth-lipgloss.Width(cell)))
+			}
+			line += cell
+		}
+		out = append(out, ui.Truncate(strings.TrimRight(line, " "), w))
+	}
+	return out
+}
+
+// evidence is the proof of progress during a silent phase.
+func (m *Model) evidence(now time.Time) string {
+	r := m.rec
+	if r.State.Ended() {
+		return ""
+	}
+	var started time.Time
+	for _, p := range m.phases() {
+		if p.Phase == r.Phase {
+			started = p.Started
+		}
+	}
+	so := ""
+	if !started.IsZero() {
+		so = ending.Duration(now.Sub(started)) + " so far"
+	}
+	switch {
+	case m.spotRunning():
+		size := "measuring..."
+		if !m.sizedAt.IsZero() && !m.sizing || m.spotFiles > 0 {
+			size = fmt.Sprintf("%s in %d files", bytesText(m.spotBytes), m.spotFiles)
+		}
+		return fmt.Sprintf("SPOT creation: %s; %s under %s (NIM prints nothing until it is done).", so, size, SpotDir("", m.plan))
+	case r.Phase == nim.PhaseSpotUpdate && r.Critical:
+		return fmt.Sprintf("SPOT update: %s (xCAT prints nothing until it is done).", so)
+	}
+	return ""
+}
+
+func bytesText(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.0f KB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+func (m *Model) startFailedView() string {
+	s, w := m.c.Styles, m.c.Width
+	var b strings.Builder
+	b.WriteString(s.Error.Render("mknimimage was not started; nothing was changed on the NIM master.") + "\n\n")
+	var busy *job.BusyError
+	var pe *job.PlanError
+	switch {
+	case errors.As(m.startErr, &busy):
+		who := "another nimwiz job"
+		if busy.JobID != "" {
+			who = "job " + busy.JobID
+		}
+		b.WriteString(ui.Wrap(s.Text, fmt.Sprintf("Osimage %s is already being created by %s (supervisor pid %d). Two runs of one name would trip over each other's SPOT.", busy.Name, who, busy.PID), w) + "\n\n")
+		b.WriteString(s.Label.Render("What to do:") + "\n")
+		if busy.JobID != "" {
+			b.WriteString(s.Code.Render("  nimwiz attach "+busy.JobID) + s.Subtle.Render("   follow that job") + "\n")
+		}
+		b.WriteString(s.Code.Render("  nimwiz jobs") + s.Subtle.Render("   see all jobs") + "\n")
+		b.WriteString(ui.Wrap(s.Subtle, "or press esc and choose another name.", w))
+	case errors.As(m.startErr, &pe):
+		b.WriteString(s.Label.Render("The plan is not valid:") + "\n")
+		for _, p := range pe.Problems {
+			b.WriteString(ui.Wrap(s.Error, "  error: "+p.Error(), w) + "\n")
+		}
+		b.WriteString(ui.Wrap(s.Subtle, "Press esc to go back to the preview and fix it.", w))
+	default:
+		b.WriteString(ui.Wrap(s.Error, "error: "+m.startErr.Error(), w) + "\n\n")
+		b.WriteString(ui.Wrap(s.Subtle, "Press esc to go back to the preview, or q to quit.", w))
+	}
+	return b.String()
+}
