@@ -130,8 +130,12 @@ func followJob(a *app, store *job.Store, id string, g *job.Guard) int {
 	// phase message follows the line that started it; the supervisor's
 	// record (same bytes, same tracker) decides refusals too.
 	tr := nim.NewTracker(mustLoadPlan(store, id))
-	out := &lineWriter{w: a.stdout, line: func(line string) {
+	// One write per batch read, not per line: per-line writes were half of
+	// all CPU when mknimimage floods (docs/PERFORMANCE.md).
+	bw := bufio.NewWriterSize(a.stdout, 64<<10)
+	out := &lineWriter{w: bw, line: func(line string) {
 		if tr.Feed(line) {
+			bw.Flush() // the phase message follows its line
 			g.SetCritical(tr.Critical())
 			fmt.Fprintf(a.stderr, "nimwiz: phase: %s%s\n", job.PhaseName(tr.Phase()), criticalNote(tr.Critical()))
 		}
@@ -146,9 +150,11 @@ func followJob(a *app, store *job.Store, id string, g *job.Guard) int {
 			return exitFail
 		}
 		tail.ReadNew(out) // stdout errors (terminal gone) must not stop us
+		bw.Flush()
 		g.SetCritical(tr.Critical() || (rec.Critical && !rec.State.Ended()))
 		if rec.State.Ended() {
 			out.Flush()
+			bw.Flush()
 			return reportEnd(a, rec)
 		}
 		select {
@@ -157,6 +163,7 @@ func followJob(a *app, store *job.Store, id string, g *job.Guard) int {
 		case sig := <-g.C():
 			if code, stop := onSignal(a, store, id, sig, tr.Critical(), &interrupting); stop {
 				out.Flush()
+				bw.Flush()
 				return code
 			}
 		}

@@ -21,8 +21,9 @@ import (
 )
 
 // MaxLog is how much of the end of the log is searched for the summary and
-// the error lines; mknimimage prints both last.
-const MaxLog = 8 << 20
+// the error lines; mknimimage prints both last. Bounded so that a flooded
+// log does not cost its size in memory (8 MiB here cost 40 MB of heap).
+const MaxLog = 1 << 20
 
 // maxMessages bounds the error lines shown.
 const maxMessages = 20
