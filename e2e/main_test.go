@@ -1,0 +1,41 @@
+package e2e
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"github.com/nimwiz/nimwiz/internal/sim"
+)
+
+// nimwizBin is the nimwiz binary under test, built once by TestMain.
+var nimwizBin string
+
+// TestMain builds nimwiz once. Started under a simulated command's name
+// (the in-process wizard tests link them to this test binary, see simtest),
+// the test binary answers as that command instead.
+func TestMain(m *testing.M) {
+	if name := filepath.Base(os.Args[0]); sim.IsCommand(name) {
+		os.Exit(sim.Main(name, os.Args[1:], os.Stdout, os.Stderr))
+	}
+	os.Exit(runTests(m))
+}
+
+func runTests(m *testing.M) int {
+	dir, err := os.MkdirTemp("", "nimwiz-e2e-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "e2e:", err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	nimwizBin = filepath.Join(dir, "nimwiz")
+	build := exec.Command("go", "build", "-o", nimwizBin, "github.com/nimwiz/nimwiz/cmd/nimwiz")
+	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "e2e: go build ./cmd/nimwiz:", err)
+		return 1
+	}
+	return m.Run()
+}
