@@ -4,7 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-		"strings"
+	"strings"
 	"testing"
 
 	"github.com/nimwiz/nimwiz/internal/sim/simtest"
