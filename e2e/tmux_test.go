@@ -164,6 +164,17 @@ func (p *pane) waitFor(want any, timeout time.Duration) string {
 	}
 }
 
+// waitForText is waitFor for text the screen may wrap: runs of spaces and
+// line ends count as one space on both sides.
+func (p *pane) waitForText(want string, timeout time.Duration) string {
+	p.t.Helper()
+	words := strings.Fields(want)
+	for i, w := range words {
+		words[i] = regexp.QuoteMeta(w)
+	}
+	return p.waitFor(regexp.MustCompile(strings.Join(words, `\s+`)), timeout)
+}
+
 // waitGone polls until the screen no longer holds s.
 func (p *pane) waitGone(s string, timeout time.Duration) string {
 	p.t.Helper()
