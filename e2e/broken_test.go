@@ -27,8 +27,8 @@ type rootModel struct {
 
 func newRoot(t *testing.T, start app.Start, opts ...simtest.Option) *rootModel {
 	t.Helper()
-	w := simtest.New(t, opts...)
-	w.Exec.Timeout = 300 * time.Millisecond
+	w := newWorld(t, opts...)
+	w.Exec.Timeout = queryTimeout
 	m := app.New(app.Config{Start: start, Demo: true, PlanDir: t.TempDir(),
 		Env: steps.Env{NIM: nim.NewClient(w.Exec), Root: w.Root, Debounce: -1}})
 	r := &rootModel{t: t, w: w, m: m}
@@ -75,6 +75,7 @@ func TestBrokenQueriesBrowser(t *testing.T) {
 		{"lsdef unknown code", simtest.Garble("lsdef", sim.GarbleCode), "0042-999"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			r := newRoot(t, app.StartBrowse, tc.opt)
 			r.sees("lsdef -t osimage", tc.want, "r")
 			r.heal()
@@ -93,6 +94,7 @@ func TestBrokenQueriesBrowser(t *testing.T) {
 		{"lsnim truncated", simtest.Garble("lsnim", sim.GarbleTruncated), "lsnim"},
 	} {
 		t.Run("details "+tc.name, func(t *testing.T) {
+			t.Parallel()
 			r := newRoot(t, app.StartBrowse, tc.opt)
 			r.sees("4 osimages")
 			r.d.Keys("enter")
@@ -116,6 +118,7 @@ func TestBrokenQueriesWizard(t *testing.T) {
 		{"unknown code", simtest.Garble("lsnim", sim.GarbleCode)},
 	} {
 		t.Run("name check lsnim "+tc.name, func(t *testing.T) {
+			t.Parallel()
 			r := newRoot(t, app.StartCreate, tc.opt)
 			r.d.Keys("ctrl+u")
 			r.d.Type("e2e_x")
@@ -137,6 +140,7 @@ func TestBrokenQueriesWizard(t *testing.T) {
 		{"NIMWIZ_SIM_GARBLE_QUERY=lsnim", "NIMWIZ_SIM_GARBLE=code"},
 	} {
 		t.Run("source lists "+strings.Join(fault, " "), func(t *testing.T) {
+			t.Parallel()
 			r := newRoot(t, app.StartCreate)
 			r.d.Keys("enter") // the suggested name
 			r.sees("step 2 of 7: Source")
@@ -151,6 +155,7 @@ func TestBrokenQueriesWizard(t *testing.T) {
 			r.sees("aix7302_lpp")
 		})
 		t.Run("extras "+strings.Join(fault, " "), func(t *testing.T) {
+			t.Parallel()
 			r := newRoot(t, app.StartCreate)
 			r.d.Keys("enter")          // the suggested name
 			r.d.Keys("enter", "enter") // product media, cd0
@@ -184,8 +189,8 @@ func TestBrokenQueriesWizard(t *testing.T) {
 		r.sees("/dev/cd0")
 	})
 	t.Run("--from lsdef hangs", func(t *testing.T) {
-		w := simtest.New(t, simtest.HangQuery("lsdef"))
-		w.Exec.Timeout = 300 * time.Millisecond
+		w := newWorld(t, simtest.HangQuery("lsdef"))
+		w.Exec.Timeout = queryTimeout
 		m := app.New(app.Config{Start: app.StartCreate, From: "aix73_full", PlanDir: t.TempDir(),
 			Env: steps.Env{NIM: nim.NewClient(w.Exec), Root: w.Root, Debounce: -1}})
 		r := &rootModel{t: t, w: w, m: m}
@@ -198,3 +203,7 @@ func TestBrokenQueriesWizard(t *testing.T) {
 		r.sees("step 1 of 7: Name", `"aix73_full_2" is free`)
 	})
 }
+
+// queryTimeout is the executor's timeout in these tests: long enough for
+// a race-built simulator on a busy machine, short enough for the hangs.
+const queryTimeout = 2 * time.Second

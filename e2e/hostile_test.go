@@ -160,7 +160,7 @@ func hostileWorld(t *testing.T, root string) {
 
 // (a) The validator: ParsePlan, then Validate, then the pre-flight checks.
 func TestHostileValidator(t *testing.T) {
-	w := simtest.New(t)
+	w := newWorld(t)
 	hostileWorld(t, w.Root)
 	w.Exec.Timeout = 20 * time.Second
 	client := nim.NewClient(w.Exec)
@@ -210,7 +210,7 @@ func TestHostileValidator(t *testing.T) {
 // (b) The wizard: each case typed into its step, driven through Update
 // with a real client over the simulator.
 func TestHostileWizard(t *testing.T) {
-	w := simtest.New(t)
+	w := newWorld(t)
 	hostileWorld(t, w.Root)
 	w.Exec.Timeout = 20 * time.Second
 	env := steps.Env{NIM: nim.NewClient(w.Exec), Root: w.Root}
@@ -249,7 +249,11 @@ func TestHostileWizard(t *testing.T) {
 				d.Keys("ctrl+u")
 			}
 			d.Keys(nav...)
-			d.Type(c.typed)
+			if c.typed != "" {
+				// Pasted: one edit, one NIM check (typing would check
+				// each prefix).
+				d.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(c.typed), Paste: true})
+			}
 			d.Keys("enter")
 			view := s.View()
 			after := s.Apply(plan)

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/nimwiz/nimwiz/internal/sim"
+	"github.com/nimwiz/nimwiz/internal/sim/simtest"
 )
 
 // nimwizBin is the nimwiz binary under test, built once by TestMain.
@@ -38,4 +39,16 @@ func runTests(m *testing.M) int {
 		return 1
 	}
 	return m.Run()
+}
+
+// newWorld is simtest.New with the simulated commands linked to the built
+// nimwiz binary (which answers as them, like the demo) rather than to this
+// test binary: under -race each start of the test binary costs far more.
+func newWorld(t *testing.T, opts ...simtest.Option) *simtest.World {
+	t.Helper()
+	w := simtest.New(t, opts...)
+	if err := sim.Install(w.Bin, nimwizBin); err != nil {
+		t.Fatal(err)
+	}
+	return w
 }

@@ -28,7 +28,7 @@ func knownBug(t *testing.T, format string, args ...any) {
 func simApp(t *testing.T, opts ...simtest.Option) (*app, *bytes.Buffer, *bytes.Buffer, *simtest.World) {
 	t.Helper()
 	w := simtest.New(t, opts...)
-	w.Exec.Timeout = 500 * time.Millisecond
+	w.Exec.Timeout = 2 * time.Second
 	var out, errb bytes.Buffer
 	a := &app{stdout: &out, stderr: &errb, exec: w.Exec, client: nim.NewClient(w.Exec), hostRoot: w.Root, demo: true, stateDir: t.TempDir()}
 	return a, &out, &errb, w
