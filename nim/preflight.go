@@ -8,6 +8,7 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"syscall"
 )
 
 // Pre-flight checks: what Validate cannot know because it depends on the
@@ -59,7 +60,8 @@ func (p Plan) CheckHost(root string) []Problem {
 				}
 				break
 			}
-			if !errors.Is(err, os.ErrNotExist) {
+			// ENOTDIR: a parent is a file; go up to find it.
+			if !errors.Is(err, os.ErrNotExist) && !errors.Is(err, syscall.ENOTDIR) {
 				probs = append(probs, Problem{"location", fmt.Sprintf("%s cannot be checked: %v", p.Location, unwrapPath(err))})
 				break
 			}
