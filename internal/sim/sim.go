@@ -18,6 +18,9 @@
 //	                          definition, update or password
 //	NIMWIZ_SIM_HANG=<phase>   hang in that phase until killed
 //	NIMWIZ_SIM_HANG_QUERY=<command>  make that command (lsnim, lsdef, ...) hang
+//	NIMWIZ_SIM_GARBLE_QUERY=<command> spoil that command's output the way
+//	NIMWIZ_SIM_GARBLE says: truncated, garbage, code (an unknown 0042 error)
+//	                          or empty (see cmdlog.go)
 //	NIMWIZ_SIM_FLOOD=N        print N extra output lines (about 80 bytes each, buffered,
 //	                          as fast as it can) during the lpp_source phase
 //	NIMWIZ_SIM_XCAT=2.9.2     behave like the AIX-era xCAT (no "[host]: " in errors)
@@ -62,7 +65,8 @@ const (
 )
 
 // Main runs one simulated command as a process would: it catches the
-// signals a real run could get (recording each in the world's signal log)
+// signals a real run could get (recording each in the world's signal log;
+// every invocation is recorded in the command log, see cmdlog.go)
 // and returns the exit code.
 func Main(name string, args []string, stdout, stderr io.Writer) int {
 	p := newProc(name, os.Getenv, stdout, stderr)
@@ -233,11 +237,20 @@ func (p *proc) run(args []string) int {
 		fmt.Fprintf(p.stderr, "%s: NIMWIZ_SIM_ROOT is not set: it must name the simulated host's root directory\n", p.name)
 		return 1
 	}
+	p.logInvocation(args)
 	if p.getenv("NIMWIZ_SIM_HANG_QUERY") == p.name {
 		p.setPhase("hang")
 		_ = p.hang()
 		return 1
 	}
+	if p.getenv("NIMWIZ_SIM_GARBLE_QUERY") == p.name {
+		return p.garbled(p.getenv("NIMWIZ_SIM_GARBLE"), func() int { return p.dispatch(args) })
+	}
+	return p.dispatch(args)
+}
+
+// dispatch runs the command p names.
+func (p *proc) dispatch(args []string) int {
 	switch p.name {
 	case "mknimimage":
 		return p.mknimimage(args)

@@ -65,6 +65,15 @@ func Hang(phase string) Option { return Env("NIMWIZ_SIM_HANG", phase) }
 // HangQuery makes the named command (lsnim, lsdef, ...) hang.
 func HangQuery(command string) Option { return Env("NIMWIZ_SIM_HANG_QUERY", command) }
 
+// Garble spoils the named command's output: mode is sim.GarbleTruncated,
+// GarbleGarbage, GarbleCode (an unknown 0042 error) or GarbleEmpty.
+func Garble(command, mode string) Option {
+	return func(c *config) {
+		c.env["NIMWIZ_SIM_GARBLE_QUERY"] = command
+		c.env["NIMWIZ_SIM_GARBLE"] = mode
+	}
+}
+
 // Flood makes mknimimage print n extra lines fast.
 func Flood(n int) Option { return Env("NIMWIZ_SIM_FLOOD", fmt.Sprint(n)) }
 
@@ -118,6 +127,59 @@ func (w *World) Signals() []string {
 		if l != "" {
 			out = append(out, l)
 		}
+	}
+	return out
+}
+
+// Commands returns every command the world's simulator ran, oldest first:
+// each its argv, command name first. A log that cannot be read fails the test.
+func (w *World) Commands(t testing.TB) [][]string {
+	t.Helper()
+	return Commands(t, w.Root)
+}
+
+// Commands reads the command log of the world rooted at root (a demo's
+// <state>/demo/world, say) as argvs.
+func Commands(t testing.TB, root string) [][]string {
+	t.Helper()
+	invs, err := sim.ReadCommandLog(root)
+	if err != nil {
+		t.Fatalf("command log: %v", err)
+	}
+	out := make([][]string, len(invs))
+	for i, inv := range invs {
+		out[i] = inv.Argv
+	}
+	return out
+}
+
+// Ran reports the recorded argvs whose command is name.
+func Ran(cmds [][]string, name string) [][]string {
+	var out [][]string
+	for _, c := range cmds {
+		if len(c) > 0 && c[0] == name {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// ReadOnly are the commands that only look: running them changes nothing.
+// (nim is not here: "nim -o showres" looks, but nim -o define changes.)
+var ReadOnly = map[string]bool{"lsdef": true, "lsnim": true, "lsdev": true, "lsxcatd": true}
+
+// Changing returns the recorded argvs that may change the world: every
+// command but the read-only ones, and nim unless it is -o showres.
+func Changing(cmds [][]string) [][]string {
+	var out [][]string
+	for _, c := range cmds {
+		if len(c) == 0 || ReadOnly[c[0]] {
+			continue
+		}
+		if c[0] == "nim" && strings.Contains(strings.Join(c, " "), "-o showres") {
+			continue
+		}
+		out = append(out, c)
 	}
 	return out
 }

@@ -1,0 +1,148 @@
+package nim
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"syscall"
+)
+
+// Pre-flight checks: what Validate cannot know because it depends on the
+// NIM master itself. Validate is pure; these look at the master's
+// filesystem and ask NIM, and are meant to run just before a plan is
+// applied (the wizard checks the same things as the admin answers).
+
+// CheckHost checks the paths a valid plan names on the NIM master's own
+// filesystem. root prefixes host paths: "" on a real master, the demo's
+// simulated host root in the demo. A directory source must exist, be a
+// directory and be readable; an existing location must be a directory (and
+// so must the nearest existing parent of one to be created). Devices are
+// left to lsdev: /dev entries are not files the wizard can judge.
+func (p Plan) CheckHost(root string) []Problem {
+	p = p.WithDefaults()
+	var probs []Problem
+	host := func(s string) string {
+		if root == "" {
+			return s
+		}
+		return filepath.Join(root, filepath.FromSlash(s))
+	}
+	if p.SourceKind() == SourceDirectory {
+		src := p.Source
+		fi, err := os.Stat(host(src))
+		switch {
+		case errors.Is(err, os.ErrNotExist):
+			probs = append(probs, Problem{"source", fmt.Sprintf("directory %s does not exist on this NIM master: give the directory that holds the installp images (copy them from the media with gencopy first)", src)})
+		case err != nil:
+			probs = append(probs, Problem{"source", fmt.Sprintf("directory %s cannot be read: %v", src, unwrapPath(err))})
+		case !fi.IsDir():
+			probs = append(probs, Problem{"source", fmt.Sprintf("%s is a file, not a directory: give the directory that holds the installp images", src)})
+		default:
+			if _, err := os.ReadDir(host(src)); err != nil {
+				probs = append(probs, Problem{"source", fmt.Sprintf("directory %s cannot be read: %v", src, unwrapPath(err))})
+			}
+		}
+	}
+	if strings.HasPrefix(p.Location, "/") {
+		for dir := path.Clean(p.Location); ; dir = path.Dir(dir) {
+			fi, err := os.Stat(host(dir))
+			if err == nil {
+				if !fi.IsDir() {
+					what := "is a file"
+					if dir != p.Location {
+						what = "lies under " + dir + ", which is a file"
+					}
+					probs = append(probs, Problem{"location", fmt.Sprintf("%s %s, not a directory: mknimimage could not create its resource directories there", p.Location, what)})
+				}
+				break
+			}
+			// ENOTDIR: a parent is a file; go up to find it.
+			if !errors.Is(err, os.ErrNotExist) && !errors.Is(err, syscall.ENOTDIR) {
+				probs = append(probs, Problem{"location", fmt.Sprintf("%s cannot be checked: %v", p.Location, unwrapPath(err))})
+				break
+			}
+			if dir == "/" || dir == "." {
+				break
+			}
+		}
+	}
+	return probs
+}
+
+// unwrapPath drops the *PathError's path, which holds the demo's host root.
+func unwrapPath(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// CheckResources asks NIM, in one lsnim -l, about the existing resources a
+// valid plan names: the lpp_source given as source and every extra
+// resource. Each must exist, be of the type its attribute names and be
+// ready for use; mknimimage would otherwise fail part-way (or, for an
+// lpp_source, silently build a SPOT from a broken one). The error is for a
+// query that failed: the plan could not be checked.
+func (c *Client) CheckResources(ctx context.Context, p Plan) ([]Problem, error) {
+	p = p.WithDefaults()
+	type want struct{ field, typ, name string }
+	var wants []want
+	if p.SourceKind() == SourceLppSource {
+		wants = append(wants, want{"source", "lpp_source", p.Source})
+	}
+	for _, a := range sortedKeys(p.Extra) {
+		typ := ExtraAttrs[a]
+		if typ == "" {
+			continue // Validate refuses it
+		}
+		names := []string{p.Extra[a]}
+		if a == "installp_bundle" {
+			names = strings.Split(p.Extra[a], ",")
+		}
+		for _, n := range names {
+			wants = append(wants, want{"resources." + a, typ, n})
+		}
+	}
+	if len(wants) == 0 {
+		return nil, nil
+	}
+	var names []string
+	for _, w := range wants {
+		if ValidName(w.name) != nil {
+			return nil, fmt.Errorf("check resources: %q is not a valid name: validate the plan first", w.name)
+		}
+		names = appendUnique(names, w.name)
+	}
+	found, missing, err := c.Objects(ctx, names...)
+	if err != nil {
+		return nil, fmt.Errorf("check the plan's resources in NIM: %w", err)
+	}
+	var probs []Problem
+	for _, w := range wants {
+		switch {
+		case nameIn(missing, w.name):
+			probs = append(probs, Problem{w.field, fmt.Sprintf("NIM has no resource named %q (lsnim -l %s): create it first, or choose one NIM has (lsnim -t %s)", w.name, w.name, w.typ)})
+		default:
+			for _, o := range found {
+				if o.Name != w.name {
+					continue
+				}
+				if t := o.Get("type"); t != "" && t != w.typ {
+					probs = append(probs, Problem{w.field, fmt.Sprintf("%q is a NIM %s, not a %s: choose a %s (lsnim -t %s)", w.name, t, w.typ, w.typ, w.typ)})
+				} else if !o.Ready() {
+					rs := o.Get("Rstate")
+					if rs == "" {
+						rs = "unknown"
+					}
+					probs = append(probs, Problem{w.field, fmt.Sprintf("%s is %q, and NIM only uses a resource that is %q: check it with 'nim -Fo check %s', or choose another", w.name, rs, RstateReady, w.name)})
+				}
+			}
+		}
+	}
+	return probs, nil
+}
