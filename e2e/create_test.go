@@ -137,7 +137,7 @@ func toPreview(p *pane, a answers) string {
 
 	p.waitFor("step 5 of 7: Dump", short)
 	p.waitFor("> No, no dump resource", short)
-	p.waitFor("xCAT Version", short)
+	p.waitFor("dump resources are supported", short)
 	p.keys("Enter")
 
 	p.waitFor("Add existing NIM resources?", short)
@@ -232,7 +232,7 @@ func TestCreateFrom(t *testing.T) {
 	p.waitFor("free on the filesystem holding", short)
 	p.keys("Enter")
 	p.waitFor("> Yes, create NAME_dump", short)
-	p.waitFor("xCAT Version", short)
+	p.waitFor("dump resources are supported", short)
 	p.keys("Enter")
 	p.waitFor("[x] resolv_conf", short)
 	p.keys("Enter")
