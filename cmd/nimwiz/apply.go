@@ -59,7 +59,21 @@ func runApply(a *app, args []string) int {
 		return exitUsage
 	}
 	plan = plan.WithDefaults()
-	if probs := plan.Validate(); len(probs) > 0 {
+	probs := plan.Validate()
+	if len(probs) == 0 {
+		// What only the master can tell: the source directory and location
+		// on its disk, and the NIM resources the plan reuses.
+		probs = plan.CheckHost(a.hostRoot)
+		ctx, cancel := queryCtx()
+		rprobs, err := a.client.CheckResources(ctx, plan)
+		cancel()
+		if err != nil {
+			fmt.Fprintf(a.stderr, "nimwiz: apply: %v; nothing was run\n", err)
+			return exitFail
+		}
+		probs = append(probs, rprobs...)
+	}
+	if len(probs) > 0 {
 		for _, p := range probs {
 			fmt.Fprintf(a.stderr, "nimwiz: apply: %s: %s\n", file, p.Error())
 		}

@@ -70,7 +70,7 @@ func newCLI(t *testing.T, fakeEnv ...string) *cli {
 
 func (c *cli) planFile(name string) string {
 	p := filepath.Join(c.home, name+".toml")
-	text := fmt.Sprintf("name = %q\ntype = \"diskless\"\nsource = \"/export/aix71\"\nstateless = true\n", name)
+	text := fmt.Sprintf("name = %q\ntype = \"diskless\"\nsource = \"/dev/cd0\"\nstateless = true\n", name)
 	if err := os.WriteFile(p, []byte(text), 0o600); err != nil {
 		c.t.Fatal(err)
 	}
@@ -101,7 +101,7 @@ func TestApplyRunsThePlan(t *testing.T) {
 		t.Errorf("stdout is not mknimimage's output: %d bytes, want %d", len(out), len(want))
 	}
 	for _, want := range []string{
-		"nimwiz: command: mknimimage -t diskless -r -s /export/aix71 71cosi\n",
+		"nimwiz: command: mknimimage -t diskless -r -s /dev/cd0 71cosi\n",
 		"nimwiz: phase: SPOT creation (critical: interrupts are refused until it ends)\n",
 		"nimwiz: phase: SPOT update (critical: interrupts are refused until it ends)\n",
 		"nimwiz: phase: summary\n",
