@@ -46,6 +46,22 @@ func checkName(name string) error {
 	return nil
 }
 
+// readable refuses output that cannot be trusted: cut off mid-line (every
+// NIM and xCAT command ends its lines; a killed or crashed one may not), or
+// text of which nothing parsed. Either would otherwise show as made-up rows
+// or as "none".
+func readable(res Result, parsed int) error {
+	if n := len(res.Stdout); n > 0 && res.Stdout[n-1] != '\n' {
+		return fmt.Errorf("%s: %w: the output ends mid-line (cut off?)", argvString(res), ErrUnexpectedOutput)
+	}
+	if parsed == 0 {
+		if line := firstNonBlank(res.Stdout); line != "" {
+			return fmt.Errorf("%s: %w: %q", argvString(res), ErrUnexpectedOutput, line)
+		}
+	}
+	return nil
+}
+
 // ranAndFailed returns the CommandError of a command that ran and exited
 // non-zero (as opposed to one that timed out, was killed or is missing).
 func ranAndFailed(err error) (*CommandError, bool) {
@@ -89,6 +105,9 @@ func (c *Client) Osimages(ctx context.Context) ([]Osimage, error) {
 		return nil, err
 	}
 	all := ParseLsdefLong(res.Stdout)
+	if err := readable(res, 1); err != nil {
+		return nil, err
+	}
 	if len(all) == 0 {
 		if saysNoObjects(res) || firstNonBlank(res.Stdout) == "" {
 			return nil, nil
@@ -119,6 +138,9 @@ func (c *Client) Osimage(ctx context.Context, name string) (Osimage, error) {
 		}
 	}
 	if err != nil {
+		return Osimage{}, err
+	}
+	if err := readable(res, 1); err != nil {
 		return Osimage{}, err
 	}
 	for _, o := range ParseLsdefLong(res.Stdout) {
@@ -154,6 +176,9 @@ func (c *Client) Objects(ctx context.Context, names ...string) (found []Object, 
 		}
 	}
 	found = ParseLsnimLong(res.Stdout)
+	if err := readable(res, len(found)); err != nil {
+		return nil, nil, err
+	}
 	msgs := append(ParseMessages(res.Stderr), ParseMessages(res.Stdout)...)
 	other := false
 	for _, m := range msgs {
@@ -231,7 +256,11 @@ func (c *Client) ObjectsOfType(ctx context.Context, nimType string) ([]Object, e
 		}
 		return nil, err
 	}
-	return ParseLsnimLong(res.Stdout), nil
+	objs := ParseLsnimLong(res.Stdout)
+	if err := readable(res, len(objs)); err != nil {
+		return nil, err
+	}
+	return objs, nil
 }
 
 // Resources lists every NIM resource (lsnim -c resources).
@@ -240,7 +269,11 @@ func (c *Client) Resources(ctx context.Context) ([]Listing, error) {
 	if err != nil {
 		return nil, err
 	}
-	return ParseLsnim(res.Stdout), nil
+	ls := ParseLsnim(res.Stdout)
+	if err := readable(res, len(ls)); err != nil {
+		return nil, err
+	}
+	return ls, nil
 }
 
 // CDDevices lists the optical devices (lsdev -Cc cdrom).
@@ -249,7 +282,11 @@ func (c *Client) CDDevices(ctx context.Context) ([]CDDevice, error) {
 	if err != nil {
 		return nil, err
 	}
-	return ParseLsdevCdrom(res.Stdout), nil
+	devs := ParseLsdevCdrom(res.Stdout)
+	if err := readable(res, len(devs)); err != nil {
+		return nil, err
+	}
+	return devs, nil
 }
 
 // Taken says who already uses a name.
@@ -330,6 +367,9 @@ func (c *Client) Showres(ctx context.Context, name string, nimType string) ([]Fi
 		if _, ran := ranAndFailed(err); ran && HasCode(ParseMessages(res.Stderr), "0042-207") {
 			return nil, fmt.Errorf("%w: %w", ErrResourceBusy, err)
 		}
+		return nil, err
+	}
+	if err := readable(res, 1); err != nil {
 		return nil, err
 	}
 	return parse(res.Stdout), nil

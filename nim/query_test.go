@@ -165,7 +165,7 @@ func TestObjects(t *testing.T) {
 	}
 	// Garbage: no invented objects.
 	found, missing, err = newFake(t, map[string]fakeCmd{"lsnim": {stdout: hostile()["binary"]}}).c.Objects(queryCtx, "x")
-	if len(found) != 0 || len(missing) != 0 || !errors.Is(err, ErrUnanswered) {
+	if len(found) != 0 || len(missing) != 0 || !errors.Is(err, ErrUnexpectedOutput) {
 		t.Errorf("garbage: %v %v %v", found, missing, err)
 	}
 	// No names: nothing runs.
@@ -279,7 +279,7 @@ func TestShowres(t *testing.T) {
 		t.Errorf("busy: %v", err)
 	}
 	fs, err = newFake(t, map[string]fakeCmd{"nim": {stdout: hostile()["binary"]}}).c.Showres(queryCtx, "x", "spot")
-	if err != nil || len(fs) != 0 {
+	if !errors.Is(err, ErrUnexpectedOutput) || len(fs) != 0 {
 		t.Errorf("garbage: %v %v", fs, err)
 	}
 }
@@ -386,5 +386,32 @@ func TestRunTimeoutAndCancel(t *testing.T) {
 	}
 	if _, err := e.Run(queryCtx, 0, "nosuch"); !errors.Is(err, ErrNotFound) {
 		t.Errorf("missing command: %v", err)
+	}
+}
+
+// Output a command cut off mid-line, or text of which nothing parses, is an
+// error naming the command: never made-up rows, never "none".
+func TestQueriesRefuseUntrustworthyOutput(t *testing.T) {
+	cut := "aix71_lpp:\n   class       = resources\n   type        = lpp_source\n   Rstate      = ready for u"
+	garbage := "this is not lsnim output\n"
+	for _, tc := range []struct {
+		name string
+		cmd  string
+		out  string
+		call func(c *Client) error
+	}{
+		{"objects cut", "lsnim", cut, func(c *Client) error { _, _, err := c.Objects(queryCtx, "aix71_lpp"); return err }},
+		{"objects of type cut", "lsnim", cut, func(c *Client) error { _, err := c.ObjectsOfType(queryCtx, "lpp_source"); return err }},
+		{"objects of type garbage", "lsnim", garbage, func(c *Client) error { _, err := c.ObjectsOfType(queryCtx, "lpp_source"); return err }},
+		{"resources garbage", "lsnim", garbage, func(c *Client) error { _, err := c.Resources(queryCtx); return err }},
+		{"cd devices garbage", "lsdev", garbage, func(c *Client) error { _, err := c.CDDevices(queryCtx); return err }},
+		{"osimages cut", "lsdef", "Object name: a\n    imagetype=NIM\n    nimtype=disk", func(c *Client) error { _, err := c.Osimages(queryCtx); return err }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := tc.call(newFake(t, map[string]fakeCmd{tc.cmd: {stdout: []byte(tc.out)}}).c)
+			if !errors.Is(err, ErrUnexpectedOutput) || !strings.Contains(err.Error(), tc.cmd) {
+				t.Errorf("got %v", err)
+			}
+		})
 	}
 }
