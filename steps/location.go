@@ -98,10 +98,15 @@ func (s *Location) problem(v string) string {
 		return "type a directory, or press ctrl+d for " + nim.DefaultLocation
 	case !path.IsAbs(v):
 		return "type an absolute path, starting with /"
-	case strings.ContainsAny(v, " \t,:;|&$`'\"*?<>()[]{}\\"):
-		return "use a plain path: no spaces, quotes or shell characters (NIM passes it to its own scripts)"
 	}
-	return ""
+	// The plan's own rules and the master's disk, said as the admin types
+	// rather than first at the preview.
+	p := nim.Plan{Name: "x", Source: "/dev/cd0", Location: v}
+	probs := p.Validate()
+	if len(probs) == 0 {
+		probs = p.CheckHost(s.env.Root)
+	}
+	return fieldProblem(probs, "location")
 }
 
 func (s *Location) measure() tea.Cmd {

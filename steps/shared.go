@@ -569,3 +569,13 @@ func pad(s string, n int) string {
 	}
 	return s + strings.Repeat(" ", n-len(s))
 }
+
+// fieldProblem is the message of the first problem about field, or "".
+func fieldProblem(probs []nim.Problem, field string) string {
+	for _, p := range probs {
+		if p.Field == field {
+			return p.Message
+		}
+	}
+	return ""
+}

@@ -352,9 +352,14 @@ func (s *Source) choose() tea.Cmd {
 
 // dirRefusal says why a directory cannot be a source, or "".
 func dirRefusal(r DirReport) string {
-	switch {
-	case !path.IsAbs(r.Dir):
+	if !path.IsAbs(r.Dir) {
 		return "type an absolute path, starting with /"
+	}
+	// The plan's own rule, said here rather than first at the preview.
+	if msg := fieldProblem(nim.Plan{Name: "x", Source: path.Clean(r.Dir)}.Validate(), "source"); msg != "" {
+		return msg
+	}
+	switch {
 	case r.Err != nil:
 		return fmt.Sprintf("cannot read %s: %v", r.Dir, r.Err)
 	case r.Layout == LayoutMissing:
