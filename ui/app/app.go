@@ -312,6 +312,18 @@ func (m *Model) quit() (tea.Model, tea.Cmd) {
 	return m, tea.Quit
 }
 
+// typeAhead handles keys typed faster than Bubble Tea reads them (over a
+// slow SSH link "/73" arrives as one message, which matches no binding):
+// one key at a time, as if typed slowly. Pastes stay whole.
+func (m *Model) typeAhead(k tea.KeyMsg) (tea.Model, tea.Cmd) {
+	var cmds []tea.Cmd
+	for _, r := range k.Runes {
+		_, cmd := m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: k.Alt})
+		cmds = append(cmds, cmd)
+	}
+	return m, tea.Batch(cmds...)
+}
+
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
@@ -319,6 +331,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.resize()
 		return m, nil
 	case tea.KeyMsg:
+		if msg.Type == tea.KeyRunes && !msg.Paste && len(msg.Runes) > 1 {
+			return m.typeAhead(msg)
+		}
 		// The run screen decides about ctrl+c itself (refused while the
 		// SPOT is built); only the help toggle is global there.
 		if m.stage == stageRun {

@@ -338,3 +338,13 @@ func TestOnCreateHook(t *testing.T) {
 		t.Fatalf("OnCreate got %v", got)
 	}
 }
+
+// Keys typed faster than they are read arrive as one message; each still
+// counts (j j moves twice), while a paste stays one piece of text.
+func TestTypeAheadCountsEachKey(t *testing.T) {
+	h := newHarness(t, Config{Demo: true}, 80, 24)
+	h.d.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("jj")})
+	if v := h.m.View(); !strings.Contains(v, "> Jobs") {
+		t.Errorf("jj typed ahead did not move twice:\n%s", v)
+	}
+}
