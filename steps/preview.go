@@ -12,7 +12,6 @@ import (
 	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/nimwiz/nimwiz/nim"
 	"github.com/nimwiz/nimwiz/ui"
@@ -161,7 +160,7 @@ func (s *Preview) content() string {
 	b.WriteString(st.Heading.Render(PreviewHeading) + "\n\n")
 	b.WriteString(st.Label.Render(CommandLabel) + "\n")
 	// No border or padding: the admin copies it with the mouse.
-	b.WriteString(st.Code.Render(ansi.Hardwrap(p.CommandLine(), w, false)) + "\n\n")
+	b.WriteString(st.Code.Render(WrapCommand(p.Args(), w)) + "\n\n")
 
 	b.WriteString(st.Label.Render(ResourcesLabel) + "\n")
 	rows, attrW, nameW := ResourceRows(p)

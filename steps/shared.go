@@ -579,3 +579,26 @@ func fieldProblem(probs []nim.Problem, field string) string {
 	}
 	return ""
 }
+
+// WrapCommand lays argv out for a screen width as a shell command that still
+// pastes and runs as one: breaks fall between arguments and end in " \".
+// An argument longer than the width stands on its own line.
+func WrapCommand(argv []string, width int) string {
+	var b strings.Builder
+	col := 0
+	for i, a := range argv {
+		q := nim.ShellQuote(a)
+		switch {
+		case i == 0:
+		case col+1+len(q)+2 > width: // room for " \" on the line before
+			b.WriteString(" \\\n  ")
+			col = 2
+		default:
+			b.WriteByte(' ')
+			col++
+		}
+		b.WriteString(q)
+		col += len(q)
+	}
+	return b.String()
+}
