@@ -83,8 +83,8 @@ func TestTwoProcesses(t *testing.T) {
 		t.Errorf("list during the run: exit %d (the new osimage is defined only at the end)\n%s%s", code, out, errs)
 	}
 	code, _, errs = d.nimwiz("show", "e2e_one")
-	if code == 0 || !strings.Contains(errs, `no osimage named "e2e_one"`) {
-		t.Errorf("show during the run: exit %d %q", code, errs)
+	if code == 0 || !strings.Contains(errs, `no osimage named "e2e_one"`) || !strings.Contains(errs, "is creating it") {
+		t.Errorf("show during the run: exit %d %q (want the running job named)", code, errs)
 	}
 
 	// The same name again: refused, naming the running job.

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"text/tabwriter"
 
+	"github.com/nimwiz/nimwiz/internal/job"
 	"github.com/nimwiz/nimwiz/nim"
 	"github.com/nimwiz/nimwiz/ui/browse"
 )
@@ -156,6 +157,10 @@ func runShow(a *app, args []string) int {
 	o, err := a.client.Osimage(ctx, name)
 	if errors.Is(err, nim.ErrNoSuchOsimage) {
 		fmt.Fprintf(a.stderr, "nimwiz: no osimage named %q; run 'nimwiz list' to see them\n", name)
+		if rec, ok := runningJobFor(a, name); ok {
+			// mknimimage writes the definition only after every NIM resource exists.
+			fmt.Fprintf(a.stderr, "nimwiz: job %s is creating it (phase: %s); the definition appears near the end. Follow it: nimwiz attach %s\n", rec.ID, rec.PhaseName, rec.ID)
+		}
 		return exitFail
 	}
 	if err != nil {
@@ -269,4 +274,18 @@ func hasKey(attrs []nim.Attr, k string) bool {
 		}
 	}
 	return false
+}
+
+// runningJobFor is the running job creating osimage name, if any.
+func runningJobFor(a *app, name string) (job.Record, bool) {
+	all, err := job.NewStore(a.stateDir).List()
+	if err != nil {
+		return job.Record{}, false
+	}
+	for _, r := range all {
+		if r.Name == name && !r.State.Ended() {
+			return r, true
+		}
+	}
+	return job.Record{}, false
 }
