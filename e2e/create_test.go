@@ -91,22 +91,22 @@ func lppSource(name string) func(*pane) {
 	}
 }
 
-// commandLine is the preview's command line, joined again where the
-// screen wrapped it.
+// commandLine is the preview's command line as a shell reads it: lines
+// ending in " \\" continue on the next.
 func commandLine(screen string) string {
 	lines := strings.Split(screen, "\n")
 	for i, l := range lines {
 		if !strings.HasPrefix(l, "mknimimage ") {
 			continue
 		}
-		cmd := l
+		cmd := strings.TrimSpace(l)
 		for _, next := range lines[i+1:] {
-			if strings.TrimSpace(next) == "" {
+			if !strings.HasSuffix(cmd, " \\") {
 				break
 			}
-			cmd += next
+			cmd = strings.TrimSuffix(cmd, "\\") + strings.TrimSpace(next)
 		}
-		return strings.TrimSpace(cmd)
+		return cmd
 	}
 	return ""
 }

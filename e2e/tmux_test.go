@@ -70,7 +70,9 @@ func startPane(t *testing.T, tm term, argv ...string) *pane {
 	if tm.Dir == "" {
 		tm.Dir = t.TempDir()
 	}
-	env := []string{"TERM=screen", "LANG=C.UTF-8"}
+	// CI= : termenv turns colour off whenever $CI is set, and the colour
+	// tests must see what an admin's terminal shows.
+	env := []string{"TERM=screen", "LANG=C.UTF-8", "CI="}
 	env = append(env, tm.Env...)
 	// tmux 3.3 sometimes leaves its child a zombie and never reports
 	// #{pane_dead_status}, so a shell (test code only) records the status.

@@ -237,13 +237,13 @@ func TestRunScreenKilledOrHungUp(t *testing.T) {
 		t.Run(r.how, func(t *testing.T) {
 			state, how := r.state, r.how
 			id := onlyJob(t, state).ID
-			// kill: attach at once, to the job still running; close: by id.
-			args := []string{"attach"}
+			// kill: attach at once, by id, most likely while it still runs
+			// (under load it may have ended: attach shows it either way);
+			// close: after it ended.
 			if how == "close" {
 				waitJob(t, state, id)
-				args = append(args, id)
 			}
-			a := startTUI(t, state, nil, args...)
+			a := startTUI(t, state, nil, "attach", id)
 			a.until("succeeded: osimage gone" + how + " was created")
 			rec := waitJob(t, state, id)
 			if rec.State != job.StateSucceeded {
