@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // The phase tracker follows a running mknimimage from its output lines
@@ -196,12 +197,29 @@ func (t *Tracker) FeedBytes(line []byte) bool {
 	if t.finished {
 		return false
 	}
+	// Most lines are rejected on their first non-blank byte: when it is
+	// ASCII, it is where TrimSpace would start the line.
+	i := 0
+	for i < len(line) && asciiSpace[line[i]] {
+		i++
+	}
+	if i == len(line) {
+		return false
+	}
+	if c := line[i]; c < utf8.RuneSelf && !messageStart[c] {
+		return false
+	}
 	s := bytes.TrimSpace(line) // the same trimming as strings.TrimSpace
 	if len(s) == 0 || !mayBeMessage(s) {
 		return false
 	}
 	return t.Feed(string(s))
 }
+
+var asciiSpace = [256]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
+
+// messageStart: the first bytes of the messages (Feed's switch).
+var messageStart = [256]bool{'C': true, 'U': true, 'P': true, 'N': true, 'A': true, 'S': true, 'T': true, 'E': true}
 
 // mayBeMessage reports whether a trimmed line starts like a message Feed
 // acts on: a necessary condition for each case of Feed's switch.

@@ -2,6 +2,7 @@ package job
 
 import (
 	"bytes"
+	"encoding/binary"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -35,26 +36,44 @@ func NewLines(max int) *Lines {
 	return &Lines{ring: make([]string, max)}
 }
 
-// Write adds output; it never fails.
+// Write adds output; it never fails. Lines that more recent lines of the
+// same Write would push out of the ring are counted, not kept: given a
+// flood in large pieces, only what can still be shown is sanitized.
 func (l *Lines) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.bytes += int64(len(p))
 	rest := p
+	if len(rest) > len(l.ring)*32 { // can hold more lines than the ring
+		if skip := bytes.Count(rest, nl) - len(l.ring); skip > 0 {
+			for range skip {
+				rest = rest[bytes.IndexByte(rest, '\n')+1:]
+			}
+			l.lines += int64(skip)
+			l.partial = l.partial[:0]
+			l.overflow = false
+		}
+	}
 	for len(rest) > 0 {
 		i := bytes.IndexByte(rest, '\n')
 		if i < 0 {
 			l.addPartial(rest)
 			break
 		}
-		l.addPartial(rest[:i])
-		l.push(Sanitize(l.partial))
+		if len(l.partial) == 0 && !l.overflow && i <= maxPartial {
+			l.push(Sanitize(rest[:i])) // as addPartial would have it, without the copy
+		} else {
+			l.addPartial(rest[:i])
+			l.push(Sanitize(l.partial))
+		}
 		l.partial = l.partial[:0]
 		l.overflow = false
 		rest = rest[i+1:]
 	}
 	return len(p), nil
 }
+
+var nl = []byte{'\n'}
 
 func (l *Lines) addPartial(p []byte) {
 	if l.overflow {
@@ -214,7 +233,17 @@ func skipEscape(b []byte, i int) int {
 
 // printableASCII reports whether b has only bytes 0x20-0x7e: no escapes,
 // controls, tabs or multi-byte runes, so Sanitize would not change it.
+// Eight bytes at a time: a byte below 0x20 borrows into its top bit when
+// 0x20 is subtracted, a byte above 0x7e sets it when 0x01 is added.
 func printableASCII(b []byte) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	for len(b) >= 8 {
+		w := binary.LittleEndian.Uint64(b)
+		if ((w-0x20*ones)&^w|(w+ones)|w)&highs != 0 {
+			return false
+		}
+		b = b[8:]
+	}
 	for _, c := range b {
 		if c < 0x20 || c > 0x7e {
 			return false
