@@ -17,10 +17,12 @@ const maxPartial = 64 << 10
 // Lines keeps the most recent lines of a stream for display: bounded memory,
 // safe for one writer and many readers. Write it from the goroutine that
 // reads the log; read it with Snapshot on the UI's tick. Lines are sanitized
-// (see Sanitize) so they can be drawn as they are.
+// (see Sanitize) so they can be drawn as they are: when first read, so a
+// flood costs a copy per line into a reused slot, and only the lines shown
+// are sanitized.
 type Lines struct {
 	mu       sync.Mutex
-	ring     []string
+	ring     []lineSlot
 	start, n int
 	partial  []byte
 	overflow bool // partial was cut; skip until the next newline
@@ -33,7 +35,33 @@ func NewLines(max int) *Lines {
 	if max < 1 {
 		max = 1
 	}
-	return &Lines{ring: make([]string, max)}
+	return &Lines{ring: make([]lineSlot, max)}
+}
+
+// lineSlot is one kept line: its bytes, in a buffer reused by the lines
+// that come through the slot, until Snapshot sanitizes them into s. A line
+// longer than rawMax is sanitized at once, so no slot holds more than that.
+type lineSlot struct {
+	raw  []byte
+	s    string
+	done bool // s is the line, sanitized
+}
+
+const rawMax = 2 * MaxLineWidth
+
+func (sl *lineSlot) set(b []byte) {
+	if len(b) > rawMax {
+		sl.raw, sl.s, sl.done = sl.raw[:0], Sanitize(b), true
+		return
+	}
+	sl.raw, sl.s, sl.done = append(sl.raw[:0], b...), "", false
+}
+
+func (sl *lineSlot) get() string {
+	if !sl.done {
+		sl.s, sl.done = Sanitize(sl.raw), true
+	}
+	return sl.s
 }
 
 // Write adds output; it never fails. Lines that more recent lines of the
@@ -61,10 +89,10 @@ func (l *Lines) Write(p []byte) (int, error) {
 			break
 		}
 		if len(l.partial) == 0 && !l.overflow && i <= maxPartial {
-			l.push(Sanitize(rest[:i])) // as addPartial would have it, without the copy
+			l.push(rest[:i]) // as addPartial would have it, without the copy
 		} else {
 			l.addPartial(rest[:i])
-			l.push(Sanitize(l.partial))
+			l.push(l.partial)
 		}
 		l.partial = l.partial[:0]
 		l.overflow = false
@@ -93,14 +121,15 @@ func (l *Lines) addPartial(p []byte) {
 	}
 }
 
-func (l *Lines) push(s string) {
+// push keeps line b (its bytes are copied).
+func (l *Lines) push(b []byte) {
 	l.lines++
 	if l.n < len(l.ring) {
-		l.ring[(l.start+l.n)%len(l.ring)] = s
+		l.ring[(l.start+l.n)%len(l.ring)].set(b)
 		l.n++
 		return
 	}
-	l.ring[l.start] = s
+	l.ring[l.start].set(b)
 	l.start = (l.start + 1) % len(l.ring)
 }
 
@@ -126,7 +155,7 @@ func (l *Lines) Snapshot(n int) []string {
 	}
 	out := make([]string, 0, full+1)
 	for i := l.n - full; i < l.n; i++ {
-		out = append(out, l.ring[(l.start+i)%len(l.ring)])
+		out = append(out, l.ring[(l.start+i)%len(l.ring)].get())
 	}
 	if hasPart {
 		out = append(out, part)
