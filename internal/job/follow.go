@@ -20,24 +20,15 @@ var PollInterval = 50 * time.Millisecond
 // copies what was appended since the last one. Callers poll it (the TUI on
 // its tick, Follow on PollInterval).
 type Tail struct {
-	f    *os.File
-	off  int64
-	buf  []byte
-	size int // of buf, once allocated
+	f   *os.File
+	off int64
+	buf []byte
 }
 
-// DefaultTailBuffer is how much of the log one read of ReadNew takes.
-const DefaultTailBuffer = 1 << 20
-
-// SetBufferSize sets how much of the log one read takes (and one Write to
-// ReadNew's writer gets at most); call it before the first ReadNew. A
-// reader that keeps only the last lines (Lines) skips more of a flood
-// given larger pieces.
-func (t *Tail) SetBufferSize(n int) {
-	if n > 0 && t.buf == nil {
-		t.size = n
-	}
-}
+// tailBuffer is how much of the log one read of ReadNew takes: a flood
+// costs a few reads per MiB, and Lines is given pieces large enough to
+// skip the lines that would scroll out of its ring anyway.
+const tailBuffer = 1 << 20
 
 // OpenTail opens job id's log at offset from.
 func (s *Store) OpenTail(id string, from int64) (*Tail, error) {
@@ -55,10 +46,7 @@ func (s *Store) OpenTail(id string, from int64) (*Tail, error) {
 // many it copied.
 func (t *Tail) ReadNew(w io.Writer) (int64, error) {
 	if t.buf == nil {
-		if t.size <= 0 {
-			t.size = DefaultTailBuffer
-		}
-		t.buf = make([]byte, t.size)
+		t.buf = make([]byte, tailBuffer)
 	}
 	var total int64
 	for {

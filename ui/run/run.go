@@ -44,11 +44,6 @@ const (
 // as it comes, and the end it leads to is seen at once, not a tick later.
 const readSoon = 5 * time.Millisecond
 
-// tailBuffer is how much of the log one read hands to the ring: in large
-// pieces, the lines of a flood that would scroll out of the ring anyway
-// are only counted (job.Lines.Write).
-const tailBuffer = 4 << 20
-
 // Config is what the run screen needs.
 type Config struct {
 	Store  *job.Store
@@ -233,8 +228,6 @@ func (m *Model) Attach(id string) tea.Cmd {
 		t, err := m.cfg.Store.OpenTail(id, 0)
 		if err != nil {
 			m.loadErr = err
-		} else {
-			t.SetBufferSize(tailBuffer)
 		}
 		m.tail = t
 	}
