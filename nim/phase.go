@@ -1,8 +1,10 @@
 package nim
 
 import (
+	"bytes"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // The phase tracker follows a running mknimimage from its output lines
@@ -115,7 +117,8 @@ const (
 )
 
 // Feed takes one output line (stdout or stderr, without its newline) and
-// reports whether the current phase changed.
+// reports whether the current phase changed. FeedBytes must stay in step
+// with it: a new message needs its prefix in mayBeMessage.
 func (t *Tracker) Feed(line string) bool {
 	if t.finished {
 		return false
@@ -184,6 +187,69 @@ func (t *Tracker) Feed(line string) bool {
 		}
 	}
 	return t.cur != before
+}
+
+// FeedBytes is Feed for a line held as bytes (without its newline): the
+// same result and the same effect on the tracker. Most output lines cannot
+// be a message; those are rejected on their first bytes without being
+// copied to a string, so a supervisor can feed it every line it reads.
+func (t *Tracker) FeedBytes(line []byte) bool {
+	if t.finished {
+		return false
+	}
+	// Most lines are rejected on their first non-blank byte: when it is
+	// ASCII, it is where TrimSpace would start the line.
+	i := 0
+	for i < len(line) && asciiSpace[line[i]] {
+		i++
+	}
+	if i == len(line) {
+		return false
+	}
+	if c := line[i]; c < utf8.RuneSelf && !messageStart[c] {
+		return false
+	}
+	s := bytes.TrimSpace(line) // the same trimming as strings.TrimSpace
+	if len(s) == 0 || !mayBeMessage(s) {
+		return false
+	}
+	return t.Feed(string(s))
+}
+
+var asciiSpace = [256]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
+
+// messageStart: the first bytes of the messages (Feed's switch).
+var messageStart = [256]bool{'C': true, 'U': true, 'P': true, 'N': true, 'A': true, 'S': true, 'T': true, 'E': true}
+
+// mayBeMessage reports whether a trimmed line starts like a message Feed
+// acts on: a necessary condition for each case of Feed's switch.
+func mayBeMessage(s []byte) bool {
+	switch s[0] {
+	case 'C':
+		return hasPrefix(s, msgConfiguring) || hasPrefix(s, msgCreateLpp) ||
+			hasPrefix(s, msgCreateSpot) || hasPrefix(s, msgCreatingRes)
+	case 'U':
+		return hasPrefix(s, msgExistingLpp) || hasPrefix(s, msgExistingSpot) ||
+			hasPrefix(s, msgUpdatingSpot) || hasPrefix(s, msgUsingExist)
+	case 'P':
+		return hasPrefix(s, msgPrepareCopy)
+	case 'N':
+		return hasPrefix(s, msgCheckMissing)
+	case 'A':
+		return hasPrefix(s, msgLppReady)
+	case 'S':
+		return hasPrefix(s, msgRootPassword)
+	case 'T':
+		return hasPrefix(s, msgSummary)
+	case 'E':
+		return hasPrefix(s, msgError)
+	}
+	return false
+}
+
+// hasPrefix is strings.HasPrefix for bytes, without a conversion.
+func hasPrefix(b []byte, prefix string) bool {
+	return len(b) >= len(prefix) && string(b[:len(prefix)]) == prefix
 }
 
 // quoted returns the text between the first pair of single quotes of s.

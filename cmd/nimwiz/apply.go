@@ -30,8 +30,14 @@ func init() {
 // exitInterrupted is the status of a run interrupted on purpose.
 const exitInterrupted = 130
 
-// followEvery is how often apply looks at the job's log and record.
-const followEvery = 100 * time.Millisecond
+// How often apply looks at the job's log and record: followSoon after it
+// last found output, twice as long each time it finds none, up to
+// followEvery. A flood is read as it comes, and its end (when the job's end
+// is recorded) is seen within milliseconds, not a whole interval later.
+const (
+	followSoon  = 2 * time.Millisecond
+	followEvery = 100 * time.Millisecond
+)
 
 func runApply(a *app, args []string) int {
 	fs := flag.NewFlagSet("apply", flag.ContinueOnError)
@@ -147,15 +153,14 @@ func followJob(a *app, store *job.Store, id string, g *job.Guard) int {
 	// One write per batch read, not per line: per-line writes were half of
 	// all CPU when mknimimage floods (docs/PERFORMANCE.md).
 	bw := bufio.NewWriterSize(a.stdout, 64<<10)
-	out := &lineWriter{w: bw, line: func(line string) {
-		if tr.Feed(line) {
-			bw.Flush() // the phase message follows its line
-			g.SetCritical(tr.Critical())
-			fmt.Fprintf(a.stderr, "nimwiz: phase: %s%s\n", job.PhaseName(tr.Phase()), criticalNote(tr.Critical()))
-		}
+	out := &lineWriter{w: bw, feed: tr.FeedBytes, changed: func() {
+		bw.Flush() // the phase message follows its line
+		g.SetCritical(tr.Critical())
+		fmt.Fprintf(a.stderr, "nimwiz: phase: %s%s\n", job.PhaseName(tr.Phase()), criticalNote(tr.Critical()))
 	}}
-	tick := time.NewTicker(followEvery)
-	defer tick.Stop()
+	wait := time.NewTimer(0)
+	defer wait.Stop()
+	every := followSoon
 	interrupting := false
 	for {
 		rec, err := store.Load(id)
@@ -163,7 +168,7 @@ func followJob(a *app, store *job.Store, id string, g *job.Guard) int {
 			fmt.Fprintf(a.stderr, "nimwiz: %v\n", err)
 			return exitFail
 		}
-		tail.ReadNew(out) // stdout errors (terminal gone) must not stop us
+		n, _ := tail.ReadNew(out) // stdout errors (terminal gone) must not stop us
 		bw.Flush()
 		g.SetCritical(tr.Critical() || (rec.Critical && !rec.State.Ended()))
 		if rec.State.Ended() {
@@ -171,8 +176,14 @@ func followJob(a *app, store *job.Store, id string, g *job.Guard) int {
 			bw.Flush()
 			return reportEnd(a, rec)
 		}
+		if n > 0 {
+			every = followSoon
+		} else {
+			every = min(2*every, followEvery)
+		}
+		wait.Reset(every)
 		select {
-		case <-tick.C:
+		case <-wait.C:
 			continue
 		case sig := <-g.C():
 			if code, stop := onSignal(a, store, id, sig, tr.Critical(), &interrupting); stop {
@@ -265,30 +276,53 @@ func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
-// lineWriter passes whole lines through, calling line for each after it is
-// written, and holds a partial last line until it ends (or Flush). Write
-// errors are dropped: the output is in the log.
+// lineWriter passes whole lines through to w and feeds each (without its
+// newline) to feed; when feed reports a change, what came up to and
+// including that line is written before changed is called. A partial last
+// line is held until it ends (or Flush). Lines are not copied or converted:
+// a flood costs a scan for newlines and one write per batch. Write errors
+// are dropped: the output is in the log.
 type lineWriter struct {
 	w       io.Writer
-	line    func(string)
+	feed    func(line []byte) bool
+	changed func()
 	partial []byte
 }
 
 func (l *lineWriter) Write(p []byte) (int, error) {
 	n := len(p)
-	for len(p) > 0 {
-		i := bytes.IndexByte(p, '\n')
-		if i < 0 {
-			l.partial = append(l.partial, p...)
+	done := 0 // p[:done] is written
+	for i := 0; i < len(p); {
+		j := bytes.IndexByte(p[i:], '\n')
+		if j < 0 {
 			break
 		}
-		l.partial = append(l.partial, p[:i+1]...)
-		l.w.Write(l.partial)
-		if l.line != nil {
-			l.line(strings.TrimRight(string(l.partial), "\r\n"))
+		end := i + j // p[end] is the newline
+		line := p[i:end]
+		if len(l.partial) > 0 {
+			// The line began in an earlier Write: write and feed it whole.
+			l.partial = append(l.partial, p[i:end+1]...)
+			l.w.Write(l.partial)
+			line = l.partial[:len(l.partial)-1]
+			done = end + 1
+		}
+		if l.feed(line) {
+			if done < end+1 {
+				l.w.Write(p[done : end+1])
+				done = end + 1
+			}
+			l.changed()
 		}
 		l.partial = l.partial[:0]
-		p = p[i+1:]
+		i = end + 1
+	}
+	// Whole lines not written yet, then hold the unfinished one.
+	last := bytes.LastIndexByte(p, '\n') + 1
+	if done < last {
+		l.w.Write(p[done:last])
+	}
+	if last < len(p) {
+		l.partial = append(l.partial, p[max(last, done):]...)
 	}
 	return n, nil
 }
@@ -296,8 +330,8 @@ func (l *lineWriter) Write(p []byte) (int, error) {
 func (l *lineWriter) Flush() {
 	if len(l.partial) > 0 {
 		l.w.Write(l.partial)
-		if l.line != nil {
-			l.line(strings.TrimRight(string(l.partial), "\r\n"))
+		if l.feed(l.partial) {
+			l.changed()
 		}
 		l.partial = l.partial[:0]
 	}

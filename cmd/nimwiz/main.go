@@ -52,10 +52,13 @@ var verbs = map[string]verb{}
 func register(v verb) { verbs[v.name] = v }
 
 func main() {
-	if code, ok := simulatedCommand(os.Args); ok {
-		os.Exit(code)
+	stop := startProfile(os.Args) // NIMWIZ_CPUPROFILE, see profile.go
+	code, ok := simulatedCommand(os.Args)
+	if !ok {
+		code = run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	}
-	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	stop()
+	os.Exit(code)
 }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {

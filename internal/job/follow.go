@@ -25,6 +25,11 @@ type Tail struct {
 	buf []byte
 }
 
+// tailBuffer is how much of the log one read of ReadNew takes: a flood
+// costs a few reads per MiB, and Lines is given pieces large enough to
+// skip the lines that would scroll out of its ring anyway.
+const tailBuffer = 1 << 20
+
 // OpenTail opens job id's log at offset from.
 func (s *Store) OpenTail(id string, from int64) (*Tail, error) {
 	if err := validID(id); err != nil {
@@ -41,7 +46,7 @@ func (s *Store) OpenTail(id string, from int64) (*Tail, error) {
 // many it copied.
 func (t *Tail) ReadNew(w io.Writer) (int64, error) {
 	if t.buf == nil {
-		t.buf = make([]byte, 64<<10)
+		t.buf = make([]byte, tailBuffer)
 	}
 	var total int64
 	for {

@@ -2,6 +2,7 @@ package job
 
 import (
 	"bytes"
+	"encoding/binary"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -16,10 +17,12 @@ const maxPartial = 64 << 10
 // Lines keeps the most recent lines of a stream for display: bounded memory,
 // safe for one writer and many readers. Write it from the goroutine that
 // reads the log; read it with Snapshot on the UI's tick. Lines are sanitized
-// (see Sanitize) so they can be drawn as they are.
+// (see Sanitize) so they can be drawn as they are: when first read, so a
+// flood costs a copy per line into a reused slot, and only the lines shown
+// are sanitized.
 type Lines struct {
 	mu       sync.Mutex
-	ring     []string
+	ring     []lineSlot
 	start, n int
 	partial  []byte
 	overflow bool // partial was cut; skip until the next newline
@@ -32,29 +35,73 @@ func NewLines(max int) *Lines {
 	if max < 1 {
 		max = 1
 	}
-	return &Lines{ring: make([]string, max)}
+	return &Lines{ring: make([]lineSlot, max)}
 }
 
-// Write adds output; it never fails.
+// lineSlot is one kept line: its bytes, in a buffer reused by the lines
+// that come through the slot, until Snapshot sanitizes them into s. A line
+// longer than rawMax is sanitized at once, so no slot holds more than that.
+type lineSlot struct {
+	raw  []byte
+	s    string
+	done bool // s is the line, sanitized
+}
+
+const rawMax = 2 * MaxLineWidth
+
+func (sl *lineSlot) set(b []byte) {
+	if len(b) > rawMax {
+		sl.raw, sl.s, sl.done = sl.raw[:0], Sanitize(b), true
+		return
+	}
+	sl.raw, sl.s, sl.done = append(sl.raw[:0], b...), "", false
+}
+
+func (sl *lineSlot) get() string {
+	if !sl.done {
+		sl.s, sl.done = Sanitize(sl.raw), true
+	}
+	return sl.s
+}
+
+// Write adds output; it never fails. Lines that more recent lines of the
+// same Write would push out of the ring are counted, not kept: given a
+// flood in large pieces, only what can still be shown is sanitized.
 func (l *Lines) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.bytes += int64(len(p))
 	rest := p
+	if len(rest) > len(l.ring)*32 { // can hold more lines than the ring
+		if skip := bytes.Count(rest, nl) - len(l.ring); skip > 0 {
+			for range skip {
+				rest = rest[bytes.IndexByte(rest, '\n')+1:]
+			}
+			l.lines += int64(skip)
+			l.partial = l.partial[:0]
+			l.overflow = false
+		}
+	}
 	for len(rest) > 0 {
 		i := bytes.IndexByte(rest, '\n')
 		if i < 0 {
 			l.addPartial(rest)
 			break
 		}
-		l.addPartial(rest[:i])
-		l.push(Sanitize(l.partial))
+		if len(l.partial) == 0 && !l.overflow && i <= maxPartial {
+			l.push(rest[:i]) // as addPartial would have it, without the copy
+		} else {
+			l.addPartial(rest[:i])
+			l.push(l.partial)
+		}
 		l.partial = l.partial[:0]
 		l.overflow = false
 		rest = rest[i+1:]
 	}
 	return len(p), nil
 }
+
+var nl = []byte{'\n'}
 
 func (l *Lines) addPartial(p []byte) {
 	if l.overflow {
@@ -74,14 +121,15 @@ func (l *Lines) addPartial(p []byte) {
 	}
 }
 
-func (l *Lines) push(s string) {
+// push keeps line b (its bytes are copied).
+func (l *Lines) push(b []byte) {
 	l.lines++
 	if l.n < len(l.ring) {
-		l.ring[(l.start+l.n)%len(l.ring)] = s
+		l.ring[(l.start+l.n)%len(l.ring)].set(b)
 		l.n++
 		return
 	}
-	l.ring[l.start] = s
+	l.ring[l.start].set(b)
 	l.start = (l.start + 1) % len(l.ring)
 }
 
@@ -107,7 +155,7 @@ func (l *Lines) Snapshot(n int) []string {
 	}
 	out := make([]string, 0, full+1)
 	for i := l.n - full; i < l.n; i++ {
-		out = append(out, l.ring[(l.start+i)%len(l.ring)])
+		out = append(out, l.ring[(l.start+i)%len(l.ring)].get())
 	}
 	if hasPart {
 		out = append(out, part)
@@ -214,7 +262,17 @@ func skipEscape(b []byte, i int) int {
 
 // printableASCII reports whether b has only bytes 0x20-0x7e: no escapes,
 // controls, tabs or multi-byte runes, so Sanitize would not change it.
+// Eight bytes at a time: a byte below 0x20 borrows into its top bit when
+// 0x20 is subtracted, a byte above 0x7e sets it when 0x01 is added.
 func printableASCII(b []byte) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	for len(b) >= 8 {
+		w := binary.LittleEndian.Uint64(b)
+		if ((w-0x20*ones)&^w|(w+ones)|w)&highs != 0 {
+			return false
+		}
+		b = b[8:]
+	}
 	for _, c := range b {
 		if c < 0x20 || c > 0x7e {
 			return false

@@ -198,12 +198,23 @@ func writeFileAtomic(path string, data []byte) error {
 }
 
 func saveRecord(r *Record) error {
-	data, err := json.MarshalIndent(r, "", "  ")
+	data, err := encodeRecord(r)
 	if err != nil {
 		return err
 	}
-	data = append(data, '\n')
-	if err := writeFileAtomic(filepath.Join(r.Dir, recordFile), data); err != nil {
+	return writeRecordData(r.Dir, data)
+}
+
+func encodeRecord(r *Record) ([]byte, error) {
+	data, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return append(data, '\n'), nil
+}
+
+func writeRecordData(dir string, data []byte) error {
+	if err := writeFileAtomic(filepath.Join(dir, recordFile), data); err != nil {
 		return fmt.Errorf("write job record: %w", err)
 	}
 	return nil

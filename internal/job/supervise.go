@@ -36,10 +36,19 @@ var (
 	// maxPendingLog bounds output held in memory while output.log cannot be
 	// written (disk full).
 	maxPendingLog = 16 << 20
+	// logSyncEvery: output.log is synced in the background each time this
+	// much more was written, so the sync at the end, which the recorded end
+	// waits for, has little left to do (80 MB took 0.1 s to sync).
+	logSyncEvery int64 = 8 << 20
 )
 
-// supervisor is the state of one Supervise run. mu guards rec, tracker and
-// the interrupt fields: the reader goroutine and the signal loop share them.
+// readBuffer is how much of mknimimage's output one read takes: a flood
+// costs a few syscalls per MiB, not per line.
+const readBuffer = 256 << 10
+
+// supervisor is the state of one Supervise run. mu guards rec, tracker, the
+// interrupt fields and the save state: the reader goroutine, the signal loop
+// and the record saver share them.
 type supervisor struct {
 	mu         sync.Mutex
 	rec        Record
@@ -51,6 +60,22 @@ type supervisor struct {
 	sink       *logSink
 	split      lineSplitter
 	saveErr    error
+
+	// Saving job.json (two fsyncs) is done off the reader goroutine:
+	// saveSoon asks the saver goroutine, which coalesces requests. wmu
+	// orders the writes; seq/written keep an older snapshot from replacing
+	// a newer one.
+	wmu       sync.Mutex
+	seq       uint64
+	written   uint64 // guarded by wmu
+	saveKick  chan struct{}
+	saverDone chan struct{}
+	final     bool // the end is being recorded: saveSoon does nothing
+
+	// Background syncs of output.log (see logSyncEvery).
+	syncKick chan struct{}
+	syncDone chan struct{}
+	syncedAt int64 // sink.received when the last sync was asked for
 }
 
 // Supervise is the body of the internal verb "__supervise JOBDIR": it runs
@@ -134,6 +159,7 @@ func Supervise(dir string) int {
 	}
 	// One pipe for stdout and stderr keeps their order as written.
 	cmd.Stdout, cmd.Stderr = pw, pw
+	growPipe(pr, readBuffer)
 	// Own process group: an interrupt goes to mknimimage and everything it
 	// started, and only when we decide.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
@@ -154,10 +180,15 @@ func Supervise(dir string) int {
 	s.mu.Unlock()
 	report("ok")
 
+	s.saveKick, s.saverDone = make(chan struct{}, 1), make(chan struct{})
+	go s.saver()
+	s.syncKick, s.syncDone = make(chan struct{}, 1), make(chan struct{})
+	go s.syncer(logf)
 	readDone := make(chan struct{})
 	go func() {
 		defer close(readDone)
-		buf := make([]byte, 32<<10)
+		defer close(s.syncKick) // only this goroutine asks for syncs
+		buf := make([]byte, readBuffer)
 		for {
 			n, err := pr.Read(buf)
 			if n > 0 {
@@ -199,6 +230,8 @@ loop:
 		<-readDone
 	}
 	pr.Close()
+	<-s.syncDone
+	s.stopSaver()
 	s.finish(cmd, werr, logf)
 	return 0
 }
@@ -214,16 +247,102 @@ func (s *supervisor) failStart(report func(string), err error) int {
 	return 1
 }
 
-// save writes the record; mu must be held. A failure is kept and retried at
-// the next save: mknimimage is never stopped because we cannot write.
+// save writes the record now; mu must be held. A failure is kept and
+// retried at the next save: mknimimage is never stopped because we cannot
+// write.
 func (s *supervisor) save() {
+	seq, data, err := s.snapshot()
+	if err == nil {
+		err = s.write(seq, data)
+	}
+	if err != nil {
+		s.saveErr = err
+	}
+}
+
+// saveSoon has the saver write the record shortly, without waiting for the
+// disk; mu must be held. Before the saver runs and after the end, it saves
+// now.
+func (s *supervisor) saveSoon() {
+	if s.saveKick == nil || s.final {
+		s.save()
+		return
+	}
+	select {
+	case s.saveKick <- struct{}{}:
+	default: // a save is already pending; it will take this state too
+	}
+}
+
+// snapshot encodes the record as it is now; mu must be held.
+func (s *supervisor) snapshot() (uint64, []byte, error) {
 	s.rec.LogBytes = s.sink.received
 	if s.sink.err != nil && s.rec.LogError == "" {
 		s.rec.LogError = s.sink.err.Error()
 	}
 	s.rec.LogDropped = s.sink.dropped
-	if err := saveRecord(&s.rec); err != nil {
-		s.saveErr = err
+	data, err := encodeRecord(&s.rec)
+	if err != nil {
+		return 0, nil, err
+	}
+	s.seq++
+	return s.seq, data, nil
+}
+
+// write stores snapshot seq unless a newer one is stored already.
+func (s *supervisor) write(seq uint64, data []byte) error {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	if seq <= s.written {
+		return nil
+	}
+	if err := writeRecordData(s.rec.Dir, data); err != nil {
+		return err
+	}
+	s.written = seq
+	return nil
+}
+
+// saver writes the record each time saveSoon asks, outside mu, so the
+// reader never waits for the disk.
+func (s *supervisor) saver() {
+	defer close(s.saverDone)
+	for range s.saveKick {
+		s.mu.Lock()
+		seq, data, err := s.snapshot()
+		s.mu.Unlock()
+		if err == nil {
+			err = s.write(seq, data)
+		}
+		if err != nil {
+			s.mu.Lock()
+			s.saveErr = err
+			s.mu.Unlock()
+		}
+	}
+}
+
+// stopSaver lets a pending save finish and stops the saver; saves from now
+// on are immediate. mu must not be held.
+func (s *supervisor) stopSaver() {
+	s.mu.Lock()
+	s.final = true
+	close(s.saveKick)
+	s.mu.Unlock()
+	<-s.saverDone
+}
+
+// syncer syncs output.log in the background when output asks.
+func (s *supervisor) syncer(logf *os.File) {
+	defer close(s.syncDone)
+	for range s.syncKick {
+		if err := logf.Sync(); err != nil {
+			s.mu.Lock()
+			if s.sink.err == nil {
+				s.sink.err = fmt.Errorf("sync log: %w", err)
+			}
+			s.mu.Unlock()
+		}
 	}
 }
 
@@ -233,15 +352,23 @@ func (s *supervisor) output(p []byte) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.sink.Write(p)
+	if s.sink.received-s.syncedAt >= logSyncEvery {
+		s.syncedAt = s.sink.received
+		select {
+		case s.syncKick <- struct{}{}:
+		default: // a sync is running; the next chunk asks again
+			s.syncedAt -= logSyncEvery
+		}
+	}
 	s.split.feed(p, s.feedLine)
 }
 
-func (s *supervisor) feedLine(line string) {
-	if !s.tracker.Feed(line) {
+func (s *supervisor) feedLine(line []byte) {
+	if !s.tracker.FeedBytes(trimLine(line)) {
 		return
 	}
 	s.setPhase()
-	s.save()
+	s.saveSoon()
 }
 
 func (s *supervisor) setPhase() {
@@ -266,7 +393,7 @@ func (s *supervisor) onSignal(sig os.Signal) {
 		// explicit request does. Noted for the record.
 		s.mu.Lock()
 		s.event(signalName(sig), "", ActionIgnored)
-		s.save()
+		s.saveSoon()
 		s.mu.Unlock()
 	}
 }
@@ -300,7 +427,7 @@ func (s *supervisor) interrupt(sig, req string) {
 	}
 	if s.tracker.Critical() {
 		s.event(sig, req, ActionRefused)
-		s.save()
+		s.saveSoon()
 		return
 	}
 	s.event(sig, req, ActionAccepted)
@@ -315,9 +442,10 @@ func (s *supervisor) interrupt(sig, req string) {
 			}
 		})
 	}
-	s.save()
+	s.saveSoon()
 }
 
+// finish records the end; the saver and syncer have stopped.
 func (s *supervisor) finish(cmd *exec.Cmd, werr error, logf *os.File) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -353,6 +481,7 @@ func (s *supervisor) finish(cmd *exec.Cmd, werr error, logf *os.File) {
 	default:
 		s.rec.State = StateFailed
 	}
+	s.saveErr = nil // earlier failures are moot once the end is stored
 	s.save()
 	// The end must be recorded: a full disk may free up, so retry a while.
 	for i := 0; s.saveErr != nil && i < 30; i++ {
@@ -470,43 +599,54 @@ func (l *logSink) close() {
 	}
 }
 
-// lineSplitter cuts a byte stream into lines for the tracker. A line longer
-// than maxTrackLine is cut: phase messages are short.
+// lineSplitter cuts a byte stream into lines for the tracker, in place: a
+// line within one chunk is passed as a slice of it, only a line spanning
+// chunks is copied. A line longer than maxTrackLine is cut: phase messages
+// are short.
 type lineSplitter struct {
 	buf []byte
 }
 
 const maxTrackLine = 4096
 
-func (ls *lineSplitter) feed(p []byte, line func(string)) {
+func (ls *lineSplitter) feed(p []byte, line func([]byte)) {
 	for len(p) > 0 {
 		i := bytes.IndexByte(p, '\n')
 		if i < 0 {
 			ls.buf = append(ls.buf, p...)
 			if len(ls.buf) > maxTrackLine {
-				line(trimLine(ls.buf))
+				line(ls.buf)
 				ls.buf = ls.buf[:0]
 			}
 			return
 		}
-		ls.buf = append(ls.buf, p[:i]...)
-		line(trimLine(ls.buf))
-		ls.buf = ls.buf[:0]
+		if len(ls.buf) > 0 {
+			ls.buf = append(ls.buf, p[:i]...)
+			line(ls.buf)
+			ls.buf = ls.buf[:0]
+		} else {
+			line(p[:i])
+		}
 		p = p[i+1:]
 	}
 }
 
-func (ls *lineSplitter) flush(line func(string)) {
+func (ls *lineSplitter) flush(line func([]byte)) {
 	if len(ls.buf) > 0 {
-		line(trimLine(ls.buf))
+		line(ls.buf)
 		ls.buf = ls.buf[:0]
 	}
 }
 
-func trimLine(b []byte) string {
+// trimLine drops trailing carriage returns and keeps what follows the last
+// one left (a redrawn progress line shows its last state).
+func trimLine(b []byte) []byte {
+	if bytes.IndexByte(b, '\r') < 0 {
+		return b // most lines
+	}
 	b = bytes.TrimRight(b, "\r")
 	if i := bytes.LastIndexByte(b, '\r'); i >= 0 {
 		b = b[i+1:]
 	}
-	return string(b)
+	return b
 }

@@ -39,6 +39,11 @@ const (
 	DefaultSizeEvery = 2 * time.Second
 )
 
+// readSoon is the wait before the next read after one that found output;
+// each read that finds none doubles it, up to Config.Tick. A flood is read
+// as it comes, and the end it leads to is seen at once, not a tick later.
+const readSoon = 5 * time.Millisecond
+
 // Config is what the run screen needs.
 type Config struct {
 	Store  *job.Store
@@ -50,7 +55,7 @@ type Config struct {
 	// ignores SIGTSTP too).
 	Guard     *job.Guard
 	Now       func() time.Time // nil: time.Now
-	Tick      time.Duration    // how often the log and record are read
+	Tick      time.Duration    // how often the log and record are read, at most (while idle)
 	Capacity  int              // lines kept for scrolling
 	SizeEvery time.Duration    // how often the SPOT directory is measured
 }
@@ -104,6 +109,7 @@ type tickMsg struct {
 	id  string
 	rec job.Record
 	err error
+	n   int64 // bytes of output read
 }
 
 type sizeMsg struct {
@@ -159,6 +165,7 @@ type Model struct {
 	haveRec  bool
 	loadErr  error
 	tail     *job.Tail
+	every    time.Duration // the wait before the next read
 	lines    *job.Lines
 	total    int64
 	back     int // lines scrolled up from the end of the output; 0 follows
@@ -287,10 +294,11 @@ func (m *Model) read(d time.Duration) tea.Cmd {
 		// Record first, log second: once the record says ended, the log
 		// is complete (the supervisor syncs it before recording the end).
 		rec, err := store.Load(id)
+		var n int64
 		if tail != nil {
-			tail.ReadNew(lines)
+			n, _ = tail.ReadNew(lines)
 		}
-		return tickMsg{id: id, rec: rec, err: err}
+		return tickMsg{id: id, rec: rec, err: err, n: n}
 	}
 	if d <= 0 {
 		return f
@@ -398,7 +406,13 @@ func (m *Model) onTick(msg tickMsg) tea.Cmd {
 			cmds = append(cmds, m.gather())
 		}
 	} else {
-		cmds = append(cmds, m.read(m.cfg.Tick))
+		soon := min(readSoon, m.cfg.Tick)
+		if msg.n > 0 {
+			m.every = soon
+		} else {
+			m.every = min(max(2*m.every, soon), m.cfg.Tick)
+		}
+		cmds = append(cmds, m.read(m.every))
 		if m.spotRunning() && !m.sizing && m.now().Sub(m.sizedAt) >= m.cfg.SizeEvery {
 			m.sizing, m.sizedAt = true, m.now()
 			cmds = append(cmds, m.measure())
