@@ -134,7 +134,14 @@ func readTail(path string, max int64) ([]byte, error) {
 	if off < 0 {
 		off = 0
 	}
-	return io.ReadAll(io.NewSectionReader(f, off, st.Size()-off))
+	// One buffer of the right size: io.ReadAll's growing copies cost more
+	// than the parsing on a flooded log.
+	buf := make([]byte, st.Size()-off)
+	n, err := f.ReadAt(buf, off)
+	if err == io.EOF {
+		err = nil
+	}
+	return buf[:n], err
 }
 
 // Status is the exit status nimwiz reports for an ended job: 0 succeeded,
