@@ -271,7 +271,7 @@ func (m *Model) helpView() string {
 	m.help.Width = 0
 	var view []key.Binding
 	for _, b := range km.view.ShortHelp() {
-		if b.Enabled() {
+		if b.Enabled() && !sameHelp(b, km.global) {
 			view = append(view, b)
 		}
 	}
@@ -557,6 +557,17 @@ func (m *Model) keyMap() keyMap {
 		view = loadingKeys{}
 	}
 	return keyMap{view: view, global: []key.Binding{back, m.keys.Help, m.keys.Quit}}
+}
+
+// sameHelp reports whether b says what one of the global bindings says: a
+// view with its own "esc back" must not show it twice.
+func sameHelp(b key.Binding, global []key.Binding) bool {
+	for _, g := range global {
+		if g.Enabled() && g.Help() == b.Help() {
+			return true
+		}
+	}
+	return false
 }
 
 type keyMap struct {

@@ -46,6 +46,17 @@ func (h *harness) goldenBoth(t *testing.T, name string) {
 }
 
 // TestBrowseScreens goldens the browser's screens at both sizes.
+// A view with its own esc binding does not get the global one too.
+func TestBrowseHelpNamesEscOnce(t *testing.T) {
+	h := newHarness(t, browseConfig(fakenim.BrowseWorld()), 160, 40)
+	h.sees("71dskls")
+	h.keys("down", "enter", "down", "enter")
+	h.sees("installed software")
+	if n := strings.Count(h.m.View(), "esc back"); n != 1 {
+		t.Errorf("the help line names esc back %d times:\n%s", n, h.m.View())
+	}
+}
+
 func TestBrowseScreens(t *testing.T) {
 	f := fakenim.BrowseWorld()
 	h := newHarness(t, browseConfig(f), 80, 24)
