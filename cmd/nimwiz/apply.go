@@ -153,7 +153,7 @@ func followJob(a *app, store *job.Store, id string, g *job.Guard) int {
 	// One write per batch read, not per line: per-line writes were half of
 	// all CPU when mknimimage floods (docs/PERFORMANCE.md).
 	bw := bufio.NewWriterSize(a.stdout, 64<<10)
-	out := &lineWriter{w: bw, feed: tr.FeedBytes, changed: func() {
+	out := &lineWriter{w: bw, feed: func(b []byte) bool { return tr.FeedBytes(job.TrimLine(b)) }, changed: func() {
 		bw.Flush() // the phase message follows its line
 		g.SetCritical(tr.Critical())
 		fmt.Fprintf(a.stderr, "nimwiz: phase: %s%s\n", job.PhaseName(tr.Phase()), criticalNote(tr.Critical()))

@@ -188,3 +188,18 @@ func TestGuardKeepsCatchingSignals(t *testing.T) {
 	syscall.Kill(os.Getpid(), syscall.SIGTSTP) // ignored while critical: we are not stopped
 	g.SetCritical(false)
 }
+
+// A redrawn progress line counts as its last state; plain lines pass as
+// they are.
+func TestTrimLine(t *testing.T) {
+	for in, want := range map[string]string{
+		"Creating a NIM SPOT resource.":               "Creating a NIM SPOT resource.",
+		"copying 10%\rcopying 90%\rUpdating the spot": "Updating the spot",
+		"line with a CR end\r\r":                      "line with a CR end",
+		"":                                            "",
+	} {
+		if got := string(TrimLine([]byte(in))); got != want {
+			t.Errorf("TrimLine(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -364,7 +364,7 @@ func (s *supervisor) output(p []byte) {
 }
 
 func (s *supervisor) feedLine(line []byte) {
-	if !s.tracker.FeedBytes(trimLine(line)) {
+	if !s.tracker.FeedBytes(TrimLine(line)) {
 		return
 	}
 	s.setPhase()
@@ -638,9 +638,10 @@ func (ls *lineSplitter) flush(line func([]byte)) {
 	}
 }
 
-// trimLine drops trailing carriage returns and keeps what follows the last
-// one left (a redrawn progress line shows its last state).
-func trimLine(b []byte) []byte {
+// TrimLine drops trailing carriage returns and keeps what follows the last
+// one left (a redrawn progress line shows its last state). The supervisor
+// and every follower feed their trackers through it, so they agree.
+func TrimLine(b []byte) []byte {
 	if bytes.IndexByte(b, '\r') < 0 {
 		return b // most lines
 	}
