@@ -98,6 +98,10 @@ func (m *Model) top() []string {
 	status := fmt.Sprintf("osimage %s  %s  %s", r.Name, stateWord(r), ending.Duration(end.Sub(r.Started)))
 	out = append(out, s.Heading.Render(ui.Truncate(status, w)))
 	out = append(out, strings.Split(s.Subtle.Render(hardwrap("log: "+r.LogPath(), w)), "\n")...)
+	if !r.State.Ended() {
+		// Say before they leave how to come back, not only after.
+		out = append(out, s.Subtle.Render(ui.Truncate("d detaches (the job goes on); reattach: nimwiz attach "+r.ID, w)))
+	}
 	out = append(out, m.phaseLines(now)...)
 	if ev := m.evidence(now); ev != "" {
 		out = append(out, strings.Split(ui.Wrap(s.Text, ev, w), "\n")...)
