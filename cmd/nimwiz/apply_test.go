@@ -11,15 +11,13 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
-	"github.com/creack/pty"
-
 	"github.com/nimwiz/nimwiz/internal/job"
 	"github.com/nimwiz/nimwiz/internal/job/jobtest"
+	"github.com/nimwiz/nimwiz/internal/testutil"
 	"github.com/nimwiz/nimwiz/nim"
 )
 
@@ -214,7 +212,7 @@ func TestSuperviseIsHidden(t *testing.T) {
 // proc is nimwiz apply running as a real process.
 type proc struct {
 	cmd      *exec.Cmd
-	out, err syncBuffer
+	out, err testutil.SyncBuffer
 	done     chan struct{}
 }
 
@@ -341,23 +339,6 @@ func TestApplyKilledMidSpotLosesNothing(t *testing.T) {
 	}
 }
 
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // TestApplyOnATerminal drives apply through a real terminal: it asks for
 // confirmation, refuses ^C, ^Z and ^\ during SPOT creation, and when the
 // terminal is closed (SIGHUP) the job still completes. Stderr goes to a
@@ -367,22 +348,12 @@ func TestApplyOnATerminal(t *testing.T) {
 	exe, _ := os.Executable()
 	cmd := exec.Command(exe, "--state-dir", c.state, "apply", c.planFile("tty"))
 	cmd.Env = append(os.Environ(), "NIMWIZ_TEST_MAIN=1", "TERM=dumb")
-	var stderr, screen syncBuffer
+	var stderr, screen testutil.SyncBuffer
 	cmd.Stderr = &stderr
-	master, err := pty.Start(cmd)
+	tty, err := testutil.StartPTY(cmd, 24, 80)
 	if err != nil {
 		t.Fatal(err)
 	}
-	// pty leaves the master in blocking mode, where Close waits for the
-	// pending Read and the terminal never hangs up. A non-blocking dup is
-	// closed at once.
-	fd, err := syscall.Dup(int(master.Fd()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	syscall.SetNonblock(fd, true)
-	master.Close()
-	tty := os.NewFile(uintptr(fd), "ptmx")
 	go io.Copy(&screen, tty)
 	done := make(chan struct{})
 	go func() { cmd.Wait(); close(done) }()

@@ -14,11 +14,11 @@ import (
 	"time"
 
 	"github.com/charmbracelet/x/ansi"
-	"github.com/creack/pty"
 
 	"github.com/nimwiz/nimwiz/internal/job"
 	"github.com/nimwiz/nimwiz/internal/job/jobtest"
 	"github.com/nimwiz/nimwiz/internal/sim"
+	"github.com/nimwiz/nimwiz/internal/testutil"
 	"github.com/nimwiz/nimwiz/nim"
 )
 
@@ -30,7 +30,7 @@ type tui struct {
 	state  string
 	cmd    *exec.Cmd
 	tty    *os.File
-	screen syncBuffer
+	screen testutil.SyncBuffer
 	done   chan struct{}
 	copied chan struct{} // the terminal's output is all read
 }
@@ -53,18 +53,11 @@ func startTUI(t *testing.T, state string, env []string, args ...string) *tui {
 	cmd := exec.Command(exe, append([]string{"--demo", "--state-dir", state}, args...)...)
 	cmd.Env = append(os.Environ(), "NIMWIZ_TEST_MAIN=1", "TERM=screen", "NIMWIZ_SIM_LPP_SECONDS=0.2", "NIMWIZ_SIM_UPDATE_SECONDS=0.1")
 	cmd.Env = append(cmd.Env, env...)
-	master, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 40, Cols: 120})
+	tty, err := testutil.StartPTY(cmd, 40, 120)
 	if err != nil {
 		t.Fatal(err)
 	}
-	// A non-blocking dup closes at once (see TestApplyOnATerminal).
-	fd, err := syscall.Dup(int(master.Fd()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	syscall.SetNonblock(fd, true)
-	master.Close()
-	u := &tui{t: t, state: state, cmd: cmd, tty: os.NewFile(uintptr(fd), "ptmx"), done: make(chan struct{}), copied: make(chan struct{})}
+	u := &tui{t: t, state: state, cmd: cmd, tty: tty, done: make(chan struct{}), copied: make(chan struct{})}
 	go func() { io.Copy(&u.screen, u.tty); close(u.copied) }()
 	go func() { cmd.Wait(); close(u.done) }()
 	t.Cleanup(func() {

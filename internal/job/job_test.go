@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/nimwiz/nimwiz/internal/job/jobtest"
+	"github.com/nimwiz/nimwiz/internal/testutil"
 	"github.com/nimwiz/nimwiz/nim"
 )
 
@@ -166,7 +167,7 @@ func TestJobFailureIsRecorded(t *testing.T) {
 func TestFollowStreamsWhileRunning(t *testing.T) {
 	e := newEnv(t, jobtest.EnvHold+"=spot")
 	j := e.start("follow")
-	var buf syncBuffer
+	var buf testutil.SyncBuffer
 	done := make(chan error, 1)
 	go func() {
 		_, _, err := e.store.Follow(context.Background(), j.ID, 0, &buf)
@@ -364,7 +365,7 @@ func TestJobSurvivesItsWatcher(t *testing.T) {
 	cmd := exec.Command(exe)
 	cmd.Env = append(os.Environ(), "JOBTEST_WATCH="+e.state, "JOBTEST_BIN="+e.exec.Dirs[0], "JOBTEST_FAKE="+e.fake)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	var out syncBuffer
+	var out testutil.SyncBuffer
 	cmd.Stdout = &out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

@@ -659,21 +659,7 @@ func (m *Model) renderEnding() {
 			out = append(out, "")
 			continue
 		}
-		st := s.Text
-		switch l.Kind {
-		case ending.Heading:
-			st = s.Heading
-		case ending.OK:
-			st = s.OK
-		case ending.Error:
-			st = s.Error
-		case ending.Warning:
-			st = s.Warning
-		case ending.Code:
-			st = s.Code
-		case ending.Subtle:
-			st = s.Subtle
-		}
+		st := kindStyle(s, l.Kind)
 		pad := strings.Repeat(" ", l.Indent)
 		width := max(10, w-l.Indent)
 		var text string

@@ -147,16 +147,26 @@ func (m *Model) noticeView() string {
 	if m.notice == "" {
 		return ""
 	}
-	st := s.Text
-	switch m.noticeKind {
+	return "\n" + ui.Wrap(kindStyle(s, m.noticeKind), m.notice, w)
+}
+
+// kindStyle is the style of a line of kind k, for endings and notices alike.
+func kindStyle(s *ui.Styles, k ending.Kind) lipgloss.Style {
+	switch k {
+	case ending.Heading:
+		return s.Heading
+	case ending.OK:
+		return s.OK
 	case ending.Error:
-		st = s.Error
+		return s.Error
 	case ending.Warning:
-		st = s.Warning
+		return s.Warning
+	case ending.Code:
+		return s.Code
 	case ending.Subtle:
-		st = s.Subtle
+		return s.Subtle
 	}
-	return "\n" + ui.Wrap(st, m.notice, w)
+	return s.Text
 }
 
 // phases is the record's phase list, or the plan's before the first one.
