@@ -2,7 +2,6 @@ package steps
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -20,7 +19,8 @@ type ExtrasKeys struct {
 
 // Extras offers the existing NIM resources of ExtraTypes (one Resources
 // call) as a multi-select, plus free "attr=value" entry. Only resources NIM
-// has are accepted.
+// has are accepted. Attributes of the plan it does not offer (a root or dump
+// named by a saved plan) are kept as they are; "attr=" removes one.
 type Extras struct {
 	base
 	keys     ExtrasKeys
@@ -32,7 +32,8 @@ type Extras struct {
 	input    textinput.Model
 	inputMsg string // refusal or confirmation for the field
 	inputOK  bool
-	dropped  []string // prefilled attr=value no longer in NIM
+	dropped  []string          // prefilled attr=value no longer in NIM
+	kept     map[string]string // prefilled attrs not of ExtraTypes, kept as they are
 	pending  map[string]string
 }
 
@@ -112,15 +113,6 @@ func (s *Extras) fetch() tea.Cmd {
 
 func keyOf(l nim.Listing) string { return l.Type + "/" + l.Name }
 
-func (s *Extras) find(attr, name string) (int, bool) {
-	for i, l := range s.items {
-		if l.Type == attr && l.Name == name {
-			return i, true
-		}
-	}
-	return -1, false
-}
-
 // set checks or unchecks item i; single-valued types keep one.
 func (s *Extras) set(i int, on bool) {
 	l := s.items[i]
@@ -142,7 +134,7 @@ func (s *Extras) Apply(p nim.Plan) nim.Plan {
 	if !s.load.Loaded {
 		return p // nothing known yet: keep what the plan had
 	}
-	p.Extra = ExtraAttrs(s.items, func(i int) bool { return s.checked[keyOf(s.items[i])] }, nil)
+	p.Extra = ExtraAttrs(s.items, func(i int) bool { return s.checked[keyOf(s.items[i])] }, s.kept)
 	return p
 }
 
@@ -176,24 +168,16 @@ func (s *Extras) Update(msg tea.Msg) tea.Cmd {
 	return tea.Batch(cmd, s.load.Update(msg))
 }
 
-// prefill checks what the plan named, once the list is known.
+// prefill checks what the plan named, once the list is known, and keeps
+// what this step does not offer.
 func (s *Extras) prefill() {
 	if s.pending == nil {
 		return
 	}
-	attrs := make([]string, 0, len(s.pending))
-	for a := range s.pending {
-		attrs = append(attrs, a)
-	}
-	sort.Strings(attrs)
-	for _, a := range attrs {
-		for _, name := range strings.Split(s.pending[a], ",") {
-			if i, ok := s.find(a, strings.TrimSpace(name)); ok {
-				s.checked[keyOf(s.items[i])] = true
-			} else {
-				s.dropped = append(s.dropped, a+"="+name)
-			}
-		}
+	var idx []int
+	idx, s.kept, s.dropped = ExtraPrefill(s.pending, s.items)
+	for _, i := range idx {
+		s.checked[keyOf(s.items[i])] = true
 	}
 	s.pending = nil
 }
@@ -238,53 +222,32 @@ func (s *Extras) key(msg tea.KeyMsg) tea.Cmd {
 	return nil
 }
 
-// addTyped checks the resource typed as attr=value, or says why not.
+// addTyped applies the attr=value typed (attr= removes attr), or says why
+// not.
 func (s *Extras) addTyped() {
-	v := strings.TrimSpace(s.input.Value())
-	s.inputOK = false
-	attr, val, ok := strings.Cut(v, "=")
-	attr, val = strings.TrimSpace(attr), strings.TrimSpace(val)
-	switch {
-	case !ok || attr == "" || val == "":
-		s.inputMsg = ExtraUsage
-		return
-	case !IsExtraType(attr):
-		s.inputMsg = NotExtraType(attr)
-		return
-	case !s.load.Loaded:
-		s.inputMsg = "the NIM resources are not loaded yet; wait, or press r in the list to retry"
+	if !s.load.Loaded {
+		s.inputMsg, s.inputOK = "the NIM resources are not loaded yet; wait, or press r in the list to retry", false
 		return
 	}
-	names := strings.Split(val, ",")
-	if len(names) > 1 && !MultiValued(attr) {
-		s.inputMsg = fmt.Sprintf("%s takes one resource", attr)
+	msg, ok, first := ExtraTyped(s.input.Value(), s.items, s.kept, s.set)
+	s.inputMsg, s.inputOK = msg, ok
+	if !ok {
 		return
 	}
-	var idx []int
-	for _, n := range names {
-		n = strings.TrimSpace(n)
-		if err := nim.ValidName(n); err != nil {
-			s.inputMsg = err.Error()
-			return
-		}
-		i, found := s.find(attr, n)
-		if !found {
-			s.inputMsg = NoSuchResource(attr, n)
-			return
-		}
-		idx = append(idx, i)
+	if first >= 0 {
+		s.cur.pos = first
 	}
-	for _, i := range idx {
-		s.set(i, true)
-	}
-	s.cur.pos = idx[0]
-	s.inputMsg, s.inputOK = ExtraAdded(attr, val), true
 	s.input.SetValue("")
 }
 
 func (s *Extras) View() string {
 	st, w := s.c.Styles, s.bodyWidth()
 	var b strings.Builder
+	kept, keptH := "", 0
+	if len(s.kept) > 0 {
+		kept = ui.Wrap(st.Subtle, KeptExtras(s.kept, "type attr= in the field (tab)"), w)
+		keptH = strings.Count(kept, "\n") + 2 // and the blank line above
+	}
 	s.intro(&b, ExtrasQuestion, ExtrasExplain+" Select with space, then enter; choosing none is fine.")
 	switch {
 	case s.load.Loading || s.load.Err != nil:
@@ -306,11 +269,14 @@ func (s *Extras) View() string {
 			}
 			rows[i] = listRow{Mark: mark, Text: pad(l.Type, 16) + pad(l.Name, nameW) + "  " + ExtraWhat[l.Type]}
 		}
-		max := s.c.Height - 11
+		max := s.c.Height - 11 - keptH
 		if max < 2 {
 			max = 2
 		}
 		b.WriteString(renderList(st, rows, s.cur.pos, max, s.focus == 0))
+	}
+	if kept != "" {
+		b.WriteString("\n\n" + kept)
 	}
 	b.WriteString("\n\n")
 	label := st.Unfocused.Render("Add by name ")

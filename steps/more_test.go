@@ -3,6 +3,7 @@ package steps_test
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -303,5 +304,154 @@ func TestPreviewScreens(t *testing.T) {
 		h := newHarness(t, s, goodPlan())
 		s.SetSize(size[0], size[1])
 		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) { h.golden(t) })
+	}
+}
+
+// flat is s with its wrapping undone: words joined by single spaces.
+func flat(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// A plan's attributes the extras step does not offer (a root or dump named
+// by a saved plan) are kept as they are, not reported as gone from NIM;
+// "attr=" in the field removes one. Offered resources are checked, and an
+// offered one NIM lacks is still dropped with a warning.
+func TestExtrasKeepsWhatItDoesNotOffer(t *testing.T) {
+	start := nim.Plan{Extra: map[string]string{
+		"root": "myroot", "dump": "mydump",
+		"resolv_conf": "cluster_resolv", "tmp": "gone_tmp",
+	}}
+	s := steps.NewExtras(common(), testEnv(t, fakenim.World()))
+	h := newHarness(t, s, start)
+
+	keptLine := "Also in the plan, kept as they are (type attr= in the field (tab) to remove one): dump=mydump, root=myroot"
+	if v := flat(s.View()); !strings.Contains(v, keptLine) || !strings.Contains(v, "[x] resolv_conf cluster_resolv") {
+		t.Fatalf("view lacks the kept line or the checked resolv_conf:\n%s", s.View())
+	}
+	w := s.Warnings()
+	if len(w) != 1 || !strings.Contains(w[0], "tmp=gone_tmp") {
+		t.Errorf("warnings %q, want only tmp=gone_tmp", w)
+	}
+	for _, x := range w {
+		if strings.Contains(x, "root") || strings.Contains(x, "dump") {
+			t.Errorf("a kept attr is reported as dropped: %q", x)
+		}
+	}
+	want := map[string]string{"root": "myroot", "dump": "mydump", "resolv_conf": "cluster_resolv"}
+	if got := s.Apply(nim.Plan{}).Extra; !maps.Equal(got, want) {
+		t.Errorf("extra %v, want %v", got, want)
+	}
+	t.Run("kept", func(t *testing.T) { h.golden(t) })
+
+	// Nothing to remove: refused, nothing changes.
+	h.keys("tab")
+	h.typ("nope=")
+	h.keys("enter")
+	if v := flat(s.View()); !strings.Contains(v, "error: nope is not in the plan: nothing to remove") {
+		t.Fatalf("nope= not refused:\n%s", s.View())
+	}
+	// A kept attr cannot be changed here, only removed.
+	h.keys("ctrl+u")
+	h.typ("root=otherroot")
+	h.keys("enter")
+	if v := flat(s.View()); !strings.Contains(v, `"root" is not one of`) {
+		t.Fatalf("root=otherroot not refused:\n%s", s.View())
+	}
+	if got := s.Apply(nim.Plan{}).Extra; !maps.Equal(got, want) {
+		t.Errorf("after refusals: extra %v, want %v", got, want)
+	}
+
+	h.keys("ctrl+u")
+	h.typ("root=")
+	h.keys("enter")
+	v := flat(s.View())
+	if !strings.Contains(v, "ok: removed root") || !strings.Contains(v, "kept as they are (type attr= in the field (tab) to remove one): dump=mydump Add by name") {
+		t.Fatalf("root= did not remove root:\n%s", s.View())
+	}
+	t.Run("root removed", func(t *testing.T) { h.golden(t) })
+	want = map[string]string{"dump": "mydump", "resolv_conf": "cluster_resolv"}
+	if got := s.Apply(nim.Plan{}).Extra; !maps.Equal(got, want) {
+		t.Errorf("after root=: extra %v, want %v", got, want)
+	}
+
+	// The last kept one removed: no kept line any more.
+	h.typ("dump=")
+	h.keys("enter", "tab", "enter")
+	if !h.took() {
+		t.Fatalf("enter in the list did not go on:\n%s", s.View())
+	}
+	if strings.Contains(flat(s.View()), "kept as they are") {
+		t.Errorf("kept line shown with nothing kept:\n%s", s.View())
+	}
+	want = map[string]string{"resolv_conf": "cluster_resolv"}
+	if got := s.Apply(nim.Plan{}).Extra; !maps.Equal(got, want) {
+		t.Errorf("after dump=: extra %v, want %v", got, want)
+	}
+	if w := strings.Join(s.Warnings(), "\n"); strings.Contains(w, "root") || strings.Contains(w, "dump") {
+		t.Errorf("warnings mention a removed kept attr: %q", w)
+	}
+}
+
+// attr= of an offered type unchecks its resources, as at the plain prompts.
+func TestExtrasTypedRemovesOfferedType(t *testing.T) {
+	s := steps.NewExtras(common(), testEnv(t, fakenim.World()))
+	h := newHarness(t, s, nim.Plan{Extra: map[string]string{"script": "mount_gpfs,setup_ntp", "resolv_conf": "cluster_resolv"}})
+	h.keys("tab")
+	h.typ("script=")
+	h.keys("enter")
+	if !strings.Contains(s.View(), "ok: removed every script") {
+		t.Fatalf("view:\n%s", s.View())
+	}
+	want := map[string]string{"resolv_conf": "cluster_resolv"}
+	if got := s.Apply(nim.Plan{}).Extra; !maps.Equal(got, want) {
+		t.Errorf("extra %v, want %v", got, want)
+	}
+}
+
+// A kept attr reaches the preview's command and definition; a bad kept
+// value is a problem listed there and blocks creating, not a crash.
+func TestExtrasKeptReachPreview(t *testing.T) {
+	tests := []struct {
+		name, root string
+		problem    string
+	}{
+		{"good", "myroot", ""},
+		{"bad name", "my.root", `resource name "my.root" contains '.'`},
+		{"empty", "", "is empty: give the name of an existing root resource"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ex := steps.NewExtras(common(), testEnv(t, fakenim.World()))
+			base := nim.Plan{Name: "aix72", Source: "/dev/cd0", Extra: map[string]string{"root": tc.root, "resolv_conf": "cluster_resolv"}}
+			newHarness(t, ex, base).keys("enter")
+			p := ex.Apply(base)
+			if got, ok := p.Extra["root"]; !ok || got != tc.root {
+				t.Fatalf("root not kept: %v", p.Extra)
+			}
+
+			pv := steps.NewPreview(common(), testEnv(t, fakenim.World()), []string{"Extras"}, t.TempDir())
+			h := newHarness(t, pv, p)
+			pv.SetSize(200, 200)
+			v := pv.View()
+			if !strings.Contains(v, "root="+tc.root+" ") && !strings.Contains(v, "root="+tc.root+"\n") && tc.root != "" {
+				t.Errorf("command lacks root=%s:\n%s", tc.root, v)
+			}
+			if !strings.Contains(v, "      root="+tc.root) {
+				t.Errorf("definition lacks root=%s:\n%s", tc.root, v)
+			}
+			if tc.problem == "" {
+				if strings.Contains(v, steps.ProblemsLabel) {
+					t.Errorf("problems shown for a good plan:\n%s", v)
+				}
+				return
+			}
+			if !strings.Contains(flat(v), tc.problem) {
+				t.Errorf("preview lacks the problem %q:\n%s", tc.problem, v)
+			}
+			h.keys("enter", "y")
+			for _, m := range h.got {
+				if _, ok := m.(steps.CreateMsg); ok {
+					t.Fatalf("a plan with a bad kept attr was created")
+				}
+			}
+		})
 	}
 }

@@ -456,6 +456,117 @@ func ExtraAttrs(items []nim.Listing, checked func(i int) bool, kept map[string]s
 	return extra
 }
 
+// FindExtra is the index in items of the resource of type attr named name,
+// or -1.
+func FindExtra(items []nim.Listing, attr, name string) int {
+	for i, l := range items {
+		if l.Type == attr && l.Name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// ExtraPrefill sorts a plan's Extra for the extras step, attribute by
+// attribute: the items it names (indexes into items, to check); the
+// attributes the step does not offer, kept as they are (a root or dump named
+// by a saved plan or by the osimage copied: nothing here can check them, and
+// the preview validates them); and the resources of offered types that items
+// lacks, as attr=name (dropped: NIM does not have them). kept is never nil.
+func ExtraPrefill(extra map[string]string, items []nim.Listing) (checked []int, kept map[string]string, dropped []string) {
+	kept = map[string]string{}
+	attrs := make([]string, 0, len(extra))
+	for a := range extra {
+		attrs = append(attrs, a)
+	}
+	sort.Strings(attrs)
+	for _, a := range attrs {
+		if !IsExtraType(a) {
+			kept[a] = extra[a]
+			continue
+		}
+		for _, n := range strings.Split(extra[a], ",") {
+			if i := FindExtra(items, a, strings.TrimSpace(n)); i >= 0 {
+				checked = append(checked, i)
+			} else {
+				dropped = append(dropped, a+"="+n)
+			}
+		}
+	}
+	return checked, kept, dropped
+}
+
+// JoinPairs lists m as attr=value, by attr, comma-separated.
+func JoinPairs(m map[string]string) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out := make([]string, len(keys))
+	for i, k := range keys {
+		out[i] = k + "=" + m[k]
+	}
+	return strings.Join(out, ", ")
+}
+
+// KeptExtras is the line under the extras list naming the attributes kept
+// as they are; remove says how to remove one ("type attr=").
+func KeptExtras(kept map[string]string, remove string) string {
+	return "Also in the plan, kept as they are (" + remove + " to remove one): " + JoinPairs(kept)
+}
+
+// ExtraTyped applies what was typed at the extras step. "attr=name" (names
+// comma-separated for a multi-valued attr) checks those resources of items
+// with set; "attr=" removes attr: the kept attribute of that name (deleted
+// from kept), or else every resource of an offered type. It returns the
+// confirmation or refusal, whether it was applied, and the first item
+// checked (-1 when none). Nothing is applied when anything is refused.
+func ExtraTyped(in string, items []nim.Listing, kept map[string]string, set func(i int, on bool)) (msg string, ok bool, first int) {
+	attr, val, found := strings.Cut(in, "=")
+	attr, val = strings.TrimSpace(attr), strings.TrimSpace(val)
+	switch {
+	case !found || attr == "":
+		return ExtraUsage, false, -1
+	case val == "":
+		if _, ok := kept[attr]; ok {
+			delete(kept, attr)
+			return ExtraRemoved(attr), true, -1
+		}
+		if !IsExtraType(attr) {
+			return fmt.Sprintf("%s is not in the plan: nothing to remove", attr), false, -1
+		}
+		for i, l := range items {
+			if l.Type == attr {
+				set(i, false)
+			}
+		}
+		return "removed every " + attr, true, -1
+	case !IsExtraType(attr):
+		return NotExtraType(attr), false, -1
+	}
+	names := strings.Split(val, ",")
+	if len(names) > 1 && !MultiValued(attr) {
+		return fmt.Sprintf("%s takes one resource; type one name", attr), false, -1
+	}
+	var idx []int
+	for j, n := range names {
+		n = strings.TrimSpace(n)
+		if err := nim.ValidName(n); err != nil {
+			return "resource name " + err.Error(), false, -1
+		}
+		i := FindExtra(items, attr, n)
+		if i < 0 {
+			return NoSuchResource(attr, n), false, -1
+		}
+		idx, names[j] = append(idx, i), n
+	}
+	for _, i := range idx {
+		set(i, true)
+	}
+	return ExtraAdded(attr, strings.Join(names, ",")), true, idx[0]
+}
+
 // ExtrasQuestion and ExtrasExplain open the extra resources step.
 const (
 	ExtrasQuestion = "Add existing NIM resources? (optional)"
@@ -482,6 +593,9 @@ func NoSuchResource(attr, name string) string {
 
 // ExtraAdded confirms attr=val was added.
 func ExtraAdded(attr, val string) string { return fmt.Sprintf("added %s=%s", attr, val) }
+
+// ExtraRemoved confirms the kept attribute attr was removed from the plan.
+func ExtraRemoved(attr string) string { return "removed " + attr }
 
 // ---- Preview ----
 

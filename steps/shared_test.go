@@ -3,10 +3,13 @@ package steps_test
 import (
 	"go/parser"
 	"go/token"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/nimwiz/nimwiz/nim"
 	"github.com/nimwiz/nimwiz/steps"
 )
 
@@ -40,5 +43,70 @@ func TestWrapCommand(t *testing.T) {
 	}
 	if one := steps.WrapCommand(argv, 200); strings.Contains(one, "\n") {
 		t.Errorf("wrapped although it fits: %q", one)
+	}
+}
+
+// What typed attr=value does at the extras step, in both modes; a refusal
+// changes nothing.
+func TestExtraTyped(t *testing.T) {
+	items := []nim.Listing{
+		{Name: "cluster_resolv", Type: "resolv_conf"},
+		{Name: "mount_gpfs", Type: "script"},
+		{Name: "setup_ntp", Type: "script"},
+	}
+	tests := []struct {
+		in      string
+		ok      bool
+		msg     string
+		checked []int             // after, starting from script mount_gpfs checked
+		kept    map[string]string // after, starting from root=myroot
+		first   int
+	}{
+		{"resolv_conf=cluster_resolv", true, "added resolv_conf=cluster_resolv", []int{0, 1}, map[string]string{"root": "myroot"}, 0},
+		{" script = setup_ntp , mount_gpfs ", true, "added script=setup_ntp,mount_gpfs", []int{1, 2}, map[string]string{"root": "myroot"}, 2},
+		{"root=", true, "removed root", []int{1}, map[string]string{}, -1},
+		{"script=", true, "removed every script", nil, map[string]string{"root": "myroot"}, -1},
+		{"dump=", false, "dump is not in the plan: nothing to remove", []int{1}, map[string]string{"root": "myroot"}, -1},
+		{"root=otherroot", false, `"root" is not one of the resources nimwiz adds here`, []int{1}, map[string]string{"root": "myroot"}, -1},
+		{"=x", false, steps.ExtraUsage, []int{1}, map[string]string{"root": "myroot"}, -1},
+		{"resolv_conf", false, steps.ExtraUsage, []int{1}, map[string]string{"root": "myroot"}, -1},
+		{"resolv_conf=a,b", false, "resolv_conf takes one resource; type one name", []int{1}, map[string]string{"root": "myroot"}, -1},
+		{"script=setup_ntp,bad.name", false, `resource name "bad.name" contains '.'`, []int{1}, map[string]string{"root": "myroot"}, -1},
+		{"script=setup_ntp,nosuch", false, `NIM has no script resource named "nosuch"`, []int{1}, map[string]string{"root": "myroot"}, -1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.in, func(t *testing.T) {
+			checked := map[int]bool{1: true}
+			kept := map[string]string{"root": "myroot"}
+			msg, ok, first := steps.ExtraTyped(tc.in, items, kept, func(i int, on bool) { checked[i] = on })
+			if ok != tc.ok || !strings.HasPrefix(msg, tc.msg) || first != tc.first {
+				t.Errorf("= %q, %v, %d; want %q, %v, %d", msg, ok, first, tc.msg, tc.ok, tc.first)
+			}
+			var got []int
+			for i := range items {
+				if checked[i] {
+					got = append(got, i)
+				}
+			}
+			if !slices.Equal(got, tc.checked) || !maps.Equal(kept, tc.kept) {
+				t.Errorf("checked %v kept %v; want %v %v", got, kept, tc.checked, tc.kept)
+			}
+		})
+	}
+}
+
+// A plan's Extra split for the extras step: offered and present, kept,
+// offered but gone.
+func TestExtraPrefill(t *testing.T) {
+	items := []nim.Listing{{Name: "cluster_resolv", Type: "resolv_conf"}, {Name: "hpc_bundle", Type: "installp_bundle"}}
+	checked, kept, dropped := steps.ExtraPrefill(map[string]string{
+		"root": "myroot", "dump": "mydump", "resolv_conf": "cluster_resolv", "installp_bundle": "hpc_bundle,gone_bundle",
+	}, items)
+	if !slices.Equal(checked, []int{1, 0}) || !maps.Equal(kept, map[string]string{"root": "myroot", "dump": "mydump"}) ||
+		!slices.Equal(dropped, []string{"installp_bundle=gone_bundle"}) {
+		t.Errorf("checked %v kept %v dropped %v", checked, kept, dropped)
+	}
+	if _, kept, _ := steps.ExtraPrefill(nil, items); kept == nil {
+		t.Error("kept is nil: attr= could not remove from it")
 	}
 }

@@ -154,3 +154,38 @@ func TestPreviewRefusesInvalidPlan(t *testing.T) {
 		t.Fatalf("plan %+v: %v", s.plan, s.plan.Validate())
 	}
 }
+
+// A kept attr passes through the extras step unchanged and reaches the
+// preview's command and definition; a bad kept value is a problem there.
+func TestExtrasKeptReachPreview(t *testing.T) {
+	tune := func(c *plain.Config) { c.Preview = true }
+	for _, tc := range []struct{ root, problem string }{
+		{"myroot", ""},
+		{"my.root", `resource name "my.root" contains '.'`},
+	} {
+		start := nim.Plan{Name: "img1", Source: "/dev/cd0", Extra: map[string]string{"root": tc.root, "resolv_conf": "cluster_resolv"}}
+		s := run(t, fakenim.World(), start, lines("3", "6", "", "4"), tune)
+		if s.err != nil || s.c.Action != plain.ActionQuit {
+			t.Fatalf("%v %v\n%s", s.err, s.c.Action, s.out)
+		}
+		if want := map[string]string{"root": tc.root, "resolv_conf": "cluster_resolv"}; !reflect.DeepEqual(s.plan.Extra, want) {
+			t.Fatalf("extra = %v, want %v\n%s", s.plan.Extra, want, s.out)
+		}
+		// The preview after the extras step: command, definition, problems.
+		after := s.out[strings.LastIndex(s.out, "Step 7 of 7: Preview"):]
+		for _, w := range []string{"resolv_conf=cluster_resolv root=" + tc.root + "\n", "\n      root=" + tc.root + "\n"} {
+			if !strings.Contains(after, w) {
+				t.Errorf("preview after the extras step lacks %q\n%s", w, after)
+			}
+		}
+		if w := "ok: extra resources: resolv_conf=cluster_resolv, root=" + tc.root + "."; !strings.Contains(s.out, w) {
+			t.Errorf("transcript lacks %q\n%s", w, s.out)
+		}
+		if strings.Contains(s.out, "root="+tc.root+" from the original") {
+			t.Errorf("kept root reported as dropped\n%s", s.out)
+		}
+		if got := strings.Contains(after, "Problems to fix") && strings.Contains(after, tc.problem); got != (tc.problem != "") {
+			t.Errorf("problem %q shown: %v\n%s", tc.problem, got, after)
+		}
+	}
+}

@@ -3,9 +3,7 @@ package plain
 import (
 	"context"
 	"fmt"
-	"maps"
 	"path"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -517,31 +515,16 @@ func (s *session) askExtras() error {
 		return err
 	}
 	items := steps.ExtraItems(all)
-	find := func(attr, name string) int {
-		for i, l := range items {
-			if l.Type == attr && l.Name == name {
-				return i
-			}
-		}
-		return -1
-	}
 
 	// Prefill from the plan; attrs this step does not offer (a root or dump
 	// named by a saved plan) are kept as they are.
 	checked := make([]bool, len(items))
-	kept := map[string]string{}
-	for _, a := range slices.Sorted(maps.Keys(s.plan.Extra)) {
-		if !steps.IsExtraType(a) {
-			kept[a] = s.plan.Extra[a]
-			continue
-		}
-		for _, n := range strings.Split(s.plan.Extra[a], ",") {
-			if i := find(a, strings.TrimSpace(n)); i >= 0 {
-				checked[i] = true
-			} else if !s.extrasSeen {
-				s.dropped = append(s.dropped, a+"="+n)
-			}
-		}
+	idx, kept, dropped := steps.ExtraPrefill(s.plan.Extra, items)
+	for _, i := range idx {
+		checked[i] = true
+	}
+	if !s.extrasSeen {
+		s.dropped = append(s.dropped, dropped...)
 	}
 	s.extrasSeen = true
 
@@ -561,7 +544,7 @@ func (s *session) askExtras() error {
 			p.printf("  %d) %s %-16s %-*s  %s\n", i+1, mark, l.Type, nameW, l.Name, steps.ExtraWhat[l.Type])
 		}
 		if len(kept) > 0 {
-			p.para("", "Also in the plan, kept as they are (type attr= to remove one): "+joinPairs(kept))
+			p.para("", steps.KeptExtras(kept, "type attr="))
 		}
 	}
 	explain := func() {
@@ -581,8 +564,8 @@ func (s *session) askExtras() error {
 				out = append(out, l.Type+"="+l.Name)
 			}
 		}
-		for _, a := range slices.Sorted(maps.Keys(kept)) {
-			out = append(out, a+"="+kept[a])
+		if len(kept) > 0 {
+			out = append(out, steps.JoinPairs(kept))
 		}
 		if len(out) == 0 {
 			return "none"
@@ -609,7 +592,7 @@ func (s *session) askExtras() error {
 			break
 		}
 		if strings.Contains(ans, "=") {
-			msg, ok := s.addTyped(ans, items, find, kept, set)
+			msg, ok, _ := steps.ExtraTyped(ans, items, kept, set)
 			if !ok {
 				p.say("error", msg)
 				continue
@@ -649,59 +632,4 @@ func (s *session) askExtras() error {
 	s.plan.Extra = steps.ExtraAttrs(items, func(i int) bool { return checked[i] }, kept)
 	p.say("ok", "extra resources: "+selected()+".")
 	return nil
-}
-
-// joinPairs lists m as attr=value, by attr.
-func joinPairs(m map[string]string) string {
-	var out []string
-	for _, k := range slices.Sorted(maps.Keys(m)) {
-		out = append(out, k+"="+m[k])
-	}
-	return strings.Join(out, ", ")
-}
-
-// addTyped applies attr=value (or attr= to remove), or says why not.
-func (s *session) addTyped(in string, items []nim.Listing, find func(string, string) int, kept map[string]string, set func(int, bool)) (string, bool) {
-	attr, val, _ := strings.Cut(in, "=")
-	attr, val = strings.TrimSpace(attr), strings.TrimSpace(val)
-	switch {
-	case attr == "":
-		return steps.ExtraUsage, false
-	case val == "":
-		if _, ok := kept[attr]; ok {
-			delete(kept, attr)
-			return "removed " + attr, true
-		}
-		if !steps.IsExtraType(attr) {
-			return fmt.Sprintf("%s is not in the plan: nothing to remove", attr), false
-		}
-		for i, l := range items {
-			if l.Type == attr {
-				set(i, false)
-			}
-		}
-		return "removed every " + attr, true
-	case !steps.IsExtraType(attr):
-		return steps.NotExtraType(attr), false
-	}
-	names := strings.Split(val, ",")
-	if len(names) > 1 && !steps.MultiValued(attr) {
-		return fmt.Sprintf("%s takes one resource; type one name", attr), false
-	}
-	var idx []int
-	for _, n := range names {
-		n = strings.TrimSpace(n)
-		if err := nim.ValidName(n); err != nil {
-			return "resource name " + err.Error(), false
-		}
-		i := find(attr, n)
-		if i < 0 {
-			return steps.NoSuchResource(attr, n), false
-		}
-		idx = append(idx, i)
-	}
-	for _, i := range idx {
-		set(i, true)
-	}
-	return steps.ExtraAdded(attr, val), true
 }
