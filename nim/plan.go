@@ -89,6 +89,12 @@ var ExtraAttrs = map[string]string{
 	"tmp":             "tmp",
 }
 
+// ListAttr reports whether attribute attr takes a comma-separated list of
+// resources. Only installp_bundle does: xCAT's osimage schema says "One or
+// more comma separated NIM installp_bundle resources" for it and "The name
+// of a NIM script resource" for script, like every other attribute.
+func ListAttr(attr string) bool { return attr == "installp_bundle" }
+
 // unsupportedAttrs are attrs mknimimage accepts that are not NIM resource
 // names. nimwiz refuses them in a plan (a plan only names resources, whose
 // values it can check); each entry says how to get the effect instead.
@@ -280,7 +286,7 @@ func (p Plan) Validate() []Problem {
 			continue
 		}
 		names := []string{v}
-		if a == "installp_bundle" { // the one attr that takes a list (xCAT osimage schema)
+		if ListAttr(a) {
 			names = strings.Split(v, ",")
 		}
 		for _, n := range names {
@@ -537,7 +543,7 @@ func (p Plan) Resources() []PlannedResource {
 			typ = a
 		}
 		names := []string{p.Extra[a]}
-		if a == "installp_bundle" {
+		if ListAttr(a) {
 			names = strings.Split(p.Extra[a], ",") // one resource per bundle
 		}
 		for _, n := range names {

@@ -101,7 +101,7 @@ func (c *Client) CheckResources(ctx context.Context, p Plan) ([]Problem, error) 
 			continue // Validate refuses it
 		}
 		names := []string{p.Extra[a]}
-		if a == "installp_bundle" {
+		if ListAttr(a) {
 			names = strings.Split(p.Extra[a], ",")
 		}
 		for _, n := range names {

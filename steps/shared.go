@@ -392,13 +392,9 @@ var ExtraWhat = map[string]string{
 	"bosinst_data":    "answers for the BOS install",
 }
 
-// multiValued are the attributes that take a comma-separated list in an
-// xCAT osimage (several scripts or bundles); the others take one resource.
-// [guess: from xCAT's osimage docs; one value is always accepted]
-var multiValued = map[string]bool{"script": true, "installp_bundle": true}
-
-// MultiValued reports whether attribute attr takes several resources.
-func MultiValued(attr string) bool { return multiValued[attr] }
+// MultiValued reports whether attribute attr takes several resources (see
+// nim.ListAttr: only installp_bundle).
+func MultiValued(attr string) bool { return nim.ListAttr(attr) }
 
 // IsExtraType reports whether t is one of ExtraTypes.
 func IsExtraType(t string) bool {

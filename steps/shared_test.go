@@ -53,6 +53,8 @@ func TestExtraTyped(t *testing.T) {
 		{Name: "cluster_resolv", Type: "resolv_conf"},
 		{Name: "mount_gpfs", Type: "script"},
 		{Name: "setup_ntp", Type: "script"},
+		{Name: "hpc_bundle", Type: "installp_bundle"},
+		{Name: "gpfs_bundle", Type: "installp_bundle"},
 	}
 	tests := []struct {
 		in      string
@@ -63,7 +65,8 @@ func TestExtraTyped(t *testing.T) {
 		first   int
 	}{
 		{"resolv_conf=cluster_resolv", true, "added resolv_conf=cluster_resolv", []int{0, 1}, map[string]string{"root": "myroot"}, 0},
-		{" script = setup_ntp , mount_gpfs ", true, "added script=setup_ntp,mount_gpfs", []int{1, 2}, map[string]string{"root": "myroot"}, 2},
+		{" installp_bundle = hpc_bundle , gpfs_bundle ", true, "added installp_bundle=hpc_bundle,gpfs_bundle", []int{1, 3, 4}, map[string]string{"root": "myroot"}, 3},
+		{"script=setup_ntp,mount_gpfs", false, "script takes one resource; type one name", []int{1}, map[string]string{"root": "myroot"}, -1},
 		{"root=", true, "removed root", []int{1}, map[string]string{}, -1},
 		{"script=", true, "removed every script", nil, map[string]string{"root": "myroot"}, -1},
 		{"dump=", false, "dump is not in the plan: nothing to remove", []int{1}, map[string]string{"root": "myroot"}, -1},
@@ -71,8 +74,8 @@ func TestExtraTyped(t *testing.T) {
 		{"=x", false, steps.ExtraUsage, []int{1}, map[string]string{"root": "myroot"}, -1},
 		{"resolv_conf", false, steps.ExtraUsage, []int{1}, map[string]string{"root": "myroot"}, -1},
 		{"resolv_conf=a,b", false, "resolv_conf takes one resource; type one name", []int{1}, map[string]string{"root": "myroot"}, -1},
-		{"script=setup_ntp,bad.name", false, `resource name "bad.name" contains '.'`, []int{1}, map[string]string{"root": "myroot"}, -1},
-		{"script=setup_ntp,nosuch", false, `NIM has no script resource named "nosuch"`, []int{1}, map[string]string{"root": "myroot"}, -1},
+		{"installp_bundle=hpc_bundle,bad.name", false, `resource name "bad.name" contains '.'`, []int{1}, map[string]string{"root": "myroot"}, -1},
+		{"installp_bundle=hpc_bundle,nosuch", false, `NIM has no installp_bundle resource named "nosuch"`, []int{1}, map[string]string{"root": "myroot"}, -1},
 	}
 	for _, tc := range tests {
 		t.Run(tc.in, func(t *testing.T) {

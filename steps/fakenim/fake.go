@@ -452,7 +452,7 @@ func BrowseWorld() *Fake {
 		"shared_root": "61cosi_shared_root", "paging": "61cosi_paging"})
 	// Stateful with extras shared with 72cosi and a root not named after it.
 	img("aix73", map[string]string{"nimtype": "diskless", "lpp_source": "7300-02-lpp_source", "spot": "aix73",
-		"root": "golden_root", "paging": "aix73_paging", "resolv_conf": "cluster_resolv", "script": "setup_ntp,mount_gpfs"})
+		"root": "golden_root", "paging": "aix73_paging", "resolv_conf": "cluster_resolv", "script": "setup_ntp"})
 
 	f.Details = map[string]nim.Object{
 		"7100-05-lpp_source": obj("7100-05-lpp_source", "lpp_source", nim.RstateReady, "/install/nim/lpp_source/7100-05-lpp_source", "0", nim.Attr{Key: "simages", Value: "yes"}),

@@ -168,7 +168,7 @@ func TestBrowseRecreatePrefill(t *testing.T) {
 		{"72cosi", 3, nim.Plan{Type: nim.Diskless, Source: "7200-05-lpp_source", Stateless: true, Dump: true,
 			Extra: map[string]string{"installp_bundle": "hpc_bundle,gone_bundle", "resolv_conf": "cluster_resolv"}}},
 		{"aix73", 4, nim.Plan{Type: nim.Diskless, Source: "7300-02-lpp_source",
-			Extra: map[string]string{"resolv_conf": "cluster_resolv", "root": "golden_root", "script": "setup_ntp,mount_gpfs"}}},
+			Extra: map[string]string{"resolv_conf": "cluster_resolv", "root": "golden_root", "script": "setup_ntp"}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.image, func(t *testing.T) {

@@ -12,9 +12,6 @@ import (
 	"github.com/nimwiz/nimwiz/ui"
 )
 
-// multiValued attributes take a comma-separated list of resources.
-var multiValued = map[string]bool{"installp_bundle": true, "script": true}
-
 // ChangeAttrs are the definition's attributes the browser can change: the
 // resource attributes of nim.ExtraAttrs, but mksysb (standalone images only).
 func ChangeAttrs() []string {
@@ -113,7 +110,7 @@ func (m *Model) setChoices() {
 	}
 	sort.Strings(names)
 	c.choices = names
-	if c.o.Get(c.attr) != "" && !multiValued[c.attr] {
+	if c.o.Get(c.attr) != "" && !nim.ListAttr(c.attr) {
 		c.choices = append([]string{""}, names...) // first: drop it
 	}
 	c.checked = map[string]bool{}
@@ -134,7 +131,7 @@ func (m *Model) setChoices() {
 
 // newValue is what the attribute becomes.
 func (c *change) newValue() string {
-	if multiValued[c.attr] {
+	if nim.ListAttr(c.attr) {
 		var v []string
 		for _, n := range c.choices {
 			if c.checked[n] {
@@ -182,13 +179,13 @@ func (m *Model) keyChange(msg tea.KeyMsg) tea.Cmd {
 			c.vcur = min(c.vcur+1, max(len(c.choices)-1, 0))
 		case key.Matches(msg, m.keys.Refresh):
 			return m.loadResources(true)
-		case key.Matches(msg, m.keys.Select) && multiValued[c.attr]:
+		case key.Matches(msg, m.keys.Select) && nim.ListAttr(c.attr):
 			if c.vcur < len(c.choices) {
 				n := c.choices[c.vcur]
 				c.checked[n] = !c.checked[n]
 			}
 		case msg.String() == "enter":
-			if !m.res.load.Loaded || (!multiValued[c.attr] && len(c.choices) == 0) {
+			if !m.res.load.Loaded || (!nim.ListAttr(c.attr) && len(c.choices) == 0) {
 				return nil
 			}
 			nv := c.newValue()
@@ -243,7 +240,7 @@ func (m *Model) changeHelp() []key.Binding {
 	case chAttr:
 		return []key.Binding{kk.Up, kk.Down, choose, escHelp("cancel")}
 	case chValue:
-		if multiValued[c.attr] {
+		if nim.ListAttr(c.attr) {
 			return []key.Binding{kk.Up, kk.Down, kk.Select, key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "preview")), kk.Refresh, escHelp("back")}
 		}
 		return []key.Binding{kk.Up, kk.Down, key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "preview")), kk.Refresh, escHelp("back")}
@@ -304,7 +301,7 @@ func (m *Model) changeView() string {
 				switch {
 				case n == "":
 					rows[i] = "(none) drop " + c.attr + " from the definition"
-				case multiValued[c.attr]:
+				case nim.ListAttr(c.attr):
 					rows[i] = check(c.checked[n]) + " " + n
 				default:
 					rows[i] = n
