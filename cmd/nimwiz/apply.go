@@ -162,20 +162,27 @@ func followJob(a *app, store *job.Store, id string, g *job.Guard) int {
 	defer wait.Stop()
 	every := followSoon
 	interrupting := false
+	var rec job.Record
 	for {
-		rec, err := store.Load(id)
-		if err != nil {
-			fmt.Fprintf(a.stderr, "nimwiz: %v\n", err)
-			return exitFail
-		}
 		n, _ := tail.ReadNew(out) // stdout errors (terminal gone) must not stop us
 		bw.Flush()
-		g.SetCritical(tr.Critical() || (rec.Critical && !rec.State.Ended()))
-		if rec.State.Ended() {
-			out.Flush()
-			bw.Flush()
-			return reportEnd(a, rec)
+		// The record is read only once output pauses: while it flows the job
+		// runs, and our own tracker knows the phase.
+		if n == 0 || rec.ID == "" {
+			if rec, err = store.Load(id); err != nil {
+				fmt.Fprintf(a.stderr, "nimwiz: %v\n", err)
+				return exitFail
+			}
+			if rec.State.Ended() {
+				// Record first, log second: all the output was in the log
+				// before the end was recorded.
+				tail.ReadNew(out)
+				out.Flush()
+				bw.Flush()
+				return reportEnd(a, rec)
+			}
 		}
+		g.SetCritical(tr.Critical() || rec.Critical)
 		if n > 0 {
 			every = followSoon
 		} else {

@@ -142,7 +142,7 @@ func (s *Store) Interrupt(ctx context.Context, id string) (Event, error) {
 	var nonce [8]byte
 	rand.Read(nonce[:])
 	req := hex.EncodeToString(nonce[:])
-	if err := writeFileAtomic(filepath.Join(rec.Dir, interruptFile), []byte(req+"\n")); err != nil {
+	if err := writeFileAtomic(filepath.Join(rec.Dir, interruptFile), []byte(req+"\n"), false); err != nil {
 		return Event{}, fmt.Errorf("interrupt job %s: %w", id, err)
 	}
 	// The lock proves the pid is still our supervisor (no pid reuse).

@@ -219,7 +219,7 @@ func TestStaleLockIsCleared(t *testing.T) {
 	dead := "20200101-000000-stale"
 	os.WriteFile(e.store.lockPath("stale"), []byte(dead+" 999999\n"), 0o600)
 	os.Mkdir(filepath.Join(e.store.Dir, dead), 0o700)
-	saveRecord(&Record{ID: dead, Name: "stale", State: StateRunning, Started: time.Now(), SupervisorPID: 999999, Dir: filepath.Join(e.store.Dir, dead)})
+	saveRecord(&Record{ID: dead, Name: "stale", State: StateRunning, Started: time.Now(), SupervisorPID: 999999, Dir: filepath.Join(e.store.Dir, dead)}, true)
 	if r, err := e.store.Load(dead); err != nil || r.State != StateLost {
 		t.Fatalf("dead job: state %s, %v; want lost", r.State, err)
 	}

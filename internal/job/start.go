@@ -181,10 +181,11 @@ func writeJobFiles(rec *Record) error {
 	if err := toml.NewEncoder(&buf).Encode(rec.Plan); err != nil {
 		return fmt.Errorf("encode plan: %w", err)
 	}
-	if err := writeFileAtomic(filepath.Join(rec.Dir, planFile), buf.Bytes()); err != nil {
+	// Not synced: the supervisor's first save after mknimimage starts is.
+	if err := writeFileAtomic(filepath.Join(rec.Dir, planFile), buf.Bytes(), false); err != nil {
 		return fmt.Errorf("write plan: %w", err)
 	}
-	if err := saveRecord(rec); err != nil {
+	if err := saveRecord(rec, false); err != nil {
 		return err
 	}
 	f, err := os.OpenFile(filepath.Join(rec.Dir, logFile), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)

@@ -36,10 +36,6 @@ var (
 	// maxPendingLog bounds output held in memory while output.log cannot be
 	// written (disk full).
 	maxPendingLog = 16 << 20
-	// logSyncEvery: output.log is synced in the background each time this
-	// much more was written, so the sync at the end, which the recorded end
-	// waits for, has little left to do (80 MB took 0.1 s to sync).
-	logSyncEvery int64 = 8 << 20
 )
 
 // readBuffer is how much of mknimimage's output one read takes: a flood
@@ -71,11 +67,6 @@ type supervisor struct {
 	saveKick  chan struct{}
 	saverDone chan struct{}
 	final     bool // the end is being recorded: saveSoon does nothing
-
-	// Background syncs of output.log (see logSyncEvery).
-	syncKick chan struct{}
-	syncDone chan struct{}
-	syncedAt int64 // sink.received when the last sync was asked for
 }
 
 // Supervise is the body of the internal verb "__supervise JOBDIR": it runs
@@ -133,10 +124,10 @@ func Supervise(dir string) int {
 		}
 		return s.failStart(report, err)
 	}
-	defer lock.Close() // after the final record: the next job may start then
+	defer lock.Close() // early returns; at the end it is released once the end is recorded
 
 	// Make sure the record can be written before anything runs.
-	if err := saveRecord(&s.rec); err != nil {
+	if err := saveRecord(&s.rec, false); err != nil {
 		report("error: " + err.Error())
 		return 1
 	}
@@ -176,18 +167,18 @@ func Supervise(dir string) int {
 	s.rec.ChildPID, s.rec.ChildPGID = cmd.Process.Pid, cmd.Process.Pid
 	s.rec.State = StateRunning
 	s.rec.Started = time.Now()
-	s.save()
+	s.save(false) // readers see "running" at once; the saver syncs it below
 	s.mu.Unlock()
 	report("ok")
 
 	s.saveKick, s.saverDone = make(chan struct{}, 1), make(chan struct{})
 	go s.saver()
-	s.syncKick, s.syncDone = make(chan struct{}, 1), make(chan struct{})
-	go s.syncer(logf)
+	s.mu.Lock()
+	s.saveSoon()
+	s.mu.Unlock()
 	readDone := make(chan struct{})
 	go func() {
 		defer close(readDone)
-		defer close(s.syncKick) // only this goroutine asks for syncs
 		buf := make([]byte, readBuffer)
 		for {
 			n, err := pr.Read(buf)
@@ -230,9 +221,10 @@ loop:
 		<-readDone
 	}
 	pr.Close()
-	<-s.syncDone
 	s.stopSaver()
-	s.finish(cmd, werr, logf)
+	s.finish(cmd, werr)
+	lock.Close() // the next job for this name may start now
+	s.syncLog(logf)
 	return 0
 }
 
@@ -242,18 +234,18 @@ func (s *supervisor) failStart(report func(string), err error) int {
 	s.rec.Error = err.Error()
 	s.rec.Ended = time.Now()
 	s.rec.ExitCode = -1
-	saveRecord(&s.rec)
+	saveRecord(&s.rec, true)
 	report("error: " + err.Error())
 	return 1
 }
 
-// save writes the record now; mu must be held. A failure is kept and
-// retried at the next save: mknimimage is never stopped because we cannot
-// write.
-func (s *supervisor) save() {
+// save writes the record now (synced if durable); mu must be held. A
+// failure is kept and retried at the next save: mknimimage is never stopped
+// because we cannot write.
+func (s *supervisor) save(durable bool) {
 	seq, data, err := s.snapshot()
 	if err == nil {
-		err = s.write(seq, data)
+		err = s.write(seq, data, durable)
 	}
 	if err != nil {
 		s.saveErr = err
@@ -265,7 +257,7 @@ func (s *supervisor) save() {
 // now.
 func (s *supervisor) saveSoon() {
 	if s.saveKick == nil || s.final {
-		s.save()
+		s.save(true)
 		return
 	}
 	select {
@@ -290,13 +282,13 @@ func (s *supervisor) snapshot() (uint64, []byte, error) {
 }
 
 // write stores snapshot seq unless a newer one is stored already.
-func (s *supervisor) write(seq uint64, data []byte) error {
+func (s *supervisor) write(seq uint64, data []byte, durable bool) error {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
 	if seq <= s.written {
 		return nil
 	}
-	if err := writeRecordData(s.rec.Dir, data); err != nil {
+	if err := writeRecordData(s.rec.Dir, data, durable); err != nil {
 		return err
 	}
 	s.written = seq
@@ -312,7 +304,7 @@ func (s *supervisor) saver() {
 		seq, data, err := s.snapshot()
 		s.mu.Unlock()
 		if err == nil {
-			err = s.write(seq, data)
+			err = s.write(seq, data, true)
 		}
 		if err != nil {
 			s.mu.Lock()
@@ -332,34 +324,12 @@ func (s *supervisor) stopSaver() {
 	<-s.saverDone
 }
 
-// syncer syncs output.log in the background when output asks.
-func (s *supervisor) syncer(logf *os.File) {
-	defer close(s.syncDone)
-	for range s.syncKick {
-		if err := logf.Sync(); err != nil {
-			s.mu.Lock()
-			if s.sink.err == nil {
-				s.sink.err = fmt.Errorf("sync log: %w", err)
-			}
-			s.mu.Unlock()
-		}
-	}
-}
-
 // output handles one chunk of mknimimage's output: into the log first, then
 // line by line into the phase tracker.
 func (s *supervisor) output(p []byte) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.sink.Write(p)
-	if s.sink.received-s.syncedAt >= logSyncEvery {
-		s.syncedAt = s.sink.received
-		select {
-		case s.syncKick <- struct{}{}:
-		default: // a sync is running; the next chunk asks again
-			s.syncedAt -= logSyncEvery
-		}
-	}
 	s.split.feed(p, s.feedLine)
 }
 
@@ -445,18 +415,14 @@ func (s *supervisor) interrupt(sig, req string) {
 	s.saveSoon()
 }
 
-// finish records the end; the saver and syncer have stopped.
-func (s *supervisor) finish(cmd *exec.Cmd, werr error, logf *os.File) {
+// finish records the end; the saver has stopped. Every byte of output is
+// written to the log before the end is recorded, so a reader who sees the
+// end and then reads the log has it all.
+func (s *supervisor) finish(cmd *exec.Cmd, werr error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.split.flush(s.feedLine)
 	s.sink.close()
-	if err := logf.Sync(); err != nil && s.sink.err == nil {
-		s.sink.err = fmt.Errorf("sync log: %w", err)
-	}
-	if err := logf.Close(); err != nil && s.sink.err == nil {
-		s.sink.err = fmt.Errorf("close log: %w", err)
-	}
 	code := -1
 	if ps := cmd.ProcessState; ps != nil {
 		code = ps.ExitCode()
@@ -482,12 +448,30 @@ func (s *supervisor) finish(cmd *exec.Cmd, werr error, logf *os.File) {
 		s.rec.State = StateFailed
 	}
 	s.saveErr = nil // earlier failures are moot once the end is stored
-	s.save()
+	s.save(true)
 	// The end must be recorded: a full disk may free up, so retry a while.
 	for i := 0; s.saveErr != nil && i < 30; i++ {
 		time.Sleep(time.Second)
 		s.saveErr = nil
-		s.save()
+		s.save(true)
+	}
+}
+
+// syncLog makes the log durable once the end is recorded: a flood's worth
+// (80 MB) takes the disk ~0.1 s, which whoever follows the job need not wait
+// for. A failure is added to the record.
+func (s *supervisor) syncLog(logf *os.File) {
+	err := logf.Sync()
+	if cerr := logf.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("close log: %w", cerr)
+	} else if err != nil {
+		err = fmt.Errorf("sync log: %w", err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err != nil && s.sink.err == nil {
+		s.sink.err = err
+		s.save(true)
 	}
 }
 
