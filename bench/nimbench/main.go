@@ -48,6 +48,9 @@ var (
 )
 
 func main() {
+	if code, ok := relayMain(os.Args[1:]); ok {
+		os.Exit(code)
+	}
 	flag.Usage = func() {
 		fmt.Fprintln(os.Stderr, "Usage: nimbench -nimwiz PATH [-quick] [streaming] [browsing] [startup]")
 		flag.PrintDefaults()
@@ -247,58 +250,117 @@ type streamRow struct {
 	bytes        int64
 	hash         string
 	detail, note string
+
+	frontCPU, superCPU time.Duration // the split shown in detail
+	query              time.Duration // apply: its ending's NIM query, timed alone
+	walls              string        // every run's wall, for the table
 }
 
 func streaming(scratch string, sizes []int) error {
 	fmt.Println("### Streaming: mknimimage floods its output")
 	fmt.Println()
-	fmt.Println("| lines | MB | mode | wall | × producer | nimwiz CPU (front end + supervisor) | producer CPU | peak RSS front end | peak RSS supervisor | peak RSS producer | log = producer output |")
-	fmt.Println("|---:|---:|---|---:|---:|---|---:|---:|---:|---:|---|")
+	fmt.Printf("Medians of %d runs per mode, each column on its own; the walls of every run in brackets.\n", *reps)
+	fmt.Println("\"− NIM query\": apply's wall less the lsnim -l its ending shows, timed alone (as start-up does).")
+	fmt.Println()
+	fmt.Println("| lines | MB | mode | wall (runs) | × producer | − NIM query, × producer | nimwiz CPU (front end + supervisor) | producer CPU | peak RSS front end | peak RSS supervisor | peak RSS producer | log = producer output |")
+	fmt.Println("|---:|---:|---|---:|---:|---:|---|---:|---:|---:|---:|---|")
 	var errs []error
 	for _, n := range sizes {
-		rows, err := streamOnce(scratch, n)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("%d lines: %w", n, err))
-		}
-		var prod time.Duration
-		var prodHash string
-		for _, r := range rows {
-			if r.mode == "producer alone" {
-				prod, prodHash = r.wall, r.hash
+		var runs [][]streamRow
+		for i := 0; i < *reps; i++ {
+			rows, err := streamOnce(filepath.Join(scratch, strconv.Itoa(i)), n)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%d lines: %w", n, err))
+				break
 			}
+			runs = append(runs, rows)
 		}
+		if len(runs) == 0 {
+			continue
+		}
+		rows := medianRows(runs)
+		prod, prodHash := rows[0].wall, rows[0].hash // producer alone comes first
 		for _, r := range rows {
 			if r.note != "" {
-				fmt.Printf("| %d | | %s | | | %s | | | | | |\n", n, r.mode, r.note)
+				fmt.Printf("| %d | | %s | | | | %s | | | | | |\n", n, r.mode, r.note)
 				continue
 			}
-			ratio, same := "", "-"
+			ratio, less, same := "", "-", "-"
 			if prod > 0 {
 				ratio = fmt.Sprintf("%.2f", r.wall.Seconds()/prod.Seconds())
+				if r.query > 0 {
+					less = fmt.Sprintf("%s, %.2f", sec(r.wall-r.query), (r.wall-r.query).Seconds()/prod.Seconds())
+				}
 			}
-			if r.mode != "producer alone" {
+			if r.mode != modeProducer {
 				same = "no (" + r.hash + ")"
 				if r.hash == prodHash {
 					same = "yes (sha256 " + r.hash + ")"
 				}
 			}
-			cpu, srss := "-", "-"
+			cpu, srss, frss, prss, pcpu := "-", "-", "-", "-", "-"
 			if r.nimwizCPU >= 0 {
 				cpu = ms(r.nimwizCPU) + " " + r.detail
 			}
 			if r.superRSS > 0 {
 				srss = mb(r.superRSS)
 			}
-			frss := "-"
 			if r.frontRSS > 0 {
 				frss = mb(r.frontRSS)
 			}
-			fmt.Printf("| %d | %.1f | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", n, float64(r.bytes)/1e6, r.mode, sec(r.wall), ratio,
-				cpu, ms(r.producerCPU), frss, srss, mb(r.producerRSS), same)
+			if r.producerRSS > 0 {
+				prss = mb(r.producerRSS)
+			}
+			if r.producerCPU > 0 {
+				pcpu = ms(r.producerCPU)
+			}
+			fmt.Printf("| %d | %.1f | %s | %s (%s) | %s | %s | %s | %s | %s | %s | %s | %s |\n", n, float64(r.bytes)/1e6, r.mode,
+				sec(r.wall), r.walls, ratio, less, cpu, pcpu, frss, srss, prss, same)
 		}
 	}
 	fmt.Println()
 	return errors.Join(errs...)
+}
+
+const modeProducer = "producer alone"
+
+// medianRows folds several runs of the same modes into one row per mode:
+// each measured figure is its own median, the walls are listed.
+func medianRows(runs [][]streamRow) []streamRow {
+	out := slices.Clone(runs[0])
+	for m := range out {
+		var wall, cpu, pcpu, query []time.Duration
+		var frss, srss, prss []int64
+		var walls []string
+		for _, rows := range runs {
+			r := rows[m]
+			wall, cpu, pcpu, query = append(wall, r.wall), append(cpu, r.nimwizCPU), append(pcpu, r.producerCPU), append(query, r.query)
+			frss, srss, prss = append(frss, r.frontRSS), append(srss, r.superRSS), append(prss, r.producerRSS)
+			walls = append(walls, fmt.Sprintf("%.2f", r.wall.Seconds()))
+			if rows[m].hash != out[m].hash {
+				out[m].hash = "differs between runs"
+			}
+		}
+		o := &out[m]
+		o.wall, o.nimwizCPU, o.producerCPU, o.query = median(wall), median(cpu), median(pcpu), median(query)
+		o.frontRSS, o.superRSS, o.producerRSS = medianInt(frss), medianInt(srss), medianInt(prss)
+		o.walls = strings.Join(walls, ", ")
+		if o.nimwizCPU >= 0 && o.detail != "" && len(runs) > 1 && strings.Contains(o.detail, " + ") {
+			// the split of the median run is not the median of the split
+			var front, super []time.Duration
+			for _, rows := range runs {
+				front, super = append(front, rows[m].frontCPU), append(super, rows[m].superCPU)
+			}
+			o.detail = fmt.Sprintf("(%s + %s)", ms(median(front)), ms(median(super)))
+		}
+	}
+	return out
+}
+
+func medianInt(xs []int64) int64 {
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	return s[len(s)/2]
 }
 
 func streamOnce(scratch string, n int) ([]streamRow, error) {
@@ -316,6 +378,13 @@ func streamOnce(scratch string, n int) ([]streamRow, error) {
 		return rows, fmt.Errorf("producer alone: %w", err)
 	}
 	rows = append(rows, a)
+	for i, role := range []string{relayFront, relayFrontFile} {
+		f, err := viaFloor(filepath.Join(base, "f"+strconv.Itoa(i)), n, role)
+		if err != nil {
+			return rows, fmt.Errorf("floor: %w", err)
+		}
+		rows = append(rows, f)
+	}
 	b, err := viaApply(filepath.Join(base, "b"), planPath, n)
 	if err != nil {
 		return rows, fmt.Errorf("apply: %w", err)
@@ -325,13 +394,17 @@ func streamOnce(scratch string, n int) ([]streamRow, error) {
 	if err != nil {
 		return rows, fmt.Errorf("run screen: %w", err)
 	}
-	return append(rows, c), nil
+	rows = append(rows, c)
+	// The run leaves gigabytes of page cache behind at full sizes; drop it
+	// so the next run starts as this one did.
+	os.RemoveAll(base)
+	return rows, nil
 }
 
 // producerAlone runs the demo's mknimimage with output to a file, stdout
 // and stderr on one descriptor as the supervisor gives it.
 func producerAlone(dir string, n int) (streamRow, error) {
-	r := streamRow{mode: "producer alone", nimwizCPU: -1}
+	r := streamRow{mode: modeProducer, nimwizCPU: -1}
 	if err := demoDir(dir, nil); err != nil {
 		return r, err
 	}
@@ -405,7 +478,32 @@ func viaApply(dir, planPath string, n int) (streamRow, error) {
 	if h, _, err := fileHash(outPath); err != nil || h != r.hash {
 		return r, fmt.Errorf("apply's stdout (sha256 %s) differs from the job's log (%s)", h, r.hash)
 	}
-	return r, nil
+	r.query, err = endingQuery(dir, rec)
+	return r, err
+}
+
+// endingQuery times, alone, the NIM query apply's ending makes: one lsnim -l
+// of the osimage's resources (median of 3).
+func endingQuery(dir string, rec job.Record) (time.Duration, error) {
+	names := []string{"-l"}
+	for _, res := range rec.Plan.WithDefaults().Resources() {
+		if !res.Reused {
+			names = append(names, res.Name)
+		}
+	}
+	var ts []time.Duration
+	for range 3 {
+		cmd, err := demoExec(dir).Command("lsnim", names...)
+		if err != nil {
+			return 0, err
+		}
+		t0 := time.Now()
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return 0, fmt.Errorf("lsnim %s: %v: %s", strings.Join(names, " "), err, out)
+		}
+		ts = append(ts, time.Since(t0))
+	}
+	return median(ts), nil
 }
 
 func lastJob(dir string) (job.Record, error) {
@@ -439,7 +537,8 @@ func (r *streamRow) fromRecord(rec job.Record, total time.Duration) error {
 	r.producerCPU = u.CommandUser + u.CommandSys
 	super := u.SupervisorUser + u.SupervisorSys
 	r.nimwizCPU = total - r.producerCPU
-	r.detail = fmt.Sprintf("(%s + %s)", ms(r.nimwizCPU-super), ms(super))
+	r.frontCPU, r.superCPU = r.nimwizCPU-super, super
+	r.detail = fmt.Sprintf("(%s + %s)", ms(r.frontCPU), ms(r.superCPU))
 	r.superRSS, r.producerRSS = u.SupervisorMaxRSSKB, u.CommandMaxRSSKB
 	return nil
 }

@@ -56,3 +56,6 @@ func reap(pid int, timeout time.Duration) error {
 	}
 	return fmt.Errorf("process %d still there after %s", pid, timeout)
 }
+
+// growPipe makes a pipe hold size bytes, as the job supervisor does.
+func growPipe(f *os.File, size int) { unix.FcntlInt(f.Fd(), unix.F_SETPIPE_SZ, size) }
