@@ -1,6 +1,7 @@
 package nim
 
 import (
+	"bytes"
 	"strconv"
 	"strings"
 )
@@ -97,10 +98,19 @@ func ParseMessages(out []byte) []Message {
 		open = -1
 		more.Reset()
 	}
-	for s := string(out); s != ""; {
-		var line string
-		line, s = nextLine(s)
-		t := trimBlanks(line)
+	for len(out) > 0 {
+		var raw []byte
+		if i := bytes.IndexByte(out, '\n'); i >= 0 {
+			raw, out = out[:i], out[i+1:]
+		} else {
+			raw, out = out, nil
+		}
+		// Lines that cannot start a message, with none open, are skipped
+		// without a copy: the end of a flooded log is 1 MiB of them.
+		if open < 0 && !mayStartMessage(raw) {
+			continue
+		}
+		t := trimBlanks(string(raw))
 		if t == "" {
 			flush()
 			continue
@@ -126,6 +136,18 @@ func ParseMessages(out []byte) []Message {
 	}
 	flush()
 	return msgs
+}
+
+// mayStartMessage reports whether line's first non-blank byte can begin one
+// of the messages parseMessageLine knows ("Error:", "Warning:", "warning:",
+// "0042-").
+func mayStartMessage(line []byte) bool {
+	for _, c := range line {
+		if !isBlank(c) {
+			return c == 'E' || c == 'W' || c == 'w' || c == '0'
+		}
+	}
+	return false
 }
 
 // parseMessageLine parses one trimmed line that starts a message. The

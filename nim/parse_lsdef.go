@@ -1,6 +1,9 @@
 package nim
 
-import "strings"
+import (
+	"bytes"
+	"strings"
+)
 
 // NoObjectsMessage is lsdef's answer when there is nothing to list (exit 0).
 const NoObjectsMessage = "Could not find any objects to display."
@@ -114,12 +117,12 @@ const summaryIntro = "The following xCAT osimage definition was created."
 // copies). The attribute lines end at the first line of another shape. It
 // reports false when there is no intro line or no object name after it.
 func ParseSummary(out []byte) (Osimage, bool) {
-	s := string(out)
-	i := strings.Index(s, summaryIntro)
+	// Only from the intro on is copied: it comes at the end of a long run.
+	i := bytes.Index(out, []byte(summaryIntro))
 	if i < 0 {
 		return Osimage{}, false
 	}
-	s = s[i:]
+	s := string(out[i:])
 	var img Osimage
 	found := false
 	for s != "" {

@@ -1,6 +1,7 @@
 package nim
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -125,6 +126,9 @@ func FuzzParseMessages(f *testing.F) {
 	f.Add(fixture(f, "errors/xcat_host_verified.txt"))
 	f.Add(fixture(f, "rmnimimage/notremoved_inferred.txt"))
 	f.Fuzz(func(t *testing.T, in []byte) {
+		if got, want := ParseMessages(in), parseMessagesWhole(in); !reflect.DeepEqual(got, want) {
+			t.Fatalf("line-by-line parse differs from the whole-string one:\n got %#v\nwant %#v", got, want)
+		}
 		for _, m := range ParseMessages(in) {
 			if m.Kind < XcatError || m.Kind > NimWarning || !oneLine(m.Text) || !oneLine(m.String()) {
 				t.Fatalf("bad message %#v", m)
@@ -237,4 +241,52 @@ func FuzzParseXcatVersion(f *testing.F) {
 			t.Fatalf("bad version %+v %v", v, ok)
 		}
 	})
+}
+
+// parseMessagesWhole is ParseMessages as it was before it skipped
+// non-message lines without converting them: the whole input as one string.
+// The fuzz target checks that both give the same messages.
+func parseMessagesWhole(out []byte) []Message {
+	var msgs []Message
+	open := -1
+	var more strings.Builder
+	flush := func() {
+		if open >= 0 && more.Len() > 0 {
+			m := &msgs[open]
+			m.Text = trimBlanks(m.Text + " " + more.String())
+			if m.Host == "" {
+				m.Host = encounteredHost(m.Text)
+			}
+		}
+		open = -1
+		more.Reset()
+	}
+	for s := string(out); s != ""; {
+		var line string
+		line, s = nextLine(s)
+		t := trimBlanks(line)
+		if t == "" {
+			flush()
+			continue
+		}
+		if m, ok := parseMessageLine(t); ok {
+			flush()
+			if m.Kind == 0 {
+				continue
+			}
+			msgs = append(msgs, m)
+			if m.Kind == NimError || m.Kind == NimWarning {
+				open = len(msgs) - 1
+			}
+			continue
+		}
+		if open >= 0 {
+			if more.Len() > 0 {
+				more.WriteByte(' ')
+			}
+			more.WriteString(t)
+		}
+	}
+	flush()
+	return msgs
 }
