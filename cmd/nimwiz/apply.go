@@ -122,7 +122,7 @@ func runApply(a *app, args []string) int {
 	}
 	fmt.Fprintf(a.stderr, "nimwiz: started job %s; output is kept in %s\n", j.ID, j.LogPath())
 	fmt.Fprintln(a.stderr, "nimwiz: the job goes on if this terminal goes away; 'nimwiz jobs' lists it")
-	return followJob(a, store, j.ID, g)
+	return followJob(a, store, j.ID, j.Ended(), g)
 }
 
 // supervisorArgv is how nimwiz re-executes itself as a job supervisor.
@@ -138,8 +138,10 @@ func supervisorArgv(a *app) ([]string, error) {
 // reports phase changes on stderr, and answers signals: refused during a
 // critical phase; outside one, SIGINT interrupts the job and SIGTERM,
 // SIGQUIT and SIGHUP only stop following it (the job is detached and goes
-// on). It returns the job's exit status once it ends.
-func followJob(a *app, store *job.Store, id string, g *job.Guard) int {
+// on). It returns the job's exit status once it ends; ended, if not nil,
+// is closed when the end is recorded (see job.Job.Ended), so it is seen at
+// once rather than at the next poll.
+func followJob(a *app, store *job.Store, id string, ended <-chan struct{}, g *job.Guard) int {
 	tail, err := store.OpenTail(id, 0)
 	if err != nil {
 		fmt.Fprintf(a.stderr, "nimwiz: %v\n", err)
@@ -163,12 +165,15 @@ func followJob(a *app, store *job.Store, id string, g *job.Guard) int {
 	every := followSoon
 	interrupting := false
 	var rec job.Record
+	check := true // read the record this time round
 	for {
 		n, _ := tail.ReadNew(out) // stdout errors (terminal gone) must not stop us
 		bw.Flush()
-		// The record is read only once output pauses: while it flows the job
-		// runs, and our own tracker knows the phase.
-		if n == 0 || rec.ID == "" {
+		// The record is read only once output pauses or the end is
+		// signalled: while output flows the job runs, and our own tracker
+		// knows the phase.
+		if n == 0 || check {
+			check = false
 			if rec, err = store.Load(id); err != nil {
 				fmt.Fprintf(a.stderr, "nimwiz: %v\n", err)
 				return exitFail
@@ -192,6 +197,8 @@ func followJob(a *app, store *job.Store, id string, g *job.Guard) int {
 		select {
 		case <-wait.C:
 			continue
+		case <-ended:
+			ended, check = nil, true
 		case sig := <-g.C():
 			if code, stop := onSignal(a, store, id, sig, tr.Critical(), &interrupting); stop {
 				out.Flush()

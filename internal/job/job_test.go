@@ -483,3 +483,32 @@ func BenchmarkJobOutput(b *testing.B) {
 		}
 	}
 }
+
+// The process that started a job hears of its end through Job.Ended, at
+// the moment the end is recorded: not before, and with the log complete.
+func TestEndedIsSignalledWhenTheEndIsRecorded(t *testing.T) {
+	e := newEnv(t, jobtest.EnvHold+"=spot")
+	j := e.start("ended")
+	if j.Ended() == nil {
+		t.Fatal("a started job has no end signal")
+	}
+	e.at("spot")
+	select {
+	case <-j.Ended():
+		t.Fatal("end signalled while mknimimage still runs")
+	default:
+	}
+	jobtest.Let(t, e.fake, "spot")
+	select {
+	case <-j.Ended():
+	case <-time.After(60 * time.Second):
+		t.Fatal("no end signal 60 s after mknimimage was let go")
+	}
+	r, err := j.Record()
+	if err != nil || r.State != StateSucceeded {
+		t.Fatalf("record when the end was signalled: %s, %v", r.State, err)
+	}
+	if got, _ := os.ReadFile(j.LogPath()); string(got) != jobtest.Output("ended", 0) {
+		t.Errorf("log incomplete when the end was signalled:\n%s", got)
+	}
+}

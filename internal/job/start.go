@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -22,6 +23,18 @@ type Job struct {
 	ID    string
 	Dir   string
 	Store *Store
+
+	ended chan struct{} // closed once the end is recorded; nil if unknown
+}
+
+// Ended is closed as soon as the job's end is recorded, so the process that
+// started it need not poll for the end. It is nil (never ready) for a job
+// whose supervisor could not be heard from; poll Record then.
+func (j *Job) Ended() <-chan struct{} {
+	if j.ended == nil {
+		return nil
+	}
+	return j.ended
 }
 
 // Record reads the job's current record.
@@ -117,7 +130,11 @@ func Start(store *Store, ex *nim.Executor, plan nim.Plan, self []string) (*Job, 
 		os.RemoveAll(dir)
 		return nil, fmt.Errorf("start job: %w", err)
 	}
-	defer pr.Close()
+	defer func() {
+		if pr != nil {
+			pr.Close()
+		}
+	}()
 	cmd := exec.Command(self0, append(append([]string{}, self[1:]...), dir)...)
 	cmd.Args[0] = self[0]
 	cmd.Dir = "/" // do not pin the caller's working directory for hours
@@ -141,10 +158,22 @@ func Start(store *Store, ex *nim.Executor, plan nim.Plan, self []string) (*Job, 
 	go cmd.Wait() // reap it if it ends while we live; otherwise init does
 
 	pr.SetReadDeadline(time.Now().Add(readyTimeout))
-	msg, _ := bufio.NewReader(pr).ReadString('\n')
+	br := bufio.NewReader(pr)
+	msg, _ := br.ReadString('\n')
 	msg = strings.TrimSpace(msg)
 	job := &Job{ID: id, Dir: dir, Store: s}
 	if msg == "ok" {
+		// The supervisor closes the pipe once the end is recorded (or when
+		// it dies): EOF is the end.
+		pr.SetReadDeadline(time.Time{})
+		job.ended = make(chan struct{})
+		keep := pr
+		pr = nil // not closed on return
+		go func() {
+			io.Copy(io.Discard, br)
+			keep.Close()
+			close(job.ended)
+		}()
 		return job, nil
 	}
 	// Not started, or we could not hear about it.

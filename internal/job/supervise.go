@@ -83,18 +83,31 @@ func Supervise(dir string) int {
 	if d, err := time.ParseDuration(os.Getenv(GraceEnv)); err == nil && d > 0 {
 		InterruptGrace = d
 	}
+	// The ready pipe: one line saying whether mknimimage runs; after "ok"
+	// it stays open until the end is recorded, so whoever started the job
+	// learns of the end at once (Job.Ended) instead of polling for it.
 	var ready *os.File
 	if fd, err := strconv.Atoi(os.Getenv(readyFDEnv)); err == nil && fd > 2 {
 		syscall.CloseOnExec(fd)
 		ready = os.NewFile(uintptr(fd), "ready")
 	}
-	report := func(msg string) {
+	reported := false
+	closeReady := func() {
 		if ready != nil {
-			ready.WriteString(msg + "\n")
 			ready.Close()
 			ready = nil
 		}
 	}
+	report := func(msg string) {
+		if ready != nil && !reported {
+			reported = true
+			ready.WriteString(msg + "\n")
+			if msg != "ok" {
+				closeReady()
+			}
+		}
+	}
+	defer closeReady()
 	defer report("error: the supervisor ended early")
 
 	dir, err := filepath.Abs(dir)
@@ -223,6 +236,7 @@ loop:
 	pr.Close()
 	s.stopSaver()
 	s.finish(cmd, werr)
+	closeReady() // the end is recorded
 	lock.Close() // the next job for this name may start now
 	s.syncLog(logf)
 	return 0
