@@ -100,7 +100,7 @@ func hostileCases() []hostileCase {
 		{name: "attr unknown", field: "resources", typed: "bogus=x", want: `"bogus" is not an attribute mknimimage accepts`, wizard: `"bogus" is not one of the resources`},
 		{name: "attr not a resource", field: "resources", typed: "otherpkgs=foo", want: "otherpkgs is not one", wizard: `"otherpkgs" is not one of the resources`},
 		{name: "attr missing =", field: "resources", typed: "resolv_conf", toml: []byte("name = \"x1\"\nsource = \"/dev/cd0\"\n[resources]\nresolv_conf\n"), want: "line 4", wizard: "type attr=value"},
-		{name: "attr empty value", field: "resources", typed: "resolv_conf=", want: "is empty: give the name of an existing resolv_conf", wizard: "type attr=value"},
+		{name: "attr empty value", field: "resources", typed: "resolv_conf=", want: "is empty: give the name of an existing resolv_conf", wizard: "removed every resolv_conf"}, // in the step, attr= removes (as in plain mode)
 		{name: "attr hostile value", field: "resources", typed: "resolv_conf=$(reboot)", want: `contains "$"`, wizard: `contains "$"`},
 		{name: "attr resource NIM lacks", field: "resources", typed: "resolv_conf=no_such", wizard: `NIM has no resolv_conf resource named "no_such"`, host: `NIM has no resource named "no_such"`},
 		{name: "attr resource of another type", field: "resources", typed: "resolv_conf=cluster_home", wizard: `NIM has no resolv_conf resource named "cluster_home"`, host: `"cluster_home" is a NIM home, not a resolv_conf`},
