@@ -1,7 +1,6 @@
 package steps
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -141,7 +140,7 @@ func (s *Extras) Apply(p nim.Plan) nim.Plan {
 func (s *Extras) Warnings() []string {
 	var out []string
 	for _, d := range s.dropped {
-		out = append(out, fmt.Sprintf("%s from the original osimage is not in NIM any more and was left out", d))
+		out = append(out, DroppedExtra(d))
 	}
 	return out
 }

@@ -506,6 +506,12 @@ func JoinPairs(m map[string]string) string {
 	return strings.Join(out, ", ")
 }
 
+// DroppedExtra warns that attr=name, named by the plan being re-created or
+// loaded, was left out because NIM no longer has that resource.
+func DroppedExtra(pair string) string {
+	return pair + " (named in the plan) is not in NIM any more and was left out"
+}
+
 // KeptExtras is the line under the extras list naming the attributes kept
 // as they are; remove says how to remove one ("type attr=").
 func KeptExtras(kept map[string]string, remove string) string {

@@ -124,7 +124,7 @@ func TestExtrasKeptAndRemoved(t *testing.T) {
 	}
 	for _, w := range []string{
 		"Also in the plan, kept as they are (type attr= to remove one): root=myroot",
-		"warning: tmp=gone_tmp from the original is not in NIM any more",
+		"warning: tmp=gone_tmp (named in the plan) is not in NIM any more",
 		"error: nope is not in the plan",
 		"ok: removed root",
 	} {

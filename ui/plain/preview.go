@@ -185,7 +185,7 @@ func (s *session) warnings() []string {
 		out = append(out, steps.DumpVersionUnknown)
 	}
 	for _, d := range s.dropped {
-		out = append(out, fmt.Sprintf("%s from the original is not in NIM any more and was left out", d))
+		out = append(out, steps.DroppedExtra(d))
 	}
 	return out
 }

@@ -554,7 +554,7 @@ func (s *session) askExtras() error {
 		list()
 	}
 	for _, d := range s.dropped {
-		p.say("warning", fmt.Sprintf("%s from the original is not in NIM any more and was left out", d))
+		p.say("warning", steps.DroppedExtra(d))
 	}
 	explain()
 	selected := func() string {
