@@ -181,7 +181,7 @@ func TestExtrasKeptReachPreview(t *testing.T) {
 		if w := "ok: extra resources: resolv_conf=cluster_resolv, root=" + tc.root + "."; !strings.Contains(s.out, w) {
 			t.Errorf("transcript lacks %q\n%s", w, s.out)
 		}
-		if strings.Contains(s.out, "root="+tc.root+" from the original") {
+		if strings.Contains(s.out, "root="+tc.root+" (named in the plan)") {
 			t.Errorf("kept root reported as dropped\n%s", s.out)
 		}
 		if got := strings.Contains(after, "Problems to fix") && strings.Contains(after, tc.problem); got != (tc.problem != "") {
