@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"syscall"
 	"time"
 )
@@ -159,26 +158,11 @@ func viaFloor(dir string, n int, role string) (streamRow, error) {
 		return r, err
 	}
 	logPath, outPath := filepath.Join(dir, "relay.log"), filepath.Join(dir, "stdout")
-	f, err := os.Create(outPath)
-	if err != nil {
-		return r, err
-	}
-	defer f.Close()
-	var stderr strings.Builder
 	cmd := exec.Command(self, append([]string{role, logPath, "--", prod.Path}, prod.Args[1:]...)...)
 	cmd.Env = prod.Env
-	cmd.Stdout, cmd.Stderr = f, &stderr
 	cpu0 := childrenCPU()
-	t0 := time.Now()
-	if err := cmd.Start(); err != nil {
+	if err := r.runFront(cmd, outPath); err != nil {
 		return r, err
-	}
-	h := watchHWM(cmd.Process.Pid)
-	err = cmd.Wait()
-	r.wall = time.Since(t0)
-	r.frontRSS = frontRSS(h.stop(), cmd.ProcessState)
-	if err != nil {
-		return r, fmt.Errorf("%v: %s", err, stderr.String())
 	}
 	r.nimwizCPU = childrenCPU() - cpu0
 	r.detail = "(relay and producer together)"

@@ -443,26 +443,11 @@ func viaApply(dir, planPath string, n int) (streamRow, error) {
 		return r, err
 	}
 	outPath := filepath.Join(dir, "stdout")
-	f, err := os.Create(outPath)
-	if err != nil {
-		return r, err
-	}
-	defer f.Close()
-	var stderr bytes.Buffer
 	cmd := exec.Command(*nimwiz, "--demo", "--state-dir", dir, "apply", planPath, "--yes")
 	cmd.Env = append(os.Environ(), floodEnv(n)...)
-	cmd.Stdout, cmd.Stderr = f, &stderr
 	cpu0 := childrenCPU()
-	t0 := time.Now()
-	if err := cmd.Start(); err != nil {
+	if err := r.runFront(cmd, outPath); err != nil {
 		return r, err
-	}
-	h := watchHWM(cmd.Process.Pid)
-	err = cmd.Wait()
-	r.wall = time.Since(t0)
-	r.frontRSS = frontRSS(h.stop(), cmd.ProcessState)
-	if err != nil {
-		return r, fmt.Errorf("%v: %s", err, stderr.String())
 	}
 	rec, err := lastJob(dir)
 	if err != nil {
@@ -504,6 +489,30 @@ func endingQuery(dir string, rec job.Record) (time.Duration, error) {
 		ts = append(ts, time.Since(t0))
 	}
 	return median(ts), nil
+}
+
+// runFront runs a front end with its stdout to the file outPath until it
+// exits, and notes its wall time and peak memory in r.
+func (r *streamRow) runFront(cmd *exec.Cmd, outPath string) error {
+	f, err := os.Create(outPath)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	var stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = f, &stderr
+	t0 := time.Now()
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	h := watchHWM(cmd.Process.Pid)
+	err = cmd.Wait()
+	r.wall = time.Since(t0)
+	r.frontRSS = frontRSS(h.stop(), cmd.ProcessState)
+	if err != nil {
+		return fmt.Errorf("%v: %s", err, stderr.String())
+	}
+	return nil
 }
 
 func lastJob(dir string) (job.Record, error) {
