@@ -85,8 +85,9 @@ func (s *Store) Follow(ctx context.Context, id string, from int64, w io.Writer) 
 	tick := time.NewTicker(PollInterval)
 	defer tick.Stop()
 	for {
-		// Record first, log second: the supervisor syncs the log before it
-		// records the end, so after an "ended" record the log is complete.
+		// Record first, log second: the supervisor writes all output to the
+		// log before it records the end, so after an "ended" record the log
+		// is complete.
 		rec, err := s.Load(id)
 		if err != nil {
 			return rec, t.Offset(), err

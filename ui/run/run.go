@@ -292,7 +292,7 @@ func (m *Model) read(d time.Duration) tea.Cmd {
 	}
 	f := func() tea.Msg {
 		// Record first, log second: once the record says ended, the log
-		// is complete (the supervisor syncs it before recording the end).
+		// is complete (the supervisor writes it all before recording the end).
 		rec, err := store.Load(id)
 		var n int64
 		if tail != nil {
