@@ -11,9 +11,14 @@
 //     life: one job per osimage name, and the kernel frees the lock however
 //     the supervisor dies, so no lock goes stale;
 //   - runs mknimimage in its own process group with stdout and stderr on one
-//     pipe (their order is kept), appends every byte to output.log (synced at
-//     the end), and feeds each line to nim.Tracker;
-//   - rewrites job.json atomically on every phase change, signal and the end;
+//     pipe (their order is kept), appends every byte to output.log, and
+//     feeds each line to nim.Tracker;
+//   - rewrites job.json atomically on every phase change, signal and the end
+//     (synced from the first save after mknimimage starts; what is written
+//     before it starts is not, as nothing on the master has changed yet);
+//   - records the end once all output is in the log, then releases the lock,
+//     then syncs the log; the ready pipe to Start's process stays open until
+//     the end is recorded (Job.Ended);
 //   - never stops on SIGHUP, SIGINT or SIGQUIT; on SIGTERM or an interrupt
 //     request (Store.Interrupt) it stops mknimimage (SIGINT to its group,
 //     SIGTERM after InterruptGrace) unless a critical phase runs, in which
