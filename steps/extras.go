@@ -115,7 +115,7 @@ func keyOf(l nim.Listing) string { return l.Type + "/" + l.Name }
 // set checks or unchecks item i; single-valued types keep one.
 func (s *Extras) set(i int, on bool) {
 	l := s.items[i]
-	if on && !MultiValued(l.Type) {
+	if on && !nim.ListAttr(l.Type) {
 		for _, o := range s.items {
 			if o.Type == l.Type {
 				delete(s.checked, keyOf(o))

@@ -392,10 +392,6 @@ var ExtraWhat = map[string]string{
 	"bosinst_data":    "answers for the BOS install",
 }
 
-// MultiValued reports whether attribute attr takes several resources (see
-// nim.ListAttr: only installp_bundle).
-func MultiValued(attr string) bool { return nim.ListAttr(attr) }
-
 // IsExtraType reports whether t is one of ExtraTypes.
 func IsExtraType(t string) bool {
 	for _, e := range ExtraTypes {
@@ -548,7 +544,7 @@ func ExtraTyped(in string, items []nim.Listing, kept map[string]string, set func
 		return NotExtraType(attr), false, -1
 	}
 	names := strings.Split(val, ",")
-	if len(names) > 1 && !MultiValued(attr) {
+	if len(names) > 1 && !nim.ListAttr(attr) {
 		return fmt.Sprintf("%s takes one resource; type one name", attr), false, -1
 	}
 	var idx []int

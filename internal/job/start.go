@@ -30,12 +30,7 @@ type Job struct {
 // Ended is closed as soon as the job's end is recorded, so the process that
 // started it need not poll for the end. It is nil (never ready) for a job
 // whose supervisor could not be heard from; poll Record then.
-func (j *Job) Ended() <-chan struct{} {
-	if j.ended == nil {
-		return nil
-	}
-	return j.ended
-}
+func (j *Job) Ended() <-chan struct{} { return j.ended }
 
 // Record reads the job's current record.
 func (j *Job) Record() (Record, error) { return j.Store.Load(j.ID) }

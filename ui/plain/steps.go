@@ -574,7 +574,7 @@ func (s *session) askExtras() error {
 	}
 	// set checks or unchecks row i; a single-valued type keeps one.
 	set := func(i int, on bool) {
-		if on && !steps.MultiValued(items[i].Type) {
+		if on && !nim.ListAttr(items[i].Type) {
 			for j := range items {
 				if items[j].Type == items[i].Type {
 					checked[j] = false
@@ -613,7 +613,7 @@ func (s *session) askExtras() error {
 				}
 				break
 			}
-			if j, dup := seen[items[i].Type]; dup && !steps.MultiValued(items[i].Type) && !checked[i] && !checked[j] {
+			if j, dup := seen[items[i].Type]; dup && !nim.ListAttr(items[i].Type) && !checked[i] && !checked[j] {
 				bad = fmt.Sprintf("%d and %d are both %s, which takes one resource: choose one", j+1, i+1, items[i].Type)
 				break
 			}
