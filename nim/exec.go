@@ -5,10 +5,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -24,8 +26,14 @@ type Executor struct {
 	// Dirs, when set, is the only place commands are looked up (the demo's
 	// simulated commands); otherwise PATH, then SearchDirs.
 	Dirs []string
-	// Env is added to the minimal environment every command gets.
+	// Env is set on top of the environment every command gets (Environ).
 	Env []string
+	// Base replaces the caller's environment (os.Environ) in Environ: tests.
+	Base []string
+	// LiveDir, when set, is the directory of the live module (see
+	// InstallLiveModule): every command gets PERL5OPT and PERL5LIB to load
+	// it, so an xCAT client's output is not held back in Perl's buffer.
+	LiveDir string
 	// Timeout bounds each query; zero means DefaultQueryTimeout.
 	Timeout time.Duration
 	// Hint, when set, is added to "command not found" errors (it tells the
@@ -103,16 +111,110 @@ func (e *Executor) LookPath(name string) (string, error) {
 	return "", fmt.Errorf("%s: %w in %s", name, ErrNotFound, where)
 }
 
-// Environ is the environment every command gets: C locale so messages are
-// the English ones the parsers know, and the executor's extra variables.
+// Environ is the environment every command gets (xcat-client-behaviour.md
+// §3): the caller's own, because the xCAT clients need PERL5LIB (on AIX
+// from /etc/environment, or they cannot load XML::Simple: xcat-core issue
+// #546) and honour XCATHOST, XCATROOT and XCATSSLVER; with LANG=C and
+// LC_ALL=C so messages are the English ones the parsers know (other LC_*
+// dropped); without the variables that change what the clients print or
+// where they run (XCATBYPASS runs the plugin in-process, XCATSHOWXML,
+// XCATXMLTRACE, XCATXMLWARNING and XCATSHOWSVR alter the output); with the
+// live module when LiveDir is set; then the executor's Env on top.
 func (e *Executor) Environ() []string {
-	env := []string{"LANG=C", "LC_ALL=C"}
-	for _, k := range []string{"PATH", "HOME", "TZ", "ODMDIR"} {
-		if v, ok := os.LookupEnv(k); ok {
-			env = append(env, k+"="+v)
+	base := e.Base
+	if base == nil {
+		base = os.Environ()
+	}
+	env := make(map[string]string, len(base)+8)
+	var order []string
+	set := func(k, v string) {
+		if _, ok := env[k]; !ok {
+			order = append(order, k)
+		}
+		env[k] = v
+	}
+	for _, kv := range base {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || k == "" || dropEnv[k] || strings.HasPrefix(k, "LC_") {
+			continue
+		}
+		set(k, v)
+	}
+	set("LANG", "C")
+	set("LC_ALL", "C")
+	if _, ok := env["PERL5LIB"]; !ok {
+		if v := systemEnvironment("PERL5LIB"); v != "" {
+			set("PERL5LIB", v)
 		}
 	}
-	return append(env, e.Env...)
+	if e.LiveDir != "" {
+		if _, ok := env["PERL5OPT"]; !ok {
+			order = append(order, "PERL5OPT")
+		}
+		if _, ok := env["PERL5LIB"]; !ok {
+			order = append(order, "PERL5LIB")
+		}
+		liveEnv(env, e.LiveDir)
+	}
+	for _, kv := range e.Env {
+		if k, v, ok := strings.Cut(kv, "="); ok && k != "" {
+			set(k, v)
+		}
+	}
+	out := make([]string, 0, len(order))
+	for _, k := range order {
+		out = append(out, k+"="+env[k])
+	}
+	return out
+}
+
+// dropEnv are the caller's variables a command never gets: they change what
+// an xCAT client prints or make it bypass xcatd (perl-xCAT/xCAT/Client.pm
+// at 2.9.2_aix_release: XCATBYPASS L160, XCATXMLTRACE L333, XCATXMLWARNING
+// L337, XCATSHOWXML in handle_response L1082; XCATSHOWSVR at HEAD), and
+// nimwiz's own descriptor variable, which only the job supervisor sets.
+var dropEnv = map[string]bool{
+	"XCATBYPASS": true, "XCATSHOWXML": true, "XCATXMLTRACE": true,
+	"XCATXMLWARNING": true, "XCATSHOWSVR": true, LiveFDEnv: true,
+}
+
+// SystemEnvironmentFile is AIX's system-wide environment, read by login;
+// installing xCAT-client appends PERL5LIB to it (xCAT-client.spec at
+// 2.9.2_aix_release L319-322). nimwiz reads it only for PERL5LIB, when the
+// caller has none (cron, su without -), and only if root owns it and nobody
+// else can write it.
+var SystemEnvironmentFile = "/etc/environment"
+
+// systemEnvironment returns key's value in SystemEnvironmentFile, or "".
+func systemEnvironment(key string) string {
+	f, err := os.Open(SystemEnvironmentFile)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil || !fi.Mode().IsRegular() || fi.Mode().Perm()&0o022 != 0 || fi.Size() > 1<<20 {
+		return ""
+	}
+	if st, ok := fi.Sys().(*syscall.Stat_t); !ok || st.Uid != 0 {
+		return ""
+	}
+	data, err := io.ReadAll(f)
+	if err != nil {
+		return ""
+	}
+	val := ""
+	for _, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || line[0] == '#' {
+			continue
+		}
+		k, v, ok := strings.Cut(line, "=")
+		if ok && strings.TrimSpace(k) == key {
+			val = strings.TrimSpace(v) // the last one wins, as for login
+		}
+	}
+	return val
 }
 
 // Command builds an exec.Cmd for name and args with the executor's lookup and
