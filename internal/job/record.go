@@ -125,6 +125,12 @@ type Record struct {
 	Phases  []nim.PhaseStatus `json:"phases,omitempty"`
 	EndedIn string            `json:"ended_in,omitempty"` // name of the phase mknimimage was in when it exited
 
+	// Existing are the names the plan creates that NIM or xCAT had before
+	// the job started ("osimage:<name>" for the definition), reused as
+	// they were: what is left afterwards under them is not this job's to
+	// clean up.
+	Existing []string `json:"existing_before,omitempty"`
+
 	Events      []Event   `json:"events,omitempty"`
 	Interrupted time.Time `json:"interrupted,omitzero"` // when an accepted interrupt was sent to mknimimage
 
