@@ -129,7 +129,7 @@ func Start(store *Store, ex *nim.Executor, plan nim.Plan, self []string) (*Job, 
 		Phase: nim.PhaseStart, PhaseName: PhaseName(nim.PhaseStart),
 		Critical: true, CriticalWhy: nim.RiskUnknown.Why(),
 		Existing: nc.Existing(),
-		Dir: dir,
+		Dir:      dir,
 	}
 	if err := writeJobFiles(&rec); err != nil {
 		os.RemoveAll(dir)
