@@ -10,6 +10,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/nimwiz/nimwiz/internal/job/jobtest"
 	"github.com/nimwiz/nimwiz/nim"
@@ -290,5 +291,39 @@ func TestRecordIsWrittenInPlace(t *testing.T) {
 	b[len(recordMagic)+20] ^= 1 // a byte of the JSON, as a torn write leaves it
 	if _, err := parseRecordFile(b); !errors.Is(err, errTorn) {
 		t.Fatalf("torn record: %v", err)
+	}
+}
+
+// A job directory whose record cannot be read is listed as unreadable with
+// its path, not hidden; a record dated in the future does not stay
+// "starting" for ever.
+func TestListShowsUnreadableAndFutureRecords(t *testing.T) {
+	e := newEnv(t)
+	if err := e.store.init(); err != nil {
+		t.Fatal(err)
+	}
+	bad := filepath.Join(e.store.Dir, "20260101-000000-bad")
+	os.Mkdir(bad, 0o700)
+	os.WriteFile(filepath.Join(bad, recordName), []byte("{not json"), 0o600)
+	future := "20991231-000000-future"
+	os.Mkdir(filepath.Join(e.store.Dir, future), 0o700)
+	rf, err := createRecordFile(filepath.Join(e.store.Dir, future), &Record{ID: future, Name: "future", State: StateStarting, Started: time.Now().Add(24 * time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rf.Close()
+	all, err := e.store.List()
+	if err != nil {
+		t.Fatal(err)
+	}
+	states := map[string]Record{}
+	for _, r := range all {
+		states[r.ID] = r
+	}
+	if r := states["20260101-000000-bad"]; r.State != StateUnreadable || !strings.Contains(r.Error, recordName) {
+		t.Errorf("unreadable record: %+v", r)
+	}
+	if r := states[future]; r.State != StateLost {
+		t.Errorf("record from the future: %s", r.State)
 	}
 }

@@ -65,13 +65,16 @@ const (
 	// alive (the machine rebooted, or both were killed). mknimimage may have
 	// been cut off anywhere and NIM may still be working.
 	StateLost State = "lost"
+	// StateUnreadable is never written: List reports it for a job directory
+	// whose record cannot be read (Record.Error says why).
+	StateUnreadable State = "unreadable"
 )
 
 // Ended reports whether mknimimage has ended (it will not print anything
 // more). NIM may still be working after that: see Record.Busy.
 func (s State) Ended() bool {
 	switch s {
-	case StateSucceeded, StateFailed, StateInterrupted, StateContactLost, StateLost:
+	case StateSucceeded, StateFailed, StateInterrupted, StateContactLost, StateLost, StateUnreadable:
 		return true
 	}
 	return false
