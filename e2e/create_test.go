@@ -140,7 +140,7 @@ func toPreview(p *pane, a answers) string {
 	p.waitFor("dump resources are supported", short)
 	p.keys("Enter")
 
-	p.waitFor("Add existing NIM resources?", short)
+	p.waitFor("Add existing NIM resources and options?", short)
 	p.waitFor("cluster_resolv_conf", short)
 	p.keys("Enter")
 	return p.waitFor("Review the plan. Nothing has been changed", short)

@@ -141,9 +141,10 @@ func TestOsimageHelpers(t *testing.T) {
 		t.Errorf("zero Osimage")
 	}
 	all := Osimage{Attrs: map[string]string{}}
-	for _, k := range osimageResourceAttrs {
+	for _, k := range AttrNames(func(a AttrSpec) bool { return a.Kind == ResourceAttr }) {
 		all.Attrs[k] = "r_" + k
 	}
+	all.Attrs["otherpkgs"] = "I:not.a.resource"
 	all.Attrs["nimtype"] = "diskless"
 	ra := all.ResourceAttrs()
 	if len(ra) != 16 {

@@ -44,7 +44,7 @@ func TestProgram(t *testing.T) {
 	wait("Where should the AIX software come from?")
 	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
 	wait("Available")
-	for _, s := range []string{"What kind of nodes", "Where should the new NIM", "Create a dump resource?", "Add existing NIM resources?", "Review the plan"} {
+	for _, s := range []string{"What kind of nodes", "Where should the new NIM", "Create a dump resource?", "Add existing NIM resources and options?", "Review the plan"} {
 		tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
 		wait(s)
 	}
