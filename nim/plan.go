@@ -324,7 +324,7 @@ func (p Plan) extraConflict(a string) string {
 		// mkdumpres passes them to 'nim -o define -t dump' ([aix] 2.9.2
 		// L7086), and runs only with -D (L3262).
 		if !p.Dump {
-			return fmt.Sprintf("it configures the dump resource mknimimage creates with -D, and this plan creates none: set dump = true, or remove this line (an existing dump keeps its own %s: 'nim -o change -a %s=... DUMP')", a, a)
+			return fmt.Sprintf("it configures the dump resource mknimimage creates with -D, and this plan creates none: create one (dump = true), or leave %s out (an existing dump keeps its own: 'nim -o change -a %s=... DUMP')", a, a)
 		}
 	case "mksysb":
 		return "a mksysb resource only installs standalone machines; diskless and dataless clients boot from the SPOT; remove this line"

@@ -215,7 +215,7 @@ func TestValidateProblems(t *testing.T) {
 		{"nfs_vers", func(p *Plan) { p.Extra = map[string]string{"nfs_vers": "2"} }, []string{`options.nfs_vers: "2" is not one of 3, 4`}},
 		{"nfs_sec", func(p *Plan) { p.Extra = map[string]string{"nfs_sec": "krb4"} }, []string{`options.nfs_sec: "krb4" is not one of sys, krb5, krb5i, krb5p`}},
 		{"dumpsize without dump", func(p *Plan) { p.Extra = map[string]string{"dumpsize": "20"} },
-			[]string{"options.dumpsize: it configures the dump resource mknimimage creates with -D, and this plan creates none: set dump = true"}},
+			[]string{"options.dumpsize: it configures the dump resource mknimimage creates with -D, and this plan creates none: create one (dump = true), or leave dumpsize out"}},
 		{"dumpsize word", func(p *Plan) { p.Dump = true; p.Extra = map[string]string{"dumpsize": "20GB"} }, []string{`options.dumpsize: "20GB" is not a whole number`}},
 		{"max_dumps zero", func(p *Plan) { p.Dump = true; p.Extra = map[string]string{"max_dumps": "0"} }, []string{`options.max_dumps: "0" is not a whole number`}},
 		{"snapcollect", func(p *Plan) { p.Dump = true; p.Extra = map[string]string{"snapcollect": "YES"} }, []string{`options.snapcollect: "YES" is not one of yes, no`}},
