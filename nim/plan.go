@@ -399,13 +399,17 @@ func (p Plan) passLocation() bool {
 	return p.Location != "" && p.Location != DefaultLocation
 }
 
-// Args is the exact argv to run: mknimimage -t TYPE [-r] [-D] [-l DIR] -s
-// SOURCE NAME [attr=value ...], each flag its own element (xcatd's Getopt
-// bundling is process-global), attrs sorted. -l is given only for a
-// non-default location (see passLocation).
+// Args is the exact argv to run: mknimimage [-V] -t TYPE [-r] [-D] [-l DIR]
+// -s SOURCE NAME [attr=value ...], each flag its own element (xcatd's Getopt
+// bundling is process-global), attrs sorted. -V comes unless the plan is
+// Quiet; -l only for a non-default location (see passLocation).
 func (p Plan) Args() []string {
 	p = p.WithDefaults()
-	argv := []string{"mknimimage", "-t", string(p.Type)}
+	argv := []string{"mknimimage"}
+	if !p.Quiet {
+		argv = append(argv, "-V")
+	}
+	argv = append(argv, "-t", string(p.Type))
 	if p.Stateless {
 		argv = append(argv, "-r")
 	}

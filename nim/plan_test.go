@@ -255,25 +255,32 @@ func TestArgs(t *testing.T) {
 	}{
 		{
 			good(),
-			[]string{"mknimimage", "-t", "diskless", "-s", "/export/images/7300", "aix73"},
-			"mknimimage -t diskless -s /export/images/7300 aix73",
+			[]string{"mknimimage", "-V", "-t", "diskless", "-s", "/export/images/7300", "aix73"},
+			"mknimimage -V -t diskless -s /export/images/7300 aix73",
 		},
 		{
 			Plan{Name: "61cosi", Source: "/dev/cd0", Stateless: true, Dump: true, Location: "/export/nim",
 				Extra: map[string]string{"resolv_conf": "rc1", "home": "home1"}},
-			[]string{"mknimimage", "-t", "diskless", "-r", "-D", "-l", "/export/nim", "-s", "/dev/cd0", "61cosi", "home=home1", "resolv_conf=rc1"},
-			"mknimimage -t diskless -r -D -l /export/nim -s /dev/cd0 61cosi home=home1 resolv_conf=rc1",
+			[]string{"mknimimage", "-V", "-t", "diskless", "-r", "-D", "-l", "/export/nim", "-s", "/dev/cd0", "61cosi", "home=home1", "resolv_conf=rc1"},
+			"mknimimage -V -t diskless -r -D -l /export/nim -s /dev/cd0 61cosi home=home1 resolv_conf=rc1",
 		},
 		{
-			Plan{Name: "d1", Type: Dataless, Source: "lpp1", Location: DefaultLocation},
+			// verbose = false drops -V
+			Plan{Name: "d1", Type: Dataless, Source: "lpp1", Location: DefaultLocation, Quiet: true},
 			[]string{"mknimimage", "-t", "dataless", "-s", "lpp1", "d1"},
 			"mknimimage -t dataless -s lpp1 d1",
 		},
 		{
+			// an option with blanks stays one argument
+			Plan{Name: "o", Source: "/dev/cd0", Extra: map[string]string{"rpm_flags": "-Uvh --force", "otherpkgs": "R:a*"}},
+			[]string{"mknimimage", "-V", "-t", "diskless", "-s", "/dev/cd0", "o", "otherpkgs=R:a*", "rpm_flags=-Uvh --force"},
+			"mknimimage -V -t diskless -s /dev/cd0 o 'otherpkgs=R:a*' 'rpm_flags=-Uvh --force'",
+		},
+		{
 			// invalid plans still display safely
 			Plan{Name: "$(rm -rf /)", Source: "/it's here"},
-			[]string{"mknimimage", "-t", "diskless", "-s", "/it's here", "$(rm -rf /)"},
-			`mknimimage -t diskless -s '/it'\''s here' '$(rm -rf /)'`,
+			[]string{"mknimimage", "-V", "-t", "diskless", "-s", "/it's here", "$(rm -rf /)"},
+			`mknimimage -V -t diskless -s '/it'\''s here' '$(rm -rf /)'`,
 		},
 	}
 	for _, tt := range tests {

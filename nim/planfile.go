@@ -20,7 +20,7 @@ import (
 const MaxPlanFileSize = 1 << 20
 
 // planKeys are the top-level keys of a plan file, in the order TOML writes them.
-var planKeys = []string{"name", "type", "source", "stateless", "location", "dump", "resources", "options"}
+var planKeys = []string{"name", "type", "source", "stateless", "location", "dump", "verbose", "resources", "options"}
 
 // planTables are the plan file's tables of attr = value: NIM resources and
 // options, each attribute in the table of its kind (the attribute table).
@@ -52,7 +52,7 @@ func (e *PlanFileError) Error() string {
 }
 
 // ParsePlan reads a plan from TOML: keys name, type, source, stateless,
-// location, dump, a [resources] table of attr = "name" and an [options]
+// location, dump, verbose (true when missing), a [resources] table of attr = "name" and an [options]
 // table of attr = "value" (both land in Plan.Extra). Unknown keys, an
 // attribute in the other kind's table, an unknown option and values of the
 // wrong type are errors (a *PlanFileError listing all of them with their
@@ -137,6 +137,9 @@ func ParsePlan(data []byte) (Plan, error) {
 	boolean("stateless", &p.Stateless)
 	str("location", &p.Location)
 	boolean("dump", &p.Dump)
+	verbose := true // a plan without the key (older ones too) is verbose
+	boolean("verbose", &verbose)
+	p.Quiet = !verbose
 	for _, tbl := range []string{"resources", "options"} {
 		v, ok := raw[tbl]
 		if !ok {
@@ -250,9 +253,10 @@ func (p Plan) TOML() ([]byte, error) {
 		Stateless bool              `toml:"stateless"`
 		Location  string            `toml:"location,omitempty"`
 		Dump      bool              `toml:"dump"`
+		Verbose   bool              `toml:"verbose"`
 		Resources map[string]string `toml:"resources,omitempty"`
 		Options   map[string]string `toml:"options,omitempty"`
-	}{p.Name, string(p.Type), p.Source, p.Stateless, p.Location, p.Dump, res, opts}
+	}{p.Name, string(p.Type), p.Source, p.Stateless, p.Location, p.Dump, !p.Quiet, res, opts}
 	if err := enc.Encode(out); err != nil {
 		return nil, fmt.Errorf("encode plan %q: %w", p.Name, err)
 	}

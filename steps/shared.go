@@ -648,6 +648,14 @@ const (
 	PreviewCaution = "Caution: creating the SPOT takes a long time (often 20 to 60 minutes) and cannot be interrupted safely: stopping NIM while it builds a SPOT leaves a broken resource. Start it when the master can stay up."
 )
 
+// VerboseNote says what -V does for plan p, or what its absence costs.
+func VerboseNote(p nim.Plan) string {
+	if p.Quiet {
+		return "No -V (verbose = false in the plan): if NIM fails, you see only xCAT's \"Could not create a NIM definition\", not NIM's reason."
+	}
+	return "-V: mknimimage shows each command it runs and, if NIM fails, NIM's own message (verbose = false in a saved plan drops it)."
+}
+
 // CreateQuestion asks to run mknimimage for the osimage name (each mode
 // adds how to answer).
 func CreateQuestion(name string) string {

@@ -99,7 +99,7 @@ func TestApplyRunsThePlan(t *testing.T) {
 		t.Errorf("stdout is not mknimimage's output: %d bytes, want %d", len(out), len(want))
 	}
 	for _, want := range []string{
-		"nimwiz: command: mknimimage -t diskless -r -s /dev/cd0 71cosi\n",
+		"nimwiz: command: mknimimage -V -t diskless -r -s /dev/cd0 71cosi\n",
 		"nimwiz: phase: SPOT creation (critical: interrupts are refused until it ends)\n",
 		"nimwiz: phase: SPOT update (critical: interrupts are refused until it ends)\n",
 		"nimwiz: phase: summary\n",
@@ -193,7 +193,7 @@ func TestJobsVerb(t *testing.T) {
 		t.Fatalf("json: %v\n%s", err, out)
 	}
 	code, out, _ = c.run("jobs", id)
-	if code != 0 || !strings.Contains(out, "output.log") || !strings.Contains(out, "mknimimage -t diskless") {
+	if code != 0 || !strings.Contains(out, "output.log") || !strings.Contains(out, "mknimimage -V -t diskless") {
 		t.Fatalf("one job:\n%s", out)
 	}
 	if code, _, errs := c.run("jobs", "nope"); code != exitUsage || !strings.Contains(errs, "no job nope") {

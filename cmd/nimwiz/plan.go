@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/nimwiz/nimwiz/nim"
+	"github.com/nimwiz/nimwiz/steps"
 )
 
 func init() {
@@ -57,8 +58,9 @@ func planUsage(w io.Writer) {
 	fmt.Fprintln(w, "usage: nimwiz plan FILE")
 	fmt.Fprintln(w, "Checks the TOML plan FILE and shows the mknimimage command, the NIM resources and the")
 	fmt.Fprintln(w, "osimage definition it would make. Nothing is run. Keys: name, type, source, stateless,")
-	fmt.Fprintln(w, "location, dump, a [resources] table of attr = \"existing resource\" and an [options]")
-	fmt.Fprintln(w, "table of mknimimage's other attr = \"value\" (otherpkgs, synclists, installp_flags, ...).")
+	fmt.Fprintln(w, "location, dump, verbose (default true: -V), a [resources] table of attr = \"existing")
+	fmt.Fprintln(w, "resource\" and an [options] table of mknimimage's other attr = \"value\" (otherpkgs,")
+	fmt.Fprintln(w, "synclists, installp_flags, ...).")
 }
 
 // printPlan shows a valid plan: the exact command, the resources and the
@@ -66,7 +68,8 @@ func planUsage(w io.Writer) {
 func printPlan(w io.Writer, p nim.Plan) {
 	p = p.WithDefaults()
 	fmt.Fprintf(w, "Plan for osimage %s is valid. Nothing was run. The command:\n\n", p.Name)
-	fmt.Fprintf(w, "  %s\n\n", p.CommandLine())
+	fmt.Fprintf(w, "  %s\n", p.CommandLine())
+	fmt.Fprintf(w, "  %s\n\n", steps.VerboseNote(p))
 
 	fmt.Fprintln(w, "NIM resources, in the order mknimimage makes them:")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)

@@ -51,7 +51,7 @@ func TestProgram(t *testing.T) {
 	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlC})
 	tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
 	fm := tm.FinalModel(t).(*Model)
-	if !fm.Result().Interrupted || !strings.HasPrefix(fm.Plan().CommandLine(), "mknimimage -t diskless -s /dev/cd0 aix72") {
+	if !fm.Result().Interrupted || !strings.HasPrefix(fm.Plan().CommandLine(), "mknimimage -V -t diskless -s /dev/cd0 aix72") {
 		t.Fatalf("result %+v, plan %s", fm.Result(), fm.Plan().CommandLine())
 	}
 	golden.RequireEqual(t, []byte(fm.View()))
