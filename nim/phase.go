@@ -63,13 +63,21 @@ func NewTracker(p Plan) *Tracker {
 		t.st[PhaseLppSource].state = PhaseReused // timed when the next phase starts
 	}
 	for _, r := range p.Resources() {
+		var ph Phase
 		switch r.Attr {
 		case "root", "shared_root":
-			t.rootName = r.Name
+			t.rootName, ph = r.Name, PhaseRoot
 		case "dump":
-			t.dumpName = r.Name
+			t.dumpName, ph = r.Name, PhaseDump
 		case "paging":
-			t.pagingName = r.Name
+			t.pagingName, ph = r.Name, PhasePaging
+		default:
+			continue
+		}
+		if r.Reused && t.st[ph].inPlan {
+			// mknimimage takes a named root, dump or paging silently
+			// (aixinstall.pm 2.9.2 L3175-3182, L3264-3268, L3323-3327).
+			t.st[ph].state = PhaseReused
 		}
 	}
 	return t
