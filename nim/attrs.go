@@ -445,7 +445,7 @@ func oneOf(vals ...string) func(string) error {
 				return nil
 			}
 		}
-		return fmt.Errorf("%q is not one of %s", v, strings.Join(vals, ", "))
+		return fmt.Errorf("%q is not one of %s: write one of those", v, strings.Join(vals, ", "))
 	}
 }
 

@@ -156,18 +156,8 @@ func (p Plan) Validate() []Problem {
 	}
 
 	// name
-	if p.Name == "" {
-		add("name", "is required: the osimage name, which is also the SPOT's name (1 to %d letters, digits, '_' or '-')", p.LongestName())
-	} else if err := nameChars(p.Name); err != nil {
-		add("name", "%v", err)
-	} else if p.Name == perlFalse {
-		// The operand loop "while (my $a = shift(@ARGV))" ([aix] 2.9.2
-		// L2338) ends at an operand Perl takes as false.
-		add("name", "\"0\" cannot be an osimage name: mknimimage reads its operands in a loop that stops at \"0\" (Perl takes it as false), so it would never see the name; choose another name")
-	} else if reservedNames[p.Name] {
-		add("name", "%q is a NIM object every master has; the SPOT takes the osimage's name, so choose another name", p.Name)
-	} else if n := p.LongestName(); len(p.Name) > n {
-		add("name", "%s", p.tooLong(n))
+	if msg := p.NameProblem(); msg != "" {
+		add("name", "%s", msg)
 	}
 
 	// type
@@ -253,6 +243,27 @@ func (p Plan) CheckAttr(a, v string) error {
 		return fmt.Errorf("is empty: give %s, or remove the line", spec.Want())
 	}
 	return spec.Check(v)
+}
+
+// NameProblem says what is wrong with the plan's name (which Validate
+// reports as the "name" problem), or "".
+func (p Plan) NameProblem() string {
+	p = p.WithDefaults()
+	switch {
+	case p.Name == "":
+		return fmt.Sprintf("is required: the osimage name, which is also the SPOT's name (1 to %d letters, digits, '_' or '-')", p.LongestName())
+	case nameChars(p.Name) != nil:
+		return nameChars(p.Name).Error()
+	case p.Name == perlFalse:
+		// The operand loop "while (my $a = shift(@ARGV))" ([aix] 2.9.2
+		// L2338) ends at an operand Perl takes as false.
+		return "\"0\" cannot be an osimage name: mknimimage reads its operands in a loop that stops at \"0\" (Perl takes it as false), so it would never see the name; choose another name"
+	case reservedNames[p.Name]:
+		return fmt.Sprintf("%q is a NIM object every master has; the SPOT takes the osimage's name, so choose another name", p.Name)
+	case len(p.Name) > p.LongestName():
+		return p.tooLong(p.LongestName())
+	}
+	return ""
 }
 
 // tooLong explains why the name is too long for this plan, which allows at
