@@ -23,7 +23,7 @@ import (
 //     ones in their @validattrs to "nim -Fo define" as "-a attr=val" in a
 //     command run through a shell (L3782/L3927, L4178/L4299, L7086/L7119,
 //     L7195/L7227); spot_updates installs installp_bundle and otherpkgs and
-//     syncs synclists ([aix] L1555-1600, called for diskless and dataless at
+//     syncs synclists ([aix] L1555-1690, called for diskless and dataless at
 //     L3652).
 //   - Update (-u): spot_updates again (L3010), with installp_flags,
 //     rpm_flags, emgr_flags (L1614-1632); "-u nfs_vers=4" changes the

@@ -251,7 +251,7 @@ func (s *Extras) addTyped() {
 		s.input.CursorEnd()
 		return
 	}
-	msg, ok, first := ExtraTyped(s.input.Value(), s.plan, s.items, s.kept, s.set)
+	msg, ok, first := ExtraTyped(s.input.Value(), s.plan, s.env.Root, s.items, s.kept, s.set)
 	s.inputMsg, s.inputOK, s.help = msg, ok, false
 	if !ok {
 		return

@@ -547,15 +547,17 @@ func AttrHelp(in string) (string, bool) {
 	return fmt.Sprintf("%s: %s. Type %s=%s", attr, a.What, attr, ex), true
 }
 
-// ExtraTyped applies what was typed at the extras step for plan p.
+// ExtraTyped applies what was typed at the extras step for plan p on the
+// master whose host paths root prefixes ("" on a real master).
 // "attr=name" (names comma-separated for a list) checks those resources of
 // items with set; "attr=value" of an option puts it in kept once the plan
-// takes it (nim.Plan.CheckAttr); "attr=" removes attr: the kept attribute
+// takes it (nim.Plan.CheckAttr) and, for a file (synclists), once the file
+// is on the master (nim.Plan.CheckHost); "attr=" removes attr: the kept attribute
 // of that name (deleted from kept), or else every resource of an offered
 // type. It returns the confirmation or refusal, whether it was applied, and
 // the first item checked (-1 when none). Nothing is applied when anything
 // is refused.
-func ExtraTyped(in string, p nim.Plan, items []nim.Listing, kept map[string]string, set func(i int, on bool)) (msg string, ok bool, first int) {
+func ExtraTyped(in string, p nim.Plan, root string, items []nim.Listing, kept map[string]string, set func(i int, on bool)) (msg string, ok bool, first int) {
 	attr, val, found := strings.Cut(in, "=")
 	attr, val = strings.TrimSpace(attr), strings.TrimSpace(val)
 	switch {
@@ -578,6 +580,11 @@ func ExtraTyped(in string, p nim.Plan, items []nim.Listing, kept map[string]stri
 	case IsExtraOption(attr):
 		if err := p.CheckAttr(attr, val); err != nil {
 			return attr + ": " + err.Error(), false, -1
+		}
+		q := p
+		q.Extra = map[string]string{attr: val}
+		if msg := fieldProblem(q.CheckHost(root), nim.AttrField(attr)); msg != "" {
+			return attr + ": " + msg, false, -1
 		}
 		kept[attr] = val
 		return ExtraAdded(attr, val), true, -1

@@ -73,6 +73,8 @@ func TestExtraTyped(t *testing.T) {
 			map[string]string{"root": "myroot", "rpm_flags": "-Uvh --replacepkgs"}, -1},
 		{"otherpkgs=X:foo", false, `otherpkgs: "X:foo" has the prefix "X:"`, []int{1}, map[string]string{"root": "myroot"}, -1},
 		{"dumpsize=20", false, "dumpsize: it configures the dump resource mknimimage creates with -D, and this plan creates none", []int{1}, map[string]string{"root": "myroot"}, -1},
+		{"synclists=/install/nothere", false, "synclists: /install/nothere does not exist on this NIM master", []int{1}, map[string]string{"root": "myroot"}, -1},
+		{"synclists=/export/afile", true, "added synclists=/export/afile", []int{1}, map[string]string{"root": "myroot", "synclists": "/export/afile"}, -1},
 		{"configdump=full", false, `"configdump" is not one of the resources nimwiz adds here`, []int{1}, map[string]string{"root": "myroot"}, -1},
 		{"resolv_conf=0", false, `resolv_conf: resource name "0"`, []int{1}, map[string]string{"root": "myroot"}, -1},
 		{"root=", true, "removed root", []int{1}, map[string]string{}, -1},
@@ -90,7 +92,7 @@ func TestExtraTyped(t *testing.T) {
 			checked := map[int]bool{1: true}
 			kept := map[string]string{"root": "myroot"}
 			p := nim.Plan{Name: "aix73", Source: "/dev/cd0"}
-			msg, ok, first := steps.ExtraTyped(tc.in, p, items, kept, func(i int, on bool) { checked[i] = on })
+			msg, ok, first := steps.ExtraTyped(tc.in, p, hostRoot(t), items, kept, func(i int, on bool) { checked[i] = on })
 			if ok != tc.ok || !strings.HasPrefix(msg, tc.msg) || first != tc.first {
 				t.Errorf("= %q, %v, %d; want %q, %v, %d", msg, ok, first, tc.msg, tc.ok, tc.first)
 			}

@@ -597,7 +597,7 @@ func (s *session) askExtras() error {
 			continue
 		}
 		if strings.Contains(ans, "=") {
-			msg, ok, _ := steps.ExtraTyped(ans, s.plan, items, kept, set)
+			msg, ok, _ := steps.ExtraTyped(ans, s.plan, s.cfg.Root, items, kept, set)
 			if !ok {
 				p.say("error", msg)
 				continue
