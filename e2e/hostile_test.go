@@ -106,7 +106,7 @@ func hostileCases() []hostileCase {
 		{name: "attr flags split", field: "resources", typed: "installp_flags=-agX -Y", want: "has a blank", wizard: "has a blank"},
 		{name: "attr synclists missing", field: "resources", typed: "synclists=/install/nothere", host: "/install/nothere does not exist on this NIM master", wizard: "/install/nothere does not exist on this NIM master"},
 		{name: "attr missing =", field: "resources", typed: "resolv_conf", toml: []byte("name = \"x1\"\nsource = \"/dev/cd0\"\n[resources]\nresolv_conf\n"), want: "line 4", wizard: "Type resolv_conf=NAME"}, // the step explains the attribute
-		{name: "attr empty value", field: "resources", typed: "resolv_conf=", want: "is empty: give the name of an existing NIM resolv_conf", wizard: "removed every resolv_conf"}, // in the step, attr= removes (as in plain mode)
+		{name: "attr empty value", field: "resources", typed: "resolv_conf=", want: "is empty: give the name of an existing NIM resolv_conf", wizard: "removed every resolv_conf"},                            // in the step, attr= removes (as in plain mode)
 		{name: "attr hostile value", field: "resources", typed: "resolv_conf=$(reboot)", want: `contains "$"`, wizard: `contains "$"`},
 		{name: "attr resource NIM lacks", field: "resources", typed: "resolv_conf=no_such", wizard: `NIM has no resolv_conf resource named "no_such"`, host: `NIM has no resource named "no_such"`},
 		{name: "attr resource of another type", field: "resources", typed: "resolv_conf=cluster_home", wizard: `NIM has no resolv_conf resource named "cluster_home"`, host: `"cluster_home" is a NIM home, not a resolv_conf`},
