@@ -351,12 +351,15 @@ func checkOtherpkg(item string) error {
 	epkg := strings.Contains(name, "epkg.Z")
 	switch {
 	case prefix == "I" && (rpm || epkg), prefix == "E" && rpm:
+		// xCAT tests ".rpm" first, then "epkg.Z", then the prefix.
 		kind := "RPM"
 		fix := "R:"
 		if !rpm {
 			kind, fix = "interim fix", "E:"
 		}
 		return fmt.Errorf("%q says %s: but xCAT installs a name with %q in it as an %s; write %s%s", item, prefix, map[bool]string{true: ".rpm", false: "epkg.Z"}[rpm], kind, fix, name)
+	case prefix == "R" && epkg && !rpm:
+		return fmt.Errorf("%q says R: but names an interim fix (epkg.Z), which xCAT would hand to rpm; write E:%s", item, name)
 	}
 	for i := 0; i < len(name); i++ {
 		c := name[i]

@@ -110,6 +110,7 @@ func TestAttrCheck(t *testing.T) {
 		{"otherpkgs", "R:", "names no package"},          // prefix only
 		{"otherpkgs", "E:foo.rpm", "as an RPM; write R:foo.rpm"},
 		{"otherpkgs", "i:foo", `has the prefix "i:"`},
+		{"otherpkgs", "R:IZ1.epkg.Z", "write E:IZ1.epkg.Z"},
 		{"otherpkgs", "R:a b.rpm", `contains " "`},
 		{"synclists", "/a/b", ""},
 		{"synclists", "/a/../b", "not a clean path"},
