@@ -140,7 +140,7 @@ func toPreview(p *pane, a answers) string {
 	p.waitFor("dump resources are supported", short)
 	p.keys("Enter")
 
-	p.waitFor("Add existing NIM resources?", short)
+	p.waitFor("Add existing NIM resources and options?", short)
 	p.waitFor("cluster_resolv_conf", short)
 	p.keys("Enter")
 	return p.waitFor("Review the plan. Nothing has been changed", short)
@@ -155,22 +155,22 @@ func TestCreateFlows(t *testing.T) {
 		plan    nim.Plan
 	}{
 		{"media stateful", answers{name: "e2e_cd", source: media},
-			"mknimimage -t diskless -s /dev/cd0 e2e_cd",
+			"mknimimage -V -t diskless -s /dev/cd0 e2e_cd",
 			nim.Plan{Name: "e2e_cd", Type: nim.Diskless, Source: "/dev/cd0"}},
 		{"media stateless", answers{name: "e2e_cdsl", source: media, stateless: true},
-			"mknimimage -t diskless -r -s /dev/cd0 e2e_cdsl",
+			"mknimimage -V -t diskless -r -s /dev/cd0 e2e_cdsl",
 			nim.Plan{Name: "e2e_cdsl", Type: nim.Diskless, Source: "/dev/cd0", Stateless: true}},
 		{"directory stateful", answers{name: "e2e_dir", source: imageDir("/export/images/7200")},
-			"mknimimage -t diskless -s /export/images/7200 e2e_dir",
+			"mknimimage -V -t diskless -s /export/images/7200 e2e_dir",
 			nim.Plan{Name: "e2e_dir", Type: nim.Diskless, Source: "/export/images/7200"}},
 		{"directory stateless", answers{name: "e2e_dirsl", source: imageDir("/export/images/7200"), stateless: true},
-			"mknimimage -t diskless -r -s /export/images/7200 e2e_dirsl",
+			"mknimimage -V -t diskless -r -s /export/images/7200 e2e_dirsl",
 			nim.Plan{Name: "e2e_dirsl", Type: nim.Diskless, Source: "/export/images/7200", Stateless: true}},
 		{"lpp_source stateful", answers{name: "e2e_lpp", source: lppSource("aix7302_lpp")},
-			"mknimimage -t diskless -s aix7302_lpp e2e_lpp",
+			"mknimimage -V -t diskless -s aix7302_lpp e2e_lpp",
 			nim.Plan{Name: "e2e_lpp", Type: nim.Diskless, Source: "aix7302_lpp"}},
 		{"lpp_source stateless", answers{name: "e2e_lppsl", source: lppSource("aix7302_lpp"), stateless: true},
-			"mknimimage -t diskless -r -s aix7302_lpp e2e_lppsl",
+			"mknimimage -V -t diskless -r -s aix7302_lpp e2e_lppsl",
 			nim.Plan{Name: "e2e_lppsl", Type: nim.Diskless, Source: "aix7302_lpp", Stateless: true}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -237,7 +237,7 @@ func TestCreateFrom(t *testing.T) {
 	p.waitFor("[x] resolv_conf", short)
 	p.keys("Enter")
 	scr := p.waitFor("Review the plan", short)
-	want := "mknimimage -t diskless -r -D -s aix7302_lpp aix73_full_2 home=cluster_home installp_bundle=base_bnd resolv_conf=cluster_resolv_conf script=postinstall_script tmp=cluster_tmp"
+	want := "mknimimage -V -t diskless -r -D -s aix7302_lpp aix73_full_2 home=cluster_home installp_bundle=base_bnd resolv_conf=cluster_resolv_conf script=postinstall_script tmp=cluster_tmp"
 	if commandLine(scr) != want {
 		t.Fatalf("preview:\n%s", scr)
 	}

@@ -73,7 +73,8 @@ func hostileCases() []hostileCase {
 		{name: "name 29 chars for lpp_source suffix", field: "name", typed: strings.Repeat("b", 29), want: "at most 28 characters", wizard: "at most 28 fit"},
 		{name: "name unicode", field: "name", typed: "aïx73", want: "non-ASCII character", wizard: "non-ASCII character"},
 		{name: "name empty", field: "name", typed: "", want: "name: is required", wizard: "type a name"},
-		{name: "name reserved master", field: "name", typed: "master", want: "NIM object every master has", wizard: `"master" is already a NIM master object`},
+		{name: "name reserved master", field: "name", typed: "master", want: "NIM object every master has", wizard: "NIM object every master has"},
+		{name: "name zero", field: "name", typed: "0", want: `"0" cannot be an osimage name`, wizard: `"0" cannot be an osimage name`},
 		{name: "name newline", toml: []byte("name = \"x\\ny\"\nsource = \"/dev/cd0\"\n"), want: "control character"},
 		// Sources.
 		{name: "source missing directory", field: "source", typed: "/export/images/nothere", wizard: "/export/images/nothere does not exist", host: "does not exist on this NIM master"},
@@ -97,10 +98,15 @@ func hostileCases() []hostileCase {
 		{name: "location is a file", field: "location", typed: "/export/images/7200/installp/ppc/.toc", host: "not a directory", wizardLate: "the location step accepts a file as the location"},
 		{name: "location empty", field: "location", typed: "", wizard: "press ctrl+d for /install/nim", wizardOnly: true},
 		// attr=value.
-		{name: "attr unknown", field: "resources", typed: "bogus=x", want: `"bogus" is not an attribute mknimimage accepts`, wizard: `"bogus" is not one of the resources`},
-		{name: "attr not a resource", field: "resources", typed: "otherpkgs=foo", want: "otherpkgs is not one", wizard: `"otherpkgs" is not one of the resources`},
-		{name: "attr missing =", field: "resources", typed: "resolv_conf", toml: []byte("name = \"x1\"\nsource = \"/dev/cd0\"\n[resources]\nresolv_conf\n"), want: "line 4", wizard: "type attr=value"},
-		{name: "attr empty value", field: "resources", typed: "resolv_conf=", want: "is empty: give the name of an existing resolv_conf", wizard: "removed every resolv_conf"}, // in the step, attr= removes (as in plain mode)
+		{name: "attr unknown", field: "resources", typed: "bogus=x", want: `"bogus" is not an attribute mknimimage takes`, wizard: `"bogus" is not one of the resources`},
+		{name: "attr definition only", field: "resources", typed: "configdump=full", want: "mknimimage does not take configdump", wizard: `"configdump" is not one of the resources`},
+		{name: "attr option shell", field: "resources", typed: "otherpkgs=R:a;reboot.rpm", want: `contains ";"`, wizard: `contains ";"`},
+		{name: "attr option prefix", field: "resources", typed: "otherpkgs=X:foo", want: `has the prefix "X:"`, wizard: `has the prefix "X:"`},
+		{name: "attr flags not flags", field: "resources", typed: "rpm_flags=-Uvh `reboot`", want: "which is not a flag", wizard: "which is not a flag"},
+		{name: "attr flags split", field: "resources", typed: "installp_flags=-agX -Y", want: "has a blank", wizard: "has a blank"},
+		{name: "attr synclists missing", field: "resources", typed: "synclists=/install/nothere", host: "/install/nothere does not exist on this NIM master", wizard: "/install/nothere does not exist on this NIM master"},
+		{name: "attr missing =", field: "resources", typed: "resolv_conf", toml: []byte("name = \"x1\"\nsource = \"/dev/cd0\"\n[resources]\nresolv_conf\n"), want: "line 4", wizard: "Type resolv_conf=NAME"}, // the step explains the attribute
+		{name: "attr empty value", field: "resources", typed: "resolv_conf=", want: "is empty: give the name of an existing NIM resolv_conf", wizard: "removed every resolv_conf"},                            // in the step, attr= removes (as in plain mode)
 		{name: "attr hostile value", field: "resources", typed: "resolv_conf=$(reboot)", want: `contains "$"`, wizard: `contains "$"`},
 		{name: "attr resource NIM lacks", field: "resources", typed: "resolv_conf=no_such", wizard: `NIM has no resolv_conf resource named "no_such"`, host: `NIM has no resource named "no_such"`},
 		{name: "attr resource of another type", field: "resources", typed: "resolv_conf=cluster_home", wizard: `NIM has no resolv_conf resource named "cluster_home"`, host: `"cluster_home" is a NIM home, not a resolv_conf`},
@@ -322,12 +328,8 @@ func TestHostileCommandLine(t *testing.T) {
 			case code != 0:
 				t.Errorf("nimwiz plan refused a plan valid on paper: %d %s", code, errs)
 			}
-			if c.want == "" && os.Getenv("NIMWIZ_E2E_STRICT") != "1" {
-				// Valid on paper: only apply's pre-flight (not wired in
-				// yet, see README) could refuse it; without it mknimimage
-				// would run and fail on the master.
-				knownBug(t, "apply does not run the pre-flight checks (nim.Plan.CheckHost, nim.Client.CheckResources): %s", c.host)
-			}
+			// Valid on paper: apply's pre-flight (nim.Plan.CheckHost,
+			// nim.Client.CheckResources) must refuse it.
 			code, out, errs = d.nimwiz("apply", file, "--yes")
 			want := c.want
 			if want == "" {

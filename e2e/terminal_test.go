@@ -66,7 +66,7 @@ func TestSizes(t *testing.T) {
 			p.keys("Enter")
 			prev := toPreview(p, answers{name: "e2e_size", source: imageDir("/export/images/7200"), stateless: true})
 			checkFits(t, prev, w, h)
-			if !strings.Contains(strings.ReplaceAll(prev, "\n", ""), "mknimimage -t diskless -r -s /export/images/7200 e2e_size") {
+			if commandLine(prev) != "mknimimage -V -t diskless -r -s /export/images/7200 e2e_size" {
 				t.Errorf("preview at %dx%d:\n%s", w, h, prev)
 			}
 			p.keys("C-c")

@@ -1,7 +1,6 @@
 package nim
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -89,19 +88,28 @@ func firstNonBlank(b []byte) string {
 	return ""
 }
 
-func saysNoObjects(res Result) bool {
-	return bytes.Contains(res.Stdout, []byte(NoObjectsMessage)) || bytes.Contains(res.Stderr, []byte(NoObjectsMessage))
+// lsdefNone reports whether a finished lsdef (res, err from Query) said
+// there is no osimage (LsdefNone). A command that timed out, was killed or
+// is missing never says so.
+func lsdefNone(res Result, err error) bool {
+	if err == nil {
+		return LsdefNone(res.Stdout, res.Stderr, 0)
+	}
+	ce, ran := ranAndFailed(err)
+	return ran && LsdefNone(ce.Result.Stdout, ce.Result.Stderr, ce.Result.ExitCode)
 }
 
 // Osimages lists the AIX (imagetype NIM) osimage definitions, sorted by name,
 // with one lsdef -t osimage -l -w imagetype==NIM. Linux images are left out
-// even if lsdef ignored -w. No definitions at all is an empty list.
+// even if lsdef ignored -w. lsdef's three answers for "no osimage"
+// (LsdefNone) are an empty list; any other failure is an error naming the
+// command.
 func (c *Client) Osimages(ctx context.Context) ([]Osimage, error) {
 	res, err := c.Exec.Query(ctx, "lsdef", "-t", "osimage", "-l", "-w", "imagetype==NIM")
+	if lsdefNone(res, err) {
+		return nil, nil
+	}
 	if err != nil {
-		if _, ran := ranAndFailed(err); ran && saysNoObjects(res) {
-			return nil, nil
-		}
 		return nil, err
 	}
 	all := ParseLsdefLong(res.Stdout)
@@ -109,10 +117,11 @@ func (c *Client) Osimages(ctx context.Context) ([]Osimage, error) {
 		return nil, err
 	}
 	if len(all) == 0 {
-		if saysNoObjects(res) || firstNonBlank(res.Stdout) == "" {
-			return nil, nil
+		if line := firstNonBlank(res.Stdout); line != "" {
+			return nil, fmt.Errorf("%s: %w: %q", argvString(res), ErrUnexpectedOutput, line)
 		}
-		return nil, fmt.Errorf("%s: %w: %q", argvString(res), ErrUnexpectedOutput, firstNonBlank(res.Stdout))
+		// Nothing on stdout, exit 0, but something on stderr.
+		return nil, fmt.Errorf("%s: %w: %q", argvString(res), ErrUnexpectedOutput, firstNonBlank(res.Stderr))
 	}
 	var imgs []Osimage
 	for _, o := range all {
@@ -307,12 +316,18 @@ func (c *Client) NameTaken(ctx context.Context, name string) (Taken, error) {
 		return t, err
 	}
 	res, err := c.Exec.Query(ctx, "lsdef", "-t", "osimage")
-	if err != nil {
-		if _, ran := ranAndFailed(err); !ran || !saysNoObjects(res) {
+	switch {
+	case lsdefNone(res, err):
+		// No osimage at all: the name is free in xCAT.
+	case err != nil:
+		return t, err
+	default:
+		names := ParseLsdefList(res.Stdout)
+		if err := readable(res, len(names)); err != nil {
 			return t, err
 		}
+		t.Osimage = nameIn(names, name)
 	}
-	t.Osimage = nameIn(ParseLsdefList(res.Stdout), name)
 
 	res, err = c.Exec.Query(ctx, "lsnim", name)
 	if err != nil {

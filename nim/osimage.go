@@ -5,14 +5,6 @@ import (
 	"strings"
 )
 
-// osimageResourceAttrs are the osimage attributes whose values name NIM
-// resources (the nimimage table's resource columns).
-var osimageResourceAttrs = []string{
-	"bosinst_data", "dump", "fb_script", "home", "image_data", "installp_bundle",
-	"lpp_source", "mksysb", "paging", "resolv_conf", "root", "script",
-	"shared_home", "shared_root", "spot", "tmp",
-}
-
 // Get returns the value of attr, or "".
 func (o Osimage) Get(attr string) string { return o.Attrs[attr] }
 
@@ -35,13 +27,14 @@ func (o Osimage) LppSource() string { return o.Get("lpp_source") }
 func (o Osimage) IsNIM() bool { return strings.EqualFold(o.Get("imagetype"), "NIM") }
 
 // ResourceAttrs returns the image's non-empty attributes that name NIM
-// resources, sorted by attribute. Values are as lsdef printed them
-// (installp_bundle may be a comma-separated list).
+// resources (the attribute table's ResourceAttr rows), sorted by
+// attribute. Values are as lsdef printed them (a list attribute, such as
+// installp_bundle or script, may hold several names).
 func (o Osimage) ResourceAttrs() []Attr {
 	var attrs []Attr
-	for _, k := range osimageResourceAttrs {
-		if v := o.Attrs[k]; v != "" {
-			attrs = append(attrs, Attr{Key: k, Value: v})
+	for _, spec := range Attrs(func(a AttrSpec) bool { return a.Kind == ResourceAttr }) {
+		if v := o.Attrs[spec.Name]; v != "" {
+			attrs = append(attrs, Attr{Key: spec.Name, Value: v})
 		}
 	}
 	sort.Slice(attrs, func(i, j int) bool { return attrs[i].Key < attrs[j].Key })

@@ -5,12 +5,63 @@ import (
 	"strings"
 )
 
-// NoObjectsMessage is lsdef's answer when there is nothing to list (exit 0).
-const NoObjectsMessage = "Could not find any objects to display."
+// lsdef's three ways of saying there is no osimage to list
+// (xcat-mknimimage.md §4, CORRECTED; xCAT-server/lib/xcat/plugins/
+// DBobjectdefs.pm):
+const (
+	// NoObjectsMessage: the object hash is empty after the names were
+	// resolved; info on stdout, exit 0 (2.9.2 L2962).
+	NoObjectsMessage = "Could not find any objects to display."
+	// NoDefinitionsMessage: osimages exist but -w matched none; info on
+	// stdout, exit 0 (HEAD L4307; 2.9.2 prints nothing at all then).
+	NoDefinitionsMessage = "No object definitions have been found"
+	// NoObjectsOfTypeText: no osimage at all when no name was given; an
+	// error ("Error: " and, from xCAT 2.14.2, "[host]: " before it) on
+	// stderr, exit 1 (processArgs, 2.9.2 L1018-1028).
+	NoObjectsOfTypeText = "Could not get objects of type 'osimage'."
+)
+
+// LsdefNone reports whether a finished lsdef -t osimage without object names
+// (with -l, -w or neither) said there is no osimage, and nothing else: exit
+// 0 with stdout holding only NoObjectsMessage or NoDefinitionsMessage lines
+// or nothing at all, and nothing on stderr; or exit 1 with stderr holding
+// only NoObjectsOfTypeText errors and stdout nothing. Any other output or
+// status is not "none" (a failure stays a failure).
+func LsdefNone(stdout, stderr []byte, exit int) bool {
+	switch exit {
+	case 0:
+		if firstNonBlank(stderr) != "" {
+			return false
+		}
+		return everyLine(stdout, func(t string) bool { return t == NoObjectsMessage || t == NoDefinitionsMessage })
+	case 1:
+		if firstNonBlank(stdout) != "" || firstNonBlank(stderr) == "" {
+			return false
+		}
+		return everyLine(stderr, func(t string) bool {
+			m, ok := parseMessageLine(t)
+			return ok && m.Kind == XcatError && m.Text == NoObjectsOfTypeText
+		})
+	}
+	return false
+}
+
+// everyLine reports whether ok holds for every non-blank line of out,
+// trimmed (true when there is none).
+func everyLine(out []byte, ok func(string) bool) bool {
+	for s := string(out); s != ""; {
+		var line string
+		line, s = nextLine(s)
+		if t := trimBlanks(line); t != "" && !ok(t) {
+			return false
+		}
+	}
+	return true
+}
 
 // ParseLsdefList parses the short form of lsdef -t osimage: one
 // "name  (osimage)" line per definition. Lines of any other shape (including
-// "Could not find any objects to display.") give nothing.
+// the "no osimage" answers of LsdefNone) give nothing.
 func ParseLsdefList(out []byte) []string {
 	var names []string
 	for s := string(out); s != ""; {

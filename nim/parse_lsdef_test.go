@@ -141,9 +141,10 @@ func TestOsimageHelpers(t *testing.T) {
 		t.Errorf("zero Osimage")
 	}
 	all := Osimage{Attrs: map[string]string{}}
-	for _, k := range osimageResourceAttrs {
+	for _, k := range AttrNames(func(a AttrSpec) bool { return a.Kind == ResourceAttr }) {
 		all.Attrs[k] = "r_" + k
 	}
+	all.Attrs["otherpkgs"] = "I:not.a.resource"
 	all.Attrs["nimtype"] = "diskless"
 	ra := all.ResourceAttrs()
 	if len(ra) != 16 {
@@ -233,5 +234,76 @@ func FuzzParseSummary(f *testing.F) {
 			t.Fatalf("summary without the intro")
 		}
 		checkOsimage(t, o)
+	})
+}
+
+// LsdefNone knows lsdef's three answers for "no osimage" in their real
+// form, and only those.
+func TestLsdefNone(t *testing.T) {
+	none := fixture(t, "lsdef/none_verified.txt")
+	where := fixture(t, "lsdef/none_where_verified.txt")
+	oftype := fixture(t, "lsdef/none_oftype_verified.stderr")
+	host := fixture(t, "lsdef/none_oftype_host_synthetic.stderr")
+	tests := []struct {
+		name           string
+		stdout, stderr []byte
+		exit           int
+		want           bool
+	}{
+		{"nothing to display", none, nil, 0, true},
+		{"-w matched none (HEAD)", where, nil, 0, true},
+		{"-w matched none (2.9.2 prints nothing)", nil, nil, 0, true},
+		{"no osimage at all", nil, oftype, 1, true},
+		{"no osimage at all, host prefix", nil, host, 1, true},
+		{"CRLF and blank lines", []byte("\r\nCould not find any objects to display.\r\n\r\n"), nil, 0, true},
+		{"each line once more", append(append([]byte{}, where...), none...), nil, 0, true},
+		{"info with exit 1", none, nil, 1, false},
+		{"info on stderr", nil, none, 0, false},
+		{"error with exit 0", nil, oftype, 0, false},
+		{"error on stdout", oftype, nil, 1, false},
+		{"exit 1, nothing said", nil, nil, 1, false},
+		{"another type", nil, []byte("Error: Could not get objects of type 'node'.\n"), 1, false},
+		{"another error too", nil, append(append([]byte{}, oftype...), "Error: Permission denied\n"...), 1, false},
+		{"a warning too", where, []byte("Warning: [mn]: something\n"), 0, false},
+		{"an object too", append(append([]byte{}, none...), "61cosi  (osimage)\n"...), nil, 0, false},
+		{"text around the message", []byte("Note: Could not find any objects to display.\n"), nil, 0, false},
+		{"exit 3", nil, oftype, 3, false},
+		{"exit -1 (killed)", nil, nil, -1, false},
+	}
+	for _, tt := range tests {
+		if got := LsdefNone(tt.stdout, tt.stderr, tt.exit); got != tt.want {
+			t.Errorf("%s: %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+// Whatever LsdefNone takes for "no osimage" holds no osimage and no
+// message but the three.
+func FuzzLsdefNone(f *testing.F) {
+	f.Add([]byte("Could not find any objects to display.\n"), []byte(nil), 0)
+	f.Add([]byte(nil), []byte("Error: [mn]: Could not get objects of type 'osimage'.\n"), 1)
+	f.Add([]byte("No object definitions have been found\n"), []byte(nil), 0)
+	f.Add([]byte("61cosi  (osimage)\n"), []byte(nil), 0)
+	f.Fuzz(func(t *testing.T, stdout, stderr []byte, exit int) {
+		if !LsdefNone(stdout, stderr, exit) {
+			return
+		}
+		if exit != 0 && exit != 1 {
+			t.Fatalf("exit %d taken for none", exit)
+		}
+		if len(ParseLsdefList(stdout)) > 0 || len(ParseLsdefLong(stdout)) > 0 {
+			t.Fatalf("osimages in %q taken for none", stdout)
+		}
+		for _, m := range ParseMessages(append(append([]byte{}, stdout...), stderr...)) {
+			if m.Kind != XcatError || m.Text != NoObjectsOfTypeText {
+				t.Fatalf("message %q taken for none", m.String())
+			}
+		}
+		rest := strings.NewReplacer(NoObjectsMessage, "", NoDefinitionsMessage, "", NoObjectsOfTypeText, "", "Error:", "").Replace(string(stdout) + string(stderr))
+		for _, f := range strings.Fields(rest) {
+			if !(strings.HasPrefix(f, "[") && strings.HasSuffix(f, "]:")) {
+				t.Fatalf("other text %q in %q %q taken for none", f, stdout, stderr)
+			}
+		}
 	})
 }

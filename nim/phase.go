@@ -71,13 +71,21 @@ func NewTracker(p Plan) *Tracker {
 		t.st[PhaseLppSource].state = PhaseReused // timed when the next phase starts
 	}
 	for _, r := range p.Resources() {
+		var ph Phase
 		switch r.Attr {
 		case "root", "shared_root":
-			t.rootName = r.Name
+			t.rootName, ph = r.Name, PhaseRoot
 		case "dump":
-			t.dumpName = r.Name
+			t.dumpName, ph = r.Name, PhaseDump
 		case "paging":
-			t.pagingName = r.Name
+			t.pagingName, ph = r.Name, PhasePaging
+		default:
+			continue
+		}
+		if r.Reused && t.st[ph].inPlan {
+			// mknimimage takes a named root, dump or paging silently
+			// (aixinstall.pm 2.9.2 L3175-3182, L3264-3268, L3323-3327).
+			t.st[ph].state = PhaseReused
 		}
 	}
 	return t
@@ -115,6 +123,9 @@ func (t *Tracker) Risk() Risk {
 	switch {
 	case t.finished, t.cur == PhaseSummary, t.cur == PhaseDone:
 		return RiskNone
+	case !t.live && t.cur == PhaseStart:
+		// Nothing seen yet: live or not, nothing proves anything.
+		return RiskUnknown
 	case !t.live:
 		return RiskNotLive
 	}

@@ -446,3 +446,23 @@ func FuzzTrackerFeed(f *testing.F) {
 		}
 	})
 }
+
+// A root, dump or paging the plan names is taken silently by mknimimage:
+// it shows as reused, not as made.
+func TestTrackerNamedResourcesReused(t *testing.T) {
+	tr := NewTracker(Plan{Name: "a", Source: "/dev/cd0", Extra: map[string]string{"root": "common_root", "paging": "big_paging", "dump": "big_dump"}})
+	for _, l := range []string{
+		"Creating a NIM lpp_source resource called 'a_lpp_source'.  This could take a while.",
+		"Creating a NIM SPOT resource. This could take a while.",
+		"Updating the NIM spot resource named 'a'. This could take a while.",
+		"The following xCAT osimage definition was created. Use the xCAT lsdef command ",
+		"Object name: a",
+	} {
+		tr.Feed(l)
+	}
+	tr.Finish(0)
+	want := "lpp_source=done, SPOT=done, root=reused, paging=reused, osimage definition=done, SPOT update=done"
+	if got := statusString(tr.Statuses()); got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+}

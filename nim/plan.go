@@ -1,6 +1,7 @@
 package nim
 
 import (
+	"errors"
 	"fmt"
 	"path/filepath"
 	"sort"
@@ -67,50 +68,6 @@ func isNameByte(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-'
 }
 
-// ExtraAttrs are the attr=value pairs mknimimage accepts that name NIM
-// resources (xcat-mknimimage.md §1), mapped to the NIM resource type each
-// names. Plans may only carry these; Validate refuses the ones that clash
-// with what the plan itself creates.
-var ExtraAttrs = map[string]string{
-	"bosinst_data":    "bosinst_data",
-	"dump":            "dump",
-	"fb_script":       "fb_script",
-	"home":            "home",
-	"installp_bundle": "installp_bundle",
-	"lpp_source":      "lpp_source",
-	"mksysb":          "mksysb",
-	"paging":          "paging",
-	"resolv_conf":     "resolv_conf",
-	"root":            "root",
-	"script":          "script",
-	"shared_home":     "shared_home",
-	"shared_root":     "shared_root",
-	"spot":            "spot",
-	"tmp":             "tmp",
-}
-
-// ListAttr reports whether attribute attr takes a comma-separated list of
-// resources. Only installp_bundle does: xCAT's osimage schema says "One or
-// more comma separated NIM installp_bundle resources" for it and "The name
-// of a NIM script resource" for script, like every other attribute.
-func ListAttr(attr string) bool { return attr == "installp_bundle" }
-
-// unsupportedAttrs are attrs mknimimage accepts that are not NIM resource
-// names. nimwiz refuses them in a plan (a plan only names resources, whose
-// values it can check); each entry says how to get the effect instead.
-var unsupportedAttrs = map[string]string{
-	"otherpkgs":      "it lists packages, not a NIM resource; after the image exists, set it with 'chdef -t osimage -o NAME otherpkgs=...' and apply it with 'mknimimage -u NAME'",
-	"synclists":      "it names files, not a NIM resource; after the image exists, set it with 'chdef -t osimage -o NAME synclists=...' and apply it with 'mknimimage -u NAME'",
-	"installp_flags": "it is an installp option, not a NIM resource; pass it when updating the image: 'mknimimage -u NAME installp_flags=...'",
-	"rpm_flags":      "it is an rpm option, not a NIM resource; pass it when updating the image: 'mknimimage -u NAME rpm_flags=...'",
-	"emgr_flags":     "it is an emgr option, not a NIM resource; pass it when updating the image: 'mknimimage -u NAME emgr_flags=...'",
-	"dumpsize":       "it sizes the dump resource mknimimage would create; define the dump yourself ('nim -o define -t dump -a dumpsize=...') and name it with dump = \"...\" (without dump = true)",
-	"max_dumps":      "it configures the dump resource mknimimage would create; define the dump yourself ('nim -o define -t dump -a max_dumps=...') and name it with dump = \"...\" (without dump = true)",
-	"snapcollect":    "it configures the dump resource mknimimage would create; define the dump yourself ('nim -o define -t dump -a snapcollect=...') and name it with dump = \"...\" (without dump = true)",
-	"nfs_vers":       "NFS version 4 is a site setting (site.useNFSv4onAIX=yes) or 'mknimimage -u NAME nfs_vers=4' after creation",
-	"nfs_sec":        "NFS security goes with NFS version 4: set site.useNFSv4onAIX, or run 'mknimimage -u NAME nfs_vers=4 nfs_sec=...' after creation",
-}
-
 // reservedNames are NIM objects every master has; an osimage (whose SPOT
 // takes its name) must not use them: mknimimage would "reuse" the boot
 // resource as a SPOT.
@@ -173,7 +130,7 @@ func (p Plan) derivedSuffixes() []string {
 	if p.Dump {
 		s = append(s, sufDump)
 	}
-	if p.Type == Diskless {
+	if p.Type == Diskless && p.Extra["paging"] == "" {
 		s = append(s, sufPaging)
 	}
 	return s
@@ -199,14 +156,8 @@ func (p Plan) Validate() []Problem {
 	}
 
 	// name
-	if p.Name == "" {
-		add("name", "is required: the osimage name, which is also the SPOT's name (1 to %d letters, digits, '_' or '-')", p.LongestName())
-	} else if err := nameChars(p.Name); err != nil {
-		add("name", "%v", err)
-	} else if reservedNames[p.Name] {
-		add("name", "%q is a NIM object every master has; the SPOT takes the osimage's name, so choose another name", p.Name)
-	} else if n := p.LongestName(); len(p.Name) > n {
-		add("name", "%s", p.tooLong(n))
+	if msg := p.NameProblem(); msg != "" {
+		add("name", "%s", msg)
 	}
 
 	// type
@@ -235,7 +186,10 @@ func (p Plan) Validate() []Problem {
 			add("source", "\"/\" is the root file system, not an image directory: give the directory that holds the installp images")
 		}
 	case kind == SourceLppSource:
-		if isCDName(p.Source) {
+		if p.Source == perlFalse {
+			// "if (!$::opt_s)" ([aix] 2.9.2 L2426): -s 0 is no -s at all.
+			add("source", "an lpp_source named \"0\" cannot be used: mknimimage's Perl code takes -s 0 as no -s at all; rename the lpp_source")
+		} else if isCDName(p.Source) {
 			add("source", "%q looks like a CD device, but without /dev/ mknimimage takes it as an lpp_source name: write /dev/%s", p.Source, p.Source)
 		}
 	default:
@@ -260,42 +214,56 @@ func (p Plan) Validate() []Problem {
 		add("stateless", "The '-r' option is only valid for diskless images. Set stateless = false, or type = \"diskless\"")
 	}
 
-	// resources
-	attrs := make([]string, 0, len(p.Extra))
-	for a := range p.Extra {
-		attrs = append(attrs, a)
-	}
-	sort.Strings(attrs)
-	for _, a := range attrs {
-		field := "resources." + a
-		v := p.Extra[a]
-		if _, ok := ExtraAttrs[a]; !ok {
-			if why, ok := unsupportedAttrs[a]; ok {
-				add(field, "nimwiz plans only name existing NIM resources, and %s is not one: %s", a, why)
-			} else {
-				add(field, "%q is not an attribute mknimimage accepts as a resource; use one of %s", a, extraAttrList())
-			}
-			continue
-		}
-		if msg := p.extraConflict(a); msg != "" {
-			add(field, "%s", msg)
-			continue
-		}
-		if v == "" {
-			add(field, "is empty: give the name of an existing %s resource, or remove the line", ExtraAttrs[a])
-			continue
-		}
-		names := []string{v}
-		if ListAttr(a) {
-			names = strings.Split(v, ",")
-		}
-		for _, n := range names {
-			if err := ValidName(n); err != nil {
-				add(field, "resource name %v", err)
-			}
+	// resources and options: the attribute table says what each may hold.
+	for _, a := range sortedKeys(p.Extra) {
+		if err := p.CheckAttr(a, p.Extra[a]); err != nil {
+			add(AttrField(a), "%v", err)
 		}
 	}
 	return probs
+}
+
+// CheckAttr checks one attr=value of the plan (which Validate does for
+// each of Extra): that mknimimage takes the attribute at creation, that it
+// fits the rest of the plan, and that the value is what the attribute
+// table allows. The error says what is wrong and how to fix it.
+func (p Plan) CheckAttr(a, v string) error {
+	p = p.WithDefaults()
+	spec, ok := LookupAttr(a)
+	switch {
+	case !ok:
+		return fmt.Errorf("%q is not an attribute mknimimage takes; use one of %s", a, planAttrList())
+	case !spec.Has(UseCreate):
+		return fmt.Errorf("mknimimage does not take %s when it creates an image; set it on the osimage afterwards: chdef -t osimage -o %s %s=%s", a, nameOr(p.Name), a, spec.Example)
+	}
+	if msg := p.extraConflict(a); msg != "" {
+		return errors.New(msg)
+	}
+	if v == "" {
+		return fmt.Errorf("is empty: give %s, or remove the line", spec.Want())
+	}
+	return spec.Check(v)
+}
+
+// NameProblem says what is wrong with the plan's name (which Validate
+// reports as the "name" problem), or "".
+func (p Plan) NameProblem() string {
+	p = p.WithDefaults()
+	switch {
+	case p.Name == "":
+		return fmt.Sprintf("is required: the osimage name, which is also the SPOT's name (1 to %d letters, digits, '_' or '-')", p.LongestName())
+	case nameChars(p.Name) != nil:
+		return nameChars(p.Name).Error()
+	case p.Name == perlFalse:
+		// The operand loop "while (my $a = shift(@ARGV))" ([aix] 2.9.2
+		// L2338) ends at an operand Perl takes as false.
+		return "\"0\" cannot be an osimage name: mknimimage reads its operands in a loop that stops at \"0\" (Perl takes it as false), so it would never see the name; choose another name"
+	case reservedNames[p.Name]:
+		return fmt.Sprintf("%q is a NIM object every master has; the SPOT takes the osimage's name, so choose another name", p.Name)
+	case len(p.Name) > p.LongestName():
+		return p.tooLong(p.LongestName())
+	}
+	return ""
 }
 
 // tooLong explains why the name is too long for this plan, which allows at
@@ -341,7 +309,9 @@ func (p Plan) extraConflict(a string) string {
 	case "lpp_source":
 		return "the lpp_source comes from source: to use an existing lpp_source, set source = \"<its name>\" and remove this line"
 	case "spot":
-		return "the SPOT is always named after the osimage (mknimimage reuses a SPOT of that name if one exists); remove this line"
+		// mk_spot would take it ([aix] 2.9.2 L4184), but spot_updates then
+		// looks for a SPOT named after the osimage (L1413) and fails.
+		return fmt.Sprintf("mknimimage would use that SPOT, but its SPOT update step always looks for a SPOT named %s and fails; remove this line (the SPOT takes the osimage's name)", nameOr(p.Name))
 	case "root":
 		if p.Stateless {
 			return "a stateless plan uses a shared_root, not a root: use shared_root = \"...\" or set stateless = false"
@@ -351,13 +321,21 @@ func (p Plan) extraConflict(a string) string {
 			return "a shared_root is only used by stateless images: set stateless = true (diskless only), or use root = \"...\""
 		}
 	case "paging":
+		// A diskless image may name its paging: mknimimage uses it
+		// instead of creating NAME_paging (if ($::attrres{paging}),
+		// [aix] 2.9.2 L3323).
 		if p.Type == Dataless {
 			return "dataless clients page on their local disk and have no paging resource; remove this line"
 		}
-		return fmt.Sprintf("mknimimage always creates %s_paging for a diskless image and does not take the paging name from the command line; remove this line", p.Name)
 	case "dump":
 		if p.Dump {
-			return fmt.Sprintf("dump = true makes mknimimage create %s_dump: either keep dump = true, or name an existing dump here and set dump = false, not both", p.Name)
+			return fmt.Sprintf("dump = true makes mknimimage create %s_dump: either keep dump = true, or name an existing dump here and set dump = false, not both", nameOr(p.Name))
+		}
+	case "dumpsize", "max_dumps", "snapcollect":
+		// mkdumpres passes them to 'nim -o define -t dump' ([aix] 2.9.2
+		// L7086), and runs only with -D (L3262).
+		if !p.Dump {
+			return fmt.Sprintf("it configures the dump resource mknimimage creates with -D, and this plan creates none: create one (dump = true), or leave %s out (an existing dump keeps its own: 'nim -o change -a %s=... DUMP')", a, a)
 		}
 	case "mksysb":
 		return "a mksysb resource only installs standalone machines; diskless and dataless clients boot from the SPOT; remove this line"
@@ -365,17 +343,26 @@ func (p Plan) extraConflict(a string) string {
 	return ""
 }
 
-func extraAttrList() string {
+// planAttrList lists the attributes a plan may name.
+func planAttrList() string {
 	var ok []string
-	for a := range ExtraAttrs {
-		switch a {
+	for _, a := range Attrs(func(a AttrSpec) bool { return a.Has(UseCreate) }) {
+		switch a.Name {
 		case "lpp_source", "spot", "mksysb":
 			continue // accepted by mknimimage, never by a plan
 		}
-		ok = append(ok, a)
+		ok = append(ok, a.Name)
 	}
 	sort.Strings(ok)
 	return strings.Join(ok, ", ")
+}
+
+// nameOr is the plan's name for messages, or NAME when it has none yet.
+func nameOr(name string) string {
+	if name == "" {
+		return "NAME"
+	}
+	return name
 }
 
 func isCDName(s string) bool {
@@ -423,13 +410,17 @@ func (p Plan) passLocation() bool {
 	return p.Location != "" && p.Location != DefaultLocation
 }
 
-// Args is the exact argv to run: mknimimage -t TYPE [-r] [-D] [-l DIR] -s
-// SOURCE NAME [attr=value ...], each flag its own element (xcatd's Getopt
-// bundling is process-global), attrs sorted. -l is given only for a
-// non-default location (see passLocation).
+// Args is the exact argv to run: mknimimage [-V] -t TYPE [-r] [-D] [-l DIR]
+// -s SOURCE NAME [attr=value ...], each flag its own element (xcatd's Getopt
+// bundling is process-global), attrs sorted. -V comes unless the plan is
+// Quiet; -l only for a non-default location (see passLocation).
 func (p Plan) Args() []string {
 	p = p.WithDefaults()
-	argv := []string{"mknimimage", "-t", string(p.Type)}
+	argv := []string{"mknimimage"}
+	if !p.Quiet {
+		argv = append(argv, "-V")
+	}
+	argv = append(argv, "-t", string(p.Type))
 	if p.Stateless {
 		argv = append(argv, "-r")
 	}
@@ -493,7 +484,8 @@ func ShellQuote(s string) string {
 // resources; for the SPOT it is where lsnim will show it (<L>/spot/NAME/usr).
 // A resource of a derived name that already exists is reused by mknimimage
 // too; the plan cannot know that, so Reused here means "named by the plan".
-// An installp_bundle list gives one resource per bundle.
+// A list (installp_bundle, script) gives one resource per item; options
+// (otherpkgs, flags, ...) are not resources and are not listed.
 func (p Plan) Resources() []PlannedResource {
 	p = p.WithDefaults()
 	L := p.Location
@@ -529,8 +521,12 @@ func (p Plan) Resources() []PlannedResource {
 	}
 
 	if p.Type == Diskless {
-		n := p.Name + sufPaging
-		rs = append(rs, PlannedResource{Attr: "paging", Type: "paging", Name: n, Location: L + "/paging/" + n})
+		if n := p.Extra["paging"]; n != "" {
+			rs = append(rs, PlannedResource{Attr: "paging", Type: "paging", Name: n, Reused: true})
+		} else {
+			n := p.Name + sufPaging
+			rs = append(rs, PlannedResource{Attr: "paging", Type: "paging", Name: n, Location: L + "/paging/" + n})
+		}
 	}
 
 	for _, a := range sortedKeys(p.Extra) {
@@ -538,16 +534,12 @@ func (p Plan) Resources() []PlannedResource {
 		case "root", "shared_root", "dump", "paging", "lpp_source", "spot":
 			continue // placed above, or refused by Validate
 		}
-		typ := ExtraAttrs[a]
-		if typ == "" {
-			typ = a
+		spec, ok := LookupAttr(a)
+		if !ok || spec.Kind != ResourceAttr {
+			continue // an option, or refused by Validate
 		}
-		names := []string{p.Extra[a]}
-		if ListAttr(a) {
-			names = strings.Split(p.Extra[a], ",") // one resource per bundle
-		}
-		for _, n := range names {
-			rs = append(rs, PlannedResource{Attr: a, Type: typ, Name: n, Reused: true})
+		for _, n := range spec.Items(p.Extra[a]) { // one resource per item of a list
+			rs = append(rs, PlannedResource{Attr: a, Type: spec.NIMType, Name: n, Reused: true})
 		}
 	}
 	return rs
@@ -555,7 +547,9 @@ func (p Plan) Resources() []PlannedResource {
 
 // Definition is the xCAT osimage definition a successful run writes
 // (xcat-mknimimage.md §2 step 12): imagetype, osname, nimtype, every
-// resource of Resources, and every extra attr.
+// resource of Resources, and every attr of the plan that is an osimage
+// attribute (mknimimage keeps every attr=val given, but xCAT stores only
+// schema attributes: the attribute table's UseDef).
 func (p Plan) Definition() Osimage {
 	p = p.WithDefaults()
 	attrs := map[string]string{
@@ -567,7 +561,9 @@ func (p Plan) Definition() Osimage {
 		attrs[r.Attr] = r.Name
 	}
 	for a, v := range p.Extra {
-		attrs[a] = v // mknimimage stores every command-line attr as given
+		if spec, ok := LookupAttr(a); ok && spec.Has(UseDef) {
+			attrs[a] = v // as given: a list stays one value
+		}
 	}
 	return Osimage{Name: p.Name, Attrs: attrs}
 }
@@ -575,11 +571,13 @@ func (p Plan) Definition() Osimage {
 // PlanFromOsimage turns an existing osimage definition into a plan that
 // re-creates it (create --from): same type, stateless when it has a
 // shared_root, dump when it has one, its lpp_source reused as the source,
-// and its other resources reused. Resources named after the osimage
+// and every other attribute mknimimage takes at creation (extra resources,
+// otherpkgs, synclists) carried over. Resources named after the osimage
 // (<name>_root, _shared_root, _dump, _paging) and the SPOT are left for
-// mknimimage to create again. Attrs that are not resources (otherpkgs,
-// synclists, nimmethod, ...) are not carried over. Location is unknown from
-// a definition and left empty (the default).
+// mknimimage to create again; so is a dataless image's paging, which a
+// plan may not name. Attributes mknimimage does not take (nimmethod,
+// configdump, ...) are not carried over. Location is unknown from a
+// definition and left empty (the default).
 func PlanFromOsimage(o Osimage) Plan {
 	get := func(k string) string { return strings.TrimSpace(o.Attrs[k]) }
 	p := Plan{
@@ -591,14 +589,19 @@ func PlanFromOsimage(o Osimage) Plan {
 	if get("shared_root") != "" {
 		p.Stateless = true
 	}
-	for a := range ExtraAttrs {
+	for _, spec := range Attrs(func(a AttrSpec) bool { return a.Has(UseCreate | UseDef) }) {
+		a := spec.Name
 		v := get(a)
 		if v == "" {
 			continue
 		}
 		switch a {
-		case "lpp_source", "spot", "paging", "mksysb":
+		case "lpp_source", "spot", "mksysb":
 			continue
+		case "paging":
+			if v == o.Name+sufPaging || p.Type == Dataless {
+				continue
+			}
 		case "root":
 			if v == o.Name+sufRoot || p.Stateless {
 				continue

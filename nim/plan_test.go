@@ -88,6 +88,7 @@ func TestLongestName(t *testing.T) {
 		{Plan{Source: "aix73_lpp_source", Type: Dataless}, 39 - len("_root")},
 		{Plan{Source: "aix73_lpp_source", Type: Dataless, Extra: map[string]string{"root": "r"}}, 39},
 		{Plan{Source: "lpp", Stateless: true, Extra: map[string]string{"shared_root": "sr"}}, 39 - len("_paging")},
+		{Plan{Source: "lpp", Stateless: true, Extra: map[string]string{"shared_root": "sr", "paging": "pg"}}, 39},
 	}
 	for _, tt := range tests {
 		if got := tt.plan.LongestName(); got != tt.want {
@@ -111,6 +112,14 @@ func TestValidateGood(t *testing.T) {
 			"fb_script": "fb", "installp_bundle": "b1,b2", "bosinst_data": "bd", "root": "myroot", "dump": "mydump",
 		}},
 		{Name: "aix73", Source: "/dev/cd0", Stateless: true, Extra: map[string]string{"shared_root": "common_sr"}},
+		// Every option of the man page, lists where it allows them, and a
+		// paging mknimimage takes instead of creating NAME_paging.
+		{Name: "aix73", Source: "/dev/cd0", Dump: true, Extra: map[string]string{
+			"paging": "big_paging", "script": "s1,s2", "installp_bundle": "b1",
+			"otherpkgs": "I:openssh.base,openssh.license,R:curl-7.9.3.rpm,R:bash*,E:IZ38930TL0.120304.epkg.Z,foo.rpm",
+			"synclists": "/install/custom/synclist", "installp_flags": "-abgQXY", "rpm_flags": "-Uvh --replacepkgs --define=_x=1",
+			"emgr_flags": "-X", "nfs_vers": "4", "nfs_sec": "krb5p", "dumpsize": "50", "max_dumps": "2", "snapcollect": "yes",
+		}},
 	}
 	for _, p := range plans {
 		if probs := p.Validate(); len(probs) != 0 {
@@ -169,9 +178,7 @@ func TestValidateProblems(t *testing.T) {
 			[]string{"stateless: The '-r' option is only valid for diskless images."}},
 		{"dataless paging", func(p *Plan) { p.Type = Dataless; p.Extra = map[string]string{"paging": "p"} },
 			[]string{"resources.paging: dataless clients page on their local disk"}},
-		{"diskless paging", func(p *Plan) { p.Extra = map[string]string{"paging": "p"} },
-			[]string{"resources.paging: mknimimage always creates aix73_paging"}},
-		{"spot extra", func(p *Plan) { p.Extra = map[string]string{"spot": "s"} }, []string{"resources.spot: the SPOT is always named after the osimage"}},
+		{"spot extra", func(p *Plan) { p.Extra = map[string]string{"spot": "s"} }, []string{"resources.spot: mknimimage would use that SPOT, but its SPOT update step always looks for a SPOT named aix73"}},
 		{"lpp extra", func(p *Plan) { p.Extra = map[string]string{"lpp_source": "l"} }, []string{"resources.lpp_source: the lpp_source comes from source"}},
 		{"root in stateless", func(p *Plan) { p.Stateless = true; p.Extra = map[string]string{"root": "r"} },
 			[]string{"resources.root: a stateless plan uses a shared_root"}},
@@ -181,14 +188,44 @@ func TestValidateProblems(t *testing.T) {
 			[]string{"resources.dump: dump = true makes mknimimage create aix73_dump"}},
 		{"mksysb", func(p *Plan) { p.Extra = map[string]string{"mksysb": "m"} }, []string{"resources.mksysb: a mksysb resource only installs standalone"}},
 		{"unknown attr", func(p *Plan) { p.Extra = map[string]string{"homes": "h"} },
-			[]string{`resources.homes: "homes" is not an attribute mknimimage accepts as a resource; use one of bosinst_data, dump, fb_script, home, installp_bundle, paging, resolv_conf, root, script, shared_home, shared_root, tmp`}},
-		{"non-resource attr", func(p *Plan) { p.Extra = map[string]string{"installp_flags": "-agX"} },
-			[]string{"resources.installp_flags: nimwiz plans only name existing NIM resources, and installp_flags is not one: it is an installp option"}},
-		{"otherpkgs", func(p *Plan) { p.Extra = map[string]string{"otherpkgs": "R:foo.rpm"} }, []string{"chdef -t osimage -o NAME otherpkgs="}},
+			[]string{`resources.homes: "homes" is not an attribute mknimimage takes; use one of bosinst_data, dump, dumpsize, emgr_flags, fb_script, home, installp_bundle, installp_flags, max_dumps, nfs_sec, nfs_vers, otherpkgs, paging, resolv_conf, root, rpm_flags, script, shared_home, shared_root, snapcollect, synclists, tmp`}},
+		{"definition only", func(p *Plan) { p.Extra = map[string]string{"configdump": "full"} },
+			[]string{"options.configdump: mknimimage does not take configdump when it creates an image; set it on the osimage afterwards: chdef -t osimage -o aix73 configdump=selective"}},
+		{"image_data", func(p *Plan) { p.Extra = map[string]string{"image_data": "id"} }, []string{"resources.image_data: mknimimage does not take image_data"}},
+		{"name 0", func(p *Plan) { p.Name = "0" }, []string{`name: "0" cannot be an osimage name: mknimimage reads its operands in a loop that stops at "0"`}},
+		{"lpp_source 0", func(p *Plan) { p.Source = "0" }, []string{`source: an lpp_source named "0" cannot be used`}},
+		{"resource 0", func(p *Plan) { p.Extra = map[string]string{"home": "0"} }, []string{`resources.home: resource name "0": xCAT's Perl code takes "0" as no value`}},
+		{"otherpkgs prefix", func(p *Plan) { p.Extra = map[string]string{"otherpkgs": "I:a.b,X:c"} },
+			[]string{`options.otherpkgs: item 2: "X:c" has the prefix "X:": xCAT knows I: (installp), R: (RPM) and E: (interim fix) and would install "c" as an installp fileset`}},
+		{"otherpkgs two colons", func(p *Plan) { p.Extra = map[string]string{"otherpkgs": "R:a:b.rpm"} }, []string{`options.otherpkgs: "R:a:b.rpm" has more than one ':'`}},
+		{"otherpkgs contradiction", func(p *Plan) { p.Extra = map[string]string{"otherpkgs": "I:foo-1.0.rpm"} },
+			[]string{`options.otherpkgs: "I:foo-1.0.rpm" says I: but xCAT installs a name with ".rpm" in it as an RPM; write R:foo-1.0.rpm`}},
+		{"otherpkgs epkg as installp", func(p *Plan) { p.Extra = map[string]string{"otherpkgs": "I:IZ1.epkg.Z"} }, []string{`write E:IZ1.epkg.Z`}},
+		{"otherpkgs shell", func(p *Plan) { p.Extra = map[string]string{"otherpkgs": "R:a$(x).rpm"} }, []string{`options.otherpkgs: "R:a$(x).rpm" contains "$"`}},
+		{"otherpkgs star not rpm", func(p *Plan) { p.Extra = map[string]string{"otherpkgs": "I:bos*"} }, []string{`contains "*"`}},
+		{"otherpkgs empty item", func(p *Plan) { p.Extra = map[string]string{"otherpkgs": "I:a,,R:b.rpm"} }, []string{`has an empty item`}},
+		{"list blanks", func(p *Plan) { p.Extra = map[string]string{"script": "a, b"} },
+			[]string{`resources.script: "a, b" has blanks around "b": xCAT splits the list on ',' alone and would look for " b"; write the items with commas only, like a,b`}},
+		{"installp_flags blank", func(p *Plan) { p.Extra = map[string]string{"installp_flags": "-agX -Y"} }, []string{`options.installp_flags: "-agX -Y" has a blank`}},
+		{"installp_flags shell", func(p *Plan) { p.Extra = map[string]string{"installp_flags": "-a;reboot"} }, []string{`options.installp_flags: "-a;reboot" contains ";"`}},
+		{"installp_flags no dash", func(p *Plan) { p.Extra = map[string]string{"installp_flags": "agX"} }, []string{`is not installp flags`}},
+		{"rpm_flags word", func(p *Plan) { p.Extra = map[string]string{"rpm_flags": "-Uvh foo"} }, []string{`options.rpm_flags: "-Uvh foo" has the word "foo", which is not a flag`}},
+		{"rpm_flags shell", func(p *Plan) { p.Extra = map[string]string{"rpm_flags": "-Uvh `id`"} }, []string{"has the word \"`id`\""}},
+		{"emgr_flags quote", func(p *Plan) { p.Extra = map[string]string{"emgr_flags": `-X"`} }, []string{`options.emgr_flags: "-X\"" contains "\""`}},
+		{"nfs_vers", func(p *Plan) { p.Extra = map[string]string{"nfs_vers": "2"} }, []string{`options.nfs_vers: "2" is not one of 3, 4`}},
+		{"nfs_sec", func(p *Plan) { p.Extra = map[string]string{"nfs_sec": "krb4"} }, []string{`options.nfs_sec: "krb4" is not one of sys, krb5, krb5i, krb5p`}},
+		{"dumpsize without dump", func(p *Plan) { p.Extra = map[string]string{"dumpsize": "20"} },
+			[]string{"options.dumpsize: it configures the dump resource mknimimage creates with -D, and this plan creates none: create one (dump = true), or leave dumpsize out"}},
+		{"dumpsize word", func(p *Plan) { p.Dump = true; p.Extra = map[string]string{"dumpsize": "20GB"} }, []string{`options.dumpsize: "20GB" is not a whole number`}},
+		{"max_dumps zero", func(p *Plan) { p.Dump = true; p.Extra = map[string]string{"max_dumps": "0"} }, []string{`options.max_dumps: "0" is not a whole number`}},
+		{"snapcollect", func(p *Plan) { p.Dump = true; p.Extra = map[string]string{"snapcollect": "YES"} }, []string{`options.snapcollect: "YES" is not one of yes, no`}},
+		{"synclists relative", func(p *Plan) { p.Extra = map[string]string{"synclists": "sync/list"} }, []string{`options.synclists: "sync/list" is not an absolute path`}},
+		{"synclists hostile", func(p *Plan) { p.Extra = map[string]string{"synclists": "/x;y"} }, []string{`options.synclists: "/x;y" contains ";"`}},
+		{"empty option", func(p *Plan) { p.Extra = map[string]string{"nfs_vers": ""} }, []string{"options.nfs_vers: is empty: give a value (NFS version of the resources: 3 or 4), like nfs_vers=4, or remove the line"}},
 		{"hostile value", func(p *Plan) { p.Extra = map[string]string{"home": "h;reboot"} }, []string{`resources.home: resource name "h;reboot" contains ";"`}},
 		{"empty value", func(p *Plan) { p.Extra = map[string]string{"home": ""} }, []string{"resources.home: is empty"}},
-		{"bundle list", func(p *Plan) { p.Extra = map[string]string{"installp_bundle": "a,b!"} }, []string{`resources.installp_bundle: resource name "b!" contains '!'`}},
-		{"list elsewhere", func(p *Plan) { p.Extra = map[string]string{"script": "a,b"} }, []string{`resources.script: resource name "a,b" contains ","`}},
+		{"bundle list", func(p *Plan) { p.Extra = map[string]string{"installp_bundle": "a,b!"} }, []string{`resources.installp_bundle: item 2: resource name "b!" contains '!'`}},
+		{"list where xCAT takes one", func(p *Plan) { p.Extra = map[string]string{"home": "a,b"} }, []string{`resources.home: resource name "a,b" contains ","`}},
 		{"everything at once", func(p *Plan) {
 			*p = Plan{Name: "a.b", Type: "x", Source: "rel/dir", Location: "loc", Extra: map[string]string{"zzz": "1", "home": "$x"}}
 		}, []string{"name:", "type:", "source:", "location:", "resources.home:", "resources.zzz:"}},
@@ -218,25 +255,32 @@ func TestArgs(t *testing.T) {
 	}{
 		{
 			good(),
-			[]string{"mknimimage", "-t", "diskless", "-s", "/export/images/7300", "aix73"},
-			"mknimimage -t diskless -s /export/images/7300 aix73",
+			[]string{"mknimimage", "-V", "-t", "diskless", "-s", "/export/images/7300", "aix73"},
+			"mknimimage -V -t diskless -s /export/images/7300 aix73",
 		},
 		{
 			Plan{Name: "61cosi", Source: "/dev/cd0", Stateless: true, Dump: true, Location: "/export/nim",
 				Extra: map[string]string{"resolv_conf": "rc1", "home": "home1"}},
-			[]string{"mknimimage", "-t", "diskless", "-r", "-D", "-l", "/export/nim", "-s", "/dev/cd0", "61cosi", "home=home1", "resolv_conf=rc1"},
-			"mknimimage -t diskless -r -D -l /export/nim -s /dev/cd0 61cosi home=home1 resolv_conf=rc1",
+			[]string{"mknimimage", "-V", "-t", "diskless", "-r", "-D", "-l", "/export/nim", "-s", "/dev/cd0", "61cosi", "home=home1", "resolv_conf=rc1"},
+			"mknimimage -V -t diskless -r -D -l /export/nim -s /dev/cd0 61cosi home=home1 resolv_conf=rc1",
 		},
 		{
-			Plan{Name: "d1", Type: Dataless, Source: "lpp1", Location: DefaultLocation},
+			// verbose = false drops -V
+			Plan{Name: "d1", Type: Dataless, Source: "lpp1", Location: DefaultLocation, Quiet: true},
 			[]string{"mknimimage", "-t", "dataless", "-s", "lpp1", "d1"},
 			"mknimimage -t dataless -s lpp1 d1",
 		},
 		{
+			// an option with blanks stays one argument
+			Plan{Name: "o", Source: "/dev/cd0", Extra: map[string]string{"rpm_flags": "-Uvh --force", "otherpkgs": "R:a*"}},
+			[]string{"mknimimage", "-V", "-t", "diskless", "-s", "/dev/cd0", "o", "otherpkgs=R:a*", "rpm_flags=-Uvh --force"},
+			"mknimimage -V -t diskless -s /dev/cd0 o 'otherpkgs=R:a*' 'rpm_flags=-Uvh --force'",
+		},
+		{
 			// invalid plans still display safely
 			Plan{Name: "$(rm -rf /)", Source: "/it's here"},
-			[]string{"mknimimage", "-t", "diskless", "-s", "/it's here", "$(rm -rf /)"},
-			`mknimimage -t diskless -s '/it'\''s here' '$(rm -rf /)'`,
+			[]string{"mknimimage", "-V", "-t", "diskless", "-s", "/it's here", "$(rm -rf /)"},
+			`mknimimage -V -t diskless -s '/it'\''s here' '$(rm -rf /)'`,
 		},
 	}
 	for _, tt := range tests {
@@ -303,6 +347,16 @@ func TestResources(t *testing.T) {
 			{"home", "home", "h", "", true},
 			{"resolv_conf", "resolv_conf", "rc", "", true},
 		}},
+		{"own paging, scripts, options", Plan{Name: "p", Source: "lpp", Extra: map[string]string{
+			"paging": "big_paging", "script": "s1,s2", "otherpkgs": "I:a,I:b", "nfs_vers": "4",
+		}}, []PlannedResource{
+			{"lpp_source", "lpp_source", "lpp", "", true},
+			{"spot", "spot", "p", "/install/nim/spot/p/usr", false},
+			{"root", "root", "p_root", "/install/nim/root/p_root", false},
+			{"paging", "paging", "big_paging", "", true},
+			{"script", "script", "s1", "", true},
+			{"script", "script", "s2", "", true},
+		}},
 		{"bundles", Plan{Name: "d", Type: Dataless, Source: "lpp", Extra: map[string]string{"installp_bundle": "b1,b2"}}, []PlannedResource{
 			{"lpp_source", "lpp_source", "lpp", "", true},
 			{"spot", "spot", "d", "/install/nim/spot/d/usr", false},
@@ -331,6 +385,11 @@ func TestDefinition(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("Definition:\n got %v\nwant %v", got, want)
 	}
+	// Options are kept only where xCAT's schema has them.
+	o := Plan{Name: "o", Source: "lpp", Dump: true, Extra: map[string]string{"otherpkgs": "I:a,R:b.rpm", "synclists": "/s", "dumpsize": "9", "rpm_flags": "-Uvh"}}.Definition()
+	if o.Attrs["otherpkgs"] != "I:a,R:b.rpm" || o.Attrs["synclists"] != "/s" || o.Attrs["dumpsize"] != "" || o.Attrs["rpm_flags"] != "" {
+		t.Errorf("options in the definition: %v", o.Attrs)
+	}
 	d := Plan{Name: "d", Type: Dataless, Source: "lpp"}.Definition()
 	if _, ok := d.Attrs["paging"]; ok || d.Attrs["root"] != "d_root" || d.Attrs["lpp_source"] != "lpp" || d.Attrs["nimtype"] != "dataless" {
 		t.Errorf("dataless definition %v", d.Attrs)
@@ -347,9 +406,12 @@ func TestPlanFromOsimage(t *testing.T) {
 		{"stateless with dump", Osimage{Name: "61cosi", Attrs: map[string]string{
 			"imagetype": "NIM", "osname": "AIX", "nimtype": "diskless", "lpp_source": "61cosi_lpp_source", "spot": "61cosi",
 			"shared_root": "61cosi_shared_root", "dump": "61cosi_dump", "paging": "61cosi_paging", "resolv_conf": "rc",
-			"otherpkgs": "R:foo.rpm", "synclists": "/x",
+			"otherpkgs": "R:foo.rpm", "synclists": "/x", "configdump": "full", "nimmethod": "rte",
 		}}, Plan{Name: "61cosi", Type: Diskless, Source: "61cosi_lpp_source", Stateless: true, Dump: true,
-			Extra: map[string]string{"resolv_conf": "rc"}}},
+			Extra: map[string]string{"resolv_conf": "rc", "otherpkgs": "R:foo.rpm", "synclists": "/x"}}},
+		{"a paging of its own", Osimage{Name: "p1", Attrs: map[string]string{
+			"nimtype": "diskless", "lpp_source": "l", "spot": "p1", "root": "p1_root", "paging": "big_paging", "script": "s1,s2",
+		}}, Plan{Name: "p1", Type: Diskless, Source: "l", Extra: map[string]string{"paging": "big_paging", "script": "s1,s2"}}},
 		{"stateful dataless reusing others", Osimage{Name: "d1", Attrs: map[string]string{
 			"nimtype": "dataless", "lpp_source": "base", "spot": "d1", "root": "common_root", "dump": "big_dump", "home": "h",
 		}}, Plan{Name: "d1", Type: Dataless, Source: "base", Extra: map[string]string{"root": "common_root", "dump": "big_dump", "home": "h"}}},
@@ -365,11 +427,12 @@ func TestPlanFromOsimage(t *testing.T) {
 			if tt.want.Type == "standalone" {
 				return
 			}
-			// Recreating gives the same definition, minus attrs that are not resources.
+			// Recreating gives the same definition, minus the osimage
+			// attributes mknimimage does not take.
 			def := got.Definition().Attrs
 			for k, v := range tt.o.Attrs {
-				if _, ok := unsupportedAttrs[k]; ok {
-					continue
+				if spec, ok := LookupAttr(k); (ok && !spec.Has(UseCreate)) || k == "nimmethod" {
+					continue // not taken by mknimimage (-m is standalone only)
 				}
 				if def[k] != v {
 					t.Errorf("re-created %s=%q, original %q", k, def[k], v)
@@ -379,12 +442,18 @@ func TestPlanFromOsimage(t *testing.T) {
 	}
 }
 
-// A plan that validates gives an argv that needs no quoting at all and
-// names that all fit NIM's limit.
+// A plan that validates gives an argv with no byte a shell takes as
+// special (blanks only inside option values, '*' only at the end of an RPM
+// pattern) and names that all fit NIM's limit.
+const safeArgBytes = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-/.+,:@%="
+
 func FuzzValidPlanIsSafe(f *testing.F) {
 	f.Add("aix73", "diskless", "/dev/cd0", false, "", false, "home", "h")
 	f.Add("61cosi", "diskless", "/export/images", true, "/export/nim", true, "resolv_conf", "rc")
 	f.Add("$(x)", "dataless", "lpp", false, "/a b", false, "installp_bundle", "a,b")
+	f.Add("aix73", "diskless", "/dev/cd0", false, "", false, "rpm_flags", "-Uvh --replacepkgs")
+	f.Add("aix73", "diskless", "/dev/cd0", false, "", false, "otherpkgs", "R:bash*,I:openssh.base")
+	f.Add("aix73", "diskless", "/dev/cd0", false, "", false, "emgr_flags", "-X 'a'")
 	f.Fuzz(func(t *testing.T, name, typ, src string, stateless bool, loc string, dump bool, attr, val string) {
 		p := Plan{Name: name, Type: NimType(typ), Source: src, Stateless: stateless, Location: loc, Dump: dump,
 			Extra: map[string]string{attr: val}}
@@ -393,8 +462,13 @@ func FuzzValidPlanIsSafe(f *testing.F) {
 		if len(probs) > 0 {
 			return
 		}
-		for _, a := range p.Args() {
-			if ShellQuote(a) != a {
+		for i, a := range p.Args() {
+			if ShellQuote(a) == a {
+				continue
+			}
+			k, _, _ := strings.Cut(a, "=")
+			spec, ok := LookupAttr(k)
+			if i == 0 || !ok || spec.Kind != OptionAttr || strings.Trim(a, safeArgBytes+" *") != "" {
 				t.Errorf("valid plan %+v has an argument needing quotes: %q", p, a)
 			}
 		}

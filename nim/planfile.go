@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -19,7 +20,11 @@ import (
 const MaxPlanFileSize = 1 << 20
 
 // planKeys are the top-level keys of a plan file, in the order TOML writes them.
-var planKeys = []string{"name", "type", "source", "stateless", "location", "dump", "resources"}
+var planKeys = []string{"name", "type", "source", "stateless", "location", "dump", "verbose", "resources", "options"}
+
+// planTables are the plan file's tables of attr = value: NIM resources and
+// options, each attribute in the table of its kind (the attribute table).
+var planTables = map[string]AttrKind{"resources": ResourceAttr, "options": OptionAttr}
 
 const planExample = `name = "aix73" and source = "/dev/cd0"`
 
@@ -47,9 +52,12 @@ func (e *PlanFileError) Error() string {
 }
 
 // ParsePlan reads a plan from TOML: keys name, type, source, stateless,
-// location, dump and a [resources] table of attr = "name". Unknown keys and
-// values of the wrong type are errors (a *PlanFileError listing all of them
-// with their lines). The plan is not validated: call Validate.
+// location, dump, verbose (true when missing), a [resources] table of attr = "name" and an [options]
+// table of attr = "value" (both land in Plan.Extra). Unknown keys, an
+// attribute in the other kind's table, an unknown option and values of the
+// wrong type are errors (a *PlanFileError listing all of them with their
+// lines); an unknown attribute under [resources] is left to Validate, like
+// every value. The plan is not validated: call Validate.
 func ParsePlan(data []byte) (Plan, error) {
 	fail := func(field, format string, args ...any) (Plan, error) {
 		return Plan{}, &PlanFileError{Problems: []Problem{{Field: field, Message: fmt.Sprintf(format, args...)}}}
@@ -129,17 +137,48 @@ func ParsePlan(data []byte) (Plan, error) {
 	boolean("stateless", &p.Stateless)
 	str("location", &p.Location)
 	boolean("dump", &p.Dump)
-	if v, ok := raw["resources"]; ok {
-		if tbl, ok := v.(map[string]any); ok {
-			for _, a := range sortedAnyKeys(tbl) {
-				if s, ok := tbl[a].(string); ok {
-					p.Extra[a] = s
+	verbose := true // a plan without the key (older ones too) is verbose
+	boolean("verbose", &verbose)
+	p.Quiet = !verbose
+	for _, tbl := range []string{"resources", "options"} {
+		v, ok := raw[tbl]
+		if !ok {
+			continue
+		}
+		attrs, ok := v.(map[string]any)
+		if !ok {
+			bad(toml.Key{tbl}, "must be a table: a line [%s] followed by lines attr = \"%s\", not %s %v", tbl, tableValue(tbl), tomlTypeName(v), tomlValue(v))
+			continue
+		}
+		for _, a := range sortedAnyKeys(attrs) {
+			key := toml.Key{tbl, a}
+			spec, known := LookupAttr(a)
+			switch {
+			case known && spec.Kind != planTables[tbl]:
+				other := "resources"
+				if spec.Kind == OptionAttr {
+					other = "options"
+				}
+				bad(key, "%s is %s, not %s: put it under [%s]", a, kindName(spec.Kind), kindName(planTables[tbl]), other)
+				continue
+			case !known && tbl == "options":
+				bad(key, "unknown option: the options are %s", strings.Join(AttrNames(func(a AttrSpec) bool { return a.Kind == OptionAttr && a.Has(UseCreate) }), ", "))
+				continue
+			}
+			val := attrs[a]
+			if n, ok := val.(int64); ok && tbl == "options" {
+				val = strconv.FormatInt(n, 10) // dumpsize = 50 reads as well as "50"
+			}
+			switch val := val.(type) {
+			case string:
+				p.Extra[a] = val
+			default:
+				if tbl == "options" {
+					bad(key, "must be a quoted value, like %s = %q, not %s %v", a, spec.Example, tomlTypeName(val), tomlValue(val))
 				} else {
-					bad(toml.Key{"resources", a}, "must be the quoted name of an existing NIM resource, like %s = \"my_%s\", not %s %v", a, a, tomlTypeName(tbl[a]), tomlValue(tbl[a]))
+					bad(key, "must be the quoted name of an existing NIM resource, like %s = \"my_%s\", not %s %v", a, a, tomlTypeName(val), tomlValue(val))
 				}
 			}
-		} else {
-			bad(toml.Key{"resources"}, "must be a table: a line [resources] followed by lines attr = \"resource name\", not %s %v", tomlTypeName(v), tomlValue(v))
 		}
 	}
 	known := map[string]bool{}
@@ -152,7 +191,7 @@ func ParsePlan(data []byte) (Plan, error) {
 			if s := closestKey(k); s != "" {
 				hint = fmt.Sprintf("did you mean %q? ", s)
 			}
-			bad(toml.Key{k}, "unknown key: %sa plan has %s, and a [resources] table", hint, strings.Join(planKeys[:len(planKeys)-1], ", "))
+			bad(toml.Key{k}, "unknown key: %sa plan has %s, and the tables [resources] and [options]", hint, strings.Join(planKeys[:len(planKeys)-2], ", "))
 		}
 	}
 	if len(probs) > 0 {
@@ -197,6 +236,16 @@ func (p Plan) TOML() ([]byte, error) {
 	enc.Indent = ""
 	// An ordered struct keeps the key order stable; omitempty leaves out
 	// what is empty and comes back as the same zero value.
+	// Each attribute goes to the table of its kind; one the attribute
+	// table does not know goes under [resources], where Validate names it.
+	res, opts := map[string]string{}, map[string]string{}
+	for a, v := range p.Extra {
+		if spec, ok := LookupAttr(a); ok && spec.Kind == OptionAttr {
+			opts[a] = v
+		} else {
+			res[a] = v
+		}
+	}
 	out := struct {
 		Name      string            `toml:"name"`
 		Type      string            `toml:"type,omitempty"`
@@ -204,8 +253,10 @@ func (p Plan) TOML() ([]byte, error) {
 		Stateless bool              `toml:"stateless"`
 		Location  string            `toml:"location,omitempty"`
 		Dump      bool              `toml:"dump"`
-		Extra     map[string]string `toml:"resources,omitempty"`
-	}{p.Name, string(p.Type), p.Source, p.Stateless, p.Location, p.Dump, p.Extra}
+		Verbose   bool              `toml:"verbose"`
+		Resources map[string]string `toml:"resources,omitempty"`
+		Options   map[string]string `toml:"options,omitempty"`
+	}{p.Name, string(p.Type), p.Source, p.Stateless, p.Location, p.Dump, !p.Quiet, res, opts}
 	if err := enc.Encode(out); err != nil {
 		return nil, fmt.Errorf("encode plan %q: %w", p.Name, err)
 	}
@@ -249,6 +300,22 @@ func SavePlan(path string, p Plan) error {
 	}
 	done = true
 	return nil
+}
+
+// kindName says what an attribute of kind k is, for messages.
+func kindName(k AttrKind) string {
+	if k == OptionAttr {
+		return "an option"
+	}
+	return "a NIM resource"
+}
+
+// tableValue is what a value in the plan table tbl looks like.
+func tableValue(tbl string) string {
+	if tbl == "options" {
+		return "value"
+	}
+	return "resource name"
 }
 
 func firstInvalidUTF8(b []byte) int {

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -22,6 +23,11 @@ func TestLoadPlanGood(t *testing.T) {
 			Location: "/export/nim", Dump: true, Extra: map[string]string{"resolv_conf": "site_resolv_conf", "home": "cluster_home"}}},
 		{"dataless-reuse.toml", Plan{Name: "dl72", Type: Dataless, Source: "7200-05-lpp_source",
 			Extra: map[string]string{"installp_bundle": "xcat_aix_base,site_tools"}}},
+		{"options.toml", Plan{Name: "aix73", Source: "/dev/cd0", Dump: true, Extra: map[string]string{
+			"installp_bundle": "xcat_aix_base", "script": "setup_ntp,mount_gpfs",
+			"otherpkgs": "I:openssh.base,R:curl-7.9.3-2.aix4.3.ppc.rpm", "installp_flags": "-abgQXY", "rpm_flags": "-Uvh --replacepkgs",
+			"nfs_vers": "4", "dumpsize": "20", "max_dumps": "2", "snapcollect": "yes",
+		}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
@@ -48,7 +54,7 @@ func TestLoadPlanBad(t *testing.T) {
 		{"comments-only.toml", []string{"file: has no settings, only comments"}},
 		{"binary.toml", []string{"file: is binary (a NUL byte at offset 3), not a TOML plan"}},
 		{"syntax-error.toml", []string{"source: line 2: "}},
-		{"unknown-key.toml", []string{`sharedroot: line 3: unknown key: a plan has name, type, source, stateless, location, dump, and a [resources] table`}},
+		{"unknown-key.toml", []string{`sharedroot: line 3: unknown key: a plan has name, type, source, stateless, location, dump, verbose, and the tables [resources] and [options]`}},
 		{"wrong-types.toml", []string{
 			`name: line 1: must be a quoted string, like name = "73", not the number 73`,
 			`stateless: line 3: must be true or false without quotes, not the string "yes"`,
@@ -82,6 +88,35 @@ func TestLoadPlanBad(t *testing.T) {
 	}
 }
 
+// verbose: true when missing (old plan files too), false drops -V, and
+// saved plans say it.
+func TestPlanVerbose(t *testing.T) {
+	for _, tt := range []struct {
+		toml  string
+		quiet bool
+	}{
+		{"name = \"a\"\nsource = \"/dev/cd0\"\n", false},
+		{"name = \"a\"\nsource = \"/dev/cd0\"\nverbose = true\n", false},
+		{"name = \"a\"\nsource = \"/dev/cd0\"\nverbose = false\n", true},
+	} {
+		p, err := ParsePlan([]byte(tt.toml))
+		if err != nil || p.Quiet != tt.quiet {
+			t.Fatalf("%q: %+v %v", tt.toml, p, err)
+		}
+		if got := slices.Contains(p.Args(), "-V"); got == tt.quiet || (got && p.Args()[1] != "-V") {
+			t.Errorf("%q: args %q", tt.toml, p.Args())
+		}
+		out, _ := p.TOML()
+		want := "verbose = true\n"
+		if tt.quiet {
+			want = "verbose = false\n"
+		}
+		if !strings.Contains(string(out), want) {
+			t.Errorf("saved plan lacks %q:\n%s", want, out)
+		}
+	}
+}
+
 func TestParsePlanKeys(t *testing.T) {
 	tests := []struct {
 		name, toml string
@@ -94,6 +129,14 @@ func TestParsePlanKeys(t *testing.T) {
 		{"dotted resource", `resources.home = "h"`, ""},
 		{"nested table in resources", "[resources.home]\nx = \"y\"", `resources.home: line 1: must be the quoted name`},
 		{"inline wrong type falls back to enclosing line", "name = \"a\"\nresources = { home = 1 }", `resources.home: line 2: must be the quoted name`},
+		{"option under resources", "[resources]\notherpkgs = \"I:a\"", `resources.otherpkgs: line 2: otherpkgs is an option, not a NIM resource: put it under [options]`},
+		{"resource under options", "[options]\nhome = \"h\"", `options.home: line 2: home is a NIM resource, not an option: put it under [resources]`},
+		{"unknown option", "[options]\nverbosity = \"1\"", `options.verbosity: line 2: unknown option: the options are otherpkgs, synclists, installp_flags, rpm_flags, emgr_flags, nfs_vers, nfs_sec, dumpsize, max_dumps, snapcollect`},
+		{"number option", "[options]\nmax_dumps = 3", ""},
+		{"boolean option", "[options]\nsnapcollect = true", `options.snapcollect: line 2: must be a quoted value, like snapcollect = "yes", not the boolean true`},
+		{"options not a table", `options = "x"`, `options: line 1: must be a table: a line [options] followed by lines attr = "value"`},
+		{"unknown resource left to Validate", "[resources]\nhomes = \"h\"", ""},
+		{"verbose not a boolean", `verbose = "no"`, `verbose: line 1: must be true or false without quotes, not the string "no"`},
 		{"array", `name = ["a"]`, `name: line 1: must be a quoted string`},
 		{"duplicate", "name = \"a\"\nname = \"b\"", `name: line 2: Key 'name' has already been defined.`},
 		{"multi-line string skipped", "name = \"\"\"\nfoo = 1\n\"\"\"\nbar = 2", `bar: line 4: unknown key`},
@@ -149,7 +192,8 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 		{Name: "aix73", Source: "/dev/cd0", Extra: map[string]string{}},
 		{Name: "61cosi", Type: Diskless, Source: "/export/images", Stateless: true, Location: "/export/nim", Dump: true,
 			Extra: map[string]string{"resolv_conf": "rc", "home": "h", "installp_bundle": "a,b"}},
-		{Name: "d", Type: Dataless, Source: "lpp", Extra: map[string]string{}},
+		{Name: "d", Type: Dataless, Source: "lpp", Quiet: true, Extra: map[string]string{}},
+		{Name: "o", Source: "/dev/cd0", Extra: map[string]string{"otherpkgs": "I:a,R:b*", "rpm_flags": "-Uvh --force", "home": "h"}},
 		// Invalid plans (drafts) survive too, quotes and newlines included.
 		{Name: "we\"ird\nname", Type: "standalone", Source: "/a b/'c'", Location: "rel", Extra: map[string]string{"odd key": "v\t\\"}},
 		{Extra: map[string]string{}},
@@ -223,7 +267,7 @@ func TestSavePlanFailureKeepsOld(t *testing.T) {
 }
 
 func FuzzParsePlan(f *testing.F) {
-	for _, name := range []string{"stateful.toml", "stateless.toml", "dataless-reuse.toml", "wrong-types.toml", "unknown-key.toml", "syntax-error.toml"} {
+	for _, name := range []string{"stateful.toml", "stateless.toml", "dataless-reuse.toml", "options.toml", "wrong-types.toml", "unknown-key.toml", "syntax-error.toml"} {
 		data, err := os.ReadFile(planFixture(name))
 		if err != nil {
 			f.Fatal(err)

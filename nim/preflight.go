@@ -20,7 +20,8 @@ import (
 // filesystem. root prefixes host paths: "" on a real master, the demo's
 // simulated host root in the demo. A directory source must exist, be a
 // directory and be readable; an existing location must be a directory (and
-// so must the nearest existing parent of one to be created). Devices are
+// so must the nearest existing parent of one to be created); a file an
+// attribute names (synclists) must be a readable regular file. Devices are
 // left to lsdev: /dev entries are not files the wizard can judge.
 func (p Plan) CheckHost(root string) []Problem {
 	p = p.WithDefaults()
@@ -44,6 +45,31 @@ func (p Plan) CheckHost(root string) []Problem {
 		default:
 			if _, err := os.ReadDir(host(src)); err != nil {
 				probs = append(probs, Problem{"source", fmt.Sprintf("directory %s cannot be read: %v", src, unwrapPath(err))})
+			}
+		}
+	}
+	// Files an attribute names (synclists): xcatd opens them on this
+	// master (sync_spot_files, aixinstall.pm 2.9.2 L14924) after the SPOT
+	// is built, so a wrong path fails the run at its very end.
+	for _, a := range sortedKeys(p.Extra) {
+		spec, ok := LookupAttr(a)
+		f := p.Extra[a]
+		if !ok || !spec.HostFile || spec.Check(f) != nil {
+			continue // Validate says what is wrong with it
+		}
+		fi, err := os.Stat(host(f))
+		switch {
+		case errors.Is(err, os.ErrNotExist) || errors.Is(err, syscall.ENOTDIR):
+			probs = append(probs, Problem{AttrField(a), fmt.Sprintf("%s does not exist on this NIM master: give the path of an existing %s file, or create it first", f, a)})
+		case err != nil:
+			probs = append(probs, Problem{AttrField(a), fmt.Sprintf("%s cannot be checked: %v", f, unwrapPath(err))})
+		case !fi.Mode().IsRegular():
+			probs = append(probs, Problem{AttrField(a), fmt.Sprintf("%s is not a regular file (%s): give the %s file itself", f, fileKind(fi), a)})
+		default:
+			if r, err := os.Open(host(f)); err != nil {
+				probs = append(probs, Problem{AttrField(a), fmt.Sprintf("%s cannot be read: %v", f, unwrapPath(err))})
+			} else {
+				r.Close()
 			}
 		}
 	}
@@ -73,6 +99,14 @@ func (p Plan) CheckHost(root string) []Problem {
 	return probs
 }
 
+// fileKind names what a non-regular file is.
+func fileKind(fi os.FileInfo) string {
+	if fi.IsDir() {
+		return "a directory"
+	}
+	return "type " + fi.Mode().Type().String()
+}
+
 // unwrapPath drops the *PathError's path, which holds the demo's host root.
 func unwrapPath(err error) error {
 	var pe *os.PathError
@@ -96,16 +130,12 @@ func (c *Client) CheckResources(ctx context.Context, p Plan) ([]Problem, error) 
 		wants = append(wants, want{"source", "lpp_source", p.Source})
 	}
 	for _, a := range sortedKeys(p.Extra) {
-		typ := ExtraAttrs[a]
-		if typ == "" {
-			continue // Validate refuses it
+		spec, ok := LookupAttr(a)
+		if !ok || spec.Kind != ResourceAttr {
+			continue // an option (CheckHost looks at files), or refused by Validate
 		}
-		names := []string{p.Extra[a]}
-		if ListAttr(a) {
-			names = strings.Split(p.Extra[a], ",")
-		}
-		for _, n := range names {
-			wants = append(wants, want{"resources." + a, typ, n})
+		for _, n := range spec.Items(p.Extra[a]) {
+			wants = append(wants, want{AttrField(a), spec.NIMType, n})
 		}
 	}
 	if len(wants) == 0 {

@@ -8,6 +8,32 @@ import (
 	"testing"
 )
 
+// A synclists file must be a readable regular file on the master.
+func TestCheckHostSynclists(t *testing.T) {
+	root := t.TempDir()
+	os.MkdirAll(filepath.Join(root, "install/custom/dir"), 0o755)
+	os.WriteFile(filepath.Join(root, "install/custom/synclist"), []byte("/etc/hosts -> /etc/hosts\n"), 0o644)
+	os.Symlink("synclist", filepath.Join(root, "install/custom/link"))
+	for _, tc := range []struct{ file, want string }{
+		{"/install/custom/synclist", ""},
+		{"/install/custom/link", ""},
+		{"/install/custom/nothere", "options.synclists: /install/custom/nothere does not exist on this NIM master"},
+		{"/install/custom/synclist/x", "does not exist on this NIM master"},
+		{"/install/custom/dir", "options.synclists: /install/custom/dir is not a regular file (a directory)"},
+		{"relative", ""}, // Validate's business
+	} {
+		probs := Plan{Name: "x", Source: "lpp", Extra: map[string]string{"synclists": tc.file}}.CheckHost(root)
+		got := fmt.Sprint(probs)
+		if tc.want == "" && len(probs) > 0 || tc.want != "" && !strings.Contains(got, tc.want) {
+			t.Errorf("synclists %s: %s; want %q", tc.file, got, tc.want)
+		}
+		if strings.Contains(got, root) {
+			t.Errorf("the message shows the demo root: %s", got)
+		}
+	}
+
+}
+
 func TestCheckHost(t *testing.T) {
 	root := t.TempDir()
 	for _, d := range []string{"export/images/7200", "install/nim"} {

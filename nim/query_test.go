@@ -79,14 +79,19 @@ func TestOsimages(t *testing.T) {
 		t.Errorf("want 61cosi, 71dskls (sorted, Linux left out): %v", imgs)
 	}
 
-	for _, fc := range []fakeCmd{
-		{stdout: fixture(t, "lsdef/none_verified.txt")},
-		{stderr: fixture(t, "lsdef/none_verified.txt"), exit: 1},
-		{},
-	} {
+	// lsdef's three answers for "no osimage", and 2.9.2's silence when -w
+	// matches none: an empty list.
+	for _, fc := range noneAnswers(t) {
 		imgs, err = newFake(t, map[string]fakeCmd{"lsdef": fc}).c.Osimages(queryCtx)
 		if err != nil || len(imgs) != 0 {
-			t.Errorf("no osimages: %v %v", imgs, err)
+			t.Errorf("no osimages (%q%q exit %d): %v %v", fc.stdout, fc.stderr, fc.exit, imgs, err)
+		}
+	}
+	// Only those: the same texts in another form are failures.
+	for _, fc := range notNoneAnswers(t) {
+		_, err = newFake(t, map[string]fakeCmd{"lsdef": fc}).c.Osimages(queryCtx)
+		if err == nil || !strings.Contains(err.Error(), "lsdef -t osimage -l -w imagetype==NIM") {
+			t.Errorf("(%q%q exit %d) is a failure: %v", fc.stdout, fc.stderr, fc.exit, err)
 		}
 	}
 
@@ -210,6 +215,33 @@ func TestResourcesAndDevices(t *testing.T) {
 	eq(t, f.ran(t), []string{"lsnim -c resources", "lsdev -Cc cdrom"})
 }
 
+// noneAnswers are lsdef's ways of saying there is no osimage, from the
+// real texts: the error when there is none at all (2.9.2, and with the
+// "[host]: " prefix of xCAT >= 2.14.2), the info when -w matched none (HEAD;
+// 2.9.2 prints nothing), and the info when nothing is left to display.
+func noneAnswers(t *testing.T) []fakeCmd {
+	return []fakeCmd{
+		{stderr: fixture(t, "lsdef/none_oftype_verified.stderr"), exit: 1},
+		{stderr: fixture(t, "lsdef/none_oftype_host_synthetic.stderr"), exit: 1},
+		{stdout: fixture(t, "lsdef/none_where_verified.txt")},
+		{stdout: fixture(t, "lsdef/none_verified.txt")},
+		{},
+	}
+}
+
+// notNoneAnswers are failures that only look like those answers.
+func notNoneAnswers(t *testing.T) []fakeCmd {
+	return []fakeCmd{
+		{stderr: fixture(t, "lsdef/none_verified.txt"), exit: 1},
+		{stdout: fixture(t, "lsdef/none_oftype_verified.stderr"), exit: 1},
+		{stderr: fixture(t, "lsdef/none_oftype_verified.stderr")},
+		{stderr: append(fixture(t, "lsdef/none_oftype_verified.stderr"), "Error: Could not get xCAT object definitions.\n"...), exit: 1},
+		{stderr: []byte("Error: Could not get objects of type 'node'.\n"), exit: 1},
+		{stderr: fixture(t, "lsdef/none_oftype_verified.stderr"), exit: 2},
+		{stdout: fixture(t, "lsdef/none_where_verified.txt"), stderr: []byte("Warning: the site table is locked\n")},
+	}
+}
+
 func TestNameTaken(t *testing.T) {
 	list := fixture(t, "lsdef/list_synthetic.txt")
 	tests := []struct {
@@ -224,7 +256,11 @@ func TestNameTaken(t *testing.T) {
 		{"NIM only", fakeCmd{stdout: []byte("boot  resources  boot\n")}, fakeCmd{stdout: list}, "boot", Taken{NIMType: "boot"}, ""},
 		{"free", fakeCmd{stderr: []byte("0042-053 lsnim: there is no NIM object named \"newimg\"\n"), exit: 1}, fakeCmd{stdout: list}, "newimg", Taken{}, ""},
 		{"xCAT only", fakeCmd{stderr: []byte("0042-053 lsnim: there is no NIM object named \"71dskls\"\n"), exit: 1}, fakeCmd{stdout: list}, "71dskls", Taken{Osimage: true}, ""},
-		{"no osimages at all", fakeCmd{stderr: []byte("0042-053 lsnim: there is no NIM object named \"x\"\n"), exit: 1}, fakeCmd{stdout: fixture(t, "lsdef/none_verified.txt")}, "x", Taken{}, ""},
+		{"no osimages at all", fakeCmd{stderr: []byte("0042-053 lsnim: there is no NIM object named \"x\"\n"), exit: 1}, fakeCmd{stderr: fixture(t, "lsdef/none_oftype_verified.stderr"), exit: 1}, "x", Taken{}, ""},
+		{"no osimages (2.14 prefix)", fakeCmd{stderr: []byte("0042-053 lsnim: there is no NIM object named \"x\"\n"), exit: 1}, fakeCmd{stderr: fixture(t, "lsdef/none_oftype_host_synthetic.stderr"), exit: 1}, "x", Taken{}, ""},
+		{"nothing to display", fakeCmd{stderr: []byte("0042-053 lsnim: there is no NIM object named \"x\"\n"), exit: 1}, fakeCmd{stdout: fixture(t, "lsdef/none_verified.txt")}, "x", Taken{}, ""},
+		{"not quite none", fakeCmd{}, fakeCmd{stdout: fixture(t, "lsdef/none_verified.txt"), exit: 1}, "x", Taken{}, "lsdef -t osimage"},
+		{"lsdef garbage", fakeCmd{}, fakeCmd{stdout: []byte("garbage\n")}, "x", Taken{}, "lsdef -t osimage: unexpected output"},
 		{"lsnim fails otherwise", fakeCmd{stderr: fixture(t, "errors/nim_207_verified.txt"), exit: 1}, fakeCmd{stdout: list}, "x", Taken{}, "lsnim x"},
 		{"lsdef fails", fakeCmd{}, fakeCmd{stderr: []byte("Error: Permission denied\n"), exit: 1}, "x", Taken{}, "lsdef -t osimage"},
 		{"lsnim garbage", fakeCmd{stdout: []byte("garbage\n")}, fakeCmd{stdout: list}, "x", Taken{}, "unexpected output"},

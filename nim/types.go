@@ -24,13 +24,18 @@ const (
 
 // Plan is one osimage to create with mknimimage.
 type Plan struct {
-	Name      string            `toml:"name"`
-	Type      NimType           `toml:"type"`
-	Source    string            `toml:"source"`    // /dev/cd0, an absolute image directory, or an lpp_source name
-	Stateless bool              `toml:"stateless"` // -r: shared_root instead of root
-	Location  string            `toml:"location"`  // -l; empty means DefaultLocation
-	Dump      bool              `toml:"dump"`      // -D
-	Extra     map[string]string `toml:"resources"` // attr=value pairs of existing NIM resources
+	Name      string  `toml:"name"`
+	Type      NimType `toml:"type"`
+	Source    string  `toml:"source"`    // /dev/cd0, an absolute image directory, or an lpp_source name
+	Stateless bool    `toml:"stateless"` // -r: shared_root instead of root
+	Location  string  `toml:"location"`  // -l; empty means DefaultLocation
+	Dump      bool    `toml:"dump"`      // -D
+	// Quiet leaves -V out. A plan file says it as verbose = false; -V is
+	// the default because without it a failing NIM command reaches the
+	// admin as "Could not create a NIM definition" and nothing of NIM's
+	// own reason (xcat-client-behaviour.md §4). The zero Plan is verbose.
+	Quiet bool              `toml:"-"`
+	Extra map[string]string `toml:"resources"` // attr=value pairs: NIM resources and options (the attribute table)
 }
 
 // SourceKind says what a plan's Source names.

@@ -17,9 +17,11 @@ type ExtrasKeys struct {
 }
 
 // Extras offers the existing NIM resources of ExtraTypes (one Resources
-// call) as a multi-select, plus free "attr=value" entry. Only resources NIM
-// has are accepted. Attributes of the plan it does not offer (a root or dump
-// named by a saved plan) are kept as they are; "attr=" removes one.
+// call) as a multi-select, plus free "attr=value" entry for those and for
+// the options (ExtraOptions: otherpkgs, flags, ...). Only resources NIM has
+// are accepted, and only option values the plan takes. Attributes of the
+// plan it does not list (options, a root or dump named by a saved plan) are
+// kept as they are; "attr=" removes one.
 type Extras struct {
 	base
 	keys     ExtrasKeys
@@ -29,10 +31,11 @@ type Extras struct {
 	cur      cursor
 	focus    int // 0 list, 1 field
 	input    textinput.Model
-	inputMsg string // refusal or confirmation for the field
+	inputMsg string // refusal, confirmation or help for the field
 	inputOK  bool
+	help     bool              // inputMsg explains an attribute
 	dropped  []string          // prefilled attr=value no longer in NIM
-	kept     map[string]string // prefilled attrs not of ExtraTypes, kept as they are
+	kept     map[string]string // options and prefilled attrs not of ExtraTypes, kept as they are
 	pending  map[string]string
 }
 
@@ -47,7 +50,7 @@ func NewExtras(c ui.Common, env Env) *Extras {
 	in := ui.NewTextInput()
 	in.Prompt = "> "
 	in.Placeholder = "attr=value, e.g. resolv_conf=cluster_resolv"
-	in.CharLimit = 200
+	in.CharLimit = 1024 // an otherpkgs list can be long
 	return &Extras{
 		base: base{c: c, env: env},
 		keys: ExtrasKeys{
@@ -59,6 +62,7 @@ func NewExtras(c ui.Common, env Env) *Extras {
 		},
 		load:    ui.NewLoader("NIM resources (lsnim -c resources)"),
 		checked: map[string]bool{},
+		kept:    map[string]string{}, // typed options land here
 		input:   in,
 	}
 }
@@ -115,7 +119,7 @@ func keyOf(l nim.Listing) string { return l.Type + "/" + l.Name }
 // set checks or unchecks item i; single-valued types keep one.
 func (s *Extras) set(i int, on bool) {
 	l := s.items[i]
-	if on && !nim.ListAttr(l.Type) {
+	if on && !IsList(l.Type) {
 		for _, o := range s.items {
 			if o.Type == l.Type {
 				delete(s.checked, keyOf(o))
@@ -156,7 +160,7 @@ func (s *Extras) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		s.items = ExtraItems(msg.list)
-		s.cur.set(len(s.items))
+		s.cur.set(len(s.items) + len(ExtraOptions)) // the options follow the resources
 		s.prefill()
 		return nil
 	case tea.KeyMsg:
@@ -209,8 +213,19 @@ func (s *Extras) key(msg tea.KeyMsg) tea.Cmd {
 			return s.fetch()
 		}
 	case key.Matches(msg, s.keys.Toggle):
-		if len(s.items) > 0 {
-			s.set(s.cur.pos, !s.checked[keyOf(s.items[s.cur.pos])])
+		switch i := s.cur.pos; {
+		case !s.load.Loaded:
+		case i < len(s.items):
+			s.set(i, !s.checked[keyOf(s.items[i])])
+		case i-len(s.items) < len(ExtraOptions):
+			// An option: edit it in the field, explained.
+			attr := ExtraOptions[i-len(s.items)]
+			s.inputMsg, _ = AttrHelp(attr)
+			s.inputOK, s.help = true, true
+			s.input.SetValue(attr + "=" + s.kept[attr])
+			s.input.CursorEnd()
+			s.focus = 1
+			return s.input.Focus()
 		}
 	case key.Matches(msg, s.keys.Next):
 		if s.load.Loading {
@@ -225,11 +240,19 @@ func (s *Extras) key(msg tea.KeyMsg) tea.Cmd {
 // not.
 func (s *Extras) addTyped() {
 	if !s.load.Loaded {
-		s.inputMsg, s.inputOK = "the NIM resources are not loaded yet; wait, or press r in the list to retry", false
+		s.inputMsg, s.inputOK, s.help = "the NIM resources are not loaded yet; wait, or press r in the list to retry", false, false
 		return
 	}
-	msg, ok, first := ExtraTyped(s.input.Value(), s.items, s.kept, s.set)
-	s.inputMsg, s.inputOK = msg, ok
+	if help, ok := AttrHelp(s.input.Value()); ok {
+		// Explain it and leave "attr=" in the field to go on typing.
+		attr := strings.TrimSpace(s.input.Value())
+		s.inputMsg, s.inputOK, s.help = help, true, true
+		s.input.SetValue(attr + "=")
+		s.input.CursorEnd()
+		return
+	}
+	msg, ok, first := ExtraTyped(s.input.Value(), s.plan, s.env.Root, s.items, s.kept, s.set)
+	s.inputMsg, s.inputOK, s.help = msg, ok, false
 	if !ok {
 		return
 	}
@@ -242,37 +265,50 @@ func (s *Extras) addTyped() {
 func (s *Extras) View() string {
 	st, w := s.c.Styles, s.bodyWidth()
 	var b strings.Builder
+	// Options are rows of the list; the kept line names the rest (a root
+	// or dump named by a saved plan).
+	others := map[string]string{}
+	for a, v := range s.kept {
+		if !IsExtraOption(a) {
+			others[a] = v
+		}
+	}
 	kept, keptH := "", 0
-	if len(s.kept) > 0 {
-		kept = ui.Wrap(st.Subtle, KeptExtras(s.kept, "type attr= in the field (tab)"), w)
+	if len(others) > 0 {
+		kept = ui.Wrap(st.Subtle, KeptExtras(others, "type attr= in the field (tab)"), w)
 		keptH = strings.Count(kept, "\n") + 2 // and the blank line above
 	}
-	s.intro(&b, ExtrasQuestion, ExtrasExplain+" Select with space, then enter; choosing none is fine.")
+	s.intro(&b, ExtrasQuestion, ExtrasExplain+" Space selects (or edits an option), enter goes on; none is fine.")
 	switch {
 	case s.load.Loading || s.load.Err != nil:
 		b.WriteString(s.load.View(st, w, "r"))
-	case len(s.items) == 0:
-		b.WriteString(ui.Wrap(st.Subtle, NoExtras("enter"), w))
 	default:
 		nameW := 10
 		for _, l := range s.items {
-			if len(l.Name) > nameW {
-				nameW = len(l.Name)
-			}
+			nameW = max(nameW, len(l.Name))
 		}
-		rows := make([]listRow, len(s.items))
-		for i, l := range s.items {
+		var rows []listRow
+		for _, l := range s.items {
 			mark := "[ ] "
 			if s.checked[keyOf(l)] {
 				mark = "[x] "
 			}
-			rows[i] = listRow{Mark: mark, Text: pad(l.Type, 16) + pad(l.Name, nameW) + "  " + ExtraWhat[l.Type]}
+			rows = append(rows, listRow{Mark: mark, Text: ui.Truncate(pad(l.Type, 16)+pad(l.Name, nameW)+"  "+ExtraWhat(l.Type), w-6)})
 		}
-		max := s.c.Height - 11 - keptH
-		if max < 2 {
-			max = 2
+		for _, a := range ExtraOptions {
+			mark, v := "[ ] ", "-"
+			if kv, ok := s.kept[a]; ok {
+				mark, v = "[=] ", ui.Truncate(kv, nameW)
+			}
+			rows = append(rows, listRow{Mark: mark, Text: ui.Truncate(pad(a, 16)+pad(v, nameW)+"  "+ExtraWhat(a), w-6)})
 		}
-		b.WriteString(renderList(st, rows, s.cur.pos, max, s.focus == 0))
+		if len(s.items) == 0 {
+			none := ui.Wrap(st.Subtle, NoExtras("enter"), w)
+			keptH += strings.Count(none, "\n") + 1
+			b.WriteString(none + "\n")
+		}
+		limit := max(s.c.Height-11-keptH, 2)
+		b.WriteString(renderList(st, rows, s.cur.pos, limit, s.focus == 0))
 	}
 	if kept != "" {
 		b.WriteString("\n\n" + kept)
@@ -284,9 +320,12 @@ func (s *Extras) View() string {
 	}
 	b.WriteString(label + s.input.View())
 	if s.inputMsg != "" {
-		if s.inputOK {
+		switch {
+		case s.help:
+			b.WriteString("\n" + ui.Wrap(st.Subtle, s.inputMsg, w))
+		case s.inputOK:
 			b.WriteString("\n" + okLine(st, s.inputMsg, w))
-		} else {
+		default:
 			b.WriteString("\n" + errLine(st, s.inputMsg, w))
 		}
 	}

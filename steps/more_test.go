@@ -162,8 +162,15 @@ func TestExtras(t *testing.T) {
 		{name: "none", keys: []string{"enter"}, took: true},
 		{name: "select two", keys: []string{"space", "down", "down", "down", "space", "enter"}, took: true,
 			extra: map[string]string{"resolv_conf": "cluster_resolv", "installp_bundle": "hpc_bundle"}},
-		{name: "one script at a time", keys: []string{"down", "space", "down", "space", "enter"}, took: true,
-			extra: map[string]string{"script": "setup_ntp"}}, // xCAT's osimage takes one script resource
+		{name: "scripts are a list", keys: []string{"down", "space", "down", "space", "enter"}, took: true,
+			extra: map[string]string{"script": "mount_gpfs,setup_ntp"}}, // xCAT splits script on ','
+		{name: "option explained, then typed", keys: []string{"tab"}, typed: "otherpkgs", after: []string{"enter"},
+			want: "otherpkgs: installp/RPM/epkg packages for the SPOT", golden: true},
+		{name: "option typed", keys: []string{"tab"}, typed: "otherpkgs=I:openssh.base", after: []string{"enter", "tab", "enter"}, took: true,
+			extra: map[string]string{"otherpkgs": "I:openssh.base"}},
+		{name: "option row edited", keys: []string{"down", "down", "down", "down", "down", "space"}, typed: "I:openssh.base", after: []string{"enter", "tab"},
+			extra: map[string]string{"otherpkgs": "I:openssh.base"}, want: "[=] otherpkgs       I:openssh.base", golden: true},
+		{name: "option refused", keys: []string{"tab"}, typed: "nfs_vers=2", after: []string{"enter"}, want: `nfs_vers: "2" is not one of 3, 4`},
 		{name: "typed resource", keys: []string{"tab"}, typed: "bosinst_data=bos_answers", after: []string{"enter", "tab", "enter"}, took: true,
 			extra: map[string]string{"bosinst_data": "bos_answers"}},
 		{name: "typed unknown refused", keys: []string{"tab"}, typed: "resolv_conf=nosuch", after: []string{"enter"}, want: "Create it with NIM first", golden: true},
@@ -415,7 +422,7 @@ func TestExtrasKeptReachPreview(t *testing.T) {
 	}{
 		{"good", "myroot", ""},
 		{"bad name", "my.root", `resource name "my.root" contains '.'`},
-		{"empty", "", "is empty: give the name of an existing root resource"},
+		{"empty", "", "is empty: give the name of an existing NIM root resource"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

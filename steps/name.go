@@ -115,7 +115,8 @@ func (s *Name) localProblem(v string) string {
 		return fmt.Sprintf("%q is %d characters; with this plan's resource names (%s) at most %d fit in NIM's %d",
 			v, len(v), longestName(p), max, nim.MaxNameLen)
 	}
-	return ""
+	return p.NameProblem() // "0", and names every NIM master has
+
 }
 
 // longestName writes the plan's longest resource name as NAME_suffix.

@@ -24,6 +24,8 @@ func TestNameValidation(t *testing.T) {
 		{name: "bad characters", typed: "aix.72", want: "error:", golden: true},
 		{name: "empty", typed: "", want: "error: type a name"},
 		{name: "too long for stateless", plan: nim.Plan{Stateless: true, Source: "/dev/cd0"}, typed: strings.Repeat("a", 28), want: "at most 27 fit", golden: true},
+		{name: "zero", typed: "0", want: `error: "0" cannot be an osimage name: mknimimage reads its operands in a loop`},
+		{name: "reserved", typed: "master", want: "is a NIM object every master has"},
 		{name: "osimage exists", typed: "72cosi", want: "an xCAT osimage named \"72cosi\" already exists", golden: true},
 		{name: "NIM object exists", typed: "master_net", want: "already a NIM ent object"},
 		{name: "resource exists", typed: "cluster_resolv", want: "already a NIM resolv_conf object"},

@@ -160,7 +160,8 @@ func (s *Preview) content() string {
 	b.WriteString(st.Heading.Render(PreviewHeading) + "\n\n")
 	b.WriteString(st.Label.Render(CommandLabel) + "\n")
 	// No border or padding: the admin copies it with the mouse.
-	b.WriteString(st.Code.Render(WrapCommand(p.Args(), w)) + "\n\n")
+	b.WriteString(st.Code.Render(WrapCommand(p.Args(), w)) + "\n")
+	b.WriteString(ui.Wrap(st.Subtle, VerboseNote(p), w) + "\n\n")
 
 	b.WriteString(st.Label.Render(ResourcesLabel) + "\n")
 	rows, attrW, nameW := ResourceRows(p)

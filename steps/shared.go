@@ -377,29 +377,37 @@ const DumpVersionUnknown = "the xCAT version could not be checked; dump resource
 // ---- Extra resources ----
 
 // ExtraTypes are the NIM resource types the wizard offers to add, in the
-// order shown. Each is also the osimage attribute that names it.
-var ExtraTypes = []string{"resolv_conf", "home", "shared_home", "tmp", "script", "fb_script", "installp_bundle", "bosinst_data"}
+// order shown: the attribute table's resources offered by the wizard (each
+// is also the osimage attribute that names it).
+var ExtraTypes = nim.AttrNames(func(a nim.AttrSpec) bool { return a.Wizard && a.Kind == nim.ResourceAttr })
 
-// ExtraWhat says in a few words what each of ExtraTypes gives the nodes.
-var ExtraWhat = map[string]string{
-	"resolv_conf":     "name servers for the nodes",
-	"home":            "/home mounted from the master, one per node",
-	"shared_home":     "/home shared by all nodes",
-	"tmp":             "/tmp on the master, one per node",
-	"script":          "runs on the node after install",
-	"fb_script":       "runs at the node's first boot",
-	"installp_bundle": "extra software installed into the SPOT",
-	"bosinst_data":    "answers for the BOS install",
+// ExtraOptions are the options (attr=value that are not resources) the
+// wizard takes at the extras step, in the attribute table's order.
+var ExtraOptions = nim.AttrNames(func(a nim.AttrSpec) bool { return a.Wizard && a.Kind == nim.OptionAttr })
+
+// ExtraWhat says in a few words what an offered attribute gives the nodes
+// (the attribute table's description).
+func ExtraWhat(t string) string {
+	a, _ := nim.LookupAttr(t)
+	return a.What
 }
 
 // IsExtraType reports whether t is one of ExtraTypes.
 func IsExtraType(t string) bool {
-	for _, e := range ExtraTypes {
-		if e == t {
-			return true
-		}
-	}
-	return false
+	a, ok := nim.LookupAttr(t)
+	return ok && a.Wizard && a.Kind == nim.ResourceAttr
+}
+
+// IsExtraOption reports whether t is one of ExtraOptions.
+func IsExtraOption(t string) bool {
+	a, ok := nim.LookupAttr(t)
+	return ok && a.Wizard && a.Kind == nim.OptionAttr
+}
+
+// IsList reports whether attribute attr takes a comma-separated list.
+func IsList(attr string) bool {
+	a, _ := nim.LookupAttr(attr)
+	return a.List
 }
 
 // ExtraItems are the resources of all that can be added, in the order
@@ -461,10 +469,11 @@ func FindExtra(items []nim.Listing, attr, name string) int {
 
 // ExtraPrefill sorts a plan's Extra for the extras step, attribute by
 // attribute: the items it names (indexes into items, to check); the
-// attributes the step does not offer, kept as they are (a root or dump named
-// by a saved plan or by the osimage copied: nothing here can check them, and
-// the preview validates them); and the resources of offered types that items
-// lacks, as attr=name (dropped: NIM does not have them). kept is never nil.
+// attributes the step does not list, kept as they are (options such as
+// otherpkgs, and a root or dump named by a saved plan or by the osimage
+// copied: the preview validates them); and the resources of offered types
+// that items lacks, as attr=name (dropped: NIM does not have them). kept is
+// never nil.
 func ExtraPrefill(extra map[string]string, items []nim.Listing) (checked []int, kept map[string]string, dropped []string) {
 	kept = map[string]string{}
 	attrs := make([]string, 0, len(extra))
@@ -514,13 +523,41 @@ func KeptExtras(kept map[string]string, remove string) string {
 	return "Also in the plan, kept as they are (" + remove + " to remove one): " + JoinPairs(kept)
 }
 
-// ExtraTyped applies what was typed at the extras step. "attr=name" (names
-// comma-separated for a multi-valued attr) checks those resources of items
-// with set; "attr=" removes attr: the kept attribute of that name (deleted
-// from kept), or else every resource of an offered type. It returns the
-// confirmation or refusal, whether it was applied, and the first item
-// checked (-1 when none). Nothing is applied when anything is refused.
-func ExtraTyped(in string, items []nim.Listing, kept map[string]string, set func(i int, on bool)) (msg string, ok bool, first int) {
+// OptionsLine is the line under the extras list naming the options; typing
+// names how the admin types one ("type", "tab, then type").
+func OptionsLine(typing string) string {
+	return "Options: " + typing + " attr=value (an option's name alone explains it): " + strings.Join(ExtraOptions, ", ")
+}
+
+// AttrHelp explains an attribute typed alone (no '='), or says false when
+// in is not one the extras step takes.
+func AttrHelp(in string) (string, bool) {
+	attr := strings.TrimSpace(in)
+	a, ok := nim.LookupAttr(attr)
+	if strings.Contains(in, "=") || !ok || !a.Wizard {
+		return "", false
+	}
+	ex := a.Example
+	if a.Kind == nim.ResourceAttr {
+		ex = "NAME"
+		if a.List {
+			ex = "NAME1,NAME2"
+		}
+	}
+	return fmt.Sprintf("%s: %s. Type %s=%s", attr, a.What, attr, ex), true
+}
+
+// ExtraTyped applies what was typed at the extras step for plan p on the
+// master whose host paths root prefixes ("" on a real master).
+// "attr=name" (names comma-separated for a list) checks those resources of
+// items with set; "attr=value" of an option puts it in kept once the plan
+// takes it (nim.Plan.CheckAttr) and, for a file (synclists), once the file
+// is on the master (nim.Plan.CheckHost); "attr=" removes attr: the kept attribute
+// of that name (deleted from kept), or else every resource of an offered
+// type. It returns the confirmation or refusal, whether it was applied, and
+// the first item checked (-1 when none). Nothing is applied when anything
+// is refused.
+func ExtraTyped(in string, p nim.Plan, root string, items []nim.Listing, kept map[string]string, set func(i int, on bool)) (msg string, ok bool, first int) {
 	attr, val, found := strings.Cut(in, "=")
 	attr, val = strings.TrimSpace(attr), strings.TrimSpace(val)
 	switch {
@@ -540,18 +577,29 @@ func ExtraTyped(in string, items []nim.Listing, kept map[string]string, set func
 			}
 		}
 		return "removed every " + attr, true, -1
+	case IsExtraOption(attr):
+		if err := p.CheckAttr(attr, val); err != nil {
+			return attr + ": " + err.Error(), false, -1
+		}
+		q := p
+		q.Extra = map[string]string{attr: val}
+		if msg := fieldProblem(q.CheckHost(root), nim.AttrField(attr)); msg != "" {
+			return attr + ": " + msg, false, -1
+		}
+		kept[attr] = val
+		return ExtraAdded(attr, val), true, -1
 	case !IsExtraType(attr):
 		return NotExtraType(attr), false, -1
 	}
 	names := strings.Split(val, ",")
-	if len(names) > 1 && !nim.ListAttr(attr) {
+	if len(names) > 1 && !IsList(attr) {
 		return fmt.Sprintf("%s takes one resource; type one name", attr), false, -1
 	}
 	var idx []int
 	for j, n := range names {
 		n = strings.TrimSpace(n)
-		if err := nim.ValidName(n); err != nil {
-			return "resource name " + err.Error(), false, -1
+		if err := p.CheckAttr(attr, n); err != nil {
+			return attr + ": " + err.Error(), false, -1
 		}
 		i := FindExtra(items, attr, n)
 		if i < 0 {
@@ -567,8 +615,8 @@ func ExtraTyped(in string, items []nim.Listing, kept map[string]string, set func
 
 // ExtrasQuestion and ExtrasExplain open the extra resources step.
 const (
-	ExtrasQuestion = "Add existing NIM resources? (optional)"
-	ExtrasExplain  = "Nodes booting this image can also get resources NIM already has."
+	ExtrasQuestion = "Add existing NIM resources and options? (optional)"
+	ExtrasExplain  = "Nodes booting this image can also get resources NIM already has, and options for mknimimage."
 )
 
 // NoExtras says NIM has nothing to add; enter names the key that goes on.
@@ -576,12 +624,12 @@ func NoExtras(enter string) string {
 	return "NIM has no resources of these types (" + strings.Join(ExtraTypes, ", ") + "). Press " + enter + " to go on without extras."
 }
 
-// ExtraUsage says how to add a resource by name.
-const ExtraUsage = "type attr=value, e.g. resolv_conf=cluster_resolv"
+// ExtraUsage says how to add a resource or an option by name.
+const ExtraUsage = "type attr=value, e.g. resolv_conf=cluster_resolv or otherpkgs=I:openssh.base"
 
 // NotExtraType refuses an attribute the wizard does not add.
 func NotExtraType(attr string) string {
-	return fmt.Sprintf("%q is not one of the resources nimwiz adds here: %s", attr, strings.Join(ExtraTypes, ", "))
+	return fmt.Sprintf("%q is not one of the resources nimwiz adds here (%s) or its options (%s)", attr, strings.Join(ExtraTypes, ", "), strings.Join(ExtraOptions, ", "))
 }
 
 // NoSuchResource refuses a resource NIM does not have.
@@ -606,6 +654,14 @@ const (
 	WarningsLabel  = "Warnings:"
 	PreviewCaution = "Caution: creating the SPOT takes a long time (often 20 to 60 minutes) and cannot be interrupted safely: stopping NIM while it builds a SPOT leaves a broken resource. Start it when the master can stay up."
 )
+
+// VerboseNote says what -V does for plan p, or what its absence costs.
+func VerboseNote(p nim.Plan) string {
+	if p.Quiet {
+		return "No -V (verbose = false in the plan): if NIM fails, you see only xCAT's \"Could not create a NIM definition\", not NIM's reason."
+	}
+	return "-V: mknimimage shows each command it runs and, if NIM fails, NIM's own message (verbose = false in a saved plan drops it)."
+}
 
 // CreateQuestion asks to run mknimimage for the osimage name (each mode
 // adds how to answer).

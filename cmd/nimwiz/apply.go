@@ -177,40 +177,56 @@ func followJob(a *app, store *job.Store, id string, ended <-chan struct{}, g *jo
 	// all CPU when mknimimage floods (docs/PERFORMANCE.md).
 	bw := bufio.NewWriterSize(a.stdout, 64<<10)
 	// Interrupts are refused until the output proves a phase they cannot
-	// harm: said once at the start, then at each change between refused
-	// and accepted.
+	// harm: said once at the start, then with each phase line, and when
+	// they become accepted or refused again.
 	fmt.Fprintln(a.stderr, "nimwiz: interrupts are refused until mknimimage's output shows the lpp_source copy running; the SPOT is protected throughout")
-	accepting, warnedNotLive := false, false
-	protection := func(rec job.Record) {
-		why := rec.CriticalWhy
+	const unsaid = "\x00"
+	said := unsaid // the reason last said; "" when accepting
+	warnedNotLive := false
+	var rec job.Record
+	// protection says why interrupts are refused now ("" if they are not):
+	// our tracker's reason once the output is known to be live (it is in
+	// step with the lines printed), else the supervisor's record's.
+	protection := func() string {
 		if tr.Live() {
-			why = tr.Risk().Why() // in step with the lines printed so far
-		} else if !rec.Critical {
-			why = ""
+			return tr.Risk().Why()
 		}
+		if rec.Critical {
+			return rec.CriticalWhy
+		}
+		if rec.ID == "" {
+			return nim.RiskUnknown.Why()
+		}
+		return ""
+	}
+	report := func(phaseLine bool) {
+		why := protection()
 		if tr.Phase() >= nim.PhaseSummary {
-			g.SetCritical(false)
-			return // nothing left to interrupt
+			g.SetCritical(false) // nothing left to interrupt
+			why = ""
+		} else {
+			g.SetCritical(why != "")
 		}
-		g.SetCritical(why != "")
 		switch {
-		case why == "" && !accepting:
-			accepting = true
+		case phaseLine && why != "":
+			fmt.Fprintf(a.stderr, "nimwiz: phase: %s (interrupts refused: %s)\n", job.PhaseName(tr.Phase()), why)
+		case phaseLine:
+			fmt.Fprintf(a.stderr, "nimwiz: phase: %s\n", job.PhaseName(tr.Phase()))
+		}
+		if why == "" && said != "" && tr.Phase() < nim.PhaseSummary {
 			fmt.Fprintln(a.stderr, "nimwiz: interrupts are accepted now: the lpp_source copy runs, and Ctrl+C asks mknimimage to stop before the SPOT")
-		case why != "" && accepting:
-			accepting = false
+		} else if why != "" && said == "" && !phaseLine {
 			fmt.Fprintf(a.stderr, "nimwiz: interrupts are refused again: %s\n", why)
 		}
-		if !rec.Live && !warnedNotLive && time.Since(rec.Started) > notLiveAfter && rec.State == job.StateRunning {
+		said = why
+		if !rec.Live && !warnedNotLive && rec.State == job.StateRunning && time.Since(rec.Started) > notLiveAfter {
 			warnedNotLive = true
 			fmt.Fprintf(a.stderr, "nimwiz: warning: %s\n", nim.RiskNotLive.Why())
 		}
 	}
-	var rec job.Record
 	out := &lineWriter{w: bw, feed: func(b []byte) bool { return tr.FeedBytes(job.TrimLine(b)) }, changed: func() {
 		bw.Flush() // the phase message follows its line
-		fmt.Fprintf(a.stderr, "nimwiz: phase: %s\n", job.PhaseName(tr.Phase()))
-		protection(rec)
+		report(true)
 	}}
 	wait := time.NewTimer(0)
 	defer wait.Stop()
@@ -240,7 +256,7 @@ func followJob(a *app, store *job.Store, id string, ended <-chan struct{}, g *jo
 				bw.Flush()
 				return reportEnd(a, rec)
 			}
-			protection(rec)
+			report(false)
 		}
 		if n > 0 {
 			every = followSoon
@@ -254,7 +270,7 @@ func followJob(a *app, store *job.Store, id string, ended <-chan struct{}, g *jo
 		case <-ended:
 			ended, check = nil, true
 		case sig := <-g.C():
-			if code, stop := onSignal(a, store, id, sig, tr.Risk().Why(), &interrupting); stop {
+			if code, stop := onSignal(a, store, id, sig, protection(), &interrupting); stop {
 				out.Flush()
 				bw.Flush()
 				return code

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -120,5 +121,44 @@ func TestDemoSaysItIsASimulation(t *testing.T) {
 	rc := run([]string{"--demo", "--state-dir", t.TempDir(), "jobs"}, nil, &out, &errb)
 	if rc != exitOK || !strings.Contains(errb.String(), "DEMO: a simulated NIM master") {
 		t.Errorf("rc %d, stderr %q", rc, errb.String())
+	}
+}
+
+// In real mode nimwiz first makes sure mknimimage runs here: with
+// site.nimprime naming another NIM master it says to run nimwiz there and
+// runs nothing else.
+func TestRealModeRefusesAnotherNIMPrimary(t *testing.T) {
+	bin := t.TempDir()
+	for _, c := range nimCommands {
+		script := "#!/bin/sh\necho \"$0 $*\" >> \"" + filepath.Join(bin, "ran") + "\"\n"
+		if c == "lsdef" {
+			script += "printf 'Object name: clustersite\\n    master=10.0.0.1\\n    nimprime=nim01\\n'\n"
+		}
+		if err := os.WriteFile(filepath.Join(bin, c), []byte(script), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Setenv("PATH", bin)
+	saved, savedHost := nim.SearchDirs, thisHost
+	nim.SearchDirs = []string{t.TempDir()}
+	thisHost = func() nim.Host {
+		h := nim.ThisHost()
+		h.Lookup = func(context.Context, string) ([]net.IP, error) { return []net.IP{net.ParseIP("192.0.2.7")}, nil }
+		h.ServiceNode = func() bool { return false }
+		return h
+	}
+	t.Cleanup(func() { nim.SearchDirs, thisHost = saved, savedHost })
+
+	var out, errb bytes.Buffer
+	rc := run([]string{"--plain", "--state-dir", t.TempDir(), "create"}, strings.NewReader("\n"), &out, &errb)
+	if rc != exitFail || !strings.Contains(errb.String(), "site.nimprime is nim01 (192.0.2.7)") || !strings.Contains(errb.String(), "Run nimwiz on nim01") {
+		t.Errorf("rc %d, stderr %q", rc, errb.String())
+	}
+	ran, _ := os.ReadFile(filepath.Join(bin, "ran"))
+	if want := filepath.Join(bin, "lsdef") + " -t site -i master,nimprime\n"; string(ran) != want {
+		t.Errorf("ran %q, want only %q", ran, want)
+	}
+	if out.Len() != 0 {
+		t.Errorf("the wizard started: %q", out.String())
 	}
 }

@@ -102,15 +102,29 @@ func TestListJSON(t *testing.T) {
 }
 
 func TestListEmptyAndFailure(t *testing.T) {
-	a, out, _, _ := fakeApp(t, map[string]fakeCmd{"lsdef": {stdout: fixture(t, "lsdef/none_verified.txt")}})
-	if code := runList(a, []string{"--json"}); code != exitOK || strings.TrimSpace(out.String()) != "[]" {
-		t.Errorf("exit %d, %q", code, out)
+	// lsdef's three answers for "no osimage" (real texts), and 2.9.2's
+	// silence when -w matches none.
+	for _, none := range []fakeCmd{
+		{stdout: fixture(t, "lsdef/none_verified.txt")},
+		{stdout: fixture(t, "lsdef/none_where_verified.txt")},
+		{stderr: fixture(t, "lsdef/none_oftype_verified.stderr"), exit: 1},
+		{stderr: fixture(t, "lsdef/none_oftype_host_synthetic.stderr"), exit: 1},
+		{},
+	} {
+		a, out, errb, _ := fakeApp(t, map[string]fakeCmd{"lsdef": none})
+		if code := runList(a, []string{"--json"}); code != exitOK || strings.TrimSpace(out.String()) != "[]" || errb.Len() != 0 {
+			t.Errorf("%q%q: exit %d, %q %q", none.stdout, none.stderr, code, out, errb)
+		}
+		a, out, _, _ = fakeApp(t, map[string]fakeCmd{"lsdef": none})
+		if code := runList(a, nil); code != exitOK || !strings.Contains(out.String(), "no AIX osimages") {
+			t.Errorf("%q%q: exit %d, %q", none.stdout, none.stderr, code, out)
+		}
 	}
-	a, out, _, _ = fakeApp(t, map[string]fakeCmd{"lsdef": {stdout: fixture(t, "lsdef/none_verified.txt")}})
-	if code := runList(a, nil); code != exitOK || !strings.Contains(out.String(), "no AIX osimages") {
-		t.Errorf("exit %d, %q", code, out)
+	a, _, errb, _ := fakeApp(t, map[string]fakeCmd{"lsdef": {stderr: []byte("Error: Could not get objects of type 'node'.\n"), exit: 1}})
+	if code := runList(a, nil); code != exitFail || !strings.Contains(errb.String(), "lsdef -t osimage -l -w imagetype==NIM") {
+		t.Errorf("another type: exit %d, %q", code, errb)
 	}
-	a, _, errb, _ := fakeApp(t, map[string]fakeCmd{"lsdef": {stderr: []byte("Error: [mn]: Permission denied\n"), exit: 1}})
+	a, _, errb, _ = fakeApp(t, map[string]fakeCmd{"lsdef": {stderr: []byte("Error: [mn]: Permission denied\n"), exit: 1}})
 	if code := runList(a, nil); code != exitFail || !strings.Contains(errb.String(), "Permission denied") {
 		t.Errorf("exit %d, %q", code, errb)
 	}

@@ -140,7 +140,13 @@ var nimCommands = []string{"mknimimage", "rmnimimage", "lsdef", "chdef", "lsnim"
 // notNIMMaster is added to "command not found" errors in real mode.
 const notNIMMaster = "nimwiz runs on the xCAT management node that is the AIX NIM master, as root; to try it anywhere, use its simulated NIM master: nimwiz --demo"
 
-// preflight names every NIM/xCAT command this machine lacks.
+// thisHost is the host nimwiz runs on (tests replace it).
+var thisHost = nim.ThisHost
+
+// preflight, in real mode, names every NIM/xCAT command this machine lacks,
+// then makes sure mknimimage runs here (nim.CheckNIMPrimary: not when
+// site.nimprime names another NIM master), so that what nimwiz checks here
+// is what mknimimage finds.
 func preflight(e *nim.Executor) error {
 	var missing []string
 	for _, c := range nimCommands {
@@ -148,11 +154,13 @@ func preflight(e *nim.Executor) error {
 			missing = append(missing, c)
 		}
 	}
-	if len(missing) == 0 {
-		return nil
+	if len(missing) > 0 {
+		return fmt.Errorf("this machine lacks %s (looked on PATH and in %s).\n%s",
+			strings.Join(missing, ", "), strings.Join(nim.SearchDirs, ", "), notNIMMaster)
 	}
-	return fmt.Errorf("this machine lacks %s (looked on PATH and in %s).\n%s",
-		strings.Join(missing, ", "), strings.Join(nim.SearchDirs, ", "), notNIMMaster)
+	ctx, cancel := queryCtx()
+	defer cancel()
+	return nim.NewClient(e).CheckNIMPrimary(ctx, thisHost())
 }
 
 func usage(w io.Writer, fs *flag.FlagSet) {

@@ -16,6 +16,13 @@ import (
 // wizard as numbered line-by-line prompts for screen readers and serial
 // consoles (an LPAR's HMC virtual console), and the run as apply's plain log.
 func runPlainCreate(a *app, from, planFile string) int {
+	if !a.demo {
+		// Say it once, up front, as the full-screen wizard does.
+		if err := preflight(a.exec); err != nil {
+			fmt.Fprintf(a.stderr, "nimwiz create: %v\n", err)
+			return exitFail
+		}
+	}
 	dir, err := os.Getwd()
 	if err != nil {
 		dir = "."

@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/nimwiz/nimwiz/nim"
+	"github.com/nimwiz/nimwiz/steps"
 )
 
 func init() {
@@ -57,7 +58,9 @@ func planUsage(w io.Writer) {
 	fmt.Fprintln(w, "usage: nimwiz plan FILE")
 	fmt.Fprintln(w, "Checks the TOML plan FILE and shows the mknimimage command, the NIM resources and the")
 	fmt.Fprintln(w, "osimage definition it would make. Nothing is run. Keys: name, type, source, stateless,")
-	fmt.Fprintln(w, "location, dump, and a [resources] table of attr = \"existing resource\".")
+	fmt.Fprintln(w, "location, dump, verbose (default true: -V), a [resources] table of attr = \"existing")
+	fmt.Fprintln(w, "resource\" and an [options] table of mknimimage's other attr = \"value\" (otherpkgs,")
+	fmt.Fprintln(w, "synclists, installp_flags, ...).")
 }
 
 // printPlan shows a valid plan: the exact command, the resources and the
@@ -65,7 +68,8 @@ func planUsage(w io.Writer) {
 func printPlan(w io.Writer, p nim.Plan) {
 	p = p.WithDefaults()
 	fmt.Fprintf(w, "Plan for osimage %s is valid. Nothing was run. The command:\n\n", p.Name)
-	fmt.Fprintf(w, "  %s\n\n", p.CommandLine())
+	fmt.Fprintf(w, "  %s\n", p.CommandLine())
+	fmt.Fprintf(w, "  %s\n\n", steps.VerboseNote(p))
 
 	fmt.Fprintln(w, "NIM resources, in the order mknimimage makes them:")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
@@ -86,6 +90,15 @@ func printPlan(w io.Writer, p nim.Plan) {
 	}
 	fmt.Fprintln(w, "  A \"new\" resource that already exists in NIM is reused by mknimimage as it is.")
 
+	if opts := planOptions(p); len(opts) > 0 {
+		fmt.Fprintln(w, "\nOptions for mknimimage:")
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		for _, o := range opts {
+			fmt.Fprintf(tw, "  %s=%s\t%s\n", o.Name, p.Extra[o.Name], o.What)
+		}
+		tw.Flush()
+	}
+
 	d := p.Definition()
 	fmt.Fprintln(w, "\nThe osimage definition it writes:")
 	fmt.Fprintf(w, "  Object name: %s\n", d.Name)
@@ -97,4 +110,13 @@ func printPlan(w io.Writer, p nim.Plan) {
 	for _, k := range keys {
 		fmt.Fprintf(w, "      %s=%s\n", k, d.Attrs[k])
 	}
+}
+
+// planOptions are the options of p (attributes that are not resources), in
+// the attribute table's order.
+func planOptions(p nim.Plan) []nim.AttrSpec {
+	return nim.Attrs(func(a nim.AttrSpec) bool {
+		_, ok := p.Extra[a.Name]
+		return ok && a.Kind == nim.OptionAttr
+	})
 }

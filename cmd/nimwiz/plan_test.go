@@ -25,7 +25,7 @@ func runPlanCmd(t *testing.T, args ...string) (code int, stdout, stderr string) 
 // Valid plans print the command, resources and definition; golden files
 // hold the whole output.
 func TestPlanVerbGood(t *testing.T) {
-	for _, name := range []string{"stateful.toml", "stateless.toml", "dataless-reuse.toml"} {
+	for _, name := range []string{"stateful.toml", "stateless.toml", "dataless-reuse.toml", "options.toml", "quiet.toml"} {
 		t.Run(name, func(t *testing.T) {
 			code, out, errOut := runPlanCmd(t, planFile(name))
 			if code != exitOK || errOut != "" {
@@ -53,7 +53,7 @@ func TestPlanVerbGood(t *testing.T) {
 
 func TestPlanVerbShowsExactCommand(t *testing.T) {
 	_, out, _ := runPlanCmd(t, planFile("stateless.toml"))
-	want := "  mknimimage -t diskless -r -D -l /export/nim -s /export/images/6100-04 61cosi home=cluster_home resolv_conf=site_resolv_conf\n"
+	want := "  mknimimage -V -t diskless -r -D -l /export/nim -s /export/images/6100-04 61cosi home=cluster_home resolv_conf=site_resolv_conf\n"
 	if !strings.Contains(out, want) {
 		t.Errorf("command line missing:\n%s", out)
 	}
@@ -79,7 +79,7 @@ func TestPlanVerbBad(t *testing.T) {
 		{"binary.toml", []string{"file: is binary"}},
 		{"empty.toml", []string{"file: is empty"}},
 		{"comments-only.toml", []string{"file: has no settings"}},
-		{"many-problems.toml", []string{"name:", "type:", "source:", "location:", "resources.installp_flags:", "resources.spot:"}},
+		{"many-problems.toml", []string{"name:", "type:", "source:", "location:", "options.installp_flags: \"-agX -Y\" has a blank", "resources.spot:"}},
 		{"missing.toml", []string{"file: plan file: open "}},
 	}
 	for _, tt := range tests {

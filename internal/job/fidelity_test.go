@@ -55,11 +55,11 @@ func TestOutputIsLiveOnlyWithTheModule(t *testing.T) {
 		if log := readLog(t, r); strings.Contains(log, "Creating a NIM lpp_source") {
 			t.Fatalf("the lpp_source line reached the log through a pipe before exit:\n%s", log)
 		}
-		if r.Live || !r.Critical || r.CriticalWhy != nim.RiskNotLive.Why() {
+		if r.Live || !r.Critical || r.CriticalWhy != nim.RiskUnknown.Why() {
 			t.Fatalf("live %v critical %v why %q", r.Live, r.Critical, r.CriticalWhy)
 		}
 		ev, err := e.store.Interrupt(context.Background(), j.ID)
-		if err != nil || ev.Action != ActionRefused || ev.Why != nim.RiskNotLive.Why() {
+		if err != nil || ev.Action != ActionRefused || ev.Why != nim.RiskUnknown.Why() {
 			t.Fatalf("Interrupt: %+v, %v; want refused because the output is not live", ev, err)
 		}
 		jobtest.Let(t, e.fake, "lpp")

@@ -71,7 +71,7 @@ func plan(name string) nim.Plan {
 
 // output is what the fake prints for plan(name).
 func output(name string, noise int) string {
-	return jobtest.Output(name, noise, slices.Contains(plan(name).Args(), "-V"))
+	return jobtest.Output(name, jobtest.Source, noise, slices.Contains(plan(name).Args(), "-V"))
 }
 
 func (e *env) start(name string) *Job {
@@ -116,7 +116,7 @@ func (e *env) untilRecord(id, what string, cond func(Record) bool) Record {
 
 func TestJobRunsToTheEndWithExactOutput(t *testing.T) {
 	e := newEnv(t, jobtest.EnvNoise+"=500")
-	j := e.start("71cosi")
+	j := e.start("j71cosi")
 	r := e.wait(j.ID)
 	if r.State != StateSucceeded || r.ExitCode != 0 {
 		t.Fatalf("state %s exit %d error %q, want succeeded 0", r.State, r.ExitCode, r.Error)
@@ -125,7 +125,7 @@ func TestJobRunsToTheEndWithExactOutput(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := output("71cosi", 500)
+	want := output("j71cosi", 500)
 	if string(got) != want {
 		t.Fatalf("log differs from the fake's output:\n got %d bytes\nwant %d bytes", len(got), len(want))
 	}
@@ -138,7 +138,7 @@ func TestJobRunsToTheEndWithExactOutput(t *testing.T) {
 	if u := r.Usage; u == nil || u.SupervisorMaxRSSKB <= 0 || u.CommandMaxRSSKB <= 0 || u.SupervisorUser+u.SupervisorSys <= 0 {
 		t.Errorf("usage not recorded: %+v", u)
 	}
-	if want := []string{"mknimimage", "-t", "diskless", "-r", "-s", "/export/aix71", "71cosi"}; strings.Join(r.Argv, " ") != strings.Join(want, " ") {
+	if want := []string{"mknimimage", "-V", "-t", "diskless", "-r", "-s", "/export/aix71", "j71cosi"}; strings.Join(r.Argv, " ") != strings.Join(want, " ") {
 		t.Errorf("argv %q, want %q", r.Argv, want)
 	}
 	var buf bytes.Buffer
@@ -156,10 +156,10 @@ func TestJobRunsToTheEndWithExactOutput(t *testing.T) {
 		}
 	}
 	p, err := nim.LoadPlan(filepath.Join(j.Dir, planFile))
-	if err != nil || p.Name != "71cosi" || !p.Stateless {
+	if err != nil || p.Name != "j71cosi" || !p.Stateless {
 		t.Errorf("plan.toml: %+v, %v", p, err)
 	}
-	if b, err := e.store.probeLock("71cosi"); err != nil || b != nil {
+	if b, err := e.store.probeLock("j71cosi"); err != nil || b != nil {
 		t.Errorf("lock still held after the end: %v %v", b, err)
 	}
 }
@@ -195,9 +195,9 @@ func TestFollowStreamsWhileRunning(t *testing.T) {
 
 func TestSecondJobForTheSameNameIsRefused(t *testing.T) {
 	e := newEnv(t, jobtest.EnvHold+"=spot")
-	first := e.start("71cosi")
+	first := e.start("j71cosi")
 	e.at("spot")
-	_, err := Start(e.store, e.exec, plan("71cosi"), e.self)
+	_, err := Start(e.store, e.exec, plan("j71cosi"), e.self)
 	var b *BusyError
 	if !errors.As(err, &b) || b.JobID != first.ID {
 		t.Fatalf("second Start: %v, want a BusyError naming %s", err, first.ID)
@@ -217,11 +217,11 @@ func TestSecondJobForTheSameNameIsRefused(t *testing.T) {
 	// Once the first ended its osimage exists: a new run for the name is
 	// refused before anything runs, and is fine again once it is removed.
 	var pe *PlanError
-	if _, err := Start(e.store, e.exec, plan("71cosi"), e.self); !errors.As(err, &pe) || !strings.Contains(err.Error(), "osimage 71cosi already exists") {
+	if _, err := Start(e.store, e.exec, plan("j71cosi"), e.self); !errors.As(err, &pe) || !strings.Contains(err.Error(), "osimage j71cosi already exists") {
 		t.Fatalf("a run for an existing osimage: %v", err)
 	}
-	os.Remove(filepath.Join(e.fake, "defined-71cosi"))
-	e.wait(e.start("71cosi").ID)
+	os.Remove(filepath.Join(e.fake, "defined-j71cosi"))
+	e.wait(e.start("j71cosi").ID)
 }
 
 func TestStaleLockIsCleared(t *testing.T) {
@@ -297,7 +297,7 @@ func TestMissingMknimimageStartsNothing(t *testing.T) {
 
 func TestInterruptsAreRefusedDuringSpotCreation(t *testing.T) {
 	e := newEnv(t, jobtest.EnvHold+"=spot")
-	j := e.start("crit")
+	j := e.start("jcrit")
 	e.at("spot")
 	r := e.untilRecord(j.ID, "critical phase", func(r Record) bool { return r.Critical })
 	if r.Phase != nim.PhaseSpot || r.PhaseName != "SPOT creation" {
@@ -331,7 +331,7 @@ func TestInterruptOutsideCriticalPhase(t *testing.T) {
 	for _, how := range []string{"request", "SIGTERM"} {
 		t.Run(how, func(t *testing.T) {
 			e := newEnv(t, jobtest.EnvHold+"=lpp")
-			j := e.start("intr")
+			j := e.start("jintr")
 			e.at("lpp")
 			r := e.untilRecord(j.ID, "running", func(r Record) bool { return r.State == StateRunning })
 			if how == "request" {
@@ -353,7 +353,10 @@ func TestInterruptOutsideCriticalPhase(t *testing.T) {
 				t.Errorf("after an abort: not settling")
 			}
 			jobtest.Let(t, e.fake, "lpp") // the fake's nim ends
-			e.untilRecord(j.ID, "settled", func(r Record) bool { return !r.Busy() && !r.Settled.IsZero() })
+			jobtest.Eventually(t, "settled", func() bool {
+				r, _ = e.store.Load(j.ID)
+				return !r.Busy() && !r.Settled.IsZero()
+			})
 			if got := jobtest.Signals(e.fake); len(got) != 1 || got[0] != "interrupt" {
 				t.Errorf("fake received %v, want one SIGINT", got)
 			}

@@ -135,13 +135,13 @@ func TestFlows(t *testing.T) {
 		cmd  string
 	}{
 		{"media stateful", []string{"enter", "enter", "enter", "enter", "enter", "enter", "enter", "enter"},
-			"mknimimage -t diskless -s /dev/cd0 osimage2"},
+			"mknimimage -V -t diskless -s /dev/cd0 osimage2"},
 		{"directory stateless dump", []string{"enter", "down", "enter", "ctrl+u", "/export/aix72", "enter", "down", "enter", "enter", "down", "enter", "enter"},
-			"mknimimage -t diskless -r -D -s /export/aix72 osimage2"},
+			"mknimimage -V -t diskless -r -D -s /export/aix72 osimage2"},
 		{"lpp_source dataless extras", []string{"enter", "down", "down", "enter", "enter", "down", "down", "enter", "enter", "enter", "space", "down", "down", "down", "space", "enter"},
-			"mknimimage -t dataless -s 7200-05-lpp_source osimage2 installp_bundle=hpc_bundle resolv_conf=cluster_resolv"},
+			"mknimimage -V -t dataless -s 7200-05-lpp_source osimage2 installp_bundle=hpc_bundle resolv_conf=cluster_resolv"},
 		{"other location", []string{"enter", "enter", "enter", "enter", "ctrl+u", "/export/nim", "enter", "enter", "enter"},
-			"mknimimage -t diskless -l /export/nim -s /dev/cd0 osimage2"},
+			"mknimimage -V -t diskless -l /export/nim -s /dev/cd0 osimage2"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -172,7 +172,7 @@ func TestFromPrefill(t *testing.T) {
 	// Enter through every step: everything comes from 72cosi but the name.
 	h.keys("enter", "enter", "enter", "enter", "enter", "enter")
 	h.at(StepPreview)
-	want := "mknimimage -t diskless -r -D -s 7200-05-lpp_source 72cosi_2 installp_bundle=hpc_bundle resolv_conf=cluster_resolv"
+	want := "mknimimage -V -t diskless -r -D -s 7200-05-lpp_source 72cosi_2 installp_bundle=hpc_bundle resolv_conf=cluster_resolv"
 	if got := h.m.Plan().CommandLine(); got != want {
 		t.Errorf("command line\n got %s\nwant %s", got, want)
 	}

@@ -254,6 +254,47 @@ func listed(f *fakenim.Fake, name string) bool {
 	return false
 }
 
+// An option of the definition is typed, checked with the attribute table
+// and set with chdef; empty drops it.
+func TestBrowseChangeOption(t *testing.T) {
+	f := fakenim.BrowseWorld()
+	h := newHarness(t, browseConfig(f), 80, 24)
+	h.keys("down", "down", "down", "enter", "c") // 72cosi details
+	for range len(browse.ChangeAttrs()) - 3 {    // to otherpkgs, the first option
+		h.keys("down")
+	}
+	h.sees("> otherpkgs")
+	h.keys("enter")
+	h.sees("otherpkgs: now (not set).", "installp/RPM/epkg packages for the SPOT", "mknimimage -u 72cosi")
+	h.typ("I:openssh.base,X:curl")
+	h.keys("enter")
+	h.sees(`error: otherpkgs: item 2: "X:curl" has the prefix "X:"`)
+	h.goldenBoth(t, "option-refused")
+	for range len("X:curl") {
+		h.keys("backspace")
+	}
+	h.typ("R:curl-7.9.3.rpm")
+	h.keys("enter")
+	h.sees("chdef -t osimage -o 72cosi otherpkgs=I:openssh.base,R:curl-7.9.3.rpm")
+	h.keys("y")
+	h.sees("ok: the definition was changed")
+	if got := f.Images["72cosi"].Attrs["otherpkgs"]; got != "I:openssh.base,R:curl-7.9.3.rpm" {
+		t.Errorf("otherpkgs = %q", got)
+	}
+	// Again: the field starts from the value; emptied, it drops the option.
+	h.keys("enter", "c")
+	for range len(browse.ChangeAttrs()) - 3 {
+		h.keys("down")
+	}
+	h.keys("enter", "ctrl+u", "enter")
+	h.sees("chdef -t osimage -o 72cosi otherpkgs=", "(dropped)")
+	h.keys("y")
+	h.sees("ok: the definition was changed")
+	if _, ok := f.Images["72cosi"].Attrs["otherpkgs"]; ok {
+		t.Error("otherpkgs still set")
+	}
+}
+
 func TestBrowseChangeRuns(t *testing.T) {
 	f := fakenim.BrowseWorld()
 	h := newHarness(t, browseConfig(f), 80, 24)

@@ -44,14 +44,14 @@ func TestProgram(t *testing.T) {
 	wait("Where should the AIX software come from?")
 	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
 	wait("Available")
-	for _, s := range []string{"What kind of nodes", "Where should the new NIM", "Create a dump resource?", "Add existing NIM resources?", "Review the plan"} {
+	for _, s := range []string{"What kind of nodes", "Where should the new NIM", "Create a dump resource?", "Add existing NIM resources and options?", "Review the plan"} {
 		tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
 		wait(s)
 	}
 	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlC})
 	tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
 	fm := tm.FinalModel(t).(*Model)
-	if !fm.Result().Interrupted || !strings.HasPrefix(fm.Plan().CommandLine(), "mknimimage -t diskless -s /dev/cd0 aix72") {
+	if !fm.Result().Interrupted || !strings.HasPrefix(fm.Plan().CommandLine(), "mknimimage -V -t diskless -s /dev/cd0 aix72") {
 		t.Fatalf("result %+v, plan %s", fm.Result(), fm.Plan().CommandLine())
 	}
 	golden.RequireEqual(t, []byte(fm.View()))

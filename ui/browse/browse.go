@@ -538,8 +538,8 @@ const runTimeout = 30 * time.Minute
 
 // isResourceAttr reports whether an osimage attribute names NIM resources.
 func isResourceAttr(a string) bool {
-	_, ok := nim.ExtraAttrs[a]
-	return ok || a == "image_data"
+	spec, ok := nim.LookupAttr(a)
+	return ok && spec.Kind == nim.ResourceAttr
 }
 
 func appendOnce(list []string, s string) []string {

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/nimwiz/nimwiz/nim"
@@ -13,16 +14,12 @@ import (
 )
 
 // ChangeAttrs are the definition's attributes the browser can change: the
-// resource attributes of nim.ExtraAttrs, but mksysb (standalone images only).
+// attribute table's rows offered to chdef, the resources by name, then the
+// options (otherpkgs, synclists, ...) in the table's order.
 func ChangeAttrs() []string {
-	var out []string
-	for a := range nim.ExtraAttrs {
-		if a != "mksysb" {
-			out = append(out, a)
-		}
-	}
+	out := nim.AttrNames(func(a nim.AttrSpec) bool { return a.Change && a.Kind == nim.ResourceAttr })
 	sort.Strings(out)
-	return out
+	return append(out, nim.AttrNames(func(a nim.AttrSpec) bool { return a.Change && a.Kind == nim.OptionAttr })...)
 }
 
 // resourcesCache is the lsnim -c resources listing, loaded once per refresh.
@@ -48,6 +45,8 @@ type change struct {
 	choices []string // resource names of the attr's type; "" first = drop
 	vcur    int
 	checked map[string]bool // multi-valued attrs
+	input   textinput.Model // an option's value (not a resource)
+	bad     string          // why the typed value is refused
 	argv    []string
 	running bool
 	done    bool
@@ -68,7 +67,10 @@ func (m *Model) openChange(from mode) tea.Cmd {
 	if !ok {
 		return nil
 	}
-	m.ch = &change{from: from, o: o, attrs: ChangeAttrs(), spin: ui.NewLoader("")}
+	in := ui.NewTextInput()
+	in.Prompt = "> "
+	in.CharLimit = 1024 // an otherpkgs list can be long
+	m.ch = &change{from: from, o: o, attrs: ChangeAttrs(), spin: ui.NewLoader(""), input: in}
 	m.mode = modeChange
 	m.quitTries = 0
 	return m.loadResources(false)
@@ -101,7 +103,7 @@ func (m *Model) gotResources(msg resourcesMsg) tea.Cmd {
 // setChoices lists the NIM resources of the chosen attribute's type.
 func (m *Model) setChoices() {
 	c := m.ch
-	typ := nim.ExtraAttrs[c.attr]
+	typ := nimType(c.attr)
 	var names []string
 	for _, l := range m.res.list {
 		if l.Type == typ {
@@ -110,7 +112,7 @@ func (m *Model) setChoices() {
 	}
 	sort.Strings(names)
 	c.choices = names
-	if c.o.Get(c.attr) != "" && !nim.ListAttr(c.attr) {
+	if c.o.Get(c.attr) != "" && !isList(c.attr) {
 		c.choices = append([]string{""}, names...) // first: drop it
 	}
 	c.checked = map[string]bool{}
@@ -129,9 +131,19 @@ func (m *Model) setChoices() {
 	}
 }
 
+// isOption reports whether attr is an option (typed), not resources
+// (picked from NIM's).
+func isOption(attr string) bool {
+	spec, _ := nim.LookupAttr(attr)
+	return spec.Kind == nim.OptionAttr
+}
+
 // newValue is what the attribute becomes.
 func (c *change) newValue() string {
-	if nim.ListAttr(c.attr) {
+	if isOption(c.attr) {
+		return strings.TrimSpace(c.input.Value())
+	}
+	if isList(c.attr) {
 		var v []string
 		for _, n := range c.choices {
 			if c.checked[n] {
@@ -167,9 +179,18 @@ func (m *Model) keyChange(msg tea.KeyMsg) tea.Cmd {
 		case msg.String() == "enter":
 			c.attr = c.attrs[c.acur]
 			c.step = chValue
+			if isOption(c.attr) {
+				c.bad = ""
+				c.input.SetValue(c.o.Get(c.attr))
+				c.input.CursorEnd()
+				return c.input.Focus()
+			}
 			m.setChoices()
 		}
 	case chValue:
+		if isOption(c.attr) {
+			return m.keyOption(msg)
+		}
 		switch {
 		case esc:
 			c.step = chAttr
@@ -179,13 +200,13 @@ func (m *Model) keyChange(msg tea.KeyMsg) tea.Cmd {
 			c.vcur = min(c.vcur+1, max(len(c.choices)-1, 0))
 		case key.Matches(msg, m.keys.Refresh):
 			return m.loadResources(true)
-		case key.Matches(msg, m.keys.Select) && nim.ListAttr(c.attr):
+		case key.Matches(msg, m.keys.Select) && isList(c.attr):
 			if c.vcur < len(c.choices) {
 				n := c.choices[c.vcur]
 				c.checked[n] = !c.checked[n]
 			}
 		case msg.String() == "enter":
-			if !m.res.load.Loaded || (!nim.ListAttr(c.attr) && len(c.choices) == 0) {
+			if !m.res.load.Loaded || (!isList(c.attr) && len(c.choices) == 0) {
 				return nil
 			}
 			nv := c.newValue()
@@ -199,6 +220,9 @@ func (m *Model) keyChange(msg tea.KeyMsg) tea.Cmd {
 		switch {
 		case key.Matches(msg, m.keys.No):
 			c.step = chValue
+			if isOption(c.attr) {
+				return c.input.Focus()
+			}
 		case key.Matches(msg, m.keys.Yes) && m.env.Run != nil:
 			c.step, c.running = chRun, true
 			return tea.Batch(c.spin.Start(), m.runStep("change", 0, c.argv))
@@ -214,6 +238,41 @@ func (m *Model) keyChange(msg tea.KeyMsg) tea.Cmd {
 		}
 	}
 	return nil
+}
+
+// keyOption handles the value field of an option: every key but enter
+// and esc is typing; enter checks the value with the attribute table
+// (empty drops the attribute) and goes to the confirmation.
+func (m *Model) keyOption(msg tea.KeyMsg) tea.Cmd {
+	c := m.ch
+	switch msg.String() {
+	case "esc":
+		c.step = chAttr
+		c.input.Blur()
+		return nil
+	case "enter":
+		nv := c.newValue()
+		if nv == c.o.Get(c.attr) {
+			c.bad = "that is the value it has; type another, or esc"
+			return nil
+		}
+		if nv != "" {
+			spec, _ := nim.LookupAttr(c.attr)
+			if err := spec.Check(nv); err != nil {
+				c.bad = c.attr + ": " + err.Error()
+				return nil
+			}
+		}
+		c.bad = ""
+		c.input.Blur()
+		c.argv = ChdefArgv(c.o.Name, c.attr+"="+nv)
+		c.step = chConfirm
+		return nil
+	}
+	var cmd tea.Cmd
+	c.input, cmd = c.input.Update(msg)
+	c.bad = ""
+	return cmd
 }
 
 func (m *Model) gotChange(msg runMsg) tea.Cmd {
@@ -240,7 +299,10 @@ func (m *Model) changeHelp() []key.Binding {
 	case chAttr:
 		return []key.Binding{kk.Up, kk.Down, choose, escHelp("cancel")}
 	case chValue:
-		if nim.ListAttr(c.attr) {
+		if isOption(c.attr) {
+			return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "preview")), escHelp("back")}
+		}
+		if isList(c.attr) {
 			return []key.Binding{kk.Up, kk.Down, kk.Select, key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "preview")), kk.Refresh, escHelp("back")}
 		}
 		return []key.Binding{kk.Up, kk.Down, key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "preview")), kk.Refresh, escHelp("back")}
@@ -255,11 +317,20 @@ func (m *Model) changeHelp() []key.Binding {
 
 // attrNote says what changing attr means for the image.
 func attrNote(attr, name string) string {
-	switch attr {
-	case "spot", "lpp_source", "root", "shared_root", "paging":
+	spec, _ := nim.LookupAttr(attr)
+	switch {
+	case attr == "spot" || attr == "lpp_source" || attr == "root" || attr == "shared_root" || attr == "paging":
 		return "Changing the " + attr + " of an existing image affects every node that uses it: re-initialize them (mkdsklsnode -f) afterwards. mknimimage names the SPOT and the rest after the osimage; to rebuild, re-create instead."
-	case "installp_bundle":
-		return "The bundles are installed into the SPOT when you apply the change: mknimimage -u " + name + "."
+	case spec.Has(nim.UseUpdate):
+		// spot_updates reads them from the definition when -u has none on
+		// its command line (aixinstall.pm 2.9.2 L1570-1578, L1596-1608, L1666).
+		note := "It reaches the SPOT when you apply the change: mknimimage -u " + name + "."
+		if spec.HostFile {
+			note += " The file must exist on the NIM master then."
+		}
+		return note
+	case attr == "configdump":
+		return "mkdsklsnode passes it to NIM with the dump resource when it initializes nodes (default selective)."
 	}
 	return "Nodes get it the next time they are initialized (mkdsklsnode)."
 }
@@ -268,8 +339,8 @@ func (m *Model) changeView() string {
 	c := m.ch
 	st, w := m.c.Styles, min(m.c.Width, 100)
 	var b strings.Builder
-	b.WriteString(st.Heading.Render("Change the resources of osimage "+c.o.Name) + "\n")
-	b.WriteString(ui.Wrap(st.Subtle, "Only existing NIM resources of the right type are offered (lsnim -c resources). This changes the xCAT definition with chdef; no NIM resource is created or removed.", w) + "\n\n")
+	b.WriteString(st.Heading.Render("Change the definition of osimage "+c.o.Name) + "\n")
+	b.WriteString(ui.Wrap(st.Subtle, "Resources come from NIM (lsnim -c resources); options are typed and checked. chdef changes only the xCAT definition: no NIM resource is created or removed.", w) + "\n\n")
 	h := m.c.Height - strings.Count(b.String(), "\n") - 3
 	switch c.step {
 	case chAttr:
@@ -284,7 +355,22 @@ func (m *Model) changeView() string {
 		}
 		b.WriteString(pickList(st, rows, c.acur, m.c.Width, h))
 	case chValue:
-		typ := nim.ExtraAttrs[c.attr]
+		if isOption(c.attr) {
+			spec, _ := nim.LookupAttr(c.attr)
+			now := c.o.Get(c.attr)
+			if now == "" {
+				now = "(not set)"
+			}
+			b.WriteString(st.Label.Render(fmt.Sprintf("%s: now %s.", c.attr, now)) + "\n")
+			b.WriteString(ui.Wrap(st.Subtle, fmt.Sprintf("%s, e.g. %s. Empty drops it from the definition.", spec.What, spec.Example), w) + "\n\n")
+			b.WriteString(c.input.View() + "\n")
+			if c.bad != "" {
+				b.WriteString(ui.Wrap(st.Error, "error: "+c.bad, w) + "\n")
+			}
+			b.WriteString("\n" + ui.Wrap(st.Subtle, attrNote(c.attr, c.o.Name), w))
+			break
+		}
+		typ := nimType(c.attr)
 		now := c.o.Get(c.attr)
 		if now == "" {
 			now = "(not set)"
@@ -301,7 +387,7 @@ func (m *Model) changeView() string {
 				switch {
 				case n == "":
 					rows[i] = "(none) drop " + c.attr + " from the definition"
-				case nim.ListAttr(c.attr):
+				case isList(c.attr):
 					rows[i] = check(c.checked[n]) + " " + n
 				default:
 					rows[i] = n
@@ -353,4 +439,16 @@ func pickList(st *ui.Styles, rows []string, cur, width, height int) string {
 		l.shown[i] = i
 	}
 	return l.view(st, width, max(height, 3), true)
+}
+
+// nimType is the NIM type of attribute attr's resources.
+func nimType(attr string) string {
+	spec, _ := nim.LookupAttr(attr)
+	return spec.NIMType
+}
+
+// isList reports whether attribute attr takes a comma-separated list.
+func isList(attr string) bool {
+	spec, _ := nim.LookupAttr(attr)
+	return spec.List
 }

@@ -37,6 +37,8 @@ func resourcesOf(o nim.Osimage) []resRef {
 	})
 	var out []resRef
 	for _, a := range attrs {
+		// Every value is split: xCAT splits only lists, but a comma in
+		// another one is still worth seeing as two names.
 		for _, n := range strings.Split(a.Value, ",") {
 			if n = strings.TrimSpace(n); n != "" {
 				out = append(out, resRef{a.Key, n})
@@ -266,8 +268,10 @@ func resourceFacts(d *detail, r resRef) string {
 		return ""
 	}
 	var f []string
-	if t := obj.Get("type"); t != "" && t != nim.ExtraAttrs[r.attr] && nim.ExtraAttrs[r.attr] != "" {
-		f = append(f, "! type "+t+", not "+nim.ExtraAttrs[r.attr])
+	if spec, ok := nim.LookupAttr(r.attr); ok {
+		if t := obj.Get("type"); t != "" && t != spec.NIMType {
+			f = append(f, "! type "+t+", not "+spec.NIMType)
+		}
 	}
 	if r.attr == "spot" || obj.Get("type") == "spot" {
 		if lv := OsLevel(obj); lv != "" {

@@ -3,7 +3,6 @@ package browse
 import (
 	"context"
 	"fmt"
-	"path"
 	"sort"
 	"strings"
 
@@ -87,19 +86,10 @@ func ReplaceArgvs(o nim.Osimage) (argvs [][]string, detached []string) {
 }
 
 // removedDir is the directory rmnimimage -d deletes for a resource of attr
-// at loc (xcat-mknimimage §1): the parent for spot and resolv_conf, the
-// location itself for the listed types; "" for the others (dump, home, ...).
+// at loc (the attribute table's RemovedDir), or "".
 func removedDir(attr, loc string) string {
-	if loc == "" {
-		return ""
-	}
-	switch attr {
-	case "spot", "resolv_conf":
-		return path.Dir(loc)
-	case "lpp_source", "bosinst_data", "script", "installp_bundle", "root", "shared_root", "paging":
-		return loc
-	}
-	return ""
+	spec, _ := nim.LookupAttr(attr)
+	return spec.RemovedDir(loc)
 }
 
 // removal is the remove (or replace) confirmation, its run and its result.
@@ -397,7 +387,20 @@ func (m *Model) removeLines(r *removal) []string {
 		item(st.Text, "  - the directories of the removed resources (add -d to delete them)")
 	}
 	if dFlag {
-		item(st.Text, "  - the dump resource's directory (rmnimimage -d does not delete it)")
+		// The attribute table says which directories -d leaves.
+		var left []string
+		for _, rr := range resourcesOf(r.o) {
+			if spec, ok := nim.LookupAttr(rr.attr); ok && spec.Removes == nim.RemovesNothing && !detached[rr.attr] {
+				left = append(left, rr.attr+" "+rr.name)
+			}
+		}
+		switch len(left) {
+		case 0:
+		case 1:
+			item(st.Text, "  - the directory of "+left[0]+" (rmnimimage -d does not delete it)")
+		default:
+			item(st.Text, "  - the directories of "+strings.Join(left, ", ")+" (rmnimimage -d does not delete them)")
+		}
 	}
 	add("")
 	if r.replace {

@@ -126,6 +126,16 @@ func TestSessions(t *testing.T) {
 				Extra: map[string]string{"resolv_conf": "cluster_resolv", "script": "setup_ntp", "installp_bundle": "hpc_bundle"}},
 		},
 		{
+			name: "extras_options",
+			input: lines("", "", "", "", "", "",
+				"otherpkgs", "otherpkgs=I:openssh.base,X:curl", "otherpkgs=I:openssh.base,R:curl-7.9.3.rpm",
+				"script=setup_ntp,mount_gpfs", "dumpsize=20", "rpm_flags=-Uvh --replacepkgs", "",
+				"", "y"),
+			action: plain.ActionRun,
+			plan: nim.Plan{Name: "osimage2", Type: nim.Diskless, Source: "/dev/cd0", Location: nim.DefaultLocation,
+				Extra: map[string]string{"otherpkgs": "I:openssh.base,R:curl-7.9.3.rpm", "script": "mount_gpfs,setup_ntp", "rpm_flags": "-Uvh --replacepkgs"}},
+		},
+		{
 			name: "going_back",
 			input: lines("img1", "1", "b", "b", "", "", "", "2", "b", "", "", "", "",
 				"3", "3", "1", "4"),

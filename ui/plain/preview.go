@@ -128,6 +128,7 @@ func (s *session) showPlan() {
 	p.println("")
 	p.println(steps.CommandLabel)
 	p.println(plan.CommandLine())
+	p.para("", steps.VerboseNote(plan))
 	p.println("")
 
 	p.println(steps.ResourcesLabel)

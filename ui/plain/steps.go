@@ -516,8 +516,8 @@ func (s *session) askExtras() error {
 	}
 	items := steps.ExtraItems(all)
 
-	// Prefill from the plan; attrs this step does not offer (a root or dump
-	// named by a saved plan) are kept as they are.
+	// Prefill from the plan; attrs this step does not list (options, a root
+	// or dump named by a saved plan) are kept as they are.
 	checked := make([]bool, len(items))
 	idx, kept, dropped := steps.ExtraPrefill(s.plan.Extra, items)
 	for _, i := range idx {
@@ -541,15 +541,16 @@ func (s *session) askExtras() error {
 			if checked[i] {
 				mark = "[x]"
 			}
-			p.printf("  %d) %s %-16s %-*s  %s\n", i+1, mark, l.Type, nameW, l.Name, steps.ExtraWhat[l.Type])
+			p.printf("  %d) %s %-16s %-*s  %s\n", i+1, mark, l.Type, nameW, l.Name, steps.ExtraWhat(l.Type))
 		}
+		p.para("", steps.OptionsLine("type"))
 		if len(kept) > 0 {
 			p.para("", steps.KeptExtras(kept, "type attr="))
 		}
 	}
 	explain := func() {
 		p.para("", steps.ExtrasQuestion+" "+steps.ExtrasExplain+" "+
-			"Type numbers to select or unselect them (e.g. 1 3), or attr=value to add one by name (e.g. resolv_conf=cluster_resolv). "+
+			"Type numbers to select or unselect them (e.g. 1 3), or attr=value to add one by name (e.g. resolv_conf=cluster_resolv, otherpkgs=I:openssh.base). "+
 			"Press Enter when done; choosing none is fine.")
 		list()
 	}
@@ -574,7 +575,7 @@ func (s *session) askExtras() error {
 	}
 	// set checks or unchecks row i; a single-valued type keeps one.
 	set := func(i int, on bool) {
-		if on && !nim.ListAttr(items[i].Type) {
+		if on && !steps.IsList(items[i].Type) {
 			for j := range items {
 				if items[j].Type == items[i].Type {
 					checked[j] = false
@@ -591,8 +592,12 @@ func (s *session) askExtras() error {
 		if strings.EqualFold(ans, "done") {
 			break
 		}
+		if help, ok := steps.AttrHelp(ans); ok {
+			p.say("note", help)
+			continue
+		}
 		if strings.Contains(ans, "=") {
-			msg, ok, _ := steps.ExtraTyped(ans, items, kept, set)
+			msg, ok, _ := steps.ExtraTyped(ans, s.plan, s.cfg.Root, items, kept, set)
 			if !ok {
 				p.say("error", msg)
 				continue
@@ -613,7 +618,7 @@ func (s *session) askExtras() error {
 				}
 				break
 			}
-			if j, dup := seen[items[i].Type]; dup && !nim.ListAttr(items[i].Type) && !checked[i] && !checked[j] {
+			if j, dup := seen[items[i].Type]; dup && !steps.IsList(items[i].Type) && !checked[i] && !checked[j] {
 				bad = fmt.Sprintf("%d and %d are both %s, which takes one resource: choose one", j+1, i+1, items[i].Type)
 				break
 			}

@@ -47,9 +47,9 @@ const (
 func AtFile(point string) string { return "at-" + point }
 func GoFile(point string) string { return "go-" + point }
 
-// Output is everything the fake prints for osimage name (stdout and stderr
-// in the order written), with -V when verbose.
-func Output(name string, noise int, verbose bool) string {
+// Output is everything the fake prints for osimage name made from source
+// (stdout and stderr in the order written), with -V when verbose.
+func Output(name, source string, noise int, verbose bool) string {
 	var b strings.Builder
 	v := func(cmd string) {
 		if verbose {
@@ -58,7 +58,7 @@ func Output(name string, noise int, verbose bool) string {
 	}
 	v("/usr/sbin/lsnim -l >/dev/null")
 	fmt.Fprintf(&b, "Creating a NIM lpp_source resource called '%s_lpp_source'.  This could take a while.\n\n", name)
-	v(fmt.Sprintf("/usr/sbin/nim -Fo define -t lpp_source -a server=master -a location=/install/nim/lpp_source/%s_lpp_source -a source=%s %s_lpp_source", name, "/export/aix71", name))
+	v(fmt.Sprintf("/usr/sbin/nim -Fo define -t lpp_source -a server=master -a location=/install/nim/lpp_source/%s_lpp_source -a source=%s %s_lpp_source", name, source, name))
 	b.WriteString("Warning: Could not find openssh file sets in source location.\n")
 	for i := 0; i < noise; i++ {
 		fmt.Fprintf(&b, "noise %d\tcolumn\r progress %d%%\n", i, i%100)
@@ -76,7 +76,7 @@ func Output(name string, noise int, verbose bool) string {
 	return b.String()
 }
 
-// Source is the source the fake's Output assumes (-s).
+// Source is a source directory for plans the fake runs (-s).
 const Source = "/export/aix71"
 
 // ConfigFile, in $HOME, holds the fake's environment as KEY=VALUE lines,

@@ -116,10 +116,11 @@ if (%hold) {
         $SIG{$_} = 'DEFAULT' for qw(INT TERM HUP QUIT);
         for my $point (qw(lpp spot)) {
             next unless $hold{$point};
-            until (-e "$dir/hold-$point" || -e "$dir/go-$point") { pause(0.005); }
+            until (-e "$dir/hold-$point" || -e "$dir/go-$point" || !-d $dir) { pause(0.005); }
             $0 = $title{$point};
             if (open(my $f, '>', "$dir/titled-$point")) { close $f; }
-            until (-e "$dir/go-$point") { pause(0.005); }
+            # A test's control directory gone: the test is over.
+            until (-e "$dir/go-$point" || !-d $dir) { pause(0.005); }
             $0 = "fake-nim-idle";
         }
         POSIX::_exit(0);
@@ -131,9 +132,9 @@ sub hold {
     my ($point) = @_;
     return unless $hold{$point};
     if (open(my $f, '>', "$dir/hold-$point")) { close $f; }
-    until (-e "$dir/titled-$point" || -e "$dir/go-$point") { pause(0.005); }
+    until (-e "$dir/titled-$point" || -e "$dir/go-$point" || !-d $dir) { pause(0.005); }
     if (open(my $f, '>', "$dir/at-$point")) { close $f; }
-    until (-e "$dir/go-$point") { pause(0.005); }
+    until (-e "$dir/go-$point" || !-d $dir) { pause(0.005); }
 }
 
 vrun("/usr/sbin/lsnim -l >/dev/null");
