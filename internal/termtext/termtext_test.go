@@ -2,10 +2,10 @@ package termtext
 
 import (
 	"bytes"
-	"fmt"
-	"regexp"
 	"encoding/json"
+	"fmt"
 	"io"
+	"regexp"
 	"strings"
 	"testing"
 	"unicode/utf8"
