@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/nimwiz/nimwiz/internal/job"
+	"github.com/nimwiz/nimwiz/internal/termtext"
 	"github.com/nimwiz/nimwiz/internal/job/jobtest"
 	"github.com/nimwiz/nimwiz/internal/testutil"
 	"github.com/nimwiz/nimwiz/nim"
@@ -95,7 +96,9 @@ func TestApplyRunsThePlan(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d\n%s", code, errs)
 	}
-	if want := jobtest.Output("71cosi", 300); out != want {
+	// The output as the terminal may show it: its "\r" as ^M (the log keeps
+	// the bytes as they were).
+	if want := termtext.String(jobtest.Output("71cosi", 300)); out != want {
 		t.Errorf("stdout is not mknimimage's output: %d bytes, want %d", len(out), len(want))
 	}
 	for _, want := range []string{
