@@ -16,8 +16,8 @@ import (
 	"time"
 
 	"github.com/nimwiz/nimwiz/internal/job"
-	"github.com/nimwiz/nimwiz/internal/termtext"
 	"github.com/nimwiz/nimwiz/internal/job/jobtest"
+	"github.com/nimwiz/nimwiz/internal/termtext"
 	"github.com/nimwiz/nimwiz/internal/testutil"
 	"github.com/nimwiz/nimwiz/nim"
 )
