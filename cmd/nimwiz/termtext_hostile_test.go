@@ -19,11 +19,11 @@ type payload struct{ raw, visible string }
 
 // payloads can be planted in the simulator's world (JSON: valid UTF-8).
 var payloads = []payload{
-	{"\x1b]0;TITLE1\x07", "^[]0;TITLE1^G"},           // OSC 0: window title
+	{"\x1b]0;TITLE1\x07", "^[]0;TITLE1^G"},              // OSC 0: window title
 	{"\x1b]52;c;Q0xJUDI=\x1b\\", `^[]52;c;Q0xJUDI=^[\`}, // OSC 52: clipboard write
-	{"\x1b[2JCLEAR3", "^[[2JCLEAR3"},                  // CSI 2J: clear screen
-	{"\x1bBARE4", "^[BARE4"},                          // bare ESC
-	{"CR5\rX", "CR5^MX"},                              // CR: overwrite the line
+	{"\x1b[2JCLEAR3", "^[[2JCLEAR3"},                    // CSI 2J: clear screen
+	{"\x1bBARE4", "^[BARE4"},                            // bare ESC
+	{"CR5\rX", "CR5^MX"},                                // CR: overwrite the line
 	{"BEL6\x07", "BEL6^G"},
 	{"\u009b2JC1CSI7", `\u009b2JC1CSI7`}, // C1 CSI in UTF-8
 	{"NUL8\x00", "NUL8^@"},
