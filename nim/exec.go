@@ -16,7 +16,7 @@ import (
 
 // SearchDirs is where NIM and xCAT commands live on an xCAT management node
 // when they are not on PATH (sudo and cron give a bare PATH).
-var SearchDirs = []string{"/opt/xcat/bin", "/opt/xcat/sbin", "/usr/sbin"}
+var SearchDirs = []string{"/opt/xcat/bin", "/opt/xcat/sbin", "/usr/sbin", "/usr/bin"}
 
 // DefaultQueryTimeout bounds every query; a hung lsnim must not freeze nimwiz.
 const DefaultQueryTimeout = 60 * time.Second
@@ -283,9 +283,15 @@ func (e *Executor) run(ctx context.Context, timeout time.Duration, combined bool
 	case <-ctx.Done():
 		_ = cmd.Process.Kill()
 		<-done
-		if timeout > 0 && ctx.Err() == context.DeadlineExceeded {
+		switch {
+		case timeout > 0 && ctx.Err() == context.DeadlineExceeded && combined:
+			// A command that changes the master: killing the xCAT client
+			// stops only the client; xcatd's plugin goes on unseen
+			// (xcat-client-behaviour.md §2).
+			err = fmt.Errorf("%w after %s: the command was stopped, but xcatd may still be working on the NIM master; look (lsdef -t osimage, lsnim -l) before doing anything else", ErrTimeout, timeout)
+		case timeout > 0 && ctx.Err() == context.DeadlineExceeded:
 			err = fmt.Errorf("%w after %s", ErrTimeout, timeout)
-		} else {
+		default:
 			err = ctx.Err()
 		}
 	}

@@ -275,3 +275,58 @@ func HasCode(msgs []Message, code string) bool {
 	}
 	return false
 }
+
+// NimReason is NIM's own account of a failure that mknimimage -V passes on:
+// "Error message is: '<the whole output of the failed nim command>'"
+// (aixinstall.pm at 2.9.2_aix_release, mk_spot ~L4393-4396; without -V the
+// admin gets only "Could not create a NIM definition for '<spot>'.").
+type NimReason struct {
+	Text []string  // the quoted output, line by line (at most maxReasonLines)
+	Core []Message // its innermost NIM messages: what to show first
+}
+
+const maxReasonLines = 400
+
+// ParseNimReasons finds every "Error message is: '...'" block in out. The
+// quoted text ends at the first line that ends with a quote.
+func ParseNimReasons(out []byte) []NimReason {
+	const intro = "Error message is: '"
+	var reasons []NimReason
+	for {
+		i := bytes.Index(out, []byte(intro))
+		if i < 0 {
+			return reasons
+		}
+		out = out[i+len(intro):]
+		var r NimReason
+		for len(out) > 0 && len(r.Text) < maxReasonLines {
+			var line []byte
+			if j := bytes.IndexByte(out, '\n'); j >= 0 {
+				line, out = out[:j], out[j+1:]
+			} else {
+				line, out = out, nil
+			}
+			s := strings.TrimRight(string(line), " \t\r")
+			if strings.HasSuffix(s, "'") {
+				if s = strings.TrimSuffix(s, "'"); s != "" {
+					r.Text = append(r.Text, s)
+				}
+				break
+			}
+			r.Text = append(r.Text, s)
+		}
+		msgs := ParseMessages([]byte(strings.Join(r.Text, "\n")))
+		// The innermost messages: NIM's nested method errors come last and
+		// indented; the 0042-001 "processing error encountered" wrapper
+		// says only where.
+		for _, m := range msgs {
+			if m.Code != "0042-001" {
+				r.Core = append(r.Core, m)
+			}
+		}
+		if len(r.Core) == 0 {
+			r.Core = msgs
+		}
+		reasons = append(reasons, r)
+	}
+}

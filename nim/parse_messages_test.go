@@ -290,3 +290,43 @@ func parseMessagesWhole(out []byte) []Message {
 	flush()
 	return msgs
 }
+
+func TestParseNimReasons(t *testing.T) {
+	out := []byte("Creating a NIM SPOT resource. This could take a while.\n\n" +
+		"Error: Could not create a NIM definition for 'aix73'.\n\n" +
+		"Error message is: '0042-001 nim: processing error encountered on \"master\":\n" +
+		"   0042-175 m_mkspot: An unexpected result was returned by the \"/usr/sbin/installp\" command:\n" +
+		"\n" +
+		"installp: An internal error occurred while attempting\n" +
+		"\tto access the Software Vital Product Data.\n" +
+		"rc=175'\n\n" +
+		"Error: Could not create spot definition.\n")
+	rs := ParseNimReasons(out)
+	if len(rs) != 1 {
+		t.Fatalf("%d reasons", len(rs))
+	}
+	r := rs[0]
+	if len(r.Text) != 6 || r.Text[0] != `0042-001 nim: processing error encountered on "master":` || r.Text[5] != "rc=175" {
+		t.Errorf("text %q", r.Text)
+	}
+	if len(r.Core) != 1 || r.Core[0].Code != "0042-175" || !strings.Contains(r.Core[0].Text, "installp") {
+		t.Errorf("core %+v", r.Core)
+	}
+	if rs := ParseNimReasons([]byte("Error message is: 'unterminated\nmore")); len(rs) != 1 || len(rs[0].Text) != 2 {
+		t.Errorf("unterminated: %+v", rs)
+	}
+	if rs := ParseNimReasons([]byte("nothing here\n")); len(rs) != 0 {
+		t.Errorf("no reason: %+v", rs)
+	}
+}
+
+func FuzzParseNimReasons(f *testing.F) {
+	f.Add([]byte("Error message is: '0042-001 nim: x on \"master\":\n   0042-053 m_mkspot: there is no NIM object named \"x\"'\n"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		for _, r := range ParseNimReasons(b) {
+			if len(r.Text) > maxReasonLines {
+				t.Fatalf("%d lines", len(r.Text))
+			}
+		}
+	})
+}

@@ -2,9 +2,11 @@ package nim
 
 import (
 	"bytes"
+	"path"
 	"strings"
 	"time"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // The phase tracker follows a running mknimimage from its output lines
@@ -28,6 +30,12 @@ type Tracker struct {
 
 	// names that identify this plan's resources in "Creating '<res>'." lines
 	rootName, dumpName, pagingName string
+
+	summaryName   string // the summary's "Object name: <img>"
+	live          bool   // the client's STDOUT is proven unbuffered (SetLive)
+	verbose       bool   // -V lines were seen
+	lppDefining   bool   // -V announced the lpp_source define and nothing since
+	lppDefineSeen bool   // -V announced the lpp_source define
 }
 
 type phaseRec struct {
@@ -86,39 +94,270 @@ func (t *Tracker) now() time.Time {
 // PhaseSummary once the summary is printed, PhaseDone after Finish.
 func (t *Tracker) Phase() Phase { return t.cur }
 
-// Critical reports whether interrupting now would corrupt the SPOT: the
-// SPOT is being created or updated (a reused SPOT passes instantly).
-func (t *Tracker) Critical() bool {
-	return t.cur.Critical() && t.st[t.cur].state == PhaseRunning
+// SetLive says the client's output is proven live: nothing it printed is
+// held back in its buffer (see InstallLiveModule). Until then the phase
+// cannot be known from the output, and Risk says so.
+func (t *Tracker) SetLive() { t.live = true }
+
+// Live reports whether SetLive was called.
+func (t *Tracker) Live() bool { return t.live }
+
+// Risk says whether interrupting mknimimage now could harm the SPOT, and
+// why. The run is protected from its start until its output proves that it
+// is somewhere an interrupt cannot reach the SPOT: the output is live and
+// the lpp_source copy is running (with -V: its nim define was announced and
+// nothing after it), or the summary is printed. Everything else is
+// protected: before the lpp_source nothing proves the SPOT is not being
+// made; after the copy the SPOT is next (xcatd relays output about once a
+// second, so a message can be seconds late); after the SPOT only short
+// steps remain before the SPOT update.
+func (t *Tracker) Risk() Risk {
+	switch {
+	case t.finished, t.cur == PhaseSummary, t.cur == PhaseDone:
+		return RiskNone
+	case !t.live:
+		return RiskNotLive
+	}
+	switch t.cur {
+	case PhaseLppSource:
+		st := t.st[PhaseLppSource].state
+		switch {
+		case st == PhaseReused:
+			return RiskSpotNext
+		case st != PhaseRunning:
+			return RiskUnknown
+		case !t.verbose:
+			return RiskNone
+		case t.lppDefining:
+			return RiskNone
+		case t.lppDefineSeen:
+			return RiskSpotNext
+		}
+		return RiskUnknown
+	case PhaseSpot:
+		if t.st[PhaseSpot].state == PhaseReused {
+			return RiskAfterSpot
+		}
+		return RiskSpot
+	case PhaseRoot, PhaseDump, PhasePaging, PhaseDefinition:
+		return RiskAfterSpot
+	case PhaseSpotUpdate:
+		return RiskSpotUpdate
+	}
+	return RiskUnknown
 }
+
+// Critical reports whether an interrupt must be refused now (Risk is not
+// RiskNone).
+func (t *Tracker) Critical() bool { return t.Risk() != RiskNone }
+
+// SawSummary reports whether the summary's first line was seen.
+func (t *Tracker) SawSummary() bool { return t.summary }
+
+// SummaryName is the osimage the summary names ("Object name: <img>"), or
+// "" when no summary was seen.
+func (t *Tracker) SummaryName() string { return t.summaryName }
+
+// PrematureEnd is what the xCAT client prints on STDERR when its connection
+// to xcatd ends without the server's "done" (perl-xCAT/xCAT/Client.pm at
+// 2.9.2_aix_release L367-370); it then exits 1. xcatd's plugin may go on.
+const PrematureEnd = "ERROR/WARNING: communication with the xCAT server seems to have been ended prematurely"
 
 // Errors returns the Error: messages seen so far (without the "Error: " and
 // server prefix), at most the first 100.
 func (t *Tracker) Errors() []string { return append([]string(nil), t.errs...) }
 
-// Message prefixes (xcat-mknimimage.md §2). Matched with HasPrefix on the
-// trimmed line, so Feed does not allocate.
-const (
-	msgConfiguring  = "Configuring NIM."
-	msgCreateLpp    = "Creating a NIM lpp_source resource called '"
-	msgExistingLpp  = "Using the existing lpp_source named '"
-	msgPrepareCopy  = "Preparing to copy install images"
-	msgCheckMissing = "Now checking for missing install images"
-	msgLppReady     = "All required install images have been found"
-	msgCreateSpot   = "Creating a NIM SPOT resource."
-	msgExistingSpot = "Using the existing SPOT named '"
-	msgUsingExist   = "Using existing "
-	msgCreatingRes  = "Creating '"
-	msgUpdatingSpot = "Updating the NIM spot resource named '"
-	msgRootPassword = "Setting the root password in the spot"
-	msgSummary      = "The following xCAT osimage definition was created."
-	msgRunning      = "Running"
-	msgError        = "Error:"
+// phaseMessage is one line mknimimage prints that tells the tracker
+// something (xcat-mknimimage.md §2, xcat-client-behaviour.md §4): the
+// trimmed line starts with prefix (or equals it, when exact), and act says
+// what it means. This table is the one place a new message is added: Feed,
+// FeedBytes' fast rejection and mayBeMessage are all built from it.
+type phaseMessage struct {
+	prefix string
+	exact  bool
+	act    func(t *Tracker, s string)
+}
+
+// phaseMessages are mknimimage's messages, from aixinstall.pm (2.9.2_aix_release).
+var phaseMessages = []phaseMessage{
+	// mknimimage L2710: NIM not configured, nim_master_setup runs.
+	{prefix: "Configuring NIM.", exact: true, act: to(PhaseCheckNIM, PhaseRunning)},
+	// mk_lpp_source: a new lpp_source ("called '<n>'.  This could take a while.")
+	{prefix: "Creating a NIM lpp_source resource called '", act: to(PhaseLppSource, PhaseRunning)},
+	// mk_lpp_source: <img>_lpp_source exists (no final period, sic).
+	{prefix: "Using the existing lpp_source named '", act: to(PhaseLppSource, PhaseReused)},
+	// NIM's own lpp_source copy output, where it is shown: proof the copy runs.
+	{prefix: "Preparing to copy install images", act: lppCopyOutput},
+	{prefix: "Now checking for missing install images", act: lppCopyOutput},
+	{prefix: "All required install images have been found", act: lppCopyOutput},
+	// mk_spot: "Creating a NIM SPOT resource. This could take a while."
+	{prefix: "Creating a NIM SPOT resource.", act: to(PhaseSpot, PhaseRunning)},
+	// mk_spot: the SPOT exists and is reused without any state check.
+	{prefix: "Using the existing SPOT named '", act: to(PhaseSpot, PhaseReused)},
+	// mknimres/mkdumpres: "Using existing root|shared_root|dump|paging resource named '<n>'."
+	{prefix: "Using existing ", act: usingExisting},
+	// -V only: mknimres/mkdumpres name what they create.
+	{prefix: "Creating '", act: creatingResource},
+	// spot_updates L1550, printed even when there is nothing to install.
+	{prefix: "Updating the NIM spot resource named '", act: to(PhaseSpotUpdate, PhaseRunning)},
+	// -V only: the root password is set inside the SPOT (xcatchroot).
+	{prefix: "Setting the root password in the spot", act: rootPassword},
+	// The summary (L3740-3771): the osimage definition exists.
+	{prefix: "The following xCAT osimage definition was created.", act: summary},
+	// The summary's "Object name: <img>" (after "\nObject name: " L3745).
+	{prefix: "Object name: ", act: objectName},
+	// -V only: Utils.pm runcmd L977-991 announces every local command.
+	{prefix: "Running command on ", act: runningCommand},
+	// Errors (stderr): attributed to the phase they are about.
+	{prefix: "Error:", act: func(t *Tracker, s string) { t.error(s[len("Error:"):]) }},
+}
+
+// byFirstByte indexes phaseMessages by the first byte of their prefix, and
+// messageStart says which first bytes can start a message at all.
+var (
+	byFirstByte  [256][]int
+	messageStart [256]bool
 )
 
+func init() {
+	for i, m := range phaseMessages {
+		c := m.prefix[0]
+		byFirstByte[c] = append(byFirstByte[c], i)
+		messageStart[c] = true
+	}
+}
+
+// match returns the message a trimmed, non-empty line is, or nil.
+func match[S ~string | ~[]byte](s S) *phaseMessage {
+	for _, i := range byFirstByte[s[0]] {
+		m := &phaseMessages[i]
+		if len(s) < len(m.prefix) || string(s[:len(m.prefix)]) != m.prefix {
+			continue
+		}
+		if m.exact && len(s) != len(m.prefix) {
+			continue
+		}
+		return m
+	}
+	return nil
+}
+
+func to(ph Phase, st PhaseState) func(*Tracker, string) {
+	return func(t *Tracker, _ string) { t.advance(ph, st) }
+}
+
+// lppCopyOutput: NIM's copy lines prove the lpp_source is being made.
+func lppCopyOutput(t *Tracker, _ string) {
+	if t.cur < PhaseLppSource {
+		t.advance(PhaseLppSource, PhaseRunning)
+	}
+}
+
+// usingExisting: "Using existing root|shared_root|dump|paging resource named '<n>'."
+func usingExisting(t *Tracker, s string) {
+	rest := s[len("Using existing "):]
+	var ph Phase
+	switch {
+	case strings.HasPrefix(rest, "root "), strings.HasPrefix(rest, "shared_root "):
+		ph = PhaseRoot
+	case strings.HasPrefix(rest, "dump "):
+		ph = PhaseDump
+	case strings.HasPrefix(rest, "paging "):
+		ph = PhasePaging
+	default:
+		return
+	}
+	t.advance(ph, PhaseReused)
+}
+
+func creatingResource(t *Tracker, s string) {
+	if ph, ok := t.resourcePhase(quoted(s[len("Creating '")-1:])); ok {
+		t.advance(ph, PhaseRunning)
+	}
+}
+
+func rootPassword(t *Tracker, _ string) {
+	if t.cur < PhaseSpotUpdate {
+		t.advance(PhaseSpotUpdate, PhaseRunning)
+	}
+}
+
+func objectName(t *Tracker, s string) {
+	if t.summary && t.summaryName == "" {
+		t.summaryName = strings.Clone(strings.TrimSpace(s[len("Object name: "):]))
+	}
+}
+
+func summary(t *Tracker, _ string) {
+	t.summary = true
+	t.advance(PhaseSummary, PhaseRunning)
+}
+
+// runningCommand reads -V's "Running command on <host>: <cmd> 2>&1": the
+// NIM command that starts each long step marks it exactly, and any command
+// after the lpp_source define proves the copy has ended (the SPOT is next).
+// It does not allocate: -V announces every lsnim query too.
+func runningCommand(t *Tracker, s string) {
+	t.verbose = true
+	t.lppDefining = false
+	rest := s[len("Running command on "):]
+	i := strings.Index(rest, ": ")
+	if i < 0 {
+		return
+	}
+	cmd := strings.TrimSpace(rest[i+2:])
+	prog, args, _ := strings.Cut(cmd, " ")
+	switch path.Base(prog) {
+	case "nim":
+		define, typ := nimDefine(args)
+		if !define {
+			return
+		}
+		switch typ {
+		case "lpp_source":
+			t.advance(PhaseLppSource, PhaseRunning)
+			if t.cur == PhaseLppSource {
+				t.lppDefining, t.lppDefineSeen = true, true
+			}
+		case "spot":
+			t.advance(PhaseSpot, PhaseRunning)
+		case "root", "shared_root":
+			t.advance(PhaseRoot, PhaseRunning)
+		case "dump":
+			t.advance(PhaseDump, PhaseRunning)
+		case "paging":
+			t.advance(PhasePaging, PhaseRunning)
+		}
+	case "cpcosi": // -i: the SPOT is copied from another one
+		t.advance(PhaseSpot, PhaseRunning)
+	case "xcatchroot": // the root password is set inside the SPOT
+		if t.cur < PhaseSpotUpdate {
+			t.advance(PhaseSpotUpdate, PhaseRunning)
+		}
+	}
+}
+
+// nimDefine reads nim's arguments: whether the operation is define (-o
+// define, -Fo define) and the -t type.
+func nimDefine(args string) (define bool, typ string) {
+	prev := ""
+	for args != "" {
+		var a string
+		args = strings.TrimLeft(args, " \t")
+		a, args, _ = strings.Cut(args, " ")
+		switch {
+		case a == "define" && len(prev) > 1 && prev[0] == '-' && prev[len(prev)-1] == 'o':
+			define = true
+		case prev == "-t":
+			typ = a
+		}
+		prev = a
+	}
+	return define, typ
+}
+
 // Feed takes one output line (stdout or stderr, without its newline) and
-// reports whether the current phase changed. FeedBytes must stay in step
-// with it: a new message needs its prefix in mayBeMessage.
+// reports whether the current phase changed.
 func (t *Tracker) Feed(line string) bool {
 	if t.finished {
 		return false
@@ -127,65 +366,12 @@ func (t *Tracker) Feed(line string) bool {
 	if s == "" {
 		return false
 	}
-	before := t.cur
-	switch s[0] {
-	case 'C':
-		switch {
-		case s == msgConfiguring:
-			t.advance(PhaseCheckNIM, PhaseRunning)
-		case strings.HasPrefix(s, msgCreateLpp):
-			t.advance(PhaseLppSource, PhaseRunning)
-		case strings.HasPrefix(s, msgCreateSpot):
-			t.advance(PhaseSpot, PhaseRunning)
-		case strings.HasPrefix(s, msgCreatingRes):
-			// -V only: mknimres/mkdumpres name what they create.
-			if ph, ok := t.resourcePhase(quoted(s[len(msgCreatingRes)-1:])); ok {
-				t.advance(ph, PhaseRunning)
-			}
-		}
-	case 'U':
-		switch {
-		case strings.HasPrefix(s, msgExistingLpp):
-			t.advance(PhaseLppSource, PhaseReused)
-		case strings.HasPrefix(s, msgExistingSpot):
-			t.advance(PhaseSpot, PhaseReused)
-		case strings.HasPrefix(s, msgUpdatingSpot):
-			t.advance(PhaseSpotUpdate, PhaseRunning)
-		case strings.HasPrefix(s, msgUsingExist):
-			// "Using existing root|shared_root|dump|paging resource named '<n>'."
-			rest := s[len(msgUsingExist):]
-			var ph Phase
-			switch {
-			case strings.HasPrefix(rest, "root "), strings.HasPrefix(rest, "shared_root "):
-				ph = PhaseRoot
-			case strings.HasPrefix(rest, "dump "):
-				ph = PhaseDump
-			case strings.HasPrefix(rest, "paging "):
-				ph = PhasePaging
-			default:
-				return false
-			}
-			t.advance(ph, PhaseReused)
-		}
-	case 'P', 'N', 'A':
-		// lpp_source copy output: proof the lpp_source is being made.
-		if t.cur < PhaseLppSource && (strings.HasPrefix(s, msgPrepareCopy) || strings.HasPrefix(s, msgCheckMissing) || strings.HasPrefix(s, msgLppReady)) {
-			t.advance(PhaseLppSource, PhaseRunning)
-		}
-	case 'S':
-		if strings.HasPrefix(s, msgRootPassword) && t.cur < PhaseSpotUpdate {
-			t.advance(PhaseSpotUpdate, PhaseRunning)
-		}
-	case 'T':
-		if strings.HasPrefix(s, msgSummary) {
-			t.summary = true
-			t.advance(PhaseSummary, PhaseRunning)
-		}
-	case 'E':
-		if strings.HasPrefix(s, msgError) {
-			t.error(s[len(msgError):])
-		}
+	m := match(s)
+	if m == nil {
+		return false
 	}
+	before := t.cur
+	m.act(t, s)
 	return t.cur != before
 }
 
@@ -213,44 +399,16 @@ func (t *Tracker) FeedBytes(line []byte) bool {
 	if len(s) == 0 || !mayBeMessage(s) {
 		return false
 	}
-	return t.Feed(string(s))
+	// Not copied: Feed keeps nothing of the line but the error texts, which
+	// error() clones. -V announces every command, so these lines are many.
+	return t.Feed(unsafe.String(&s[0], len(s)))
 }
 
 var asciiSpace = [256]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
 
-// messageStart: the first bytes of the messages (Feed's switch).
-var messageStart = [256]bool{'C': true, 'U': true, 'P': true, 'N': true, 'A': true, 'S': true, 'T': true, 'E': true}
-
 // mayBeMessage reports whether a trimmed line starts like a message Feed
-// acts on: a necessary condition for each case of Feed's switch.
-func mayBeMessage(s []byte) bool {
-	switch s[0] {
-	case 'C':
-		return hasPrefix(s, msgConfiguring) || hasPrefix(s, msgCreateLpp) ||
-			hasPrefix(s, msgCreateSpot) || hasPrefix(s, msgCreatingRes)
-	case 'U':
-		return hasPrefix(s, msgExistingLpp) || hasPrefix(s, msgExistingSpot) ||
-			hasPrefix(s, msgUpdatingSpot) || hasPrefix(s, msgUsingExist)
-	case 'P':
-		return hasPrefix(s, msgPrepareCopy)
-	case 'N':
-		return hasPrefix(s, msgCheckMissing)
-	case 'A':
-		return hasPrefix(s, msgLppReady)
-	case 'S':
-		return hasPrefix(s, msgRootPassword)
-	case 'T':
-		return hasPrefix(s, msgSummary)
-	case 'E':
-		return hasPrefix(s, msgError)
-	}
-	return false
-}
-
-// hasPrefix is strings.HasPrefix for bytes, without a conversion.
-func hasPrefix(b []byte, prefix string) bool {
-	return len(b) >= len(prefix) && string(b[:len(prefix)]) == prefix
-}
+// acts on.
+func mayBeMessage(s []byte) bool { return match(s) != nil }
 
 // quoted returns the text between the first pair of single quotes of s.
 func quoted(s string) string {
@@ -343,7 +501,7 @@ func (t *Tracker) error(msg string) {
 		return // the failure footer; the real message came before
 	}
 	if len(t.errs) < maxTrackedErrors {
-		t.errs = append(t.errs, msg)
+		t.errs = append(t.errs, strings.Clone(msg)) // msg may alias FeedBytes' buffer
 	}
 	ph := t.cur
 	switch {
@@ -473,30 +631,8 @@ func (t *Tracker) Statuses() []PhaseStatus {
 }
 
 func (t *Tracker) label(ph Phase) string {
-	switch ph {
-	case PhaseCheckNIM:
-		return "NIM check"
-	case PhaseLppSource:
-		return "lpp_source"
-	case PhaseSpot:
-		return "SPOT"
-	case PhaseRoot:
-		if t.plan.Stateless {
-			return "shared_root"
-		}
-		return "root"
-	case PhaseDump:
-		return "dump"
-	case PhasePaging:
-		return "paging"
-	case PhaseDefinition:
-		return "osimage definition"
-	case PhaseSpotUpdate:
-		return "SPOT update"
-	case PhaseSummary:
-		return "summary"
-	case PhaseDone:
-		return "done"
+	if ph == PhaseRoot && t.plan.Stateless {
+		return "shared_root"
 	}
-	return "start"
+	return ph.row()
 }

@@ -60,8 +60,10 @@ func TestTrackerRuns(t *testing.T) {
 		seq []Phase
 		// the rows after Finish
 		want string
-		// phases during which Critical was true
+		// phases during which Critical was true (output live), and those
+		// during which it was false (default: every phase seen but these)
 		critical []Phase
+		free     []Phase
 		errors   []string
 	}{
 		{
@@ -71,10 +73,11 @@ func TestTrackerRuns(t *testing.T) {
 			critical: []Phase{PhaseSpot, PhaseSpotUpdate},
 		},
 		{
+			// nim_master_setup runs: nothing proves the SPOT is not being made.
 			file: "stateless-dir.out", plan: Plan{Name: "61cosi", Source: "/myimages", Stateless: true}, exit: 0,
 			seq:      []Phase{PhaseCheckNIM, PhaseLppSource, PhaseSpot, PhaseSpotUpdate, PhaseSummary},
 			want:     "NIM check=done, lpp_source=done, SPOT=done, shared_root=done, paging=done, osimage definition=done, SPOT update=done",
-			critical: []Phase{PhaseSpot, PhaseSpotUpdate},
+			critical: []Phase{PhaseCheckNIM, PhaseSpot, PhaseSpotUpdate},
 		},
 		{
 			file: "dump.out", plan: Plan{Name: "aix72d", Source: "/export/aix72", Dump: true}, exit: 0,
@@ -90,15 +93,20 @@ func TestTrackerRuns(t *testing.T) {
 		},
 		{
 			file: "rerun-reuses.out", plan: stateful, exit: 0,
-			seq:      []Phase{PhaseLppSource, PhaseSpot, PhaseRoot, PhasePaging, PhaseSpotUpdate, PhaseSummary},
-			want:     "lpp_source=reused, SPOT=reused, root=reused, paging=reused, osimage definition=done, SPOT update=done",
-			critical: []Phase{PhaseSpotUpdate}, // a reused SPOT passes instantly
+			seq:  []Phase{PhaseLppSource, PhaseSpot, PhaseRoot, PhasePaging, PhaseSpotUpdate, PhaseSummary},
+			want: "lpp_source=reused, SPOT=reused, root=reused, paging=reused, osimage definition=done, SPOT update=done",
+			// A reused lpp_source: the SPOT is next; after it, the update.
+			critical: []Phase{PhaseLppSource, PhaseSpot, PhaseRoot, PhasePaging, PhaseSpotUpdate},
 		},
 		{
 			file: "verbose.out", plan: Plan{Name: "v71", Source: "/export/images/7100", Stateless: true, Dump: true}, exit: 0,
-			seq:      []Phase{PhaseLppSource, PhaseSpot, PhaseRoot, PhaseDump, PhasePaging, PhaseSpotUpdate, PhaseSummary},
-			want:     "lpp_source=done, SPOT=done, shared_root=done, dump=done, paging=done, osimage definition=done, SPOT update=done",
-			critical: []Phase{PhaseSpot, PhaseSpotUpdate},
+			seq:  []Phase{PhaseLppSource, PhaseSpot, PhaseRoot, PhaseDump, PhasePaging, PhaseSpotUpdate, PhaseSummary},
+			want: "lpp_source=done, SPOT=done, shared_root=done, dump=done, paging=done, osimage definition=done, SPOT update=done",
+			// -V: protected until the lpp_source define is announced, and
+			// again from the first command after it; after the SPOT, the
+			// steps before the SPOT update.
+			critical: []Phase{PhaseStart, PhaseLppSource, PhaseSpot, PhaseRoot, PhaseDump, PhasePaging, PhaseSpotUpdate},
+			free:     []Phase{PhaseLppSource},
 		},
 		{
 			file: "fail-spot.out", plan: stateful, exit: 1,
@@ -111,7 +119,7 @@ func TestTrackerRuns(t *testing.T) {
 			file: "fail-root.out", plan: stateful, exit: 1,
 			seq:      []Phase{PhaseLppSource, PhaseSpot, PhaseRoot},
 			want:     "lpp_source=done, SPOT=done, root=failed, paging=pending, osimage definition=pending, SPOT update=pending",
-			critical: []Phase{PhaseSpot},
+			critical: []Phase{PhaseSpot, PhaseRoot},
 			errors:   []string{"Could not create a NIM definition for 'aix73_root'."},
 		},
 		{
@@ -123,9 +131,10 @@ func TestTrackerRuns(t *testing.T) {
 		},
 		{
 			file: "exists.out", plan: stateful, exit: 1,
-			seq:    []Phase{PhaseCheckNIM},
-			want:   "NIM check=failed, lpp_source=pending, SPOT=pending, root=pending, paging=pending, osimage definition=pending, SPOT update=pending",
-			errors: []string{"The osimage definition 'aix73' already exists."},
+			seq:      []Phase{PhaseCheckNIM},
+			want:     "NIM check=failed, lpp_source=pending, SPOT=pending, root=pending, paging=pending, osimage definition=pending, SPOT update=pending",
+			critical: []Phase{PhaseCheckNIM},
+			errors:   []string{"The osimage definition 'aix73' already exists."},
 		},
 		{
 			// The xCAT client exits 0 on Ctrl-C: no summary means failure.
@@ -137,16 +146,34 @@ func TestTrackerRuns(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
+			// Output not proven live: every line leaves the run protected.
+			blind := NewTracker(tt.plan)
+			for _, line := range readRun(t, tt.file) {
+				blind.Feed(line)
+				if !blind.Critical() && blind.Phase() != PhaseSummary {
+					t.Errorf("not live, in %v after %q: not critical", blind.Phase(), line)
+				}
+				if blind.Critical() && blind.Risk() != RiskNotLive {
+					t.Errorf("not live: risk %v", blind.Risk())
+				}
+			}
 			tr := NewTracker(tt.plan)
 			tr.Now = fakeClock()
-			var seq, critical []Phase
+			tr.SetLive()
+			var seq, critical, free []Phase
 			for _, line := range readRun(t, tt.file) {
 				changed := tr.Feed(line)
 				if changed {
 					seq = append(seq, tr.Phase())
 				}
+				if tr.Phase() == PhaseSummary {
+					continue
+				}
 				if tr.Critical() && !slices.Contains(critical, tr.Phase()) {
 					critical = append(critical, tr.Phase())
+				}
+				if !tr.Critical() && !slices.Contains(free, tr.Phase()) {
+					free = append(free, tr.Phase())
 				}
 			}
 			if !slices.Equal(seq, tt.seq) {
@@ -154,6 +181,17 @@ func TestTrackerRuns(t *testing.T) {
 			}
 			if !slices.Equal(critical, tt.critical) {
 				t.Errorf("critical during %v, want %v", critical, tt.critical)
+			}
+			wantFree := tt.free
+			if wantFree == nil {
+				for _, ph := range seq {
+					if !slices.Contains(tt.critical, ph) && ph != PhaseSummary && !slices.Contains(wantFree, ph) {
+						wantFree = append(wantFree, ph)
+					}
+				}
+			}
+			if !slices.Equal(free, wantFree) {
+				t.Errorf("interruptible during %v, want %v", free, wantFree)
 			}
 			tr.Finish(tt.exit)
 			if tr.Phase() != PhaseDone || tr.Critical() {
@@ -205,32 +243,60 @@ func TestTrackerTimesOrdered(t *testing.T) {
 
 func TestTrackerLines(t *testing.T) {
 	plan := Plan{Name: "aix73", Source: "/dev/cd0"}
+	const (
+		lppV    = "Running command on mn: /usr/sbin/nim -Fo define -t lpp_source -a server=master -a location=/install/nim/lpp_source/aix73_lpp_source -a source=/dev/cd0 aix73_lpp_source 2>&1"
+		lppMsg  = "Creating a NIM lpp_source resource called 'aix73_lpp_source'.  This could take a while."
+		spotMsg = "Creating a NIM SPOT resource. This could take a while."
+	)
 	tests := []struct {
 		name  string
 		lines []string
 		phase Phase
-		crit  bool
+		risk  Risk
 	}{
-		{"nothing", nil, PhaseStart, false},
-		{"blank and noise", []string{"", "   ", "Running command on mn: /usr/sbin/lsnim -l", "Warning: something"}, PhaseStart, false},
-		{"CRLF and indent", []string{"  Creating a NIM SPOT resource. This could take a while.\r"}, PhaseSpot, true},
-		{"password starts update", []string{"Creating a NIM SPOT resource. This could take a while.", "Setting the root password in the spot 'aix73'"}, PhaseSpotUpdate, true},
-		{"backwards ignored", []string{"Updating the NIM spot resource named 'aix73'. This could take a while.", "Creating a NIM SPOT resource. This could take a while."}, PhaseSpotUpdate, true},
-		{"copy lines imply lpp_source", []string{"Preparing to copy install images (this will take several minutes)..."}, PhaseLppSource, false},
-		{"verbose running command about spot", []string{"Running command on mn: /usr/sbin/nim -Fo define -t spot -a server=master aix73"}, PhaseStart, false},
-		{"summary", []string{"Creating a NIM SPOT resource. This could take a while.", "The following xCAT osimage definition was created. Use the xCAT lsdef command "}, PhaseSummary, false},
-		{"unknown Creating name", []string{"Creating 'something'."}, PhaseStart, false},
-		{"shared_root existing", []string{"Using existing shared_root resource named 'x'."}, PhaseRoot, false},
-		{"unknown Using existing", []string{"Using existing foo resource named 'x'."}, PhaseStart, false},
+		{"nothing", nil, PhaseStart, RiskUnknown},
+		{"blank and noise", []string{"", "   ", "Running command on mn: /usr/sbin/lsnim -l", "Warning: something"}, PhaseStart, RiskUnknown},
+		{"CRLF and indent", []string{"  " + spotMsg + "\r"}, PhaseSpot, RiskSpot},
+		{"password starts update", []string{spotMsg, "Setting the root password in the spot 'aix73'"}, PhaseSpotUpdate, RiskSpotUpdate},
+		{"backwards ignored", []string{"Updating the NIM spot resource named 'aix73'. This could take a while.", spotMsg}, PhaseSpotUpdate, RiskSpotUpdate},
+		{"copy lines imply lpp_source", []string{"Preparing to copy install images (this will take several minutes)..."}, PhaseLppSource, RiskNone},
+		{"lpp_source without -V", []string{lppMsg}, PhaseLppSource, RiskNone},
+		{"lpp_source with -V, define not yet announced", []string{"Running command on mn: /usr/sbin/lsnim -l >/dev/null 2>&1", lppMsg}, PhaseLppSource, RiskUnknown},
+		{"lpp_source define announced", []string{lppMsg, lppV}, PhaseLppSource, RiskNone},
+		{"command after the define: SPOT next", []string{lppMsg, lppV, "Running command on mn: /usr/bin/mkdir -p /install/nim/spot 2>&1"}, PhaseLppSource, RiskSpotNext},
+		{"reused lpp_source: SPOT next", []string{"Using the existing lpp_source named 'aix73_lpp_source'"}, PhaseLppSource, RiskSpotNext},
+		{"verbose running command about spot", []string{"Running command on mn: /usr/sbin/nim -Fo define -t spot -a server=master -a source=aix73_lpp_source -a location=/install/nim/spot  aix73  2>&1"}, PhaseSpot, RiskSpot},
+		{"cpcosi copies a SPOT", []string{"Running command on mn: /usr/sbin/cpcosi -c old -l /install/nim/spot  aix73  2>&1"}, PhaseSpot, RiskSpot},
+		{"nim query is not a define", []string{"Running command on mn: /usr/sbin/nim -o showres -t spot aix73 2>&1"}, PhaseStart, RiskUnknown},
+		{"summary", []string{spotMsg, "The following xCAT osimage definition was created. Use the xCAT lsdef command "}, PhaseSummary, RiskNone},
+		{"unknown Creating name", []string{"Creating 'something'."}, PhaseStart, RiskUnknown},
+		{"shared_root existing", []string{"Using existing shared_root resource named 'x'."}, PhaseRoot, RiskAfterSpot},
+		{"reused SPOT", []string{"Using the existing SPOT named 'aix73'."}, PhaseSpot, RiskAfterSpot},
+		{"unknown Using existing", []string{"Using existing foo resource named 'x'."}, PhaseStart, RiskUnknown},
+		{"Configuring NIM is exact", []string{"Configuring NIM. now"}, PhaseStart, RiskUnknown},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tr := NewTracker(plan)
+			tr.SetLive()
 			for _, l := range tt.lines {
 				tr.Feed(l)
 			}
-			if tr.Phase() != tt.phase || tr.Critical() != tt.crit {
-				t.Errorf("phase %v critical %v, want %v %v", tr.Phase(), tr.Critical(), tt.phase, tt.crit)
+			if tr.Phase() != tt.phase || tr.Risk() != tt.risk {
+				t.Errorf("phase %v risk %v, want %v %v", tr.Phase(), tr.Risk(), tt.phase, tt.risk)
+			}
+			if tr.Critical() != (tt.risk != RiskNone) {
+				t.Errorf("Critical %v with risk %v", tr.Critical(), tr.Risk())
+			}
+			blind := NewTracker(plan)
+			for _, l := range tt.lines {
+				blind.Feed(l)
+			}
+			if blind.Phase() != tt.phase {
+				t.Errorf("not live: phase %v, want %v", blind.Phase(), tt.phase)
+			}
+			if want := tt.phase != PhaseSummary; blind.Critical() != want {
+				t.Errorf("not live: critical %v, want %v", blind.Critical(), want)
 			}
 		})
 	}

@@ -3,7 +3,10 @@
 // runs NIM/xCAT commands by argv. It knows nothing about terminals.
 package nim
 
-import "time"
+import (
+	"fmt"
+	"time"
+)
 
 // MaxNameLen is NIM's limit on object names (AIX "Naming NIM object definitions").
 const MaxNameLen = 39
@@ -124,6 +127,70 @@ const (
 
 // Critical reports whether interrupting this phase corrupts the SPOT.
 func (p Phase) Critical() bool { return p == PhaseSpot || p == PhaseSpotUpdate }
+
+// String is the phase's name in messages and tables ("SPOT creation").
+func (p Phase) String() string {
+	if p >= 0 && int(p) < len(phaseNames) {
+		return phaseNames[p].name
+	}
+	return fmt.Sprintf("phase %d", int(p))
+}
+
+// row is the phase's label as a row of a run's phase list ("SPOT"); the
+// tracker says "shared_root" for a stateless root.
+func (p Phase) row() string {
+	if p >= 0 && int(p) < len(phaseNames) {
+		return phaseNames[p].row
+	}
+	return p.String()
+}
+
+// phaseNames is the one table of phase names.
+var phaseNames = [...]struct{ name, row string }{
+	PhaseStart:      {"starting", "start"},
+	PhaseCheckNIM:   {"NIM check", "NIM check"},
+	PhaseLppSource:  {"lpp_source", "lpp_source"},
+	PhaseSpot:       {"SPOT creation", "SPOT"},
+	PhaseRoot:       {"root", "root"},
+	PhaseDump:       {"dump", "dump"},
+	PhasePaging:     {"paging", "paging"},
+	PhaseDefinition: {"osimage definition", "osimage definition"},
+	PhaseSpotUpdate: {"SPOT update", "SPOT update"},
+	PhaseSummary:    {"summary", "summary"},
+	PhaseDone:       {"done", "done"},
+}
+
+// Risk says why an interrupt now could harm the SPOT (Tracker.Risk).
+type Risk int
+
+const (
+	RiskNone       Risk = iota // proven safe: the lpp_source copy runs, or the summary is printed
+	RiskNotLive                // the output is not proven live, so the phase cannot be known
+	RiskUnknown                // nothing proves yet that the SPOT is not being made
+	RiskSpotNext               // the lpp_source is ready: the SPOT comes next
+	RiskSpot                   // the SPOT is being created
+	RiskAfterSpot              // the SPOT is built; short steps, then the SPOT update
+	RiskSpotUpdate             // the SPOT is being updated
+)
+
+// Why says, for the admin, why an interrupt is refused ("" for RiskNone).
+func (r Risk) Why() string {
+	switch r {
+	case RiskNotLive:
+		return "mknimimage's output is not reaching nimwiz as it is printed, so nimwiz cannot tell when the SPOT is being built: the whole run is protected"
+	case RiskUnknown:
+		return "nothing has shown yet that mknimimage is not building the SPOT"
+	case RiskSpotNext:
+		return "the lpp_source is ready and the SPOT is created next"
+	case RiskSpot:
+		return "the SPOT is being created"
+	case RiskAfterSpot:
+		return "the SPOT is built; mknimimage goes on to the SPOT update"
+	case RiskSpotUpdate:
+		return "the SPOT is being updated"
+	}
+	return ""
+}
 
 // PhaseState is how far a phase got.
 type PhaseState int

@@ -39,6 +39,11 @@ const (
 	followEvery = 100 * time.Millisecond
 )
 
+// notLiveAfter is how long after its start a job whose live module has not
+// reported is said to have delayed output (the module reports before
+// mknimimage prints anything).
+const notLiveAfter = 3 * time.Second
+
 func runApply(a *app, args []string) int {
 	fs := flag.NewFlagSet("apply", flag.ContinueOnError)
 	fs.SetOutput(a.stderr)
@@ -149,22 +154,53 @@ func followJob(a *app, store *job.Store, id string, ended <-chan struct{}, g *jo
 	}
 	defer tail.Close()
 	// Phases come from our own tracker over the lines we print, so each
-	// phase message follows the line that started it; the supervisor's
-	// record (same bytes, same tracker) decides refusals too.
+	// phase message follows the line that started it; it is told the output
+	// is live when the supervisor's record says so (same bytes, same
+	// tracker). The supervisor's record decides refusals too.
 	tr := nim.NewTracker(mustLoadPlan(store, id))
 	// One write per batch read, not per line: per-line writes were half of
 	// all CPU when mknimimage floods (docs/PERFORMANCE.md).
 	bw := bufio.NewWriterSize(a.stdout, 64<<10)
+	// Interrupts are refused until the output proves a phase they cannot
+	// harm: said once at the start, then at each change between refused
+	// and accepted.
+	fmt.Fprintln(a.stderr, "nimwiz: interrupts are refused until mknimimage's output shows the lpp_source copy running; the SPOT is protected throughout")
+	accepting, warnedNotLive := false, false
+	protection := func(rec job.Record) {
+		why := rec.CriticalWhy
+		if tr.Live() {
+			why = tr.Risk().Why() // in step with the lines printed so far
+		} else if !rec.Critical {
+			why = ""
+		}
+		if tr.Phase() >= nim.PhaseSummary {
+			g.SetCritical(false)
+			return // nothing left to interrupt
+		}
+		g.SetCritical(why != "")
+		switch {
+		case why == "" && !accepting:
+			accepting = true
+			fmt.Fprintln(a.stderr, "nimwiz: interrupts are accepted now: the lpp_source copy runs, and Ctrl+C asks mknimimage to stop before the SPOT")
+		case why != "" && accepting:
+			accepting = false
+			fmt.Fprintf(a.stderr, "nimwiz: interrupts are refused again: %s\n", why)
+		}
+		if !rec.Live && !warnedNotLive && time.Since(rec.Started) > notLiveAfter && rec.State == job.StateRunning {
+			warnedNotLive = true
+			fmt.Fprintf(a.stderr, "nimwiz: warning: %s\n", nim.RiskNotLive.Why())
+		}
+	}
+	var rec job.Record
 	out := &lineWriter{w: bw, feed: func(b []byte) bool { return tr.FeedBytes(job.TrimLine(b)) }, changed: func() {
 		bw.Flush() // the phase message follows its line
-		g.SetCritical(tr.Critical())
-		fmt.Fprintf(a.stderr, "nimwiz: phase: %s%s\n", job.PhaseName(tr.Phase()), criticalNote(tr.Critical()))
+		fmt.Fprintf(a.stderr, "nimwiz: phase: %s\n", job.PhaseName(tr.Phase()))
+		protection(rec)
 	}}
 	wait := time.NewTimer(0)
 	defer wait.Stop()
 	every := followSoon
 	interrupting := false
-	var rec job.Record
 	check := true // read the record this time round
 	for {
 		n, _ := tail.ReadNew(out) // stdout errors (terminal gone) must not stop us
@@ -178,6 +214,9 @@ func followJob(a *app, store *job.Store, id string, ended <-chan struct{}, g *jo
 				fmt.Fprintf(a.stderr, "nimwiz: %v\n", err)
 				return exitFail
 			}
+			if rec.Live && !tr.Live() {
+				tr.SetLive()
+			}
 			if rec.State.Ended() {
 				// Record first, log second: all the output was in the log
 				// before the end was recorded.
@@ -186,8 +225,8 @@ func followJob(a *app, store *job.Store, id string, ended <-chan struct{}, g *jo
 				bw.Flush()
 				return reportEnd(a, rec)
 			}
+			protection(rec)
 		}
-		g.SetCritical(tr.Critical() || rec.Critical)
 		if n > 0 {
 			every = followSoon
 		} else {
@@ -200,7 +239,7 @@ func followJob(a *app, store *job.Store, id string, ended <-chan struct{}, g *jo
 		case <-ended:
 			ended, check = nil, true
 		case sig := <-g.C():
-			if code, stop := onSignal(a, store, id, sig, tr.Critical(), &interrupting); stop {
+			if code, stop := onSignal(a, store, id, sig, tr.Risk().Why(), &interrupting); stop {
 				out.Flush()
 				bw.Flush()
 				return code
@@ -214,16 +253,9 @@ func mustLoadPlan(store *job.Store, id string) nim.Plan {
 	return rec.Plan
 }
 
-func criticalNote(critical bool) string {
-	if critical {
-		return " (critical: interrupts are refused until it ends)"
-	}
-	return ""
-}
-
 // onSignal decides what a signal to apply does; stop says apply should exit
-// now with code.
-func onSignal(a *app, store *job.Store, id string, sig os.Signal, critical bool, interrupting *bool) (code int, stop bool) {
+// now with code. why is our own tracker's reason to refuse ("" if none).
+func onSignal(a *app, store *job.Store, id string, sig os.Signal, why string, interrupting *bool) (code int, stop bool) {
 	name := job.SignalName(sig)
 	rec, err := store.Load(id)
 	if err != nil {
@@ -233,8 +265,11 @@ func onSignal(a *app, store *job.Store, id string, sig os.Signal, critical bool,
 	if rec.State.Ended() {
 		return 0, false // the loop reports the end
 	}
-	if rec.Critical || critical {
-		fmt.Fprintf(a.stderr, "nimwiz: %s refused: a critical phase is in progress and interrupting it would leave a corrupt SPOT; mknimimage goes on\n", name)
+	if why == "" && rec.Critical {
+		why = rec.CriticalWhy
+	}
+	if why != "" {
+		fmt.Fprintf(a.stderr, "nimwiz: %s refused: %s; interrupting now could leave a broken SPOT that a re-run silently reuses. mknimimage goes on.\n", name, why)
 		return 0, false
 	}
 	if sig != syscall.SIGINT {
@@ -245,15 +280,15 @@ func onSignal(a *app, store *job.Store, id string, sig os.Signal, critical bool,
 		fmt.Fprintln(a.stderr, "nimwiz: already stopping mknimimage; waiting for it to end")
 		return 0, false
 	}
-	fmt.Fprintf(a.stderr, "nimwiz: SIGINT: stopping mknimimage (job %s)\n", id)
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	fmt.Fprintf(a.stderr, "nimwiz: SIGINT: asking mknimimage to stop (job %s)\n", id)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	ev, err := store.Interrupt(ctx, id)
 	switch {
 	case err != nil:
 		fmt.Fprintf(a.stderr, "nimwiz: %v\n", err)
 	case ev.Action == job.ActionRefused:
-		fmt.Fprintf(a.stderr, "nimwiz: SIGINT refused: %s has just started; mknimimage goes on\n", ev.Phase)
+		fmt.Fprintf(a.stderr, "nimwiz: SIGINT refused: %s; mknimimage goes on\n", ev.Why)
 	default:
 		*interrupting = true
 	}

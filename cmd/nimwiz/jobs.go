@@ -76,10 +76,17 @@ func runJobs(a *app, args []string) int {
 }
 
 func stateText(r job.Record) string {
-	if r.State == job.StateFailed && r.ExitCode > 0 {
-		return fmt.Sprintf("failed (%d)", r.ExitCode)
+	s := string(r.State)
+	switch {
+	case r.State == job.StateFailed && r.ExitCode > 0:
+		s = fmt.Sprintf("failed (%d)", r.ExitCode)
+	case r.State == job.StateInterrupted && r.Interrupted.IsZero():
+		s = "interrupted (not by nimwiz)"
 	}
-	return string(r.State)
+	if r.Busy() && r.State.Ended() {
+		s += ", NIM may still be working"
+	}
+	return s
 }
 
 func phaseText(r job.Record) string {
@@ -91,7 +98,7 @@ func phaseText(r job.Record) string {
 		s = job.PhaseName(r.Phase)
 	}
 	if r.Critical && !r.State.Ended() {
-		s += " (critical)"
+		s += " (protected)"
 	}
 	return s
 }
@@ -113,8 +120,33 @@ func printJob(a *app, r job.Record) {
 	row("phase", phaseText(r))
 	row("started", stamp(r.Started))
 	row("ended", stamp(r.Ended))
+	if r.Critical && !r.State.Ended() {
+		row("interrupts", "refused: "+r.CriticalWhy)
+	}
+	if !r.State.Ended() {
+		row("output live", fmt.Sprint(r.Live))
+	}
 	if r.State.Ended() && r.State != job.StateLost {
 		row("exit status", fmt.Sprint(r.ExitCode))
+	}
+	if r.Verified != "" {
+		row("verified", r.Verified)
+	}
+	if r.VerifyError != "" {
+		row("not proven", r.VerifyError)
+	}
+	if r.Busy() {
+		row("name", r.Name+" stays taken: NIM may still be working for this job")
+	}
+	for _, act := range r.Activity {
+		row("NIM working", act)
+	}
+	if r.SettleError != "" {
+		row("settle error", r.SettleError)
+	}
+	if !r.Settled.IsZero() {
+		row("NIM quiet since", stamp(r.Settled))
+		row("NIM showed", r.After)
 	}
 	row("supervisor pid", fmt.Sprint(r.SupervisorPID))
 	row("mknimimage pid", fmt.Sprint(r.ChildPID))
@@ -126,7 +158,11 @@ func printJob(a *app, r job.Record) {
 		row("error", r.Error)
 	}
 	for _, ev := range r.Events {
-		row("signal", fmt.Sprintf("%s %s during %s: %s", stamp(ev.Time), ev.Signal, ev.Phase, ev.Action))
+		line := fmt.Sprintf("%s %s during %s: %s", stamp(ev.Time), ev.Signal, ev.Phase, ev.Action)
+		if ev.Why != "" {
+			line += " (" + ev.Why + ")"
+		}
+		row("signal", line)
 	}
 	tw.Flush()
 }

@@ -109,6 +109,14 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	a.exec = &nim.Executor{Hint: notNIMMaster}
+	// Every xCAT client nimwiz runs loads the live module (PERL5OPT), so
+	// its output reaches nimwiz as printed (nim/live.go); rewritten at each
+	// start so an old or altered copy never runs.
+	a.exec.LiveDir = filepath.Join(a.stateDir, perlDir)
+	if err := nim.InstallLiveModule(a.exec.LiveDir); err != nil {
+		fmt.Fprintf(a.stderr, "nimwiz: %v\n", err)
+		return exitUsage
+	}
 	if a.demo {
 		if err := setupDemo(a, *demoReset); err != nil {
 			fmt.Fprintf(a.stderr, "nimwiz: demo: %v\n", err)

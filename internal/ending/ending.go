@@ -10,8 +10,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"sort"
 	"strings"
 	"time"
@@ -45,6 +43,8 @@ type Facts struct {
 	DefExists bool  // the xCAT osimage definition exists (failures only)
 	DefErr    error // lsdef failed: DefExists unknown
 
+	Reasons []nim.NimReason // NIM's own words on a failure (mknimimage -V)
+
 	Cleanup []nim.CleanupStep // failures: what to run before a re-run
 }
 
@@ -60,9 +60,10 @@ func (f Facts) Created() bool { return f.HasSummary }
 // recorded with its error.
 func Gather(ctx context.Context, c *nim.Client, rec job.Record) Facts {
 	f := Facts{Rec: rec}
-	out, err := readTail(rec.LogPath(), MaxLog)
+	out, err := job.ReadTail(rec.LogPath(), MaxLog)
 	f.LogErr = err
 	f.Summary, f.HasSummary = nim.ParseSummary(out)
+	f.Reasons = nim.ParseNimReasons(out)
 	for _, m := range nim.ParseMessages(out) {
 		if strings.TrimSpace(m.Text) == "" {
 			continue // xCAT's empty "Error: " after a message ending in two newlines
@@ -104,7 +105,8 @@ func Gather(ctx context.Context, c *nim.Client, rec job.Record) Facts {
 	} else if !errors.Is(err, nim.ErrNoSuchOsimage) {
 		f.DefErr = err
 	}
-	if f.QueryErr == nil && f.DefErr == nil {
+	// Never a cleanup while NIM may still be working for the job.
+	if f.QueryErr == nil && f.DefErr == nil && !rec.Busy() {
 		f.Cleanup = nim.Cleanup(plan, f.Objects, f.Missing, f.DefExists)
 	}
 	return f
@@ -119,40 +121,17 @@ func appendNew(list []string, s string) []string {
 	return append(list, s)
 }
 
-// readTail reads the last max bytes of the file at path.
-func readTail(path string, max int64) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	off := st.Size() - max
-	if off < 0 {
-		off = 0
-	}
-	// One buffer of the right size: io.ReadAll's growing copies cost more
-	// than the parsing on a flooded log.
-	buf := make([]byte, st.Size()-off)
-	n, err := f.ReadAt(buf, off)
-	if err == io.EOF {
-		err = nil
-	}
-	return buf[:n], err
-}
-
 // Status is the exit status nimwiz reports for an ended job: 0 succeeded,
-// 130 interrupted, mknimimage's own status when it failed with one (xCAT
-// uses 1 and 3), else 1.
+// 130 interrupted on purpose by nimwiz, mknimimage's own status when it
+// failed with one (xCAT uses 1 and 3), else 1.
 func Status(rec job.Record) int {
 	switch rec.State {
 	case job.StateSucceeded:
 		return 0
 	case job.StateInterrupted:
-		return 130
+		if !rec.Interrupted.IsZero() {
+			return 130
+		}
 	case job.StateFailed:
 		if rec.ExitCode > 0 && rec.ExitCode < 256 {
 			return rec.ExitCode
@@ -185,23 +164,34 @@ type Line struct {
 // Headline is the first line: how the job ended.
 func (f Facts) Headline() Line {
 	r := f.Rec
+	during := r.EndedIn
+	if during == "" {
+		during = job.PhaseName(r.Phase)
+	}
 	switch r.State {
 	case job.StateSucceeded:
 		return Line{Kind: OK, Text: fmt.Sprintf("Job %s succeeded: osimage %s was created%s.", r.ID, r.Name, took(r))}
 	case job.StateInterrupted:
-		during := r.EndedIn
+		if r.Interrupted.IsZero() {
+			return Line{Kind: Error, Text: fmt.Sprintf("Job %s was interrupted during %s, not by nimwiz: mknimimage got an INT or TERM from elsewhere, asked xcatd to abort and exited 0 without its summary. Osimage %s was not created.", r.ID, during, r.Name)}
+		}
 		for _, ev := range r.Events {
 			if ev.Action == job.ActionAccepted {
 				during = ev.Phase
 				break
 			}
 		}
-		if during == "" {
-			during = job.PhaseName(r.Phase)
+		return Line{Kind: Error, Text: fmt.Sprintf("Job %s was interrupted during %s: nimwiz asked mknimimage to stop and xCAT aborted its work. Osimage %s was not created.", r.ID, during, r.Name)}
+	case job.StateContactLost:
+		how := "its connection to xcatd broke"
+		if r.ExitSig != "" {
+			how = "it was killed by " + r.ExitSig
 		}
-		return Line{Kind: Error, Text: fmt.Sprintf("Job %s was interrupted during %s: osimage %s was not created.", r.ID, during, r.Name)}
+		return Line{Kind: Error, Text: fmt.Sprintf("Job %s lost contact with xCAT during %s: mknimimage ended (%s) without its summary. xcatd goes on without it, so NIM may have gone on working.", r.ID, during, how)}
+	case job.StateSupervisorLost:
+		return Line{Kind: Error, Text: fmt.Sprintf("Job %s lost its supervisor (killed) during %s; mknimimage (pid %d) still runs, and its output since then is not kept.", r.ID, during, r.ChildPID)}
 	case job.StateLost:
-		return Line{Kind: Error, Text: fmt.Sprintf("Job %s lost its supervisor (killed, or the machine restarted): mknimimage may have been cut off anywhere.", r.ID)}
+		return Line{Kind: Error, Text: fmt.Sprintf("Job %s lost its supervisor and mknimimage (killed, or the machine restarted) during %s: mknimimage may have been cut off anywhere, and NIM may still be working.", r.ID, during)}
 	}
 	how := fmt.Sprintf("exit status %d", r.ExitCode)
 	if r.ExitSig != "" {
@@ -209,6 +199,9 @@ func (f Facts) Headline() Line {
 	}
 	if r.Error != "" {
 		how = r.Error
+	}
+	if r.VerifyError != "" {
+		return Line{Kind: Error, Text: fmt.Sprintf("Job %s failed: mknimimage reported success, but %s.", r.ID, r.VerifyError)}
 	}
 	if f.HasSummary {
 		first := "see the output"
@@ -220,11 +213,11 @@ func (f Facts) Headline() Line {
 		}
 		return Line{Kind: Warning, Text: fmt.Sprintf("Job %s failed (%s): osimage %s was created, but xCAT reported an error: %s", r.ID, how, r.Name, first)}
 	}
-	during := ""
+	d := ""
 	if r.EndedIn != "" {
-		during = " during " + r.EndedIn
+		d = " during " + r.EndedIn
 	}
-	return Line{Kind: Error, Text: fmt.Sprintf("Job %s failed (%s)%s: osimage %s was not created.", r.ID, how, during, r.Name)}
+	return Line{Kind: Error, Text: fmt.Sprintf("Job %s failed (%s)%s: osimage %s was not created.", r.ID, how, d, r.Name)}
 }
 
 func took(r job.Record) string {
@@ -255,6 +248,10 @@ func (f Facts) Lines() []Line {
 	l.add(f.Headline())
 	// Most useful first: a small screen shows the top.
 	switch {
+	case f.Rec.Busy():
+		f.busy(&l)
+		f.messages(&l)
+		f.leftBehind(&l)
 	case f.Succeeded():
 		f.nextSteps(&l)
 		f.rstates(&l, "NIM resources of the osimage (lsnim -l):")
@@ -262,12 +259,15 @@ func (f Facts) Lines() []Line {
 		f.messages(&l)
 	case f.HasSummary:
 		f.messages(&l)
+		f.reasons(&l)
 		f.nextSteps(&l)
 		f.rstates(&l, "NIM resources of the osimage (lsnim -l):")
 		f.definition(&l)
 		f.cleanup(&l, "To remove it and start over instead:")
 	default:
+		f.settled(&l)
 		f.messages(&l)
+		f.reasons(&l)
 		f.cleanup(&l, fmt.Sprintf("Clean up before running mknimimage for %s again:", f.Rec.Name))
 		f.leftBehind(&l)
 	}
@@ -277,6 +277,65 @@ func (f Facts) Lines() []Line {
 		l.add(Line{Kind: Warning, Text: "warning: could not read the log: " + f.LogErr.Error()})
 	}
 	return l
+}
+
+// busy says what goes on while NIM may still be working for the job: no
+// cleanup now, the name stays locked, what to look at.
+func (f Facts) busy(l *lines) {
+	r := f.Rec
+	l.head("NIM may still be working for this job:")
+	switch r.State {
+	case job.StateSupervisorLost:
+		l.add(Line{Kind: Text, Indent: 2, Text: fmt.Sprintf("mknimimage (pid %d) runs on, reading xcatd's answers to the end; nothing was sent to it. The name %s stays taken until it has ended and NIM is quiet.", r.ChildPID, r.Name)})
+	case job.StateLost:
+		l.add(Line{Kind: Text, Indent: 2, Text: fmt.Sprintf("The name %s stays taken until nimwiz has seen NIM quiet (it looks when a job for the name is started).", r.Name)})
+	default:
+		l.add(Line{Kind: Text, Indent: 2, Text: fmt.Sprintf("nimwiz keeps the name %s taken and watches NIM's processes for it; this ending is completed when they have stopped.", r.Name)})
+	}
+	for _, a := range r.Activity {
+		l.add(Line{Kind: Subtle, Indent: 4, Text: "working: " + a})
+	}
+	if r.SettleError != "" {
+		l.add(Line{Kind: Warning, Indent: 2, Text: "warning: " + r.SettleError})
+	}
+	l.add(Line{Kind: Warning, Indent: 2, Text: "Do not clean up or run mknimimage for this image until then: removing or reusing a SPOT that NIM is still building breaks it."})
+	l.add(Line{Kind: Text, Indent: 2, Text: "To look yourself:"})
+	l.add(Line{Kind: Code, Indent: 4, Text: "ps -ef | grep -w " + nim.ShellQuote(r.Name)})
+	l.add(Line{Kind: Code, Indent: 4, Text: "lsnim -l " + nim.ShellQuote(r.Name)})
+}
+
+// settled says what NIM showed once it was quiet after a contact loss or
+// an abort.
+func (f Facts) settled(l *lines) {
+	r := f.Rec
+	if r.Settled.IsZero() {
+		return
+	}
+	l.blank()
+	l.add(Line{Kind: Text, Text: fmt.Sprintf("NIM has been quiet for this job since %s: %s.", r.Settled.Local().Format("15:04:05"), r.After)})
+	if r.SettleError != "" {
+		l.add(Line{Kind: Warning, Indent: 2, Text: "warning: " + r.SettleError})
+	}
+}
+
+// reasons shows NIM's own words on the failure, its innermost messages
+// first; the whole text is in the log.
+func (f Facts) reasons(l *lines) {
+	if len(f.Reasons) == 0 {
+		return
+	}
+	l.head("NIM's reason (from mknimimage -V):")
+	for _, r := range f.Reasons {
+		for _, m := range r.Core {
+			l.add(Line{Kind: Error, Indent: 2, Text: m.String()})
+		}
+		if len(r.Core) == 0 {
+			for _, t := range r.Text {
+				l.add(Line{Kind: Text, Indent: 2, Text: t})
+			}
+		}
+	}
+	l.add(Line{Kind: Subtle, Indent: 2, Text: "NIM's whole text is in the output (Error message is: '...')."})
 }
 
 type lines []Line

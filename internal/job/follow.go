@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"syscall"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // PollInterval is how often Follow, Wait and Interrupt look at a job.
@@ -173,4 +175,34 @@ func (s *Store) Interrupt(ctx context.Context, id string) (Event, error) {
 		case <-tick.C:
 		}
 	}
+}
+
+// ReadTail reads the last max bytes of the file at path: the end of a log,
+// where mknimimage prints its summary and errors, without reading a flooded
+// log whole.
+func ReadTail(path string, max int64) ([]byte, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|unix.O_NOFOLLOW|unix.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file", path)
+	}
+	off := st.Size() - max
+	if off < 0 {
+		off = 0
+	}
+	// One buffer of the right size: io.ReadAll's growing copies cost more
+	// than the parsing on a flooded log.
+	buf := make([]byte, st.Size()-off)
+	n, err := f.ReadAt(buf, off)
+	if err == io.EOF {
+		err = nil
+	}
+	return buf[:n], err
 }

@@ -29,13 +29,17 @@ import (
 type BusyError struct {
 	Name  string
 	JobID string // "" when the holder did not record it yet
-	PID   int    // supervisor pid
+	PID   int    // supervisor pid, or the process that keeps the name busy
+	Why   string // when the job's supervisor is not what keeps it: why the name is still busy
 }
 
 func (e *BusyError) Error() string {
 	who := fmt.Sprintf("job %s", e.JobID)
 	if e.JobID == "" {
 		who = "another job"
+	}
+	if e.Why != "" {
+		return fmt.Sprintf("osimage %q is still in the hands of %s: %s; wait until 'nimwiz jobs %s' says it has settled, or choose another name", e.Name, who, e.Why, e.JobID)
 	}
 	return fmt.Sprintf("osimage %q is already being created by %s (supervisor pid %d): wait for it to end (see 'nimwiz jobs') or choose another name", e.Name, who, e.PID)
 }

@@ -33,8 +33,6 @@
 package job
 
 import (
-	"encoding/json"
-	"fmt"
 	"os"
 	"path/filepath"
 	"time"
@@ -48,18 +46,35 @@ type State string
 const (
 	StateStarting    State = "starting"    // record written, supervisor not yet running mknimimage
 	StateRunning     State = "running"     // mknimimage runs
-	StateSucceeded   State = "succeeded"   // exit 0
-	StateFailed      State = "failed"      // non-zero exit, or mknimimage could not be started
-	StateInterrupted State = "interrupted" // stopped on purpose outside a critical phase
+	StateSucceeded   State = "succeeded"   // exit 0, the summary printed, the osimage and its ready SPOT seen in NIM
+	StateFailed      State = "failed"      // xCAT reported a failure, or success could not be proven
+	StateInterrupted State = "interrupted" // stopped on purpose: by nimwiz outside a protected phase, or by an INT/TERM to the client from elsewhere
+	// StateContactLost: mknimimage (the xCAT client) ended without its
+	// summary and without an abort (killed by HUP, KILL, PIPE..., or its
+	// connection to xcatd broke). xcatd's plugin goes on without it
+	// (xcat-client-behaviour.md §2), so NIM may still be working; the name
+	// stays locked until NIM is seen to be quiet (Record.Settling).
+	StateContactLost State = "contact lost"
+	// StateSupervisorLost is never written: Load reports it for a record
+	// that says running while no supervisor holds the job's lock (it was
+	// SIGKILLed, the OOM killer) and mknimimage still runs. Its output after
+	// that moment is lost; the name stays locked.
+	StateSupervisorLost State = "supervisor lost"
 	// StateLost is never written: Load reports it for a record that says
-	// running while no supervisor holds the job's lock (it was SIGKILLed or
-	// the machine rebooted). mknimimage may have been cut off anywhere.
+	// running (or starting) while neither its supervisor nor mknimimage is
+	// alive (the machine rebooted, or both were killed). mknimimage may have
+	// been cut off anywhere and NIM may still be working.
 	StateLost State = "lost"
 )
 
-// Ended reports whether the job will not change any more.
+// Ended reports whether mknimimage has ended (it will not print anything
+// more). NIM may still be working after that: see Record.Busy.
 func (s State) Ended() bool {
-	return s == StateSucceeded || s == StateFailed || s == StateInterrupted || s == StateLost
+	switch s {
+	case StateSucceeded, StateFailed, StateInterrupted, StateContactLost, StateLost:
+		return true
+	}
+	return false
 }
 
 // Event is one signal or interrupt request the supervisor received, and what
@@ -69,7 +84,8 @@ type Event struct {
 	Signal  string    `json:"signal"`            // "SIGTERM", "SIGHUP", ..., or "interrupt request"
 	Request string    `json:"request,omitempty"` // id of an interrupt request (Store.Interrupt)
 	Phase   string    `json:"phase"`
-	Action  string    `json:"action"` // ActionRefused, ActionIgnored or ActionAccepted
+	Action  string    `json:"action"`        // ActionRefused, ActionIgnored or ActionAccepted
+	Why     string    `json:"why,omitempty"` // for a refusal: why an interrupt could harm the SPOT now
 }
 
 // Event actions.
@@ -79,19 +95,12 @@ const (
 	ActionAccepted = "accepted" // mknimimage is being stopped
 )
 
-// ExecSpec is what the supervisor needs to rebuild the nim.Executor.
-type ExecSpec struct {
-	Dirs []string `json:"dirs,omitempty"`
-	Env  []string `json:"env,omitempty"`
-}
-
 // Record is the content of job.json.
 type Record struct {
 	ID       string    `json:"id"`
 	Name     string    `json:"osimage"`
 	Plan     nim.Plan  `json:"plan"`
-	Argv     []string  `json:"argv"` // argv[0] is "mknimimage"
-	Exec     ExecSpec  `json:"exec"`
+	Argv     []string  `json:"argv"` // argv[0] is "mknimimage"; for display: the supervisor runs what Start hands it
 	State    State     `json:"state"`
 	Started  time.Time `json:"started"`
 	Ended    time.Time `json:"ended,omitzero"`
@@ -102,14 +111,39 @@ type Record struct {
 	ChildPID      int `json:"child_pid,omitempty"`
 	ChildPGID     int `json:"child_pgid,omitempty"`
 
-	Phase     nim.Phase         `json:"phase"`
-	PhaseName string            `json:"phase_name"`
-	Critical  bool              `json:"critical"`
-	Phases    []nim.PhaseStatus `json:"phases,omitempty"`
-	EndedIn   string            `json:"ended_in,omitempty"` // name of the phase mknimimage was in when it exited
+	Phase     nim.Phase `json:"phase"`
+	PhaseName string    `json:"phase_name"`
+	// Critical: interrupts are refused now; CriticalWhy says why. True from
+	// the start until the output proves a phase an interrupt cannot harm
+	// (nim.Tracker.Risk).
+	Critical    bool   `json:"critical"`
+	CriticalWhy string `json:"critical_why,omitempty"`
+	// Live: the live module reported from inside mknimimage, so its output
+	// reaches nimwiz as it is printed (nim.InstallLiveModule). Without it
+	// the whole run stays protected.
+	Live    bool              `json:"live"`
+	Phases  []nim.PhaseStatus `json:"phases,omitempty"`
+	EndedIn string            `json:"ended_in,omitempty"` // name of the phase mknimimage was in when it exited
 
 	Events      []Event   `json:"events,omitempty"`
 	Interrupted time.Time `json:"interrupted,omitzero"` // when an accepted interrupt was sent to mknimimage
+
+	// Verified is what nimwiz saw in NIM after mknimimage printed its
+	// summary (the osimage definition, the SPOT's Rstate); a job succeeds
+	// only when that proves it. VerifyError says why it could not.
+	Verified    string `json:"verified,omitempty"`
+	VerifyError string `json:"verify_error,omitempty"`
+
+	// Settling: mknimimage ended without proof that xcatd finished (contact
+	// lost, or an abort), so NIM may still be working for this job; the
+	// supervisor keeps the osimage name locked and watches NIM's processes
+	// until none works for the job's names. Settled is when it saw that;
+	// Activity is what it saw working last; After what NIM showed then.
+	Settling    bool      `json:"settling,omitempty"`
+	Settled     time.Time `json:"settled,omitzero"`
+	Activity    []string  `json:"activity,omitempty"`
+	SettleError string    `json:"settle_error,omitempty"`
+	After       string    `json:"nim_after,omitempty"`
 
 	LogBytes   int64  `json:"log_bytes"`
 	LogError   string `json:"log_error,omitempty"`   // first failure writing output.log
@@ -124,9 +158,20 @@ type Record struct {
 // LogPath is where mknimimage's output is kept.
 func (r Record) LogPath() string { return filepath.Join(r.Dir, logFile) }
 
+// Busy reports whether the job may still be working on the NIM master:
+// mknimimage runs, or it ended without proof that xcatd finished and NIM has
+// not been seen quiet since. A busy job keeps its osimage name.
+func (r Record) Busy() bool {
+	switch r.State {
+	case StateStarting, StateRunning, StateSupervisorLost, StateLost:
+		return true
+	}
+	return r.Settling
+}
+
 // Files in a job directory.
 const (
-	recordFile    = "job.json"
+	recordName    = "job.json"
 	planFile      = "plan.toml"
 	logFile       = "output.log"
 	interruptFile = "interrupt"
@@ -134,33 +179,7 @@ const (
 )
 
 // PhaseName is a short human name of a phase, for messages and tables.
-func PhaseName(p nim.Phase) string {
-	switch p {
-	case nim.PhaseStart:
-		return "starting"
-	case nim.PhaseCheckNIM:
-		return "NIM check"
-	case nim.PhaseLppSource:
-		return "lpp_source"
-	case nim.PhaseSpot:
-		return "SPOT creation"
-	case nim.PhaseRoot:
-		return "root"
-	case nim.PhaseDump:
-		return "dump"
-	case nim.PhasePaging:
-		return "paging"
-	case nim.PhaseDefinition:
-		return "osimage definition"
-	case nim.PhaseSpotUpdate:
-		return "SPOT update"
-	case nim.PhaseSummary:
-		return "summary"
-	case nim.PhaseDone:
-		return "done"
-	}
-	return fmt.Sprintf("phase %d", int(p))
-}
+func PhaseName(p nim.Phase) string { return p.String() }
 
 // writeFileAtomic writes data to path through a temporary file and a rename,
 // so a reader never sees a torn file. durable also syncs the file before the
@@ -209,40 +228,4 @@ func writeFileAtomic(path string, data []byte, durable bool) error {
 		d.Close()
 	}
 	return nil
-}
-
-func saveRecord(r *Record, durable bool) error {
-	data, err := encodeRecord(r)
-	if err != nil {
-		return err
-	}
-	return writeRecordData(r.Dir, data, durable)
-}
-
-func encodeRecord(r *Record) ([]byte, error) {
-	data, err := json.MarshalIndent(r, "", "  ")
-	if err != nil {
-		return nil, err
-	}
-	return append(data, '\n'), nil
-}
-
-func writeRecordData(dir string, data []byte, durable bool) error {
-	if err := writeFileAtomic(filepath.Join(dir, recordFile), data, durable); err != nil {
-		return fmt.Errorf("write job record: %w", err)
-	}
-	return nil
-}
-
-func readRecord(dir string) (Record, error) {
-	data, err := os.ReadFile(filepath.Join(dir, recordFile))
-	if err != nil {
-		return Record{}, err
-	}
-	var r Record
-	if err := json.Unmarshal(data, &r); err != nil {
-		return Record{}, fmt.Errorf("%s: %w", filepath.Join(dir, recordFile), err)
-	}
-	r.Dir = dir
-	return r, nil
 }

@@ -3,12 +3,15 @@ package job
 import (
 	"bufio"
 	"bytes"
+	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -16,6 +19,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 	"github.com/nimwiz/nimwiz/nim"
+	"golang.org/x/sys/unix"
 )
 
 // Job is a started job.
@@ -96,7 +100,7 @@ func Start(store *Store, ex *nim.Executor, plan nim.Plan, self []string) (*Job, 
 	if err := s.init(); err != nil {
 		return nil, fmt.Errorf("cannot record the job: %w; nothing was started", err)
 	}
-	if b, err := s.waitFree(plan.Name); err != nil {
+	if b, err := s.waitFree(plan.Name, ex); err != nil {
 		return nil, err
 	} else if b != nil {
 		return nil, b
@@ -110,14 +114,24 @@ func Start(store *Store, ex *nim.Executor, plan nim.Plan, self []string) (*Job, 
 	dir := filepath.Join(s.Dir, id)
 	rec := Record{
 		ID: id, Name: plan.Name, Plan: plan, Argv: argv,
-		Exec:  ExecSpec{Dirs: ex.Dirs, Env: ex.Env},
 		State: StateStarting, Started: now, ExitCode: -1,
 		Phase: nim.PhaseStart, PhaseName: PhaseName(nim.PhaseStart),
+		Critical: true, CriticalWhy: nim.RiskUnknown.Why(),
 		Dir: dir,
 	}
 	if err := writeJobFiles(&rec); err != nil {
 		os.RemoveAll(dir)
 		return nil, fmt.Errorf("cannot record the job in %s: %w; nothing was started", dir, err)
+	}
+	// What the supervisor runs comes from us, on its stdin, never from a
+	// file in the job directory that someone could have replaced.
+	spec, err := json.Marshal(launch{
+		Plan: plan, Argv: argv, Dirs: ex.Dirs, Base: baseEnv(ex), Env: ex.Env,
+		LiveDir: ex.LiveDir, Timeout: ex.Timeout,
+	})
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, fmt.Errorf("start job: %w", err)
 	}
 
 	pr, pw, err := os.Pipe()
@@ -135,9 +149,10 @@ func Start(store *Store, ex *nim.Executor, plan nim.Plan, self []string) (*Job, 
 	cmd.Dir = "/" // do not pin the caller's working directory for hours
 	cmd.Env = append(os.Environ(), readyFDEnv+"=3")
 	cmd.ExtraFiles = []*os.File{pw}
+	cmd.Stdin = bytes.NewReader(spec)
 	// The supervisor says everything in job.json; a Go panic would still
 	// go to stderr, so keep that in the job directory rather than lose it.
-	if f, err := os.OpenFile(filepath.Join(dir, supervisorLog), os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600); err == nil {
+	if f, err := os.OpenFile(filepath.Join(dir, supervisorLog), os.O_WRONLY|os.O_CREATE|os.O_EXCL|unix.O_NOFOLLOW, 0o600); err == nil {
 		defer f.Close()
 		cmd.Stderr = f
 	}
@@ -200,6 +215,54 @@ func Start(store *Store, ex *nim.Executor, plan nim.Plan, self []string) (*Job, 
 	return nil, fmt.Errorf("%s; nothing was started", strings.TrimPrefix(msg, "error: "))
 }
 
+// launch is what Start hands its supervisor on stdin: the plan, the argv to
+// run and the executor to run it with (command directories, the caller's
+// environment, the live module).
+type launch struct {
+	Plan    nim.Plan      `json:"plan"`
+	Argv    []string      `json:"argv"`
+	Dirs    []string      `json:"dirs,omitempty"`
+	Base    []string      `json:"base"`
+	Env     []string      `json:"env,omitempty"`
+	LiveDir string        `json:"live_dir,omitempty"`
+	Timeout time.Duration `json:"timeout,omitempty"`
+}
+
+// executor rebuilds the caller's executor.
+func (l launch) executor() *nim.Executor {
+	return &nim.Executor{Dirs: l.Dirs, Base: l.Base, Env: l.Env, LiveDir: l.LiveDir, Timeout: l.Timeout}
+}
+
+// baseEnv is the environment ex starts from: its Base, or ours.
+func baseEnv(ex *nim.Executor) []string {
+	if ex.Base != nil {
+		return ex.Base
+	}
+	return os.Environ()
+}
+
+// maxLaunch bounds what the supervisor reads on stdin.
+const maxLaunch = 4 << 20
+
+// readLaunch reads the launch from r (the supervisor's stdin).
+func readLaunch(r io.Reader) (launch, error) {
+	var l launch
+	data, err := io.ReadAll(io.LimitReader(r, maxLaunch+1))
+	if err != nil {
+		return l, fmt.Errorf("read the job's launch from stdin: %w", err)
+	}
+	if len(data) > maxLaunch {
+		return l, errors.New("the job's launch on stdin is too large")
+	}
+	if err := json.Unmarshal(data, &l); err != nil {
+		return l, fmt.Errorf("the job's launch on stdin: %w", err)
+	}
+	if len(l.Argv) == 0 {
+		return l, errors.New("the job's launch names no command")
+	}
+	return l, nil
+}
+
 func writeJobFiles(rec *Record) error {
 	var buf bytes.Buffer
 	if err := toml.NewEncoder(&buf).Encode(rec.Plan); err != nil {
@@ -209,32 +272,111 @@ func writeJobFiles(rec *Record) error {
 	if err := writeFileAtomic(filepath.Join(rec.Dir, planFile), buf.Bytes(), false); err != nil {
 		return fmt.Errorf("write plan: %w", err)
 	}
-	if err := saveRecord(rec, false); err != nil {
+	rf, err := createRecordFile(rec.Dir, rec)
+	if err != nil {
 		return err
 	}
-	f, err := os.OpenFile(filepath.Join(rec.Dir, logFile), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	rf.Close()
+	f, err := os.OpenFile(filepath.Join(rec.Dir, logFile), os.O_WRONLY|os.O_CREATE|os.O_EXCL|unix.O_NOFOLLOW, 0o600)
 	if err != nil {
 		return fmt.Errorf("create log: %w", err)
 	}
 	return f.Close()
 }
 
-// waitFree returns who holds name's lock, or nil. A holder whose record
-// already says ended is about to let go, so it is given a moment.
-func (s *Store) waitFree(name string) (*BusyError, error) {
+// waitFree returns who keeps name busy, or nil. A supervisor holds the
+// name's lock for as long as it lives (one whose record already says
+// ended, and that is not settling, is given a moment to let go). A job
+// whose supervisor is gone keeps the name while mknimimage still runs, or
+// while NIM may still be working for it: ex asks ps, and a job seen quiet
+// is recorded as settled on the way.
+func (s *Store) waitFree(name string, ex *nim.Executor) (*BusyError, error) {
 	deadline := time.Now().Add(5 * time.Second)
 	for {
 		b, err := s.probeLock(name)
-		if err != nil || b == nil {
+		if err != nil {
 			return nil, err
+		}
+		if b == nil {
+			break
 		}
 		if b.JobID == "" || validID(b.JobID) != nil {
 			return b, nil
 		}
 		r, err := readRecord(filepath.Join(s.Dir, b.JobID))
-		if err != nil || !r.State.Ended() || time.Now().After(deadline) {
+		if err != nil || !r.State.Ended() || r.Settling || time.Now().After(deadline) {
+			if err == nil && r.Settling {
+				b.Why = "mknimimage ended without proof that xcatd finished, and nimwiz is watching NIM until it is quiet"
+			}
 			return b, nil
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+	all, err := s.List()
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range all {
+		if r.Name != name || !r.Busy() {
+			continue
+		}
+		if b := s.stillBusy(r, ex); b != nil {
+			return b, nil
+		}
+	}
+	return nil, nil
+}
+
+// stillBusy looks again at a busy job whose supervisor is gone: busy while
+// mknimimage lives or ps shows NIM work for the job's names; otherwise the
+// job is recorded as settled and nil returned.
+func (s *Store) stillBusy(r Record, ex *nim.Executor) *BusyError {
+	b := &BusyError{Name: r.Name, JobID: r.ID}
+	if r.State == StateSupervisorLost || (r.ChildPID > 0 && pidAlive(r.ChildPID)) {
+		b.PID = r.ChildPID
+		b.Why = fmt.Sprintf("its supervisor is gone, but mknimimage (pid %d) still runs", r.ChildPID)
+		return b
+	}
+	if r.State == StateStarting && time.Since(r.Started) < startTimeout {
+		b.Why = "it is starting"
+		return b
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), nim.DefaultQueryTimeout)
+	defer cancel()
+	procs, err := nim.NewClient(ex).Activity(ctx, JobNames(r.Plan))
+	switch {
+	case err != nil:
+		b.Why = fmt.Sprintf("it ended without proof that xcatd finished, and nimwiz cannot tell whether NIM still works for it (%v)", err)
+		return b
+	case len(procs) > 0:
+		b.PID = procs[0].PID
+		b.Why = "NIM is still working for it: " + procs[0].String()
+		return b
+	}
+	// Quiet: settle it, so that jobs and attach say so too.
+	if rf, err := openRecordFile(r.Dir); err == nil {
+		if r.State == StateLost || r.State == StateRunning || r.State == StateStarting {
+			r.State = StateContactLost
+			if r.Ended.IsZero() {
+				r.Ended = time.Now()
+			}
+		}
+		r.Settling, r.Settled, r.Activity = false, time.Now(), nil
+		rf.save(&r, true)
+		rf.Close()
+	}
+	return nil
+}
+
+// JobNames are the NIM and xCAT names a job of plan p works on: the
+// osimage and every resource it creates (not the existing ones it reuses).
+func JobNames(p nim.Plan) []string {
+	p = p.WithDefaults()
+	names := []string{p.Name}
+	for _, r := range p.Resources() {
+		if !r.Reused && !slices.Contains(names, r.Name) {
+			names = append(names, r.Name)
+		}
+	}
+	return names
 }

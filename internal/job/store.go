@@ -77,8 +77,9 @@ func (s *Store) Load(id string) (Record, error) {
 	return r, nil
 }
 
-// settle turns a record that says running into StateLost when its
-// supervisor is gone (it holds the osimage lock for as long as it lives).
+// settle tells what became of a job whose record says it runs while no
+// supervisor holds its lock (SIGKILLed, the OOM killer, a reboot): while
+// mknimimage still lives it is StateSupervisorLost, otherwise StateLost.
 func (s *Store) settle(r *Record) {
 	switch r.State {
 	case StateRunning:
@@ -91,6 +92,9 @@ func (s *Store) settle(r *Record) {
 				return
 			}
 			r.State = StateLost
+			if r.ChildPID > 0 && pidAlive(r.ChildPID) {
+				r.State = StateSupervisorLost
+			}
 		}
 	case StateStarting:
 		if time.Since(r.Started) > startTimeout && (r.SupervisorPID == 0 || !pidAlive(r.SupervisorPID)) {

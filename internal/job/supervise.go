@@ -1,7 +1,9 @@
 package job
 
 import (
+	"bufio"
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -16,6 +18,7 @@ import (
 	"time"
 
 	"github.com/nimwiz/nimwiz/nim"
+	"golang.org/x/sys/unix"
 )
 
 // Supervisor tunables.
@@ -42,25 +45,42 @@ var (
 // costs a few syscalls per MiB, not per line.
 const readBuffer = 256 << 10
 
+// Settling tunables: after mknimimage ended without proof that xcatd
+// finished, the supervisor asks ps every SettlePoll whether NIM works for
+// the job's names, and lets the name go after SettleQuiet quiet answers in
+// a row (or after settleMaxErrors failed asks, saying so). The variables
+// SettlePollEnv and SettleQuietEnv override them (tests).
+var (
+	SettlePoll      = 5 * time.Second
+	SettleQuiet     = 3
+	SettlePollEnv   = "NIMWIZ_SETTLE_POLL"
+	SettleQuietEnv  = "NIMWIZ_SETTLE_QUIET"
+	settleMaxErrors = 12
+)
+
 // supervisor is the state of one Supervise run. mu guards rec, tracker, the
 // interrupt fields and the save state: the reader goroutine, the signal loop
 // and the record saver share them.
 type supervisor struct {
-	mu         sync.Mutex
-	rec        Record
-	tracker    *nim.Tracker
-	sawSummary bool
-	pgid       int
-	exited     bool
-	escalate   *time.Timer
-	sink       *logSink
-	split      lineSplitter
-	saveErr    error
+	mu       sync.Mutex
+	rec      Record
+	tracker  *nim.Tracker
+	client   *nim.Client
+	pgid     int
+	exited   bool
+	escalate *time.Timer
+	sink     *logSink
+	split    lineSplitter
+	saveErr  error
+	rf       *recordFile
+	// serverLost: the client printed that its connection to xcatd ended
+	// early (Client.pm L367-370): xcatd's plugin may go on without it.
+	serverLost bool
 
-	// Saving job.json (two fsyncs) is done off the reader goroutine:
-	// saveSoon asks the saver goroutine, which coalesces requests. wmu
-	// orders the writes; seq/written keep an older snapshot from replacing
-	// a newer one.
+	// Saving job.json (a write and a sync) is done off the reader
+	// goroutine: saveSoon asks the saver goroutine, which coalesces
+	// requests. wmu orders the writes; seq/written keep an older snapshot
+	// from replacing a newer one.
 	wmu       sync.Mutex
 	seq       uint64
 	written   uint64 // guarded by wmu
@@ -71,17 +91,23 @@ type supervisor struct {
 
 // Supervise is the body of the internal verb "__supervise JOBDIR": it runs
 // the job recorded in dir to its end and returns the process exit status.
-// Its own output goes nowhere (Start gives it /dev/null); everything it has
-// to say is in job.json.
+// What it runs comes on stdin from Start (see launch), never from the job
+// directory. Its own output goes nowhere; everything it has to say is in
+// job.json.
 func Supervise(dir string) int {
 	// First of all: SIGUSR1 kills by default, and Start's caller may send it
-	// as soon as we report ready. Catching (not ignoring) keeps mknimimage's
-	// own dispositions at their defaults.
+	// as soon as we report ready. Caught, not ignored: see startChild.
 	sigc := make(chan os.Signal, 16)
-	signal.Notify(sigc, syscall.SIGHUP, syscall.SIGINT, syscall.SIGQUIT, syscall.SIGTERM, syscall.SIGUSR1, syscall.SIGPIPE)
+	signal.Notify(sigc, caughtSignals...)
 
 	if d, err := time.ParseDuration(os.Getenv(GraceEnv)); err == nil && d > 0 {
 		InterruptGrace = d
+	}
+	if d, err := time.ParseDuration(os.Getenv(SettlePollEnv)); err == nil && d > 0 {
+		SettlePoll = d
+	}
+	if n, err := strconv.Atoi(os.Getenv(SettleQuietEnv)); err == nil && n > 0 {
+		SettleQuiet = n
 	}
 	// The ready pipe: one line saying whether mknimimage runs; after "ok"
 	// it stays open until the end is recorded, so whoever started the job
@@ -115,13 +141,27 @@ func Supervise(dir string) int {
 		report("error: " + err.Error())
 		return 1
 	}
+	l, err := readLaunch(os.Stdin)
+	if err != nil {
+		report("error: " + err.Error())
+		return 1
+	}
+	rf, err := openRecordFile(dir)
+	if err != nil {
+		report("error: " + err.Error())
+		return 1
+	}
+	defer rf.Close()
 	rec, err := readRecord(dir)
 	if err != nil {
 		report("error: read job record: " + err.Error())
 		return 1
 	}
+	// The record is ours to write; what to run is the launch's.
+	rec.Plan, rec.Argv, rec.Name = l.Plan, l.Argv, l.Plan.Name
 	store := &Store{Dir: filepath.Dir(dir)}
-	s := &supervisor{rec: rec}
+	ex := l.executor()
+	s := &supervisor{rec: rec, rf: rf, client: nim.NewClient(ex)}
 	s.rec.SupervisorPID = os.Getpid()
 
 	lock, err := store.acquireLock(rec.Name, rec.ID)
@@ -137,23 +177,19 @@ func Supervise(dir string) int {
 		}
 		return s.failStart(report, err)
 	}
-	defer lock.Close() // early returns; at the end it is released once the end is recorded
+	defer lock.Close() // early returns; at the end it is released once NIM is quiet
 
 	// Make sure the record can be written before anything runs.
-	if err := saveRecord(&s.rec, false); err != nil {
+	if err := rf.save(&s.rec, false); err != nil {
 		report("error: " + err.Error())
 		return 1
 	}
-	logf, err := os.OpenFile(filepath.Join(dir, logFile), os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	logf, err := os.OpenFile(filepath.Join(dir, logFile), os.O_WRONLY|os.O_APPEND|unix.O_NOFOLLOW, 0o600)
 	if err != nil {
 		return s.failStart(report, fmt.Errorf("open log: %w", err))
 	}
 	s.sink = &logSink{w: logf, max: maxPendingLog}
-	ex := &nim.Executor{Dirs: rec.Exec.Dirs, Env: rec.Exec.Env}
-	if len(rec.Argv) == 0 {
-		return s.failStart(report, errors.New("job record has no command"))
-	}
-	cmd, err := ex.Command(rec.Argv[0], rec.Argv[1:]...)
+	cmd, err := ex.Command(l.Argv[0], l.Argv[1:]...)
 	if err != nil {
 		return s.failStart(report, err)
 	}
@@ -164,22 +200,40 @@ func Supervise(dir string) int {
 	// One pipe for stdout and stderr keeps their order as written.
 	cmd.Stdout, cmd.Stderr = pw, pw
 	growPipe(pr, readBuffer)
+	// The live module reports on fd 3 that it made STDOUT unbuffered.
+	var liveR, liveW *os.File
+	if ex.LiveDir != "" {
+		if liveR, liveW, err = os.Pipe(); err != nil {
+			pw.Close()
+			pr.Close()
+			return s.failStart(report, err)
+		}
+		cmd.ExtraFiles = []*os.File{liveW}
+		cmd.Env = append(cmd.Env, nim.LiveFDEnv+"=3")
+	}
 	// Own process group: an interrupt goes to mknimimage and everything it
 	// started, and only when we decide.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	s.tracker = nim.NewTracker(rec.Plan)
-	if err := cmd.Start(); err != nil {
-		pw.Close()
-		pr.Close()
-		return s.failStart(report, fmt.Errorf("start %s: %w", rec.Argv[0], err))
-	}
+	s.tracker = nim.NewTracker(l.Plan)
+	err = startChild(cmd, sigc)
 	pw.Close()
+	if liveW != nil {
+		liveW.Close()
+	}
+	if err != nil {
+		pr.Close()
+		if liveR != nil {
+			liveR.Close()
+		}
+		return s.failStart(report, fmt.Errorf("start %s: %w", l.Argv[0], err))
+	}
 
 	s.mu.Lock()
 	s.pgid = cmd.Process.Pid
 	s.rec.ChildPID, s.rec.ChildPGID = cmd.Process.Pid, cmd.Process.Pid
 	s.rec.State = StateRunning
 	s.rec.Started = time.Now()
+	s.setPhase()
 	s.save(false) // readers see "running" at once; the saver syncs it below
 	s.mu.Unlock()
 	report("ok")
@@ -189,6 +243,9 @@ func Supervise(dir string) int {
 	s.mu.Lock()
 	s.saveSoon()
 	s.mu.Unlock()
+	if liveR != nil {
+		go s.watchLive(liveR)
+	}
 	readDone := make(chan struct{})
 	go func() {
 		defer close(readDone)
@@ -235,11 +292,60 @@ loop:
 	}
 	pr.Close()
 	s.stopSaver()
-	s.finish(cmd, werr)
+	settle := s.finish(cmd, werr)
 	closeReady() // the end is recorded
+	if settle {
+		// NIM may still be working: the name stays ours until it is quiet.
+		s.settle(sigc)
+	}
 	lock.Close() // the next job for this name may start now
 	s.syncLog(logf)
 	return 0
+}
+
+// caughtSignals are the signals the supervisor notes and answers (SIGTERM,
+// SIGUSR1) or notes and ignores (the rest): it never stops on them.
+var caughtSignals = []os.Signal{syscall.SIGHUP, syscall.SIGINT, syscall.SIGQUIT, syscall.SIGTERM, syscall.SIGUSR1, syscall.SIGPIPE}
+
+// inheritIgnored are the signals mknimimage starts with ignored (SIG_IGN
+// survives fork and exec; Perl keeps it, and the client sets handlers only
+// for INT and TERM, Client.pm L285-287). HUP, QUIT and PIPE end the xCAT
+// client without an abort while xcatd's plugin goes on unseen
+// (xcat-client-behaviour.md §2): ignored, a stray kill -HUP does not cut
+// nimwiz off from the run, and if the supervisor dies (SIGKILL, the OOM
+// killer) the client's next write fails with EPIPE instead of killing it,
+// so it reads xcatd's answers to the end and the job's work completes.
+var inheritIgnored = []os.Signal{syscall.SIGHUP, syscall.SIGQUIT, syscall.SIGPIPE}
+
+// startChild starts cmd with inheritIgnored ignored. Go resets caught
+// signals to their default in the child and keeps ignored ones ignored, so
+// they are ignored for the moment of the fork and caught again after it.
+func startChild(cmd *exec.Cmd, sigc chan os.Signal) error {
+	signal.Ignore(inheritIgnored...)
+	err := cmd.Start()
+	signal.Notify(sigc, inheritIgnored...)
+	return err
+}
+
+// watchLive reads the live module's report: "live <pid>" proves that the
+// client's STDOUT is unbuffered, so the output shows where the run is.
+func (s *supervisor) watchLive(r *os.File) {
+	defer r.Close()
+	br := bufio.NewReader(io.LimitReader(r, 4096))
+	for {
+		line, err := br.ReadString('\n')
+		if strings.HasPrefix(line, nim.LiveMarker) {
+			s.mu.Lock()
+			s.tracker.SetLive()
+			s.rec.Live = true
+			s.setPhase()
+			s.saveSoon()
+			s.mu.Unlock()
+		}
+		if err != nil {
+			return
+		}
+	}
 }
 
 // failStart records that mknimimage could not be started.
@@ -248,7 +354,8 @@ func (s *supervisor) failStart(report func(string), err error) int {
 	s.rec.Error = err.Error()
 	s.rec.Ended = time.Now()
 	s.rec.ExitCode = -1
-	saveRecord(&s.rec, true)
+	s.rec.Critical, s.rec.CriticalWhy = false, ""
+	s.rf.save(&s.rec, true)
 	report("error: " + err.Error())
 	return 1
 }
@@ -282,11 +389,13 @@ func (s *supervisor) saveSoon() {
 
 // snapshot encodes the record as it is now; mu must be held.
 func (s *supervisor) snapshot() (uint64, []byte, error) {
-	s.rec.LogBytes = s.sink.received
-	if s.sink.err != nil && s.rec.LogError == "" {
-		s.rec.LogError = s.sink.err.Error()
+	if s.sink != nil {
+		s.rec.LogBytes = s.sink.received
+		if s.sink.err != nil && s.rec.LogError == "" {
+			s.rec.LogError = s.sink.err.Error()
+		}
+		s.rec.LogDropped = s.sink.dropped
 	}
-	s.rec.LogDropped = s.sink.dropped
 	data, err := encodeRecord(&s.rec)
 	if err != nil {
 		return 0, nil, err
@@ -302,7 +411,7 @@ func (s *supervisor) write(seq uint64, data []byte, durable bool) error {
 	if seq <= s.written {
 		return nil
 	}
-	if err := writeRecordData(s.rec.Dir, data, durable); err != nil {
+	if err := s.rf.write(data, durable); err != nil {
 		return err
 	}
 	s.written = seq
@@ -348,7 +457,12 @@ func (s *supervisor) output(p []byte) {
 }
 
 func (s *supervisor) feedLine(line []byte) {
-	if !s.tracker.FeedBytes(TrimLine(line)) {
+	line = TrimLine(line)
+	if bytes.HasPrefix(line, []byte(nim.PrematureEnd)) {
+		s.serverLost = true
+	}
+	wasCritical := s.tracker.Critical()
+	if !s.tracker.FeedBytes(line) && s.tracker.Critical() == wasCritical {
 		return
 	}
 	s.setPhase()
@@ -357,12 +471,11 @@ func (s *supervisor) feedLine(line []byte) {
 
 func (s *supervisor) setPhase() {
 	ph := s.tracker.Phase()
-	if ph == nim.PhaseSummary {
-		s.sawSummary = true
-	}
 	s.rec.Phase = ph
 	s.rec.PhaseName = PhaseName(ph)
-	s.rec.Critical = s.tracker.Critical()
+	risk := s.tracker.Risk()
+	s.rec.Critical = risk != nim.RiskNone
+	s.rec.CriticalWhy = risk.Why()
 	s.rec.Phases = s.tracker.Statuses()
 }
 
@@ -376,23 +489,23 @@ func (s *supervisor) onSignal(sig os.Signal) {
 		// SIGHUP, SIGINT, SIGQUIT (and SIGPIPE) never stop a job: only an
 		// explicit request does. Noted for the record.
 		s.mu.Lock()
-		s.event(signalName(sig), "", ActionIgnored)
+		s.event(signalName(sig), "", ActionIgnored, "")
 		s.saveSoon()
 		s.mu.Unlock()
 	}
 }
 
-func (s *supervisor) event(sig, req, action string) {
+func (s *supervisor) event(sig, req, action, why string) {
 	s.rec.Events = append(s.rec.Events, Event{
 		Time: time.Now(), Signal: sig, Request: req,
-		Phase: PhaseName(s.tracker.Phase()), Action: action,
+		Phase: PhaseName(s.tracker.Phase()), Action: action, Why: why,
 	})
 }
 
 // checkRequest acts on an interrupt request file written by Store.Interrupt.
 func (s *supervisor) checkRequest() {
 	path := filepath.Join(s.rec.Dir, interruptFile)
-	data, err := os.ReadFile(path)
+	data, err := readNoFollow(path, 4096)
 	if err != nil {
 		return
 	}
@@ -400,41 +513,87 @@ func (s *supervisor) checkRequest() {
 	s.interrupt("interrupt request", strings.TrimSpace(string(data)))
 }
 
-// interrupt stops mknimimage unless it is in a critical phase: SIGINT to its
-// process group, then SIGTERM after InterruptGrace if it is still running
-// and still outside a critical phase.
+// interrupt stops mknimimage only where that cannot harm the SPOT: the
+// output is live and shows the lpp_source copy running (nim.Tracker.Risk),
+// and ps shows NIM's lpp_source define still at work, so the SPOT cannot
+// have started behind output that has not reached us yet (xcatd relays it
+// about once a second). Then SIGINT goes to mknimimage's process group: the
+// xCAT client asks xcatd to abort and exits 0 (Client.pm L285-287). SIGTERM
+// (the same abort) follows after InterruptGrace if it is still running and
+// still interruptible. Anything else is refused and recorded with why.
 func (s *supervisor) interrupt(sig, req string) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	if s.exited {
+		s.mu.Unlock()
 		return
 	}
-	if s.tracker.Critical() {
-		s.event(sig, req, ActionRefused)
+	why := s.tracker.Risk().Why()
+	if why == "" && s.tracker.Phase() != nim.PhaseLppSource {
+		why = "mknimimage has done its work and is ending"
+	}
+	if why != "" || !s.rec.Interrupted.IsZero() {
+		if why == "" {
+			why = "mknimimage is already being stopped"
+		}
+		s.event(sig, req, ActionRefused, why)
+		s.saveSoon()
+		s.mu.Unlock()
+		return
+	}
+	lpp := s.rec.Plan.WithDefaults().Name + "_lpp_source"
+	s.mu.Unlock()
+
+	// Outside the lock: ps takes a moment and the output must flow.
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	procs, err := s.client.Activity(ctx, []string{lpp}, os.Getpid())
+	cancel()
+	copying := false
+	for _, p := range procs {
+		if strings.Contains(p.Args, "define") && strings.Contains(p.Args, "lpp_source") {
+			copying = true
+		}
+	}
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch {
+	case s.exited:
+		return
+	case err != nil:
+		why = fmt.Sprintf("nimwiz could not confirm that the lpp_source copy is still running (%v)", err)
+	case !copying:
+		why = "the lpp_source copy has just ended and the SPOT comes next"
+	case s.tracker.Risk() != nim.RiskNone:
+		why = s.tracker.Risk().Why()
+	}
+	if why != "" {
+		s.event(sig, req, ActionRefused, why)
 		s.saveSoon()
 		return
 	}
-	s.event(sig, req, ActionAccepted)
-	if s.rec.Interrupted.IsZero() {
-		s.rec.Interrupted = time.Now()
-		syscall.Kill(-s.pgid, syscall.SIGINT)
-		s.escalate = time.AfterFunc(InterruptGrace, func() {
-			s.mu.Lock()
-			defer s.mu.Unlock()
-			if !s.exited && !s.tracker.Critical() {
-				syscall.Kill(-s.pgid, syscall.SIGTERM)
-			}
-		})
-	}
+	s.event(sig, req, ActionAccepted, "")
+	s.rec.Interrupted = time.Now()
+	syscall.Kill(-s.pgid, syscall.SIGINT)
+	s.escalate = time.AfterFunc(InterruptGrace, func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if !s.exited && !s.tracker.Critical() {
+			syscall.Kill(-s.pgid, syscall.SIGTERM)
+		}
+	})
 	s.saveSoon()
 }
 
 // finish records the end; the saver has stopped. Every byte of output is
 // written to the log before the end is recorded, so a reader who sees the
-// end and then reads the log has it all.
-func (s *supervisor) finish(cmd *exec.Cmd, werr error) {
+// end and then reads the log has it all. It reports whether NIM may still
+// be working for the job (see settle).
+//
+// A job succeeded only when mknimimage exited 0, printed the summary for
+// this osimage, and NIM then shows the osimage defined with its SPOT ready
+// for use: the client also exits 0, silently, when it is interrupted.
+func (s *supervisor) finish(cmd *exec.Cmd, werr error) (settle bool) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	s.split.flush(s.feedLine)
 	s.sink.close()
 	code := -1
@@ -452,23 +611,171 @@ func (s *supervisor) finish(cmd *exec.Cmd, werr error) {
 	s.setPhase()
 	s.rec.ExitCode = code
 	s.rec.Usage = measureUsage()
-	s.rec.Ended = time.Now()
+	summary := s.summaryFor(s.rec.Name)
+	plan := s.rec.Plan
+	s.mu.Unlock()
+
+	var verified, verr string
+	if code == 0 && summary {
+		verified, verr = s.verify(plan)
+	}
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.rec.Verified, s.rec.VerifyError = verified, verr
 	switch {
-	case !s.rec.Interrupted.IsZero() && !s.sawSummary:
-		s.rec.State = StateInterrupted
-	case code == 0:
+	case code == 0 && summary && verr == "":
 		s.rec.State = StateSucceeded
+	case code == 0 && summary:
+		s.rec.State = StateFailed
+	case !s.rec.Interrupted.IsZero() && s.rec.ExitSig == "":
+		s.rec.State, settle = StateInterrupted, true
+	case s.rec.ExitSig != "" || s.serverLost:
+		s.rec.State, settle = StateContactLost, true
+	case code == 0:
+		// Exit 0 without the summary: the xCAT client's answer to an INT
+		// or TERM (it asks xcatd to abort, Client.pm L285-287) that did not
+		// come from nimwiz.
+		s.rec.State, settle = StateInterrupted, true
 	default:
 		s.rec.State = StateFailed
 	}
+	s.rec.Settling = settle
+	s.rec.Ended = time.Now()
 	s.saveErr = nil // earlier failures are moot once the end is stored
 	s.save(true)
-	// The end must be recorded: a full disk may free up, so retry a while.
+	// The record is written in place, so a full disk cannot stop it; an
+	// I/O error might pass: retry a while.
 	for i := 0; s.saveErr != nil && i < 30; i++ {
+		s.mu.Unlock()
 		time.Sleep(time.Second)
+		s.mu.Lock()
 		s.saveErr = nil
 		s.save(true)
 	}
+	return settle
+}
+
+// summaryFor reports whether mknimimage printed its summary for osimage
+// name (seen in the stream: a full disk may have kept it out of the log);
+// mu must be held.
+func (s *supervisor) summaryFor(name string) bool {
+	return s.tracker.SummaryName() == name
+}
+
+// verify asks NIM whether the osimage of plan p exists with its SPOT ready
+// for use; it returns what it saw, or why that does not prove success.
+func (s *supervisor) verify(p nim.Plan) (seen, why string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*nim.DefaultQueryTimeout)
+	defer cancel()
+	img, err := s.client.Osimage(ctx, p.Name)
+	if err != nil {
+		if errors.Is(err, nim.ErrNoSuchOsimage) {
+			return "", fmt.Sprintf("mknimimage printed its summary, but xCAT has no osimage %s", p.Name)
+		}
+		return "", fmt.Sprintf("nimwiz could not confirm the osimage: %v", err)
+	}
+	spot := img.Attrs["spot"]
+	if spot == "" {
+		return "", fmt.Sprintf("the osimage %s names no SPOT", p.Name)
+	}
+	objs, missing, err := s.client.Objects(ctx, spot)
+	switch {
+	case err != nil:
+		return "", fmt.Sprintf("nimwiz could not confirm the SPOT %s: %v", spot, err)
+	case len(missing) > 0 || len(objs) == 0:
+		return "", fmt.Sprintf("the osimage %s names the SPOT %s, which NIM does not have", p.Name, spot)
+	case !objs[0].Ready():
+		return "", fmt.Sprintf("the SPOT %s is %q, not %q", spot, objs[0].Get("Rstate"), nim.RstateReady)
+	}
+	return fmt.Sprintf("osimage %s defined; SPOT %s %s", p.Name, spot, nim.RstateReady), ""
+}
+
+// settle keeps the osimage name locked while NIM works for the job: it
+// asks ps every SettlePoll and stops after SettleQuiet quiet answers in a
+// row, then records what NIM shows. xcatd's plugin goes on when the client
+// ends early (xcat-client-behaviour.md §2), and after an abort the 2.9.x
+// xcatd signals only the plugin, not its running nim (xcatd 2.9.2
+// L2464-2481).
+func (s *supervisor) settle(sigc chan os.Signal) {
+	s.mu.Lock()
+	plan := s.rec.Plan
+	s.mu.Unlock()
+	names := JobNames(plan)
+	quiet, errs := 0, 0
+	tick := time.NewTicker(SettlePoll)
+	defer tick.Stop()
+	for quiet < SettleQuiet && errs < settleMaxErrors {
+		ctx, cancel := context.WithTimeout(context.Background(), nim.DefaultQueryTimeout)
+		procs, err := s.client.Activity(ctx, names, os.Getpid())
+		cancel()
+		s.mu.Lock()
+		switch {
+		case err != nil:
+			errs++
+			s.rec.SettleError = err.Error()
+		case len(procs) > 0:
+			quiet, errs = 0, 0
+			s.rec.SettleError = ""
+			s.rec.Activity = s.rec.Activity[:0]
+			for _, p := range procs {
+				s.rec.Activity = append(s.rec.Activity, p.String())
+			}
+		default:
+			quiet++
+			errs = 0
+			s.rec.SettleError = ""
+		}
+		s.save(true)
+		s.mu.Unlock()
+		if quiet >= SettleQuiet {
+			break
+		}
+		for waiting := true; waiting; {
+			select {
+			case <-tick.C:
+				waiting = false
+			case sig := <-sigc:
+				s.mu.Lock()
+				s.event(signalName(sig), "", ActionIgnored, "NIM may still be working for this job")
+				s.save(true)
+				s.mu.Unlock()
+			}
+		}
+	}
+	after := s.look(plan)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if errs >= settleMaxErrors {
+		s.rec.SettleError = "nimwiz stopped watching after " + strconv.Itoa(errs) + " failed looks: " + s.rec.SettleError + "; check NIM yourself before running it again"
+	}
+	s.rec.Settling, s.rec.Settled, s.rec.After = false, time.Now(), after
+	s.rec.Activity = nil
+	s.save(true)
+}
+
+// look says what NIM shows of the job's osimage and SPOT.
+func (s *supervisor) look(p nim.Plan) string {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*nim.DefaultQueryTimeout)
+	defer cancel()
+	var parts []string
+	if _, err := s.client.Osimage(ctx, p.Name); err == nil {
+		parts = append(parts, "osimage "+p.Name+" defined")
+	} else if errors.Is(err, nim.ErrNoSuchOsimage) {
+		parts = append(parts, "no osimage "+p.Name)
+	} else {
+		parts = append(parts, "osimage "+p.Name+": "+err.Error())
+	}
+	objs, missing, err := s.client.Objects(ctx, p.Name)
+	switch {
+	case err != nil:
+		parts = append(parts, "SPOT "+p.Name+": "+err.Error())
+	case len(missing) > 0 || len(objs) == 0:
+		parts = append(parts, "NIM has no SPOT "+p.Name)
+	default:
+		parts = append(parts, "SPOT "+p.Name+" "+objs[0].Get("Rstate"))
+	}
+	return strings.Join(parts, "; ")
 }
 
 // syncLog makes the log durable once the end is recorded: a flood's worth

@@ -360,9 +360,9 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			m.say(ending.Error, "error: "+msg.err.Error())
 		case msg.ev.Action == job.ActionRefused:
 			m.stopping = false
-			m.say(ending.Warning, fmt.Sprintf("Not stopped: %s has just started, and interrupting it would leave a broken SPOT that a re-run silently reuses. The job goes on; press d to detach.", msg.ev.Phase))
+			m.say(ending.Warning, fmt.Sprintf("Not stopped: %s, and interrupting now could leave a broken SPOT that a re-run silently reuses. The job goes on; press d to detach.", msg.ev.Why))
 		default:
-			m.say(ending.Warning, "Stopping mknimimage (SIGINT to it, SIGTERM if it does not stop)... what it leaves behind is shown when it has ended.")
+			m.say(ending.Warning, "Asked mknimimage to stop (SIGINT: the xCAT client asks xcatd to abort)... what it leaves behind is shown when it has ended.")
 		}
 		return nil
 	case SignalMsg:
@@ -394,7 +394,7 @@ func (m *Model) onTick(msg tickMsg) tea.Cmd {
 	}
 	if crit && m.confirm {
 		m.confirm = false
-		m.say(ending.Warning, m.criticalWhy()+" The question to stop it is withdrawn.")
+		m.say(ending.Warning, "Not now: "+m.criticalWhy()+" The question to stop it is withdrawn.")
 	}
 	if !crit && wasCritical && m.notice != "" && m.noticeKind == ending.Warning && !m.stopping {
 		m.notice = "" // the refusals were about that phase
@@ -402,9 +402,17 @@ func (m *Model) onTick(msg tickMsg) tea.Cmd {
 	var cmds []tea.Cmd
 	if m.rec.State.Ended() {
 		m.confirm, m.stopping = false, false
+		// While NIM may still be working for the job the ending says so;
+		// it is gathered again once NIM is quiet.
+		if m.facts != nil && m.facts.Rec.Busy() && !m.rec.Busy() && !m.gathering {
+			m.facts = nil
+		}
 		if m.facts == nil && !m.gathering {
 			m.gathering = true
 			cmds = append(cmds, m.gather())
+		}
+		if m.rec.Busy() {
+			cmds = append(cmds, m.read(m.cfg.Tick))
 		}
 	} else {
 		soon := min(readSoon, m.cfg.Tick)
@@ -460,13 +468,13 @@ func (m *Model) spotRunning() bool {
 	return m.haveRec && !m.rec.State.Ended() && m.rec.Phase == nim.PhaseSpot && m.rec.Critical
 }
 
-// criticalWhy says what runs and why it is not interrupted.
+// criticalWhy says why the job is not interrupted now.
 func (m *Model) criticalWhy() string {
-	what := "SPOT creation"
-	if m.rec.Phase == nim.PhaseSpotUpdate {
-		what = "The SPOT update"
+	why := m.rec.CriticalWhy
+	if why == "" {
+		why = nim.RiskUnknown.Why()
 	}
-	return what + " is running: interrupting it would leave a broken SPOT that a re-run silently reuses; the job goes on. Press d to detach."
+	return why + "; interrupting now could leave a broken SPOT that a re-run silently reuses. The job goes on; press d to detach."
 }
 
 func (m *Model) refuse(what string) {
