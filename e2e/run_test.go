@@ -27,7 +27,7 @@ func TestRunInTmux(t *testing.T) {
 	p.waitFor("SPOT creation: interrupts refused", long)
 	for _, k := range []string{"C-c", "C-z", `C-\`} {
 		p.keys(k)
-		p.waitFor("refused: SPOT creation is running", short)
+		p.waitFor("refused: the SPOT is being created", short)
 	}
 	// The terminal goes away mid-SPOT.
 	p.run("kill-server")

@@ -72,17 +72,32 @@ func runApply(a *app, args []string) int {
 	plan = plan.WithDefaults()
 	probs := plan.Validate()
 	if len(probs) == 0 {
+		if _, err := a.exec.LookPath("mknimimage"); err != nil {
+			fmt.Fprintf(a.stderr, "nimwiz: apply: %v; nothing was run\n", err)
+			return exitFail
+		}
 		// What only the master can tell: the source directory and location
 		// on its disk, and the NIM resources the plan reuses.
 		probs = plan.CheckHost(a.hostRoot)
 		ctx, cancel := queryCtx()
 		rprobs, err := a.client.CheckResources(ctx, plan)
+		var nc nim.NameCheck
+		if err == nil {
+			// Every name the plan creates: mknimimage reuses what it finds.
+			nc, err = a.client.CheckNames(ctx, plan)
+		}
 		cancel()
 		if err != nil {
 			fmt.Fprintf(a.stderr, "nimwiz: apply: %v; nothing was run\n", err)
 			return exitFail
 		}
 		probs = append(probs, rprobs...)
+		probs = append(probs, nc.Problems...)
+		for _, n := range nc.Names {
+			if n.Reuse() && n.Object.Ready() {
+				fmt.Fprintf(a.stderr, "nimwiz: NIM already has the %s %s (%s): mknimimage will reuse it as it is\n", n.Resource.Type, n.Resource.Name, n.Rstate())
+			}
+		}
 	}
 	if len(probs) > 0 {
 		for _, p := range probs {

@@ -82,6 +82,8 @@ func stateText(r job.Record) string {
 		s = fmt.Sprintf("failed (%d)", r.ExitCode)
 	case r.State == job.StateInterrupted && r.Interrupted.IsZero():
 		s = "interrupted (not by nimwiz)"
+	case r.State == job.StateUnreadable:
+		s = "unreadable (" + r.Dir + ": " + r.Error + ")"
 	}
 	if r.Busy() && r.State.Ended() {
 		s += ", NIM may still be working"

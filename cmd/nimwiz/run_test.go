@@ -163,13 +163,13 @@ func TestRunScreenRefusesInterrupts(t *testing.T) {
 		name string
 	}{{0x03, "ctrl+c"}, {0x1c, `ctrl+\`}, {0x1a, "ctrl+z"}} {
 		u.keys(k.b)
-		u.until(k.name + " refused: SPOT creation is running")
+		u.until(k.name + " refused: the SPOT is being created")
 	}
 	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGQUIT} {
 		for i := 0; i < 2; i++ { // twice: Bubble Tea's own handler would die on the second
 			u.cmd.Process.Signal(sig)
 		}
-		u.until(job.SignalName(sig) + " refused: SPOT creation is running")
+		u.until(job.SignalName(sig) + " refused: the SPOT is being created")
 	}
 	rec := onlyJob(t, state)
 

@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -105,9 +106,17 @@ func Gather(ctx context.Context, c *nim.Client, rec job.Record) Facts {
 	} else if !errors.Is(err, nim.ErrNoSuchOsimage) {
 		f.DefErr = err
 	}
-	// Never a cleanup while NIM may still be working for the job.
+	// Never a cleanup while NIM may still be working for the job, and never
+	// of what was there before it started.
 	if f.QueryErr == nil && f.DefErr == nil && !rec.Busy() {
-		f.Cleanup = nim.Cleanup(plan, f.Objects, f.Missing, f.DefExists)
+		var left []nim.Object
+		for _, o := range f.Objects {
+			if !slices.Contains(rec.Existing, o.Name) {
+				left = append(left, o)
+			}
+		}
+		defOurs := f.DefExists && !slices.Contains(rec.Existing, nim.OsimagePrefix+plan.Name)
+		f.Cleanup = nim.Cleanup(plan, left, f.Missing, defOurs)
 	}
 	return f
 }

@@ -214,7 +214,13 @@ func TestSecondJobForTheSameNameIsRefused(t *testing.T) {
 	jobtest.Let(t, e.fake, "spot")
 	e.wait(first.ID)
 	e.wait(other.ID)
-	// And the name is free again once the first ended.
+	// Once the first ended its osimage exists: a new run for the name is
+	// refused before anything runs, and is fine again once it is removed.
+	var pe *PlanError
+	if _, err := Start(e.store, e.exec, plan("71cosi"), e.self); !errors.As(err, &pe) || !strings.Contains(err.Error(), "osimage 71cosi already exists") {
+		t.Fatalf("a run for an existing osimage: %v", err)
+	}
+	os.Remove(filepath.Join(e.fake, "defined-71cosi"))
 	e.wait(e.start("71cosi").ID)
 }
 

@@ -65,13 +65,16 @@ const (
 	// alive (the machine rebooted, or both were killed). mknimimage may have
 	// been cut off anywhere and NIM may still be working.
 	StateLost State = "lost"
+	// StateUnreadable is never written: List reports it for a job directory
+	// whose record cannot be read (Record.Error says why).
+	StateUnreadable State = "unreadable"
 )
 
 // Ended reports whether mknimimage has ended (it will not print anything
 // more). NIM may still be working after that: see Record.Busy.
 func (s State) Ended() bool {
 	switch s {
-	case StateSucceeded, StateFailed, StateInterrupted, StateContactLost, StateLost:
+	case StateSucceeded, StateFailed, StateInterrupted, StateContactLost, StateLost, StateUnreadable:
 		return true
 	}
 	return false
@@ -124,6 +127,12 @@ type Record struct {
 	Live    bool              `json:"live"`
 	Phases  []nim.PhaseStatus `json:"phases,omitempty"`
 	EndedIn string            `json:"ended_in,omitempty"` // name of the phase mknimimage was in when it exited
+
+	// Existing are the names the plan creates that NIM or xCAT had before
+	// the job started ("osimage:<name>" for the definition), reused as
+	// they were: what is left afterwards under them is not this job's to
+	// clean up.
+	Existing []string `json:"existing_before,omitempty"`
 
 	Events      []Event   `json:"events,omitempty"`
 	Interrupted time.Time `json:"interrupted,omitzero"` // when an accepted interrupt was sent to mknimimage

@@ -49,7 +49,7 @@ type PlanError struct {
 
 func (e *PlanError) Error() string {
 	var b strings.Builder
-	b.WriteString("the plan is not valid:")
+	b.WriteString("the plan cannot run as it is:")
 	for _, p := range e.Problems {
 		b.WriteString("\n  " + p.Error())
 	}
@@ -105,6 +105,17 @@ func Start(store *Store, ex *nim.Executor, plan nim.Plan, self []string) (*Job, 
 	} else if b != nil {
 		return nil, b
 	}
+	// Every name the plan creates, checked in NIM and xCAT right before the
+	// run: mknimimage would reuse what it finds as it is.
+	ctx, cancel := context.WithTimeout(context.Background(), 2*nim.DefaultQueryTimeout)
+	nc, err := nim.NewClient(ex).CheckNames(ctx, plan)
+	cancel()
+	if err != nil {
+		return nil, fmt.Errorf("%w; nothing was started", err)
+	}
+	if len(nc.Problems) > 0 {
+		return nil, &PlanError{Problems: nc.Problems}
+	}
 
 	now := time.Now()
 	id, err := s.newJobDir(plan.Name, now)
@@ -117,7 +128,8 @@ func Start(store *Store, ex *nim.Executor, plan nim.Plan, self []string) (*Job, 
 		State: StateStarting, Started: now, ExitCode: -1,
 		Phase: nim.PhaseStart, PhaseName: PhaseName(nim.PhaseStart),
 		Critical: true, CriticalWhy: nim.RiskUnknown.Why(),
-		Dir: dir,
+		Existing: nc.Existing(),
+		Dir:      dir,
 	}
 	if err := writeJobFiles(&rec); err != nil {
 		os.RemoveAll(dir)

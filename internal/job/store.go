@@ -97,14 +97,18 @@ func (s *Store) settle(r *Record) {
 			}
 		}
 	case StateStarting:
-		if time.Since(r.Started) > startTimeout && (r.SupervisorPID == 0 || !pidAlive(r.SupervisorPID)) {
+		// A start time in the future (a clock set back, or a planted
+		// record) does not keep a job starting for ever.
+		age := time.Since(r.Started)
+		if (age > startTimeout || age < -time.Minute) && (r.SupervisorPID == 0 || !pidAlive(r.SupervisorPID)) {
 			r.State = StateLost
 		}
 	}
 }
 
-// List returns every job, newest first. Unreadable job directories are
-// skipped; an absent store is empty.
+// List returns every job, newest first. A job directory whose record
+// cannot be read is listed as StateUnreadable with the error; an absent
+// store is empty.
 func (s *Store) List() ([]Record, error) {
 	ents, err := os.ReadDir(s.Dir)
 	if errors.Is(err, os.ErrNotExist) {
@@ -120,6 +124,12 @@ func (s *Store) List() ([]Record, error) {
 		}
 		r, err := readRecord(filepath.Join(s.Dir, e.Name()))
 		if err != nil {
+			// Listed, not hidden: the admin must know a job is there.
+			r = Record{ID: e.Name(), State: StateUnreadable, Error: err.Error(), Dir: filepath.Join(s.Dir, e.Name())}
+			if fi, err := e.Info(); err == nil {
+				r.Started = fi.ModTime()
+			}
+			out = append(out, r)
 			continue
 		}
 		s.settle(&r)
