@@ -251,9 +251,9 @@ func TestApplyShowsHostileOutputAsText(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(bin, "mknimimage"), []byte(script), 0o755); err != nil {
 		t.Fatal(err)
 	}
+	c := newCLI(t) // the fake lsdef and lsnim answer apply's pre-flight
 	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
-	t.Setenv("NIMWIZ_STATE_DIR", "")
-	state := t.TempDir()
+	state := c.state
 	p := filepath.Join(t.TempDir(), "evil.toml")
 	os.WriteFile(p, []byte("name = \"evil\"\nsource = \"/dev/cd0\"\n"), 0o600)
 

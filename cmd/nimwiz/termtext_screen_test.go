@@ -2,10 +2,15 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/nimwiz/nimwiz/internal/job/jobtest"
 )
 
 // rawForms are the payloads as a terminal would act on them: none may be in
@@ -25,6 +30,17 @@ func (u *tui) noRawPayload(where string, want ...string) {
 	for _, w := range want {
 		u.until(w)
 	}
+}
+
+// press types keys and waits for s in what is drawn after them (the screen
+// so far may show it already).
+func (u *tui) press(s string, keys ...byte) {
+	u.t.Helper()
+	mark := len(u.screen.String())
+	u.keys(keys...)
+	jobtest.Eventually(u.t, fmt.Sprintf("the screen to show %q", s), func() bool {
+		return strings.Contains(ansi.Strip(u.screen.String()[mark:]), s)
+	})
 }
 
 // plant edits the demo world of state with fn.
@@ -71,12 +87,9 @@ func TestBrowserShowsHostileValuesAsText(t *testing.T) {
 	u.keys('\r')
 	u.until("evil.rte")
 	u.noRawPayload("contents", "Base^[]0;TITLE1^G")
-	u.keys(0x1b)
-	u.until("Osimage evil")
-	u.keys(0x1b)
-	u.until("AIX osimages")
-	u.keys('d')
-	u.until("[y/N]")
+	u.press("Osimage evil", 0x1b)
+	u.press("AIX osimages", 0x1b)
+	u.press("[y/N]", 'd')
 	u.noRawPayload("remove")
 	u.keys('n')
 	u.keys(3) // ctrl+c
