@@ -114,21 +114,22 @@ func cleanPrefix(b []byte) int {
 		for i+8 <= len(b) && printable8(binary.LittleEndian.Uint64(b[i:])) {
 			i += 8
 		}
-		if i >= len(b) {
-			break
-		}
-		c := b[i]
-		switch {
-		case c >= 0x20 && c < 0x7f || c == '\t' || c == '\n':
-			i++
-		case c < 0x80:
-			return i
-		default:
-			r, n := utf8.DecodeRune(b[i:])
-			if r == utf8.RuneError && n <= 1 || r < 0xa0 {
+		// The word that failed, byte by byte: a newline or a multi-byte
+		// character costs one failed word, not one per byte before it.
+		for end := min(i+8, len(b)); i < end; {
+			c := b[i]
+			switch {
+			case c >= 0x20 && c < 0x7f || c == '\t' || c == '\n':
+				i++
+			case c < 0x80:
 				return i
+			default:
+				r, n := utf8.DecodeRune(b[i:])
+				if r == utf8.RuneError && n <= 1 || r < 0xa0 {
+					return i
+				}
+				i += n
 			}
-			i += n
 		}
 	}
 	return i

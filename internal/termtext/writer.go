@@ -6,14 +6,19 @@ import (
 	"unicode/utf8"
 )
 
-// maxKeep bounds the escape buffer a Writer keeps between writes.
-const maxKeep = 256 << 10
+// maxKeep bounds the escape buffer a Writer keeps between writes; a clean
+// run longer than directRun is written as it is rather than copied.
+const (
+	maxKeep   = 128 << 10
+	directRun = 4 << 10
+)
 
 // Writer passes what is written to it on to a terminal (or a pipe a person
 // reads) with every unsafe byte in its visible form (see String). A write
 // of clean bytes is passed on as it is, in one write and without copying;
-// one that needs escaping is rebuilt in a buffer kept between writes and
-// passed on in one write. A UTF-8 character cut between two writes is held
+// in one that needs escaping, the escapes and the short clean runs between
+// them are rebuilt in a buffer kept between writes (at most maxKeep), long
+// clean runs are passed on as they are. A UTF-8 character cut between two writes is held
 // (at most 3 bytes) until the next write or Flush, so it is not taken for
 // invalid bytes. Safe for concurrent use.
 type Writer struct {
@@ -21,7 +26,9 @@ type Writer struct {
 	w    io.Writer
 	hold [utf8.UTFMax]byte
 	nh   int
-	buf  []byte
+	buf  []byte // kept between writes
+	out  []byte // what goes out, during a write
+	err  error  // the first write error, during a write
 }
 
 // NewWriter returns a Writer that writes to w.
@@ -37,8 +44,9 @@ func (t *Writer) Write(p []byte) (int, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	n := len(p)
-	out := t.buf[:0]
-	escaped := false // out is what goes out, not p
+	t.out = t.buf[:0]
+	t.err = nil
+	escaped := false // what goes out is rebuilt, not p as it is
 	for t.nh > 0 {
 		// The character held from the last write, completed from p.
 		var tmp [utf8.UTFMax]byte
@@ -56,11 +64,11 @@ func (t *Writer) Write(p []byte) (int, error) {
 		r, size := utf8.DecodeRune(tmp[:m])
 		if r == utf8.RuneError && size <= 1 {
 			// Not a character after all: show its first byte, retry the rest.
-			out, _ = appendEscape(out, tmp[:1])
+			t.out, _ = appendEscape(t.out, tmp[:1])
 			t.nh = copy(t.hold[:], t.hold[1:t.nh])
 			continue
 		}
-		out = appendFrom(out, tmp[:size])
+		t.out = appendFrom(t.out, tmp[:size])
 		p = p[size-t.nh:]
 		t.nh = 0
 	}
@@ -76,31 +84,53 @@ func (t *Writer) Write(p []byte) (int, error) {
 			p = p[:j]
 			break
 		}
-		out = append(out, p[i:j]...)
+		t.emit(p[i:j])
 		var k int
-		out, k = appendEscape(out, p[j:])
+		t.out, k = appendEscape(t.out, p[j:])
 		i = j + k
 		escaped = true
 	}
-	var err error
-	switch {
-	case !escaped:
+	if !escaped {
 		if len(p) > 0 {
-			_, err = t.w.Write(p)
+			_, t.err = t.w.Write(p)
 		}
-	default:
-		out = append(out, p[i:]...)
-		_, err = t.w.Write(out)
-		if cap(out) <= maxKeep {
-			t.buf = out[:0]
-		} else {
-			t.buf = nil
-		}
+	} else {
+		t.emit(p[i:])
+		t.flush()
 	}
-	if err != nil {
-		return 0, err
+	if cap(t.out) <= maxKeep {
+		t.buf = t.out[:0]
+	}
+	t.out = nil
+	if t.err != nil {
+		return 0, t.err
 	}
 	return n, nil
+}
+
+// emit adds a clean run to what goes out: copied when short, written as
+// it is (after what came before it) when long, so the buffer stays small
+// and a long clean run is not copied.
+func (t *Writer) emit(run []byte) {
+	if len(run) <= directRun {
+		t.out = append(t.out, run...)
+		if len(t.out) >= maxKeep/2 {
+			t.flush()
+		}
+		return
+	}
+	t.flush()
+	if t.err == nil {
+		_, t.err = t.w.Write(run)
+	}
+}
+
+// flush writes what was rebuilt so far.
+func (t *Writer) flush() {
+	if len(t.out) > 0 && t.err == nil {
+		_, t.err = t.w.Write(t.out)
+	}
+	t.out = t.out[:0]
 }
 
 // Flush writes a held partial character: as the end of the stream, it is
