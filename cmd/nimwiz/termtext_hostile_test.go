@@ -276,3 +276,24 @@ func TestApplyShowsHostileOutputAsText(t *testing.T) {
 		t.Fatalf("output.log is not byte-exact: %v\n%q\nwant\n%q", err, log, stdoutBytes+stderrBytes)
 	}
 }
+
+// Plain mode (serial consoles, screen readers) lists lsdev's descriptions
+// as text: it writes through the same sanitized stdout.
+func TestPlainModeShowsHostileDescriptionsAsText(t *testing.T) {
+	state, _ := hostileState(t)
+	// Accept the suggested name, choose product media, then the input ends.
+	code, out, errs := runInWith(state, "\n1\n", "--plain", "create")
+	if code != exitUsage {
+		t.Fatalf("plain create: exit %d\n%s\n%s", code, out, errs)
+	}
+	if !strings.Contains(out, "/dev/cd2") {
+		t.Fatalf("plain mode did not list the drives:\n%s", out)
+	}
+	assertShownAsText(t, "plain mode", out+errs, payloads)
+}
+
+func runInWith(state, stdin string, args ...string) (int, string, string) {
+	var out, errb bytes.Buffer
+	code := run(append([]string{"--demo", "--state-dir", state}, args...), strings.NewReader(stdin), &out, &errb)
+	return code, out.String(), errb.String()
+}
