@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -134,5 +135,24 @@ func TestStateDirectoryMadePrivate(t *testing.T) {
 	os.Chmod(state, 0o755)
 	if code := run([]string{"--demo", "--state-dir", state, "list"}, nil, &out, &errb); code != exitOK {
 		t.Fatalf("0755 state: exit %d: %s", code, errb.String())
+	}
+}
+
+// BenchmarkCheckState is what every start pays: the demo's world (about a
+// hundred directories) and 500 job directories.
+func BenchmarkCheckState(b *testing.B) {
+	state := filepath.Join(b.TempDir(), "state")
+	var out, errb bytes.Buffer
+	if code := run([]string{"--demo", "--state-dir", state, "help"}, nil, &out, &errb); code != exitOK {
+		b.Fatal(errb.String())
+	}
+	for i := range 500 {
+		os.MkdirAll(filepath.Join(state, "jobs", fmt.Sprintf("20260101-%06d-x", i)), 0o700)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := checkState(state); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
