@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/nimwiz/nimwiz/internal/termtext"
 	"github.com/nimwiz/nimwiz/nim"
 	"github.com/nimwiz/nimwiz/ui"
 )
@@ -316,7 +317,7 @@ func (m *Model) changeView() string {
 	case chConfirm, chRun:
 		nv := c.newValue()
 		now := c.o.Get(c.attr)
-		b.WriteString(st.Label.Render("now:  ") + st.Text.Render(c.attr+"="+now) + "\n")
+		b.WriteString(st.Label.Render("now:  ") + st.Text.Render(termtext.String(c.attr+"="+now)) + "\n")
 		if nv == "" {
 			b.WriteString(st.Label.Render("new:  ") + st.Text.Render("(dropped)") + "\n")
 		} else {
@@ -333,7 +334,7 @@ func (m *Model) changeView() string {
 			} else {
 				b.WriteString(st.OK.Render("ok: the definition was changed; the list and details were refreshed."))
 			}
-			if out := strings.TrimSpace(string(c.res.Stdout) + string(c.res.Stderr)); out != "" {
+			if out := termtext.String(strings.TrimSpace(string(c.res.Stdout) + string(c.res.Stderr))); out != "" {
 				b.WriteString("\n" + st.Label.Render("Output:") + "\n" + st.Text.Render("  "+strings.ReplaceAll(out, "\n", "\n  ")))
 			}
 		case m.env.Run == nil:
