@@ -161,7 +161,7 @@ func (s *Preview) content() string {
 	b.WriteString(st.Heading.Render(PreviewHeading) + "\n\n")
 	b.WriteString(st.Label.Render(CommandLabel) + "\n")
 	// No border or padding: the admin copies it with the mouse.
-	b.WriteString(st.Code.Render(WrapCommand(p.Args(), w)) + "\n\n")
+	b.WriteString(st.Code.Render(termtext.String(WrapCommand(p.Args(), w))) + "\n\n")
 
 	b.WriteString(st.Label.Render(ResourcesLabel) + "\n")
 	rows, attrW, nameW := ResourceRows(p)

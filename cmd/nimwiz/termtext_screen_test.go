@@ -124,3 +124,15 @@ func TestRunScreenEndingShowsHostileOutputAsText(t *testing.T) {
 	u.exit()
 	u.noRawPayload("printed after the screen")
 }
+
+// The preview of a plan file shows its values, valid or not, as text.
+func TestPreviewShowsHostilePlanValuesAsText(t *testing.T) {
+	state, _ := hostileState(t)
+	p := filepath.Join(t.TempDir(), "evil.toml")
+	os.WriteFile(p, []byte(`name = "ev\u001b]0;TITLE1\u0007il"`+"\n"+`source = "/dev/cd0"`+"\n"+`location = "/install/\u001b[8mHIDE10"`+"\n"), 0o600)
+	u := startTUI(t, state, nil, "create", "--plan", p)
+	u.until("Review the plan")
+	u.noRawPayload("preview", "ev^[]0;TITLE1^Gil", "/install/^[[8mHIDE10")
+	u.keys(3)
+	u.exit()
+}
