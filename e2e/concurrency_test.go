@@ -138,8 +138,9 @@ func jobIDs(t *testing.T, d *demo) []string {
 	return ids
 }
 
-// TestUnwritableStateDir: apply cannot record its job, so it refuses to
-// start it: exit 1, nothing runs.
+// TestUnwritableStateDir: the state directory is not what nimwiz made
+// (jobs/ is a file), so every start is refused before anything runs: exit
+// 2, the path, why and how to fix it.
 func TestUnwritableStateDir(t *testing.T) {
 	t.Parallel()
 	d := newDemo(t)
@@ -153,7 +154,7 @@ func TestUnwritableStateDir(t *testing.T) {
 	}
 	file := d.plan("e2e_ro", "name = \"e2e_ro\"\nsource = \"/dev/cd0\"\n")
 	code, out, errs := d.nimwiz("apply", file, "--yes")
-	if code != 1 || out != "" || !strings.Contains(errs, "cannot record the job") || !strings.Contains(errs, "nothing was started") {
+	if code != 2 || out != "" || !strings.Contains(errs, filepath.Join(d.state, "jobs")+" is not a directory") || !strings.Contains(errs, "nothing was run") {
 		t.Errorf("apply with an unwritable state dir: exit %d, stdout %q, stderr %q", code, out, errs)
 	}
 	if mk := simtest.Ran(d.commands(), "mknimimage"); len(mk) > 0 {

@@ -3,10 +3,10 @@ package nim
 import (
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
+
+	"github.com/nimwiz/nimwiz/internal/safefs"
 )
 
 // The xCAT clients are Perl programs that never set $|: on a pipe their
@@ -58,54 +58,15 @@ const LiveMarker = "live "
 
 // InstallLiveModule writes NimwizLive.pm into dir, creating dir (mode 0700)
 // if needed. The module runs as root inside every xCAT client nimwiz starts,
-// so dir must be owned by the effective user and writable by nobody else;
-// anything else is refused. The file is replaced atomically on every call.
+// so dir must be owned by the effective user and writable by nobody else,
+// and not be a link (safefs.MkdirPrivate); anything else is refused. The
+// file is replaced atomically on every call, never written through a link.
 func InstallLiveModule(dir string) error {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	if err := safefs.MkdirPrivate(dir); err != nil {
 		return fmt.Errorf("perl module directory: %w", err)
 	}
-	if err := checkPrivateDir(dir); err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(dir, ".nimwizlive*")
-	if err != nil {
+	if err := safefs.WriteFileAtomic(filepath.Join(dir, LiveModule+".pm"), []byte(liveModuleText), 0o600, false); err != nil {
 		return fmt.Errorf("perl module: %w", err)
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp)
-	if _, err := f.WriteString(liveModuleText); err != nil {
-		f.Close()
-		return fmt.Errorf("perl module: %w", err)
-	}
-	if err := f.Chmod(0o600); err != nil {
-		f.Close()
-		return fmt.Errorf("perl module: %w", err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("perl module: %w", err)
-	}
-	if err := os.Rename(tmp, filepath.Join(dir, LiveModule+".pm")); err != nil {
-		return fmt.Errorf("perl module: %w", err)
-	}
-	return nil
-}
-
-// checkPrivateDir refuses a directory (or symlink) that someone other than
-// the effective user owns or can write.
-func checkPrivateDir(dir string) error {
-	fi, err := os.Lstat(dir)
-	if err != nil {
-		return fmt.Errorf("perl module directory: %w", err)
-	}
-	if !fi.IsDir() {
-		return fmt.Errorf("perl module directory %s is not a directory (a symlink?): remove it and start nimwiz again", dir)
-	}
-	st, ok := fi.Sys().(*syscall.Stat_t)
-	if ok && int(st.Uid) != os.Geteuid() {
-		return fmt.Errorf("perl module directory %s belongs to uid %d, not to you (uid %d): remove it and start nimwiz again", dir, st.Uid, os.Geteuid())
-	}
-	if fi.Mode().Perm()&0o022 != 0 {
-		return fmt.Errorf("perl module directory %s can be written by others (mode %o): run chmod 700 %s", dir, fi.Mode().Perm(), dir)
 	}
 	return nil
 }

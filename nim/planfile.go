@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -13,6 +14,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/nimwiz/nimwiz/internal/safefs"
 )
 
 // MaxPlanFileSize caps a plan file: a plan is a dozen lines, so anything
@@ -201,20 +204,45 @@ func ParsePlan(data []byte) (Plan, error) {
 	return p, nil
 }
 
-// LoadPlan reads and parses the plan file at path.
+// LoadPlan reads and parses the plan file at path. Anything but a regular
+// file is refused before it is opened for reading (a FIFO would hang
+// nimwiz, a device would be read as root): Lstat first, then an open with
+// O_NOFOLLOW|O_NONBLOCK and fstat again, so a file swapped in between is
+// refused too. A symbolic link is followed once, to a regular file only:
+// the admin named it, and reading a plan through a link gives nothing a
+// root shell lacks, while the contents are checked as untrusted anyway.
 func LoadPlan(path string) (Plan, error) {
-	f, err := os.Open(path)
+	notRegular := func(what string) (Plan, error) {
+		return Plan{}, &PlanFileError{Path: path, Problems: []Problem{{Field: "file", Message: fmt.Sprintf("is not a regular file (it is %s): give the path of a TOML plan file", what)}}}
+	}
+	open := path
+	fi, err := os.Lstat(path)
+	if err != nil {
+		return Plan{}, fmt.Errorf("plan file: %w", err)
+	}
+	if fi.Mode()&fs.ModeSymlink != 0 {
+		if open, err = filepath.EvalSymlinks(path); err != nil {
+			return Plan{}, fmt.Errorf("plan file %s is a symbolic link that leads nowhere: %w", path, err)
+		}
+		if fi, err = os.Lstat(open); err != nil {
+			return Plan{}, fmt.Errorf("plan file: %w", err)
+		}
+		if !fi.Mode().IsRegular() {
+			return notRegular(fmt.Sprintf("a symbolic link to %s, which is %s", open, fileType(fi.Mode())))
+		}
+	}
+	if !fi.Mode().IsRegular() {
+		return notRegular(fileType(fi.Mode()))
+	}
+	f, err := safefs.OpenNoFollow(open, os.O_RDONLY, 0)
+	var ue *safefs.UnsafeError
+	if errors.As(err, &ue) {
+		return notRegular("something else now: it changed while nimwiz looked at it")
+	}
 	if err != nil {
 		return Plan{}, fmt.Errorf("plan file: %w", err)
 	}
 	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return Plan{}, fmt.Errorf("plan file: %w", err)
-	}
-	if !fi.Mode().IsRegular() {
-		return Plan{}, &PlanFileError{Path: path, Problems: []Problem{{Field: "file", Message: fmt.Sprintf("is not a regular file (%s): give the path of a TOML plan file", fi.Mode().Type())}}}
-	}
 	// Read one byte past the cap so ParsePlan can tell a file that is too big.
 	data, err := io.ReadAll(io.LimitReader(f, MaxPlanFileSize+1))
 	if err != nil {
@@ -226,6 +254,25 @@ func LoadPlan(path string) (Plan, error) {
 		pe.Path = path
 	}
 	return p, err
+}
+
+// fileType names a kind of file for a message.
+func fileType(m fs.FileMode) string {
+	switch t := m.Type(); {
+	case t&fs.ModeDir != 0:
+		return "a directory"
+	case t&fs.ModeNamedPipe != 0:
+		return "a FIFO"
+	case t&fs.ModeSocket != 0:
+		return "a socket"
+	case t&fs.ModeCharDevice != 0:
+		return "a character device"
+	case t&fs.ModeDevice != 0:
+		return "a block device"
+	case t&fs.ModeSymlink != 0:
+		return "a symbolic link"
+	}
+	return "of type " + m.Type().String()
 }
 
 // TOML encodes the plan as a plan file, keys in a fixed order.

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
+
+	"github.com/nimwiz/nimwiz/internal/safefs"
 )
 
 // Pre-flight checks: what Validate cannot know because it depends on the
@@ -96,6 +98,38 @@ func (p Plan) CheckHost(root string) []Problem {
 			}
 		}
 	}
+	probs = append(probs, p.checkResolved(root)...)
+	return probs
+}
+
+// checkResolved applies Validate's rules for the source directory and the
+// location to the paths they resolve to through symbolic links on the
+// master (inside root in the demo): the text "/install/img" passes, but
+// not when it is a link to "/". mknimimage is given the path as written,
+// so only rules about where the path leads apply, not its characters.
+func (p Plan) checkResolved(root string) []Problem {
+	var probs []Problem
+	check := func(field, given string, set func(*Plan, string)) {
+		if !strings.HasPrefix(given, "/") {
+			return
+		}
+		real, err := safefs.ResolveIn(root, given)
+		if err != nil || real == given || checkPath(real) != nil {
+			// A path that cannot be read is CheckHost's to report.
+			return
+		}
+		q := p
+		set(&q, real)
+		for _, pr := range q.Validate() {
+			if pr.Field == field {
+				probs = append(probs, Problem{field, fmt.Sprintf("%s leads through symbolic links to %s, so: %s", given, real, pr.Message)})
+			}
+		}
+	}
+	if p.SourceKind() == SourceDirectory {
+		check("source", p.Source, func(q *Plan, v string) { q.Source = v })
+	}
+	check("location", p.Location, func(q *Plan, v string) { q.Location = v })
 	return probs
 }
 

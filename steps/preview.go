@@ -13,6 +13,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
+	"github.com/nimwiz/nimwiz/internal/termtext"
 	"github.com/nimwiz/nimwiz/nim"
 	"github.com/nimwiz/nimwiz/ui"
 )
@@ -160,7 +161,7 @@ func (s *Preview) content() string {
 	b.WriteString(st.Heading.Render(PreviewHeading) + "\n\n")
 	b.WriteString(st.Label.Render(CommandLabel) + "\n")
 	// No border or padding: the admin copies it with the mouse.
-	b.WriteString(st.Code.Render(WrapCommand(p.Args(), w)) + "\n")
+	b.WriteString(st.Code.Render(termtext.String(WrapCommand(p.Args(), w))) + "\n")
 	b.WriteString(ui.Wrap(st.Subtle, VerboseNote(p), w) + "\n\n")
 
 	b.WriteString(st.Label.Render(ResourcesLabel) + "\n")
@@ -171,14 +172,14 @@ func (s *Preview) content() string {
 			// Narrow terminal: the location on its own line, whole.
 			line = fmt.Sprintf("  %s  %s  %s\n          %s", r.Verb, pad(r.Attr, attrW), r.Name, r.Where)
 		}
-		b.WriteString(st.Text.Render(line) + "\n")
+		b.WriteString(st.Text.Render(termtext.String(line)) + "\n") // a plan file's values, before Validate
 	}
 	b.WriteString("\n")
 
 	label, lines := DefinitionLines(p)
 	b.WriteString(st.Label.Render(label) + "\n")
 	for _, l := range lines {
-		b.WriteString(st.Text.Render(l) + "\n")
+		b.WriteString(st.Text.Render(termtext.String(l)) + "\n")
 	}
 	b.WriteString("\n")
 

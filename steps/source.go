@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/nimwiz/nimwiz/internal/termtext"
 	"github.com/nimwiz/nimwiz/nim"
 	"github.com/nimwiz/nimwiz/ui"
 )
@@ -438,7 +439,7 @@ func (s *Source) View() string {
 	case KindMedia:
 		rows := make([]listRow, len(s.devices))
 		for i, d := range s.devices {
-			rows[i] = listRow{Text: DeviceRow(d), Disabled: !DeviceUsable(d)}
+			rows[i] = listRow{Text: termtext.String(DeviceRow(d)), Disabled: !DeviceUsable(d)}
 			if rows[i].Disabled {
 				rows[i].Text += " (not usable)"
 			}

@@ -10,7 +10,11 @@
 // in the C locale.
 package ui
 
-import "github.com/charmbracelet/lipgloss"
+import (
+	"github.com/charmbracelet/lipgloss"
+
+	"github.com/nimwiz/nimwiz/internal/termtext"
+)
 
 // Styles is the one set of styles every view uses.
 type Styles struct {
@@ -82,6 +86,16 @@ func DefaultStyles() *Styles {
 	s.Unfocused = lipgloss.NewStyle().Foreground(colSubtle)
 	s.TooSmall = lipgloss.NewStyle().Foreground(colWarning)
 	s.StatusLine = lipgloss.NewStyle().Foreground(colSubtle)
+	// Whatever a view renders, values from NIM included, has its control
+	// characters made visible before lipgloss measures and wraps it (so a
+	// hostile value cannot act on the terminal nor break the layout); the
+	// SGR of nested styled text is kept. See termtext.
+	for _, st := range []*lipgloss.Style{&s.Title, &s.StepInfo, &s.Banner, &s.Rule, &s.Heading, &s.Text,
+		&s.Subtle, &s.Selected, &s.Item, &s.Disabled, &s.Error, &s.Warning, &s.OK, &s.Code, &s.Label,
+		&s.Input, &s.HelpKey, &s.HelpDesc, &s.HelpSep, &s.Spinner, &s.Focused, &s.Unfocused, &s.TooSmall,
+		&s.StatusLine} {
+		*st = st.Transform(termtext.KeepSGR)
+	}
 	return s
 }
 

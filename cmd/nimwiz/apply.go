@@ -76,6 +76,14 @@ func runApply(a *app, args []string) int {
 			fmt.Fprintf(a.stderr, "nimwiz: apply: %v; nothing was run\n", err)
 			return exitFail
 		}
+		// A job that holds the name says more than what NIM has under it.
+		if b, err := job.NewStore(a.stateDir).NameBusy(plan.Name, a.exec); err != nil || b != nil {
+			if err == nil {
+				err = b
+			}
+			fmt.Fprintf(a.stderr, "nimwiz: apply: %v; nothing was run\n", err)
+			return exitFail
+		}
 		// What only the master can tell: the source directory and location
 		// on its disk, and the NIM resources the plan reuses.
 		probs = plan.CheckHost(a.hostRoot)

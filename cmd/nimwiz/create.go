@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"syscall"
@@ -95,6 +96,9 @@ func needTerminal(a *app, verbName string) (int, bool) {
 }
 
 func isTerminal(v any) bool {
+	if u, ok := v.(interface{ Unwrap() io.Writer }); ok {
+		v = u.Unwrap() // the sanitizer around stdout
+	}
 	f, ok := v.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
 }
@@ -137,7 +141,7 @@ func runWizard(a *app, cfg uiapp.Config) int {
 	}
 	m := uiapp.New(cfg)
 	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithoutSignalHandler(),
-		tea.WithInput(a.stdin.(*os.File)), tea.WithOutput(a.stdout.(*os.File)))
+		tea.WithInput(a.stdin.(*os.File)), tea.WithOutput(rawOut(a).(*os.File)))
 	go func() {
 		for sig := range g.C() {
 			p.Send(runs.SignalMsg{Sig: sig}) // a no-op once the program ended

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/nimwiz/nimwiz/internal/safefs"
 	"github.com/nimwiz/nimwiz/internal/sim"
 )
 
@@ -32,6 +33,11 @@ func setupDemo(a *app, reset bool) error {
 	dir := filepath.Join(a.stateDir, "demo")
 	world := filepath.Join(dir, "world")
 	bin := filepath.Join(dir, "bin")
+	// The simulator runs as the admin (root, often): its directory is made
+	// private before anything is put in it.
+	if err := safefs.MkdirPrivate(dir); err != nil {
+		return err
+	}
 	if reset {
 		if err := os.RemoveAll(world); err != nil {
 			return fmt.Errorf("reset %s: %w", world, err)

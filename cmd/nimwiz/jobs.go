@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"flag"
 	"fmt"
 	"strings"
@@ -51,19 +50,13 @@ func runJobs(a *app, args []string) int {
 		return exitUsage
 	}
 	if *asJSON {
-		enc := json.NewEncoder(a.stdout)
-		enc.SetIndent("", "  ")
 		var v any = recs
 		if len(ids) == 1 {
 			v = recs[0]
 		} else if recs == nil {
 			v = []job.Record{}
 		}
-		if err := enc.Encode(v); err != nil {
-			fmt.Fprintf(a.stderr, "nimwiz: jobs: %v\n", err)
-			return exitFail
-		}
-		return exitOK
+		return writeJSON(a, v)
 	}
 	if len(ids) == 1 {
 		printJob(a, recs[0])

@@ -1,10 +1,17 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
+	"fmt"
+	"io"
 	"math/rand/v2"
 	"strings"
 	"testing"
+
+	"github.com/nimwiz/nimwiz/internal/job"
+	"github.com/nimwiz/nimwiz/internal/termtext"
+	"github.com/nimwiz/nimwiz/nim"
 )
 
 // lineWriterRun writes out to a lineWriter in the given pieces and returns
@@ -70,5 +77,44 @@ func TestLineWriterKeepsMessagesAfterTheirLine(t *testing.T) {
 			cuts = append(cuts, c)
 		}
 		check(cuts)
+	}
+}
+
+// BenchmarkApplyStream is apply's stdout path for a flood of mknimimage
+// output, as followJob wires it: 1 MiB reads of the log into lineWriter,
+// which feeds the tracker and writes whole lines to a 64 KiB buffer over
+// stdout. "raw" is stdout as it was before the sanitizer; "sanitized" is
+// stdout through termtext.Writer (what run gives every verb); "escapes" is
+// the same with a carriage return and an SGR sequence on every line.
+func BenchmarkApplyStream(b *testing.B) {
+	var clean, dirty bytes.Buffer
+	for i := 0; clean.Len() < 8<<20; i++ {
+		fmt.Fprintf(&clean, "    installp: APPLYING software for: bos.rte.libc 7.3.%d.0 (line %d of the flood)\n", i%10, i)
+		fmt.Fprintf(&dirty, "    installp: APPLYING software for: bos.rte.libc 7.3.%d.0\r \x1b[1mline %d\x1b[0m\n", i%10, i)
+	}
+	for _, tc := range []struct {
+		name     string
+		data     []byte
+		sanitize bool
+	}{{"raw", clean.Bytes(), false}, {"sanitized", clean.Bytes(), true}, {"escapes", dirty.Bytes(), true}} {
+		b.Run(tc.name, func(b *testing.B) {
+			var stdout io.Writer = io.Discard
+			if tc.sanitize {
+				stdout = termtext.NewWriter(io.Discard)
+			}
+			tr := nim.NewTracker(nim.Plan{Name: "k1", Type: nim.Diskless, Source: "/dev/cd0"}.WithDefaults())
+			bw := bufio.NewWriterSize(stdout, 64<<10)
+			lw := &lineWriter{w: bw, feed: func(l []byte) bool { return tr.FeedBytes(job.TrimLine(l)) }, changed: func() { bw.Flush() }}
+			b.SetBytes(int64(len(tc.data)))
+			b.ReportAllocs()
+			for b.Loop() {
+				for p := tc.data; len(p) > 0; {
+					n := min(len(p), 1<<20)
+					lw.Write(p[:n])
+					bw.Flush()
+					p = p[n:]
+				}
+			}
+		})
 	}
 }

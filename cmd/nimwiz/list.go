@@ -11,6 +11,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/nimwiz/nimwiz/internal/job"
+	"github.com/nimwiz/nimwiz/internal/termtext"
 	"github.com/nimwiz/nimwiz/nim"
 	"github.com/nimwiz/nimwiz/ui/browse"
 )
@@ -96,10 +97,17 @@ func nonNil(m map[string]string) map[string]string {
 	return m
 }
 
+// writeJSON prints v as indented JSON. It bypasses the terminal sanitizer,
+// which would change the values: JSON has its own escaping, which
+// encoding/json applies to every C0 control and termtext.JSON completes
+// for DEL and the C1 controls.
 func writeJSON(a *app, v any) int {
-	enc := json.NewEncoder(a.stdout)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(v); err != nil {
+	data, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		fmt.Fprintf(a.stderr, "nimwiz: %v\n", err)
+		return exitFail
+	}
+	if _, err := rawOut(a).Write(append(termtext.JSON(data), '\n')); err != nil {
 		fmt.Fprintf(a.stderr, "nimwiz: %v\n", err)
 		return exitFail
 	}

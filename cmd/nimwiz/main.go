@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/nimwiz/nimwiz/internal/termtext"
 	"github.com/nimwiz/nimwiz/nim"
 )
 
@@ -25,7 +26,10 @@ const (
 // app is what every verb gets: where to write, where state lives, and how to
 // reach NIM (the real master, or the demo's simulator).
 type app struct {
-	stdin          io.Reader
+	stdin io.Reader
+	// stdout and stderr are for people: run wraps them in termtext.Writers,
+	// so nothing from NIM, xCAT or the state can act on the terminal. JSON
+	// and the full-screen UI write to rawOut(a), with their own escaping.
 	stdout, stderr io.Writer
 	stateDir       string
 	demo           bool
@@ -62,15 +66,21 @@ func main() {
 }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	a := &app{stdin: stdin, stdout: stdout, stderr: stderr}
+	// One sanitizer for everything every verb says to a person: what it
+	// shows of NIM, xCAT, the simulator, job records and plan files comes
+	// through here, so new code cannot forget it (termtext).
+	out, errOut := termtext.NewWriter(stdout), termtext.NewWriter(stderr)
+	defer out.Flush()
+	defer errOut.Flush()
+	a := &app{stdin: stdin, stdout: out, stderr: errOut}
 	fs := flag.NewFlagSet("nimwiz", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(a.stderr)
 	fs.BoolVar(&a.demo, "demo", false, "run against the built-in simulated NIM master")
 	demoReset := fs.Bool("demo-reset", false, "recreate the demo's simulated world (implies --demo)")
 	fs.StringVar(&a.stateDir, "state-dir", "", "where nimwiz keeps jobs and the demo world (default $NIMWIZ_STATE_DIR, /var/lib/nimwiz for root, else the XDG state home)")
 	fs.BoolVar(&a.plain, "plain", false, "line-by-line prompts and plain logs instead of the full-screen UI")
 	fs.StringVar(&a.theme, "theme", "", "light or dark, to override terminal background detection")
-	fs.Usage = func() { usage(stderr, fs) }
+	fs.Usage = func() { usage(a.stderr, fs) }
 	if err := fs.Parse(args); err != nil {
 		if err == flag.ErrHelp {
 			return exitOK
@@ -78,7 +88,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	if a.theme != "" && a.theme != "light" && a.theme != "dark" {
-		fmt.Fprintf(stderr, "nimwiz: --theme %q: use light or dark\n", a.theme)
+		fmt.Fprintf(a.stderr, "nimwiz: --theme %q: use light or dark\n", a.theme)
 		return exitUsage
 	}
 	if os.Getenv("TERM") == "dumb" {
@@ -89,22 +99,27 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	dir, err := stateDir(a.stateDir)
 	if err != nil {
-		fmt.Fprintf(stderr, "nimwiz: %v\n", err)
+		fmt.Fprintf(a.stderr, "nimwiz: %v\n", err)
 		return exitUsage
 	}
-	a.stateDir = dir
+	// Before anything runs: a state directory someone else controls would
+	// give them root (statedir.go).
+	if a.stateDir, err = checkState(dir); err != nil {
+		fmt.Fprintf(a.stderr, "nimwiz: refusing to use the state directory %s: %v\nnimwiz: nothing was run.\n", dir, err)
+		return exitUsage
+	}
 	a.exec = &nim.Executor{Hint: notNIMMaster}
 	// Every xCAT client nimwiz runs loads the live module (PERL5OPT), so
 	// its output reaches nimwiz as printed (nim/live.go); rewritten at each
 	// start so an old or altered copy never runs.
-	a.exec.LiveDir = filepath.Join(a.stateDir, "perl")
+	a.exec.LiveDir = filepath.Join(a.stateDir, perlDir)
 	if err := nim.InstallLiveModule(a.exec.LiveDir); err != nil {
-		fmt.Fprintf(stderr, "nimwiz: %v\n", err)
+		fmt.Fprintf(a.stderr, "nimwiz: %v\n", err)
 		return exitUsage
 	}
 	if a.demo {
 		if err := setupDemo(a, *demoReset); err != nil {
-			fmt.Fprintf(stderr, "nimwiz: demo: %v\n", err)
+			fmt.Fprintf(a.stderr, "nimwiz: demo: %v\n", err)
 			return exitFail
 		}
 	}
@@ -116,19 +131,28 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		name, rest = rest[0], rest[1:]
 	}
 	if name == "help" {
-		usage(stdout, fs)
+		usage(a.stdout, fs)
 		return exitOK
 	}
 	v, ok := verbs[name]
 	if !ok {
-		fmt.Fprintf(stderr, "nimwiz: unknown command %q; run 'nimwiz help' for the list\n", name)
+		fmt.Fprintf(a.stderr, "nimwiz: unknown command %q; run 'nimwiz help' for the list\n", name)
 		return exitUsage
 	}
 	if a.demo && (a.plain || !fullScreen[name]) {
 		// Full-screen views carry their own banner.
-		fmt.Fprintf(stderr, "nimwiz: DEMO: a simulated NIM master (%s); nothing touches a real system\n", a.hostRoot)
+		fmt.Fprintf(a.stderr, "nimwiz: DEMO: a simulated NIM master (%s); nothing touches a real system\n", a.hostRoot)
 	}
 	return v.run(a, rest)
+}
+
+// rawOut is stdout as it is, for output that escapes in its own way (JSON)
+// or that is a terminal's own (the full-screen UI).
+func rawOut(a *app) io.Writer {
+	if u, ok := a.stdout.(interface{ Unwrap() io.Writer }); ok {
+		return u.Unwrap()
+	}
+	return a.stdout
 }
 
 // fullScreen verbs show the demo banner on every screen themselves.

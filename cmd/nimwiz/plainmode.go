@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/nimwiz/nimwiz/internal/safefs"
 	"github.com/nimwiz/nimwiz/nim"
 	"github.com/nimwiz/nimwiz/ui/plain"
 )
@@ -70,7 +71,7 @@ func runPlainCreate(a *app, from, planFile string) int {
 // keepPlan saves a confirmed plan under <state>/plans for apply to run.
 func keepPlan(stateDir string, p nim.Plan) (string, error) {
 	dir := filepath.Join(stateDir, "plans")
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	if err := safefs.MkdirPrivate(dir); err != nil {
 		return "", fmt.Errorf("keep the plan: %w", err)
 	}
 	path := filepath.Join(dir, p.Name+"-"+time.Now().Format("20060102-150405")+".toml")

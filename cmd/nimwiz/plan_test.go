@@ -80,7 +80,7 @@ func TestPlanVerbBad(t *testing.T) {
 		{"empty.toml", []string{"file: is empty"}},
 		{"comments-only.toml", []string{"file: has no settings"}},
 		{"many-problems.toml", []string{"name:", "type:", "source:", "location:", "options.installp_flags: \"-agX -Y\" has a blank", "resources.spot:"}},
-		{"missing.toml", []string{"file: plan file: open "}},
+		{"missing.toml", []string{"file: plan file: lstat "}}, // looked at before it is opened
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {

@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/nimwiz/nimwiz/internal/safefs"
 )
 
 // One job at a time per osimage name. The supervisor holds an fcntl write
@@ -17,6 +19,11 @@ import (
 // stale: the file may stay, but nobody holds it. (fcntl, not flock: AIX has
 // no flock.) Caveat of fcntl locks: closing ANY descriptor of the file drops
 // the process's lock, so the supervisor never probes its own lock.
+//
+// The lock file is opened without following a link (safefs.OpenNoFollow):
+// a NAME.lock planted as a link to /etc/shadow must not make nimwiz, as
+// root, truncate and write the file it points to; nor may a FIFO there hang
+// it. The locks directory must be nimwiz's own (safefs.MkdirPrivate).
 
 // BusyError says that another job holds the osimage name.
 type BusyError struct {
@@ -43,7 +50,7 @@ func (s *Store) lockPath(name string) string { return filepath.Join(s.lockDir(),
 
 // probeLock reports who holds the lock of name, or nil when nobody does.
 func (s *Store) probeLock(name string) (*BusyError, error) {
-	f, err := os.Open(s.lockPath(name))
+	f, err := safefs.OpenNoFollow(s.lockPath(name), os.O_RDONLY, 0)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
 	}
@@ -76,10 +83,13 @@ func readLockOwner(f *os.File) string {
 // acquireLock takes the lock of name for job id and keeps it until the
 // returned file is closed (or the process ends).
 func (s *Store) acquireLock(name, id string) (*os.File, error) {
-	if err := os.MkdirAll(s.lockDir(), 0o700); err != nil {
+	if err := safefs.CheckPrivateDir(s.Dir); err != nil {
+		return nil, fmt.Errorf("job store: %w", err)
+	}
+	if err := safefs.MkdirPrivate(s.lockDir()); err != nil {
 		return nil, fmt.Errorf("lock directory: %w", err)
 	}
-	f, err := os.OpenFile(s.lockPath(name), os.O_RDWR|os.O_CREATE, 0o600)
+	f, err := safefs.OpenNoFollow(s.lockPath(name), os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("lock of %s: %w", name, err)
 	}

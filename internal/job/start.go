@@ -296,6 +296,13 @@ func writeJobFiles(rec *Record) error {
 	return f.Close()
 }
 
+// NameBusy says which job keeps osimage name busy, or nil: one whose
+// supervisor runs, or whose mknimimage or NIM may still be working (ex asks
+// ps; a job seen quiet is recorded as settled on the way).
+func (s *Store) NameBusy(name string, ex *nim.Executor) (*BusyError, error) {
+	return s.waitFree(name, ex)
+}
+
 // waitFree returns who keeps name busy, or nil. A supervisor holds the
 // name's lock for as long as it lives (one whose record already says
 // ended, and that is not settling, is given a moment to let go). A job

@@ -15,6 +15,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
+	"github.com/nimwiz/nimwiz/internal/termtext"
 	"github.com/nimwiz/nimwiz/nim"
 	"github.com/nimwiz/nimwiz/steps"
 	"github.com/nimwiz/nimwiz/ui"
@@ -512,7 +513,10 @@ func (m *Model) View() string {
 	case stageRun:
 		body = m.run.View()
 	}
-	return m.headerView() + "\n" + ui.Fit(body, w, h) + "\n\n" + m.helpView()
+	// The last line of defence (termtext.KeepSGR): whatever a view let
+	// through, only colour sequences reach the terminal; the body is cut to
+	// the width after its controls were made visible.
+	return termtext.KeepSGR(m.headerView() + "\n" + ui.Fit(termtext.KeepSGR(body), w, h) + "\n\n" + m.helpView())
 }
 
 // DoneMessage is what the caller prints after the program ended with a

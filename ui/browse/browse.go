@@ -18,6 +18,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/nimwiz/nimwiz/internal/termtext"
 	"github.com/nimwiz/nimwiz/nim"
 	"github.com/nimwiz/nimwiz/ui"
 )
@@ -278,7 +279,7 @@ func (m *Model) setImages(imgs []nim.Osimage) {
 	rows := make([]string, len(imgs))
 	hay := make([]string, len(imgs))
 	for i, o := range imgs {
-		rows[i] = fmt.Sprintf("%-*s  %-*s  %-9s  %-4s  %-*s  %s", wName, o.Name, wType, dash(string(o.NimType())), modeOf(o), yesNo(o.HasDump()), wSpot, dash(o.Spot()), dash(o.LppSource()))
+		rows[i] = termtext.String(fmt.Sprintf("%-*s  %-*s  %-9s  %-4s  %-*s  %s", wName, o.Name, wType, dash(string(o.NimType())), modeOf(o), yesNo(o.HasDump()), wSpot, dash(o.Spot()), dash(o.LppSource())))
 		hay[i] = strings.ToLower(rows[i])
 	}
 	m.list.set(rows, hay)

@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/nimwiz/nimwiz/internal/termtext"
 	"github.com/nimwiz/nimwiz/nim"
 	"github.com/nimwiz/nimwiz/ui"
 )
@@ -402,7 +403,7 @@ func (m *Model) changeView() string {
 	case chConfirm, chRun:
 		nv := c.newValue()
 		now := c.o.Get(c.attr)
-		b.WriteString(st.Label.Render("now:  ") + st.Text.Render(c.attr+"="+now) + "\n")
+		b.WriteString(st.Label.Render("now:  ") + st.Text.Render(termtext.String(c.attr+"="+now)) + "\n")
 		if nv == "" {
 			b.WriteString(st.Label.Render("new:  ") + st.Text.Render("(dropped)") + "\n")
 		} else {
@@ -419,7 +420,7 @@ func (m *Model) changeView() string {
 			} else {
 				b.WriteString(st.OK.Render("ok: the definition was changed; the list and details were refreshed."))
 			}
-			if out := strings.TrimSpace(string(c.res.Stdout) + string(c.res.Stderr)); out != "" {
+			if out := termtext.String(strings.TrimSpace(string(c.res.Stdout) + string(c.res.Stderr))); out != "" {
 				b.WriteString("\n" + st.Label.Render("Output:") + "\n" + st.Text.Render("  "+strings.ReplaceAll(out, "\n", "\n  ")))
 			}
 		case m.env.Run == nil:

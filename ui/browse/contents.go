@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/nimwiz/nimwiz/internal/termtext"
 	"github.com/nimwiz/nimwiz/nim"
 	"github.com/nimwiz/nimwiz/ui"
 )
@@ -88,7 +89,7 @@ func (c *contents) got(msg contentsMsg) {
 	rows := make([]string, len(c.files))
 	hay := make([]string, len(c.files))
 	for i, f := range c.files {
-		rows[i] = fmt.Sprintf("%-*s  %-*s  %-5s  %-4s  %s", nameW, f.Name, levelW, f.Level, dash(f.State), dash(f.Type), f.Description)
+		rows[i] = termtext.String(fmt.Sprintf("%-*s  %-*s  %-5s  %-4s  %s", nameW, f.Name, levelW, f.Level, dash(f.State), dash(f.Type), f.Description))
 		// Words match the fileset or level; "state=X" and "type=X" a column.
 		hay[i] = strings.ToLower(f.Name + " " + f.Level + " state=" + f.State + " type=" + f.Type)
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/nimwiz/nimwiz/internal/termtext"
 	"github.com/nimwiz/nimwiz/nim"
 	"github.com/nimwiz/nimwiz/ui"
 )
@@ -254,7 +255,7 @@ func resourceStatus(d *detail, name string) (text string, bad bool) {
 	if rs != nim.RstateReady {
 		return "! NOT READY: Rstate " + rs, true
 	}
-	return "Rstate " + rs, false
+	return "Rstate " + termtext.String(rs), false
 }
 
 // resourceFacts is the second line: the SPOT's oslevel, alloc_count and
@@ -287,7 +288,7 @@ func resourceFacts(d *detail, r resRef) string {
 	if l := obj.Get("location"); l != "" {
 		f = append(f, l)
 	}
-	return strings.Join(f, " | ")
+	return termtext.String(strings.Join(f, " | "))
 }
 
 func (m *Model) detailsView() string {
@@ -312,7 +313,7 @@ func (m *Model) detailsView() string {
 	sort.Strings(keys)
 	for _, k := range keys {
 		if !res[k] && o.Attrs[k] != "" {
-			def = append(def, k+"="+o.Attrs[k])
+			def = append(def, termtext.String(k+"="+o.Attrs[k]))
 		}
 	}
 	top.WriteString(strings.Join(wrapLines(st, st.Text, "  "+strings.Join(def, "  "), min(w, 100)), "\n") + "\n")

@@ -10,6 +10,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
+	"github.com/nimwiz/nimwiz/internal/termtext"
 	"github.com/nimwiz/nimwiz/nim"
 	"github.com/nimwiz/nimwiz/ui"
 )
@@ -573,7 +574,7 @@ func (m *Model) resultLines(r *removal) []string {
 		out := strings.TrimRight(string(res.Stdout)+string(res.Stderr), "\n")
 		for _, l := range strings.Split(out, "\n") {
 			if strings.TrimSpace(l) != "" {
-				for i, wl := range wrapLines(st, st.Text, strings.TrimSpace(l), w-4) {
+				for i, wl := range wrapLines(st, st.Text, termtext.String(strings.TrimSpace(l)), w-4) {
 					if i == 0 {
 						lines = append(lines, "  "+wl)
 					} else {

@@ -28,6 +28,7 @@ import (
 
 	"github.com/nimwiz/nimwiz/internal/ending"
 	"github.com/nimwiz/nimwiz/internal/job"
+	"github.com/nimwiz/nimwiz/internal/termtext"
 	"github.com/nimwiz/nimwiz/nim"
 	"github.com/nimwiz/nimwiz/ui"
 )
@@ -671,10 +672,11 @@ func (m *Model) renderEnding() {
 		pad := strings.Repeat(" ", l.Indent)
 		width := max(10, w-l.Indent)
 		var text string
+		// The ending quotes the log and NIM: shown as text (termtext).
 		if l.Kind == ending.Code {
-			text = ansi.Hardwrap(l.Text, width, false)
+			text = ansi.Hardwrap(termtext.String(l.Text), width, false)
 		} else {
-			text = ansi.Wordwrap(l.Text, width, "")
+			text = ansi.Wordwrap(termtext.String(l.Text), width, "")
 		}
 		for _, part := range strings.Split(text, "\n") {
 			out = append(out, pad+st.Render(part))

@@ -10,6 +10,7 @@ import (
 
 	"github.com/nimwiz/nimwiz/internal/ending"
 	"github.com/nimwiz/nimwiz/internal/job"
+	"github.com/nimwiz/nimwiz/internal/termtext"
 	"github.com/nimwiz/nimwiz/nim"
 	"github.com/nimwiz/nimwiz/ui"
 )
@@ -25,7 +26,7 @@ func (m *Model) View() string {
 		return ""
 	case stateStarting:
 		return s.Heading.Render("Starting mknimimage for osimage "+m.plan.Name+"...") + "\n\n" +
-			s.Code.Render(ui.Truncate(m.plan.CommandLine(), w)) + "\n\n" +
+			s.Code.Render(ui.Truncate(termtext.String(m.plan.CommandLine()), w)) + "\n\n" +
 			ui.Wrap(s.Subtle, "nimwiz starts it as a detached job: it goes on if this terminal goes away.", w) +
 			m.noticeView()
 	case stateStartFailed:
