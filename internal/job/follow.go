@@ -12,7 +12,7 @@ import (
 	"syscall"
 	"time"
 
-	"golang.org/x/sys/unix"
+	"github.com/nimwiz/nimwiz/internal/safefs"
 )
 
 // PollInterval is how often Follow, Wait and Interrupt look at a job.
@@ -37,7 +37,7 @@ func (s *Store) OpenTail(id string, from int64) (*Tail, error) {
 	if err := validID(id); err != nil {
 		return nil, err
 	}
-	f, err := os.Open(filepath.Join(s.Dir, id, logFile))
+	f, err := safefs.OpenNoFollow(filepath.Join(s.Dir, id, logFile), os.O_RDONLY, 0)
 	if err != nil {
 		return nil, fmt.Errorf("job %s log: %w", id, err)
 	}
@@ -145,7 +145,7 @@ func (s *Store) Interrupt(ctx context.Context, id string) (Event, error) {
 	var nonce [8]byte
 	rand.Read(nonce[:])
 	req := hex.EncodeToString(nonce[:])
-	if err := writeFileAtomic(filepath.Join(rec.Dir, interruptFile), []byte(req+"\n"), false); err != nil {
+	if err := safefs.WriteFileAtomic(filepath.Join(rec.Dir, interruptFile), []byte(req+"\n"), 0o600, false); err != nil {
 		return Event{}, fmt.Errorf("interrupt job %s: %w", id, err)
 	}
 	// The lock proves the pid is still our supervisor (no pid reuse).
@@ -181,7 +181,7 @@ func (s *Store) Interrupt(ctx context.Context, id string) (Event, error) {
 // where mknimimage prints its summary and errors, without reading a flooded
 // log whole.
 func ReadTail(path string, max int64) ([]byte, error) {
-	f, err := os.OpenFile(path, os.O_RDONLY|unix.O_NOFOLLOW|unix.O_NONBLOCK, 0)
+	f, err := safefs.OpenNoFollow(path, os.O_RDONLY, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -189,9 +189,6 @@ func ReadTail(path string, max int64) ([]byte, error) {
 	st, err := f.Stat()
 	if err != nil {
 		return nil, err
-	}
-	if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s is not a regular file", path)
 	}
 	off := st.Size() - max
 	if off < 0 {

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"sync"
 	"unicode/utf8"
+
+	"github.com/nimwiz/nimwiz/internal/termtext"
 )
 
 // MaxLineWidth caps a sanitized line, in runes; longer lines end in "…".
@@ -172,8 +174,10 @@ func (l *Lines) Total() (lines, bytes int64) {
 
 // Sanitize makes one line of command output safe to draw: the text after the
 // last carriage return (a redrawn progress line shows its last state),
-// escape sequences and control characters removed, tabs expanded to 8
-// columns, invalid UTF-8 replaced, and at most MaxLineWidth runes.
+// every other control character, escape sequence, C1 control and invalid
+// byte shown in termtext's visible form (^[, \u009b, \xff: the one
+// sanitizer every screen uses), tabs expanded to 8 columns, and at most
+// MaxLineWidth runes.
 func Sanitize(b []byte) string {
 	b = bytes.TrimRight(b, "\r\n")
 	if i := bytes.LastIndexByte(b, '\r'); i >= 0 {
@@ -187,15 +191,11 @@ func Sanitize(b []byte) string {
 
 // sanitize is Sanitize's general case, on a line already cut at its last \r.
 func sanitize(b []byte) string {
+	vis := termtext.Append(make([]byte, 0, len(b)+16), b) // keeps tabs
 	var sb strings.Builder
 	col := 0
-	for i := 0; i < len(b); {
-		c := b[i]
-		switch {
-		case c == 0x1b:
-			i = skipEscape(b, i)
-			continue
-		case c == '\t':
+	for i := 0; i < len(vis); {
+		if vis[i] == '\t' {
 			pad := 8 - col%8
 			if col+pad > MaxLineWidth {
 				pad = MaxLineWidth - col
@@ -203,23 +203,14 @@ func sanitize(b []byte) string {
 			sb.WriteString(strings.Repeat(" ", pad))
 			col += pad
 			i++
-		case c < 0x20 || c == 0x7f:
-			i++
-			continue
-		default:
-			r, size := utf8.DecodeRune(b[i:])
+		} else {
+			_, size := utf8.DecodeRune(vis[i:])
+			sb.Write(vis[i : i+size])
 			i += size
-			if r == utf8.RuneError && size <= 1 {
-				r = '\uFFFD'
-			}
-			if r >= 0x80 && r < 0xa0 { // C1 controls
-				continue
-			}
-			sb.WriteRune(r)
 			col++
 		}
 		if col >= MaxLineWidth {
-			if i < len(b) {
+			if i < len(vis) {
 				s := sb.String()
 				_, last := utf8.DecodeLastRuneInString(s)
 				return s[:len(s)-last] + "…"
@@ -228,36 +219,6 @@ func sanitize(b []byte) string {
 		}
 	}
 	return sb.String()
-}
-
-// skipEscape returns the index after the escape sequence starting at b[i].
-func skipEscape(b []byte, i int) int {
-	i++ // ESC
-	if i >= len(b) {
-		return i
-	}
-	switch b[i] {
-	case '[': // CSI: parameters and intermediates, then a final byte 0x40-0x7e
-		i++
-		for i < len(b) && (b[i] < 0x40 || b[i] > 0x7e) {
-			i++
-		}
-		return min(i+1, len(b))
-	case ']', 'P', '_', '^': // OSC, DCS, APC, PM: until BEL or ESC \
-		i++
-		for i < len(b) {
-			if b[i] == 0x07 {
-				return i + 1
-			}
-			if b[i] == 0x1b && i+1 < len(b) && b[i+1] == '\\' {
-				return i + 2
-			}
-			i++
-		}
-		return i
-	default: // two-byte escape
-		return i + 1
-	}
 }
 
 // printableASCII reports whether b has only bytes 0x20-0x7e: no escapes,

@@ -33,7 +33,6 @@
 package job
 
 import (
-	"os"
 	"path/filepath"
 	"time"
 
@@ -189,52 +188,3 @@ const (
 
 // PhaseName is a short human name of a phase, for messages and tables.
 func PhaseName(p nim.Phase) string { return p.String() }
-
-// writeFileAtomic writes data to path through a temporary file and a rename,
-// so a reader never sees a torn file. durable also syncs the file before the
-// rename and the directory after it, so a crash of the machine leaves the
-// old or the new content; without it such a crash may lose the file. Each
-// sync costs milliseconds: the files written before mknimimage runs skip
-// them (nothing on the NIM master has changed yet), later saves are synced
-// off the output path.
-func writeFileAtomic(path string, data []byte, durable bool) error {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	ok := false
-	defer func() {
-		if !ok {
-			f.Close()
-			os.Remove(tmp)
-		}
-	}()
-	if err := f.Chmod(0o600); err != nil {
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		return err
-	}
-	if durable {
-		if err := f.Sync(); err != nil {
-			return err
-		}
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return err
-	}
-	ok = true
-	if !durable {
-		return nil
-	}
-	if d, err := os.Open(dir); err == nil {
-		d.Sync() // best effort: not every file system syncs directories
-		d.Close()
-	}
-	return nil
-}

@@ -6,13 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
-	"io"
 	"os"
 	"path/filepath"
 	"strconv"
 	"time"
 
-	"golang.org/x/sys/unix"
+	"github.com/nimwiz/nimwiz/internal/safefs"
 )
 
 // job.json is written in place, never replaced: the file is created at its
@@ -43,7 +42,7 @@ type recordFile struct {
 // must not exist yet, and is never reached through a symlink.
 func createRecordFile(dir string, r *Record) (*recordFile, error) {
 	path := filepath.Join(dir, recordName)
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL|unix.O_NOFOLLOW, 0o600)
+	f, err := safefs.OpenNoFollow(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("create job record: %w", err)
 	}
@@ -58,13 +57,9 @@ func createRecordFile(dir string, r *Record) (*recordFile, error) {
 
 // openRecordFile opens dir's job.json for rewriting.
 func openRecordFile(dir string) (*recordFile, error) {
-	f, err := os.OpenFile(filepath.Join(dir, recordName), os.O_RDWR|unix.O_NOFOLLOW, 0)
+	f, err := safefs.OpenNoFollow(filepath.Join(dir, recordName), os.O_RDWR, 0)
 	if err != nil {
 		return nil, fmt.Errorf("open job record: %w", err)
-	}
-	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
-		f.Close()
-		return nil, fmt.Errorf("job record %s is not a regular file", filepath.Join(dir, recordName))
 	}
 	return &recordFile{f: f}, nil
 }
@@ -146,7 +141,7 @@ func parseRecordFile(b []byte) ([]byte, error) {
 func readRecordData(path string) ([]byte, error) {
 	var last error
 	for try := 0; try < 50; try++ {
-		b, err := readNoFollow(path, recordSize+1)
+		b, err := safefs.ReadFile(path, recordSize+1)
 		if err != nil {
 			return nil, err
 		}
@@ -158,24 +153,6 @@ func readRecordData(path string) ([]byte, error) {
 		time.Sleep(time.Millisecond) // the writer finishes its one write
 	}
 	return nil, fmt.Errorf("%s: %w", path, last)
-}
-
-// readNoFollow reads at most max bytes of a regular file, never through a
-// symlink and never blocking on a FIFO.
-func readNoFollow(path string, max int64) ([]byte, error) {
-	f, err := os.OpenFile(path, os.O_RDONLY|unix.O_NOFOLLOW|unix.O_NONBLOCK, 0)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s is not a regular file", path)
-	}
-	return io.ReadAll(io.LimitReader(f, max))
 }
 
 func encodeRecord(r *Record) ([]byte, error) {

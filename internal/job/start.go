@@ -18,8 +18,8 @@ import (
 	"time"
 
 	"github.com/BurntSushi/toml"
+	"github.com/nimwiz/nimwiz/internal/safefs"
 	"github.com/nimwiz/nimwiz/nim"
-	"golang.org/x/sys/unix"
 )
 
 // Job is a started job.
@@ -164,7 +164,7 @@ func Start(store *Store, ex *nim.Executor, plan nim.Plan, self []string) (*Job, 
 	cmd.Stdin = bytes.NewReader(spec)
 	// The supervisor says everything in job.json; a Go panic would still
 	// go to stderr, so keep that in the job directory rather than lose it.
-	if f, err := os.OpenFile(filepath.Join(dir, supervisorLog), os.O_WRONLY|os.O_CREATE|os.O_EXCL|unix.O_NOFOLLOW, 0o600); err == nil {
+	if f, err := safefs.CreateExcl(filepath.Join(dir, supervisorLog), 0o600); err == nil {
 		defer f.Close()
 		cmd.Stderr = f
 	}
@@ -281,7 +281,7 @@ func writeJobFiles(rec *Record) error {
 		return fmt.Errorf("encode plan: %w", err)
 	}
 	// Not synced: the supervisor's first save after mknimimage starts is.
-	if err := writeFileAtomic(filepath.Join(rec.Dir, planFile), buf.Bytes(), false); err != nil {
+	if err := safefs.WriteFileAtomic(filepath.Join(rec.Dir, planFile), buf.Bytes(), 0o600, false); err != nil {
 		return fmt.Errorf("write plan: %w", err)
 	}
 	rf, err := createRecordFile(rec.Dir, rec)
@@ -289,7 +289,7 @@ func writeJobFiles(rec *Record) error {
 		return err
 	}
 	rf.Close()
-	f, err := os.OpenFile(filepath.Join(rec.Dir, logFile), os.O_WRONLY|os.O_CREATE|os.O_EXCL|unix.O_NOFOLLOW, 0o600)
+	f, err := safefs.CreateExcl(filepath.Join(rec.Dir, logFile), 0o600)
 	if err != nil {
 		return fmt.Errorf("create log: %w", err)
 	}

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/nimwiz/nimwiz/internal/safefs"
 )
 
 // Store keeps jobs under Dir (normally <stateDir>/jobs): one directory per job
@@ -25,10 +27,10 @@ func NewStore(stateDir string) *Store { return &Store{Dir: filepath.Join(stateDi
 const startTimeout = time.Minute
 
 func (s *Store) init() error {
-	if err := os.MkdirAll(s.Dir, 0o700); err != nil {
+	if err := safefs.MkdirPrivate(s.Dir); err != nil {
 		return fmt.Errorf("job store: %w", err)
 	}
-	if err := os.MkdirAll(s.lockDir(), 0o700); err != nil {
+	if err := safefs.MkdirPrivate(s.lockDir()); err != nil {
 		return fmt.Errorf("job store: %w", err)
 	}
 	return nil

@@ -17,8 +17,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/nimwiz/nimwiz/internal/safefs"
 	"github.com/nimwiz/nimwiz/nim"
-	"golang.org/x/sys/unix"
 )
 
 // Supervisor tunables.
@@ -184,7 +184,7 @@ func Supervise(dir string) int {
 		report("error: " + err.Error())
 		return 1
 	}
-	logf, err := os.OpenFile(filepath.Join(dir, logFile), os.O_WRONLY|os.O_APPEND|unix.O_NOFOLLOW, 0o600)
+	logf, err := safefs.OpenNoFollow(filepath.Join(dir, logFile), os.O_WRONLY|os.O_APPEND, 0)
 	if err != nil {
 		return s.failStart(report, fmt.Errorf("open log: %w", err))
 	}
@@ -505,7 +505,7 @@ func (s *supervisor) event(sig, req, action, why string) {
 // checkRequest acts on an interrupt request file written by Store.Interrupt.
 func (s *supervisor) checkRequest() {
 	path := filepath.Join(s.rec.Dir, interruptFile)
-	data, err := readNoFollow(path, 4096)
+	data, err := safefs.ReadFile(path, 4096)
 	if err != nil {
 		return
 	}
