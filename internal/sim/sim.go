@@ -102,7 +102,6 @@
 package sim
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -164,9 +163,10 @@ func Main(name string, args []string, stdout, stderr io.Writer) int {
 	unregister := p.st.register(strings.Join(os.Args, " "))
 	defer unregister()
 	sigs := []os.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT}
-	if name == "nim" {
+	if name == "nim" && p.by == "xcatd" {
 		// NIM's define writes its progress to a pipe xCAT's plugin reads:
-		// SIGPIPE (the plugin gone) is one of the ways it ends.
+		// SIGPIPE (the plugin gone) is one of the ways it ends. (Other
+		// commands die of SIGPIPE on fd 1 or 2 as Go does, unlogged.)
 		sigs = append(sigs, syscall.SIGPIPE)
 	}
 	p.catchSignals(unregister, nil, sigs...)
@@ -213,9 +213,6 @@ func Run(name string, args []string, env []string, stdout, stderr io.Writer) int
 	p.plugin(args, cwd)
 	return pr.exit
 }
-
-// errAborted ends a run that a signal interrupted.
-var errAborted = errors.New("aborted by a signal")
 
 // proc is one running simulated command.
 type proc struct {
@@ -290,6 +287,21 @@ func (p *proc) catchSignals(cleanup func(), before func(os.Signal), sigs ...os.S
 	signal.Notify(c, sigs...)
 	go func() {
 		s := <-c
+		// Signals sent together (an abort's INT then TERM) may reach Go's
+		// threads in either order; a single-threaded command would get the
+		// lowest-numbered pending one first, as Linux delivers them.
+		settle := time.NewTimer(5 * time.Millisecond)
+	drain:
+		for {
+			select {
+			case o := <-c:
+				if o.(syscall.Signal) < s.(syscall.Signal) {
+					s = o
+				}
+			case <-settle.C:
+				break drain
+			}
+		}
 		p.recordSignal(s)
 		if before != nil {
 			before(s)
