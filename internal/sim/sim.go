@@ -59,6 +59,16 @@
 //   - HUP, QUIT, KILL, PIPE: the client dies of it, without an abort. xcatd
 //     ignores the client's EOF and swallows failed sends, so the plugin runs
 //     to completion unseen.
+//   - A client started with SIGPIPE ignored whose stdout reader is gone
+//     reads on to the end and exits with xcatd's error code; but Perl 5.24
+//     and later (perl.c perl_destruct, commit 8abddda39a) print "Unable to
+//     flush stdout: Broken pipe" when the final flush fails and turn exit 0
+//     into 1. The client is whatever /usr/bin/perl runs it.
+//
+// GUESSES: the plugin's child is nim itself (the shell of runcmd's
+// backticks execs it); NIM's SPOT progress lines (aix-nim.md §3.2); ps's
+// column widths; the xcatd connection's parent (here whatever adopts it,
+// on a master the xcatd listener).
 //
 // Every sim process registers in <root>/var/sim/procs (see procs.go) so the
 // simulated ps lists this world's live processes, and appends each signal
