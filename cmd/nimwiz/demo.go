@@ -15,7 +15,10 @@ import (
 const demoSpotSeconds = "20"
 
 // simulatedCommand runs the simulator when nimwiz was started under the name
-// of a NIM/xCAT command (the demo links them to the nimwiz binary).
+// of one of the links the demo installs (sim.Links: the simulated xcatd, the
+// AIX commands lsnim, nim, lsdev and ps). The xCAT clients (mknimimage,
+// lsdef, ...) are the simulator's Perl client, which starts the nimwiz
+// binary as xcatd.
 func simulatedCommand(argv []string) (int, bool) {
 	if len(argv) == 0 {
 		return 0, false
@@ -55,7 +58,9 @@ func setupDemo(a *app, reset bool) error {
 	if r, err := filepath.EvalSymlinks(self); err == nil {
 		self = r
 	}
-	// Refreshed every start: "go run" builds to a new temporary path.
+	// Refreshed every start: "go run" builds to a new temporary path. The
+	// xCAT clients are written as the Perl client (#!/usr/bin/perl), the
+	// other names linked to this binary.
 	if err := sim.Install(bin, self); err != nil {
 		return err
 	}

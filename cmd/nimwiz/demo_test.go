@@ -26,10 +26,19 @@ func TestDemoSeedsWorldAndLinks(t *testing.T) {
 	}
 	self, _ := os.Executable()
 	self, _ = filepath.EvalSymlinks(self)
-	for _, c := range sim.Commands {
+	for _, c := range sim.Links {
 		got, err := os.Readlink(filepath.Join(dir, "demo", "bin", c))
 		if err != nil || got != self {
 			t.Errorf("link %s -> %q (%v), want %q", c, got, err, self)
+		}
+	}
+	// The xCAT clients are the simulator's Perl client, as on a master.
+	for _, c := range sim.Clients {
+		p := filepath.Join(dir, "demo", "bin", c)
+		b, err := os.ReadFile(p)
+		fi, _ := os.Lstat(p)
+		if err != nil || !bytes.HasPrefix(b, []byte("#!/usr/bin/perl\n")) || fi == nil || fi.Mode().Perm() != 0o755 {
+			t.Errorf("client %s: %v, mode %v", c, err, fi)
 		}
 	}
 }

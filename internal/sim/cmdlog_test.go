@@ -79,3 +79,30 @@ func TestGarbledOutput(t *testing.T) {
 		})
 	}
 }
+
+// An xCAT command's output can be spoiled only the ways its client lets
+// through: cut by a connection that drops, junk turned into "?" by xcatd,
+// an error reply, nothing.
+func TestGarbledXcatOutput(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct {
+		mode   string
+		exit   int
+		stdout func(string) bool
+		stderr string
+	}{
+		{sim.GarbleTruncated, 1, func(s string) bool { return s != "" && !strings.HasSuffix(s, "  (osimage)\n") },
+			"ERROR/WARNING: communication with the xCAT server seems to have been ended prematurely\n"},
+		{sim.GarbleGarbage, 0, func(s string) bool { return strings.Contains(s, "?") && !strings.ContainsAny(s, "\x00\x01\xff") }, ""},
+		{sim.GarbleCode, 1, func(s string) bool { return s == "" }, "Error: 0042-999 lsdef: an unexpected condition occurred (code 1234).\n\tPlease report this to your service representative.\n"},
+		{sim.GarbleEmpty, 0, func(s string) bool { return s == "" }, ""},
+	} {
+		t.Run(tc.mode, func(t *testing.T) {
+			w := simtest.New(t, simtest.Garble("lsdef", tc.mode))
+			res, _ := w.Exec.Query(ctx, "lsdef", "-t", "osimage")
+			if res.ExitCode != tc.exit || !tc.stdout(string(res.Stdout)) || string(res.Stderr) != tc.stderr {
+				t.Errorf("exit %d stdout %q stderr %q", res.ExitCode, res.Stdout, res.Stderr)
+			}
+		})
+	}
+}

@@ -145,7 +145,8 @@ func nimProcessingError(inner string) string {
 	return "0042-001 nim: processing error encountered on \"master\":\n" + inner + "\n"
 }
 
-// nim answers the operations nimwiz uses: showres, reset, check, remove.
+// nim answers the operations nimwiz uses (showres, reset, check, remove)
+// and the defines xCAT runs (nimdefine.go).
 func (p *proc) nim(argv []string) int {
 	op, err := nimSpec.parse(argv, false)
 	if err != nil || !op.has('o') || len(op.args) != 1 {
@@ -157,6 +158,9 @@ func (p *proc) nim(argv []string) int {
 	}
 	oper, name := op.str('o'), op.args[0]
 	p.setPhase(oper)
+	if oper == "define" {
+		return p.nimDefine(op, name)
+	}
 	s, err := p.st.View()
 	if err != nil {
 		fmt.Fprintf(p.stderr, "nim: %v\n", err)

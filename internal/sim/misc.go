@@ -2,8 +2,6 @@ package sim
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 )
 
@@ -43,52 +41,62 @@ func (p *proc) lsdev(argv []string) int {
 	return 0
 }
 
-func (p *proc) version() string {
-	if p.legacy() {
-		return xcatLegacyVersion
-	}
-	return xcatVersion
+var lsxcatdUsage = []string{
+	"       lsxcatd [-v|--version]",
+	"       lsxcatd [-h|--help]",
+	"       lsxcatd [-d|--database]",
+	"       lsxcatd [-t|--nodetype]",
+	"       lsxcatd [-a|--all]",
 }
 
-// lsxcatd answers -v (and -a with the version first).
+var lsxcatdSpec = optSpec{
+	short: map[byte]bool{'h': false, '?': false, 'v': false, 'a': false, 't': false, 'd': false},
+	long:  map[string]string{"help": "h", "version": "v", "all": "a", "type": "t", "database": "d"},
+}
+
+// lsxcatd is tabutils.pm's lsxcatd (xCAT-server/lib/xcat/plugins/tabutils.pm
+// at 2.9.3 L826-920): no arguments or a bad option give the usage with
+// error code 1, -h the usage; -v the version, -t the node type, -d the
+// database, -a all three. (The long form of -t is --type, although the
+// usage says --nodetype.)
 func (p *proc) lsxcatd(argv []string) int {
-	if len(argv) == 1 && (argv[0] == "-v" || argv[0] == "--version") {
-		fmt.Fprintln(p.stdout, p.version())
-		return 0
+	o := p.xcat0()
+	usage := func(code int) int {
+		p.rs.send(response{Info: lsxcatdUsage, ErrorCode: nonzero(code)})
+		return code
 	}
-	if len(argv) == 1 && (argv[0] == "-a" || argv[0] == "--all") {
-		fmt.Fprintln(p.stdout, p.version())
-		fmt.Fprintln(p.stdout, "This is a Management Node")
-		fmt.Fprintln(p.stdout, "dbengine=SQLite")
-		return 0
+	if len(argv) == 0 {
+		return usage(1)
 	}
-	fmt.Fprintln(p.stdout, "Usage: lsxcatd [-v|--version] [-h|--help] [-d|--database] [-t|--nodetype] [-a|--all]")
+	op, err := lsxcatdSpec.parse(argv, true)
+	if err != nil {
+		return usage(1)
+	}
+	if op.has('h') || op.has('?') {
+		return usage(0)
+	}
+	all := op.has('a')
+	if op.has('v') || all {
+		o.info(p.version())
+		if !all {
+			return 0
+		}
+	}
+	if op.has('t') || all {
+		o.info("This is a Management Node")
+		if !all {
+			return 0
+		}
+	}
+	if op.has('d') || all {
+		o.info("dbengine=SQLite")
+	}
 	return 0
 }
 
-// Install links every simulated command name in binDir to the executable
-// self, replacing links that point elsewhere (go run builds to a new temp
-// path each time).
-func Install(binDir, self string) error {
-	if err := os.MkdirAll(binDir, 0o755); err != nil {
-		return fmt.Errorf("simulated commands: %w", err)
+func nonzero(code int) []int {
+	if code == 0 {
+		return nil
 	}
-	for _, c := range Commands {
-		link := filepath.Join(binDir, c)
-		if cur, err := os.Readlink(link); err == nil && cur == self {
-			continue
-		}
-		// link beside, then rename over: atomic, so two nimwiz starting at
-		// once never see a missing command.
-		tmp := fmt.Sprintf("%s.%d.tmp", link, os.Getpid())
-		_ = os.Remove(tmp)
-		if err := os.Symlink(self, tmp); err != nil {
-			return fmt.Errorf("simulated commands: %w", err)
-		}
-		if err := os.Rename(tmp, link); err != nil {
-			os.Remove(tmp)
-			return fmt.Errorf("simulated commands: %w", err)
-		}
-	}
-	return nil
+	return []int{code}
 }

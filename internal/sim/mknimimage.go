@@ -1,17 +1,23 @@
 package sim
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 )
+
+// mknimimage as xCAT's aixinstall plugin runs it: xCAT-server/lib/xcat/
+// plugins/aixinstall.pm at 2.9.2_aix_release (cited as [aix]; the messages
+// are the same at HEAD). NIM's own work (copying the lpp_source, building
+// the SPOT, defining root, paging and dump) is done by "/usr/sbin/nim -Fo
+// define ..." run as runcmd runs it (runcmd.go; the define itself is in
+// nimdefine.go).
 
 // errFail ends a phase whose messages were already printed.
 var errFail = errors.New("failed")
@@ -33,7 +39,7 @@ var mknimimageSpec = optSpec{
 		"cplpp": "p", "update": "u", "verbose": "V", "version": "v"},
 }
 
-// attrPair is xCAT's reading of an attr=val operand.
+// attrPair is xCAT's reading of an attr=val operand ([aix] L2352).
 var attrPair = regexp.MustCompile(`^\s*(\S+?)\s*=\s*(\S*.*)$`)
 
 // mkrun is one mknimimage run.
@@ -61,7 +67,9 @@ func (r *mkrun) base() string {
 	return "/install/nim"
 }
 
-// vrun prints xCAT's runcmd -V line for a command it runs locally.
+// vrun prints xCAT's runcmd -V line for a command it runs locally
+// (perl-xCAT/xCAT/Utils.pm at 2.9.2_aix_release L975-991: " 2>&1" added
+// unless the command ends with it).
 func (r *mkrun) vrun(cmd string) {
 	if !r.verbose {
 		return
@@ -72,13 +80,24 @@ func (r *mkrun) vrun(cmd string) {
 	r.o.info(fmt.Sprintf("Running command on %s: %s\n", r.host, cmd))
 }
 
+// fullPath is xCAT::Utils->full_path: a relative path taken from the
+// client's working directory.
+func (p *proc) fullPath(s string) string {
+	if strings.HasPrefix(s, "/") {
+		return s
+	}
+	return path.Join(p.cwd, s)
+}
+
 func (p *proc) mknimimage(argv []string) int {
+	p.setPhase("start")
 	s, err := p.st.View()
 	if err != nil {
-		fmt.Fprintf(p.stderr, "mknimimage: %v\n", err)
-		return 1
+		o := p.xcat0()
+		o.err(err.Error())
+		return o.done(1)
 	}
-	o := p.xcat(s.Host)
+	o := p.xcatOut(s.Host)
 	if len(argv) == 0 {
 		o.info(mknimimageUsage...)
 		return 0
@@ -103,27 +122,15 @@ func (p *proc) mknimimage(argv []string) int {
 		o.err("The '-p' option is only valid when using the -i' option.\n")
 		return o.done(1)
 	}
-	if r.shared && r.nimtype != "diskless" {
-		o.err("The '-r' option is only valid for diskless images.\n")
-		o.info(mknimimageUsage...)
-		return o.done(1)
-	}
-	update := op.has('u')
-	if !update {
-		if r.nimtype == "" {
-			r.nimtype = "standalone"
-		}
-		if r.nimtype == "standalone" && r.method == "" {
-			r.method = "rte"
-		}
-	}
-	if r.loc != "" && !strings.HasPrefix(r.loc, "/") {
-		r.loc = "/" + r.loc // the simulated client's cwd is /
-	}
-	r.loc = strings.TrimSuffix(r.loc, "/")
+	// The operands: "while (my $a = shift(@ARGV))" ([aix] L2338) stops at
+	// the first operand Perl takes as false, "0" or "": an image named 0 is
+	// never seen, nor anything after it.
 	for _, a := range op.args {
+		if !perlTrue(a) {
+			break
+		}
 		if !strings.Contains(a, "=") {
-			r.name = a
+			r.name = strings.TrimSuffix(a, "\n") // chomp
 			continue
 		}
 		m := attrPair.FindStringSubmatch(a)
@@ -133,6 +140,26 @@ func (p *proc) mknimimage(argv []string) int {
 		}
 		r.attrs[m[1]] = m[2]
 	}
+	update := op.has('u')
+	if !update {
+		if r.nimtype == "" {
+			r.nimtype = "standalone"
+		}
+		if r.nimtype == "standalone" && r.method == "" {
+			r.method = "rte"
+		}
+	} else if r.nimtype == "" {
+		r.nimtype = "diskless"
+	}
+	if r.shared && r.nimtype != "diskless" {
+		o.err("The '-r' option is only valid for diskless images.\n")
+		o.info(mknimimageUsage...)
+		return o.done(1)
+	}
+	if r.loc != "" {
+		r.loc = p.fullPath(r.loc)
+	}
+	r.loc = strings.TrimSuffix(r.loc, "/")
 	if r.nimtype == "standalone" && op.has('i') {
 		o.err("The '-i' option is only valid for diskless and dataless nodes.\n")
 		o.info(mknimimageUsage...)
@@ -144,11 +171,7 @@ func (p *proc) mknimimage(argv []string) int {
 			return o.done(1)
 		}
 	}
-	ret := r.run(update)
-	if p.aborted() {
-		return 1 // Main turns this into the client's exit; nothing more is printed
-	}
-	return o.done(ret)
+	return o.done(r.run(update))
 }
 
 // run does what aixinstall.pm's mknimimage does, in its order; it returns
@@ -192,14 +215,18 @@ func (r *mkrun) run(update bool) int {
 			return 1
 		}
 		if err := r.resources(newres); err != nil {
-			return 1 // messages printed, or aborted (Main handles that)
+			return 1 // messages printed
 		}
 	case "standalone":
 		o.err("Standalone (rte and mksysb) images are not supported by the nimwiz simulator.\n")
 		return 1
 	}
 
-	// The definition is written only now that every NIM resource exists.
+	// The definition is written only now that every NIM resource exists
+	// ([aix] L3560-3643): imagetype, osname, nimtype, nimmethod, the
+	// resources, then every attr=val given overlaid (the "include" check
+	// of L3614-3628 never excludes: its "my $include = 0" is a new
+	// variable). Only osimage schema attributes are stored.
 	p.setPhase("definition")
 	if err := p.maybeHang("definition"); err != nil {
 		return 1
@@ -236,12 +263,15 @@ func (r *mkrun) run(update bool) int {
 		if r.spotUpdates() != nil {
 			return 1
 		}
-		if r.rootPassword(s.RootPW) != nil && p.aborted() {
-			return 1
-		}
+		_ = r.rootPassword(s.RootPW)
 	}
 
+	// The summary ([aix] L3740-3771): schema attributes only, sorted, a
+	// TAB before each, empty values left out.
 	p.setPhase("summary")
+	if err := p.maybeHang("summary"); err != nil {
+		return 1
+	}
 	data := []string{
 		"The following xCAT osimage definition was created. Use the xCAT lsdef command \nto view the xCAT definition and the AIX lsnim command to view the individual \nNIM resources that are included in this definition.",
 		"\nObject name: " + r.name,
@@ -261,7 +291,8 @@ func (r *mkrun) run(update bool) int {
 	return 0
 }
 
-// resources creates or reuses lpp_source, SPOT, root, dump and paging.
+// resources creates or reuses lpp_source, SPOT, root, dump and paging
+// ([aix] L3111-3440).
 func (r *mkrun) resources(newres map[string]string) error {
 	o := r.o
 	lpp, err := r.lppSource()
@@ -282,10 +313,14 @@ func (r *mkrun) resources(newres map[string]string) error {
 	}
 	newres["spot"] = spot
 
-	// root or shared_root
+	// root or shared_root ([aix] L3158-3236): a name given as root= or
+	// shared_root= is used as is (Perl truth: "0" is no name).
 	r.p.setPhase("root")
-	rootName := r.attrs["root"]
-	if v := r.attrs["shared_root"]; v != "" {
+	rootName := ""
+	if v := r.attrs["root"]; perlTrue(v) {
+		rootName = v
+	}
+	if v := r.attrs["shared_root"]; perlTrue(v) {
 		rootName = v
 	}
 	rtype := "root"
@@ -296,35 +331,41 @@ func (r *mkrun) resources(newres map[string]string) error {
 		rootName = r.name + "_" + rtype
 		if r.nimres[rootName] {
 			o.info("Using existing root resource named '" + rootName + "'.\n")
-		} else if err := r.mknimres(rootName, rtype, spot, "root"); err != nil {
+		} else if err := r.mknimres(rootName, rtype, spot); err != nil {
 			return err
 		}
 	}
 	newres[rtype] = rootName
 
-	// dump: only with -D on AIX 6.1.4 and later
+	// dump: only with -D on AIX 6.1.4 and later ([aix] L3238-3306)
 	if r.dump {
 		r.p.setPhase("dump")
-		dumpName := r.attrs["dump"]
-		if dumpName == "" {
+		dumpName := ""
+		if v := r.attrs["dump"]; perlTrue(v) {
+			dumpName = v
+		} else {
 			dumpName = r.name + "_dump"
 			if r.nimres[dumpName] {
 				o.info("Using existing dump resource named '" + dumpName + "'.\n")
-			} else if err := r.mknimres(dumpName, "dump", "", "dump"); err != nil {
+			} else if err := r.mkdumpres(dumpName); err != nil {
 				return err
 			}
 		}
 		newres["dump"] = dumpName
 	}
 
-	// paging: diskless only
-	pagingName := r.attrs["paging"]
+	// paging: paging= is used as is ("if ($::attrres{paging})", [aix]
+	// L3313); otherwise diskless images get <img>_paging ([aix] L3318-3370).
+	pagingName := ""
+	if v := r.attrs["paging"]; perlTrue(v) {
+		pagingName = v
+	}
 	if pagingName == "" && r.nimtype == "diskless" {
 		r.p.setPhase("paging")
 		pagingName = r.name + "_paging"
 		if r.nimres[pagingName] {
 			o.info("Using existing paging resource named '" + pagingName + "'.\n")
-		} else if err := r.mknimres(pagingName, "paging", "", "paging"); err != nil {
+		} else if err := r.mknimres(pagingName, "paging", ""); err != nil {
 			return err
 		}
 	}
@@ -332,8 +373,14 @@ func (r *mkrun) resources(newres map[string]string) error {
 	return nil
 }
 
-var lppValidAttrs = []string{"verbose", "nfs_vers", "nfs_sec", "packages", "use_source_simages", "arch", "show_progress", "multi_volume", "group"}
-var spotValidAttrs = []string{"verbose", "nfs_vers", "nfs_sec", "auto_expand", "installp_flags", "source", "show_progress", "debug"}
+// The attributes each define passes on to NIM ([aix] mk_lpp_source L3780,
+// mk_spot L4176, mkdumpres L7083, mknimres L7223).
+var (
+	lppValidAttrs    = []string{"verbose", "nfs_vers", "nfs_sec", "packages", "use_source_simages", "arch", "show_progress", "multi_volume", "group"}
+	spotValidAttrs   = []string{"verbose", "nfs_vers", "nfs_sec", "auto_expand", "installp_flags", "source", "show_progress", "debug"}
+	dumpValidAttrs   = []string{"dumpsize", "max_dumps", "notify", "snapcollect", "verbose", "nfs_vers", "group"}
+	nimresValidAttrs = []string{"nfs_vers", "verbose", "group"}
+)
 
 // cmdAttrs renders the "-a k=v " options xCAT passes on to nim define
 // (sorted here; xCAT's order is Perl hash order, i.e. not stable).
@@ -352,7 +399,7 @@ func (r *mkrun) cmdAttrs(valid []string) string {
 	return b.String()
 }
 
-// lppSource is xCAT's mk_lpp_source followed by NIM's define.
+// lppSource is xCAT's mk_lpp_source ([aix] L3772-4165) for -s.
 func (r *mkrun) lppSource() (string, error) {
 	p, o := r.p, r.o
 	p.setPhase("lpp_source")
@@ -363,7 +410,7 @@ func (r *mkrun) lppSource() (string, error) {
 		return "", errFail
 	}
 	isLpp := func(n string) bool { ob := s.Object(n); return ob != nil && ob.Type == "lpp_source" }
-	if v := r.attrs["lpp_source"]; v != "" {
+	if v := r.attrs["lpp_source"]; perlTrue(v) {
 		return v, nil
 	}
 	if isLpp(r.src) {
@@ -374,10 +421,7 @@ func (r *mkrun) lppSource() (string, error) {
 		o.info("Using the existing lpp_source named '" + name + "'\n") // sic: no period
 		return name, nil
 	}
-	src := r.src
-	if !strings.HasPrefix(src, "/") {
-		src = "/" + src
-	}
+	src := p.fullPath(r.src)
 	if _, err := os.Stat(p.host(src)); err != nil {
 		o.err("'" + src + "' is not a source directory or the name of a NIM lpp_source resource.\n")
 		o.info(mknimimageUsage...)
@@ -396,16 +440,15 @@ func (r *mkrun) lppSource() (string, error) {
 	if n := atoi(p.getenv("NIMWIZ_SIM_FLOOD")); n > 0 {
 		p.flood(src, n)
 	}
-	rc, err := r.nimDefineLpp(name, src, loc)
-	if err != nil {
-		return "", err
-	}
+	_, rc := p.runcmd(cmd)
 	if rc != 0 {
 		o.err(fmt.Sprintf("Could not run command '%s'. (rc = %d)\n", cmd, rc))
 		return "", errFail
 	}
 
-	// openssh: find it in the source and copy it next to the other images.
+	// openssh ([aix] L4100-4140): find it in the source; each line find
+	// prints gets its own cp of <dir>/openssh* (runcmd in list context
+	// returns the lines). Nothing found: grep fails, one warning, no cp.
 	r.vrun("/usr/bin/find " + src + " -print | /usr/bin/grep openssh.base")
 	var found []string
 	_ = filepath.WalkDir(p.host(src), func(fp string, d os.DirEntry, err error) error {
@@ -417,109 +460,45 @@ func (r *mkrun) lppSource() (string, error) {
 	if len(found) == 0 {
 		o.warn("Could not find openssh file sets in source location.\n")
 	}
-	dir := "."
-	if len(found) > 0 {
-		rel, _ := filepath.Rel(p.st.root, filepath.Dir(found[0]))
-		dir = "/" + filepath.ToSlash(rel)
-	}
-	r.vrun("/usr/bin/cp " + dir + "/openssh* " + loc + "/installp/ppc 2>/dev/null")
-	// xCAT takes dirname of find's whole output: with several matches the
-	// "directory" spans lines and the cp fails.
-	if len(found) != 1 {
-		o.warn("Could not copy openssh to " + loc + "/installp/ppc.\n")
+	dst := p.host(loc + "/installp/ppc")
+	for _, f := range found {
+		dir := filepath.Dir(f)
+		rel, _ := filepath.Rel(p.st.root, dir)
+		r.vrun("/usr/bin/cp /" + filepath.ToSlash(rel) + "/openssh* " + loc + "/installp/ppc 2>/dev/null")
+		if copyGlob(dir, "openssh*", dst) != nil {
+			o.warn("Could not copy openssh to " + loc + "/installp/ppc.\n")
+		}
 	}
 	r.vrun("/usr/sbin/inutoc " + loc + "/installp/ppc")
-	if err := writeTOC(p.host(loc + "/installp/ppc")); err != nil {
+	if err := writeTOC(dst); err != nil {
 		o.err("Could not run inutoc on " + loc + "/installp/ppc.\n")
 	}
 	return name, nil
 }
 
-// nimDefineLpp is NIM's "define -t lpp_source -a source=...": copy the
-// images (gencopy), then check for the support images. It returns NIM's rc.
-func (r *mkrun) nimDefineLpp(name, src, loc string) (int, error) {
-	p := r.p
-	ims := scanImages(imageDir(p.host(src)))
-	if len(ims) == 0 {
-		return 1, nil // "0042-001 ... no images" is captured by xCAT, not shown
+// copyGlob is "cp <dir>/<pattern> <dst>".
+func copyGlob(dir, pattern, dst string) error {
+	ms, _ := filepath.Glob(filepath.Join(dir, pattern))
+	if len(ms) == 0 {
+		return fmt.Errorf("no match")
 	}
-	dst := p.host(loc + "/installp/ppc")
-	if err := os.MkdirAll(dst, 0o755); err != nil {
-		return 1, nil
-	}
-	obj := &NimObject{Name: name, Class: "resources", Type: "lpp_source", Attrs: []Attr{
-		{"arch", "power"}, {"Rstate", "unavailable for use"}, {"prev_state", "unavailable for use"},
-		{"location", loc}, {"alloc_count", "0"}, {"server", "master"},
-	}}
-	if err := p.st.Update(func(s *State) error {
-		if s.Object(name) != nil {
-			return fmt.Errorf("exists")
-		}
-		s.Objects = append(s.Objects, obj)
-		return nil
-	}); err != nil {
-		return 1, nil
-	}
-	step := p.seconds("NIMWIZ_SIM_LPP_SECONDS", p.seconds("NIMWIZ_SIM_SPOT_SECONDS", 2).Seconds()/4) / time.Duration(len(ims))
-	for i, im := range ims {
-		if i == len(ims)/2 {
-			if err := p.maybeHang("lpp_source"); err != nil {
-				return 0, err
-			}
-			if p.fault("lpp_source") {
-				_ = p.st.Update(func(s *State) error { s.Remove(name); return nil })
-				return 1, nil
-			}
-		}
-		b, err := os.ReadFile(filepath.Join(imageDir(p.host(src)), im.File))
-		if err == nil {
-			err = os.WriteFile(filepath.Join(dst, im.File), b, 0o644)
-		}
+	for _, m := range ms {
+		b, err := os.ReadFile(m)
 		if err != nil {
-			_ = p.st.Update(func(s *State) error { s.Remove(name); return nil })
-			return 1, nil
+			return err
 		}
-		if err := p.sleep(step); err != nil {
-			return 0, err
+		if err := os.WriteFile(filepath.Join(dst, filepath.Base(m)), b, 0o644); err != nil {
+			return err
 		}
 	}
-	_ = writeTOC(dst)
-	simages := "no"
-	if hasSimages(ims) {
-		simages = "yes"
-	}
-	err := p.st.Update(func(s *State) error {
-		ob := s.Object(name)
-		if ob == nil {
-			return fmt.Errorf("lpp_source %s vanished", name)
-		}
-		ob.Set("Rstate", "ready for use")
-		ob.Attrs = insertAfter(ob.Attrs, "location", Attr{"simages", simages})
-		ob.Filesets = filesetsOf(ims)
-		return nil
-	})
-	if err != nil {
-		return 1, nil
-	}
-	return 0, nil
+	return nil
 }
 
-func insertAfter(attrs []Attr, key string, a Attr) []Attr {
-	for i := range attrs {
-		if attrs[i].K == key {
-			out := append([]Attr{}, attrs[:i+1]...)
-			out = append(out, a)
-			return append(out, attrs[i+1:]...)
-		}
-	}
-	return append(attrs, a)
-}
-
-// spot is xCAT's mk_spot followed by NIM's SPOT install.
+// spot is xCAT's mk_spot ([aix] L4167-4410) for a new SPOT.
 func (r *mkrun) spot(lpp string) (string, error) {
 	p, o := r.p, r.o
 	p.setPhase("spot")
-	if v := r.attrs["spot"]; v != "" {
+	if v := r.attrs["spot"]; perlTrue(v) {
 		return v, nil
 	}
 	name := r.name
@@ -535,12 +514,8 @@ func (r *mkrun) spot(lpp string) (string, error) {
 	cmd := "/usr/sbin/nim -Fo define -t spot -a server=master " + r.cmdAttrs(spotValidAttrs) +
 		"-a source=" + lpp + " -a location=" + parent + "  " + name + "  2>&1"
 	o.info("Creating a NIM SPOT resource. This could take a while.\n")
-	r.vrun(cmd)
-	out, err := r.buildSpot(name, lpp, parent)
-	if err != nil {
-		return "", err
-	}
-	if out != "" {
+	out, rc := r.runcmd(cmd)
+	if rc != 0 {
 		o.err("Could not create a NIM definition for '" + name + "'.\n")
 		if r.verbose {
 			o.info("Error message is: '" + out + "'\n")
@@ -550,222 +525,43 @@ func (r *mkrun) spot(lpp string) (string, error) {
 	return name, nil
 }
 
-// buildSpot installs a SPOT the way NIM does, slowly: the object exists
-// (not ready) from the start and files appear under <parent>/<name>/usr.
-// It returns NIM's error output when the define fails.
-func (r *mkrun) buildSpot(name, lpp, parent string) (string, error) {
-	p := r.p
-	loc := parent + "/" + name + "/usr"
-	var filesets []Fileset
-	var lvl aixLevel
-	var nimErr string
-	err := p.st.Update(func(s *State) error {
-		src := s.Object(lpp)
-		switch {
-		case src == nil:
-			nimErr = fmt.Sprintf("0042-001 nim: processing error encountered on \"master\":\n   0042-053 m_mkspot: there is no NIM object named \"%s\"", lpp)
-			return nil
-		case src.Get("Rstate") != "ready for use":
-			nimErr = fmt.Sprintf("0042-001 nim: processing error encountered on \"master\":\n   0042-012 m_mkspot: the Rstate for \"%s\" does not allow this operation; the Rstate is \"%s\"", lpp, src.Get("Rstate"))
-			return nil
-		case src.Get("simages") != "yes":
-			nimErr = fmt.Sprintf("0042-001 nim: processing error encountered on \"master\":\n   0042-158 m_mkspot: the \"%s\" resource does not have the support images (simages) needed to create a SPOT", lpp)
-			return nil
-		}
-		for _, ob := range s.Objects {
-			if ob.Get("location") == loc {
-				nimErr = fmt.Sprintf("0042-001 nim: processing error encountered on \"master\":\n0042-081 m_mkspot: a resource already exists on \"master\" at\n  location \"%s\"; due to NFS export restrictions, the\n  new location \"%s\" may not be used", loc, loc)
-				return nil
-			}
-		}
-		filesets = append(filesets, src.Filesets...)
-		for _, f := range src.Filesets {
-			if f.Name == "bos.rte" {
-				lvl, _ = tlOf([]image{{Pkg: "bos", Level: f.Level}})
-			}
-		}
-		s.Objects = append(s.Objects, &NimObject{Name: name, Class: "resources", Type: "spot", Attrs: []Attr{
-			{"arch", "power"}, {"Rstate", "unavailable for use"}, {"prev_state", "unavailable for use"},
-			{"location", loc}, {"alloc_count", "0"}, {"server", "master"},
-		}})
-		return nil
-	})
-	if err != nil {
-		return err.Error(), nil
-	}
-	if nimErr != "" {
-		return nimErr, nil
-	}
-	root := p.host(loc)
-	files := spotFiles(filesets)
-	dur := p.seconds("NIMWIZ_SIM_SPOT_SECONDS", 2)
-	step := dur / time.Duration(len(files)+1)
-	verifyAt := len(files) * 9 / 10
-	for i, f := range files {
-		if i == len(files)/2 {
-			if err := p.maybeHang("spot"); err != nil {
-				return "", err
-			}
-			if p.fault("spot") {
-				return "0042-001 nim: processing error encountered on \"master\":\n   0042-175 m_mkspot: An unexpected result was returned by the \"/usr/sbin/installp\" command:\n\ninstallp: An internal error occurred while attempting\n\tto access the Software Vital Product Data.\nrc=175", nil
-			}
-		}
-		if i == verifyAt {
-			_ = p.st.Update(func(s *State) error {
-				if ob := s.Object(name); ob != nil {
-					ob.setState("verification is being performed")
-				}
-				return nil
-			})
-		}
-		if err := r.writeHalves(filepath.Join(root, f.rel), f.size, step); err != nil {
-			return "", err
-		}
-	}
-	// network boot images land in /tftpboot
-	for _, k := range []string{"chrp.64.ent", "chrp.mp.ent"} {
-		_ = os.WriteFile(p.host("/tftpboot/"+name+"."+k), make([]byte, 4096), 0o644)
-	}
-	err = p.st.Update(func(s *State) error {
-		ob := s.Object(name)
-		if ob == nil {
-			return fmt.Errorf("SPOT %s vanished", name)
-		}
-		*ob = *spotObject(name, loc, lvl, filesets)
-		ob.Set("prev_state", "verification is being performed")
-		return nil
-	})
-	if err != nil {
-		return err.Error(), nil
-	}
-	return "", nil
-}
-
-// writeHalves writes a file in two halves with a pause between them, so an
-// interrupted build leaves a half-written file as a killed installp would.
-func (r *mkrun) writeHalves(fp string, size int, step time.Duration) error {
-	if err := os.MkdirAll(filepath.Dir(fp), 0o755); err != nil {
-		return err
-	}
-	f, err := os.Create(fp)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	buf := make([]byte, size/2)
-	for i := range buf {
-		buf[i] = byte('a' + i%26)
-	}
-	if _, err := f.Write(buf); err != nil {
-		return err
-	}
-	if err := r.p.sleep(step / 2); err != nil {
-		return err
-	}
-	if _, err := f.Write(buf); err != nil {
-		return err
-	}
-	return r.p.sleep(step / 2)
-}
-
-type spotFile struct {
-	rel  string
-	size int
-}
-
-// spotFiles is what a SPOT install writes: files per fileset, then the
-// kernel and boot images.
-func spotFiles(fs []Fileset) []spotFile {
-	var out []spotFile
-	for _, f := range fs {
-		out = append(out, spotFile{"lpp/" + f.Name + "/liblpp.a", 48 << 10})
-		out = append(out, spotFile{"lib/objrepos/" + f.Name + ".odm", 16 << 10})
-	}
-	out = append(out, spotFile{"lib/boot/unix_64", 512 << 10}, spotFile{"lib/boot/network/chrp.64.ent", 256 << 10})
-	return out
-}
-
-// spotObject is a finished SPOT's lsnim -l attributes (layout of a real one).
-func spotObject(name, loc string, l aixLevel, fs []Fileset) *NimObject {
-	v, rel, mod := "7", "3", "2"
-	if f := strings.Split(l.VRMF, "."); len(f) == 4 {
-		v, rel, mod = f[0], f[1], f[2]
-	}
-	return &NimObject{Name: name, Class: "resources", Type: "spot", Complete: true, Filesets: fs, Attrs: []Attr{
-		{"plat_defined", "chrp"}, {"arch", "power"}, {"bos_license", "yes"},
-		{"Rstate", "ready for use"}, {"prev_state", "verification is being performed"},
-		{"location", loc}, {"version", v}, {"release", rel}, {"mod", mod}, {"oslevel_r", l.TL},
-		{"alloc_count", "0"}, {"server", "master"}, {"if_supported", "chrp.64 ent"}, {"Rstate_result", "success"},
-	}}
-}
-
-// mknimres defines root, shared_root, paging or dump (xCAT's mknimres and
-// mkdumpres); phase names the fault to inject.
-func (r *mkrun) mknimres(name, typ, spot, phase string) error {
-	p, o := r.p, r.o
-	if err := p.maybeHang(phase); err != nil {
-		return err
-	}
-	loc := r.base() + "/" + typ + "/" + name
-	if typ == "dump" && r.loc != "" {
-		loc = r.loc // sic: with -l the dump resource is the -l directory itself
-	}
-	extra := ""
-	if typ == "shared_root" {
-		extra = "-a spot=" + spot + " "
-	}
-	var dumpAttrs []Attr
-	if typ == "dump" {
-		for _, k := range []string{"dumpsize", "max_dumps", "notify", "snapcollect"} {
-			if v, ok := r.attrs[k]; ok {
-				extra += "-a " + k + "=" + v + " "
-				dumpAttrs = append(dumpAttrs, Attr{k, v})
-			}
-		}
-	}
-	cmd := "/usr/sbin/nim -Fo define -t " + typ + " -a server=master " + extra + "-a location=" + loc + " " + name + "  2>&1"
+// mknimres defines root, shared_root or paging ([aix] mknimres L7165-7282).
+// A failure is reported by the caller's "Could not create a NIM definition".
+func (r *mkrun) mknimres(name, typ, spot string) error {
+	o := r.o
 	if r.verbose {
 		o.info("Creating '" + name + "'.\n")
-		if typ != "dump" {
-			o.info("Running command: '" + cmd + "'.\n")
-		}
 	}
-	r.vrun(cmd)
-	fail := func() error {
+	extra := r.cmdAttrs(nimresValidAttrs)
+	if typ == "shared_root" {
+		extra += "-a spot=" + spot + " "
+	}
+	cmd := "/usr/sbin/nim -Fo define -t " + typ + " -a server=master " + extra + "-a location=" + r.base() + "/" + typ + "/" + name + " " + name + "  2>&1"
+	if r.verbose {
+		o.info("Running command: '" + cmd + "'.\n")
+	}
+	if _, rc := r.runcmd(cmd); rc != 0 {
 		o.err("Could not create a NIM definition for '" + name + "'.\n")
 		return errFail
 	}
-	if p.fault(phase) {
-		return fail()
+	return nil
+}
+
+// mkdumpres defines the dump resource ([aix] mkdumpres L7059-7163): with
+// -l its location is the -l directory itself.
+func (r *mkrun) mkdumpres(name string) error {
+	o := r.o
+	if r.verbose {
+		o.info("Creating '" + name + "'.\n")
 	}
-	if err := os.MkdirAll(p.host(loc), 0o755); err != nil {
-		return fail()
+	loc := "/install/nim/dump/" + name
+	if r.loc != "" {
+		loc = r.loc // sic
 	}
-	if typ == "shared_root" {
-		// NIM fills a shared_root from the SPOT's root part.
-		for _, d := range []string{"etc", "sbin", "var"} {
-			_ = os.MkdirAll(p.host(loc+"/"+d), 0o755)
-		}
-		_ = os.WriteFile(p.host(loc+"/etc/inittab"), []byte("init:2:initdefault:\n"), 0o644)
-		if err := p.sleep(p.seconds("NIMWIZ_SIM_UPDATE_SECONDS", 0.2) / 2); err != nil {
-			return err
-		}
-	}
-	attrs := []Attr{{"Rstate", "ready for use"}, {"prev_state", "unavailable for use"}, {"location", loc}}
-	if typ == "shared_root" {
-		attrs = append(attrs, Attr{"spot", spot})
-	}
-	attrs = append(attrs, dumpAttrs...)
-	attrs = append(attrs, Attr{"alloc_count", "0"}, Attr{"server", "master"})
-	err := p.st.Update(func(s *State) error {
-		if s.Object(name) != nil {
-			return fmt.Errorf("0042-032 nim: \"%s\" is already defined", name)
-		}
-		s.Objects = append(s.Objects, &NimObject{Name: name, Class: "resources", Type: typ, Attrs: attrs})
-		return nil
-	})
-	if err != nil {
-		return fail()
+	cmd := "/usr/sbin/nim -Fo define -t dump -a server=master " + r.cmdAttrs(dumpValidAttrs) + "-a location=" + loc + " " + name + "  2>&1"
+	if _, rc := r.runcmd(cmd); rc != 0 {
+		o.err("Could not create a NIM definition for '" + name + "'.\n")
+		return errFail
 	}
 	return nil
 }
@@ -825,8 +621,9 @@ func (r *mkrun) setRstate(name, rstate string) {
 	})
 }
 
-// rootPassword sets root's password inside the SPOT with xcatchroot. A
-// failure is an error message but not a failed command (exit 1 all the same).
+// rootPassword sets root's password inside the SPOT with xcatchroot ([aix]
+// L3660-3708). A failure is an error message but not a failed command
+// (exit 1 all the same).
 func (r *mkrun) rootPassword(pw string) error {
 	p, o := r.p, r.o
 	p.setPhase("password")
@@ -836,7 +633,6 @@ func (r *mkrun) rootPassword(pw string) error {
 	if r.verbose {
 		o.info("Setting the root password in the spot '" + r.name + "'\n")
 	}
-	r.vrun("/opt/xcat/bin/xcatchroot -i " + r.name + " \"/usr/bin/echo root:" + pw + " | /usr/bin/chpasswd -c\" >/dev/null 2>&1")
 	if err := p.maybeHang("password"); err != nil {
 		return err
 	}
@@ -880,19 +676,26 @@ func atoi(s string) int {
 	return n
 }
 
-// flood prints n lines of about 80 bytes as fast as it can (through a
-// 64 KiB buffer, as a real command writing to a pipe does): output as if
-// NIM's copy listing came through. Streaming benchmarks use it.
+// flood sends n info lines of about 80 bytes as fast as it can, 1000 to a
+// reply: output as if NIM's copy listing came through. Streaming
+// benchmarks use it.
 func (p *proc) flood(src string, n int) {
-	w := bufio.NewWriterSize(p.stdout, 64<<10)
+	const batch = 1000
+	lines := make([]string, 0, batch)
 	var line []byte
 	for i := 1; i <= n; i++ {
 		line = append(line[:0], "    restored "...)
 		line = append(line, src...)
 		line = append(line, "/installp/ppc/flood.fileset."...)
 		line = strconv.AppendInt(line, int64(i), 10)
-		line = append(line, ".7.3.2.0.I (8192 bytes)\n"...)
-		w.Write(line)
+		line = append(line, ".7.3.2.0.I (8192 bytes)"...)
+		lines = append(lines, string(line))
+		if len(lines) == batch {
+			p.rs.send(response{Info: lines})
+			lines = make([]string, 0, batch)
+		}
 	}
-	w.Flush()
+	if len(lines) > 0 {
+		p.rs.send(response{Info: lines})
+	}
 }

@@ -42,10 +42,11 @@ func rmDirOf(typ, loc string) string {
 func (p *proc) rmnimimage(argv []string) int {
 	s, err := p.st.View()
 	if err != nil {
-		fmt.Fprintf(p.stderr, "rmnimimage: %v\n", err)
-		return 1
+		o := p.xcat0()
+		o.err(err.Error())
+		return o.done(1)
 	}
-	o := p.xcat(s.Host)
+	o := p.xcatOut(s.Host)
 	if len(argv) == 0 {
 		o.info(rmnimimageUsage...)
 		return 0
@@ -65,7 +66,7 @@ func (p *proc) rmnimimage(argv []string) int {
 		o.err("'" + name + "' is not a valid xCAT image name.\n")
 		return o.done(1)
 	}
-	mn := s.Host
+	mn := p.mnName(s)
 
 	if !op.has('f') {
 		shared := false

@@ -130,6 +130,7 @@ func nimImage(nimtype string, kv ...string) map[string]string {
 func (w *seeder) build() {
 	w.s = &State{Host: "xcatmn", Domain: "cluster.example.com", RootPW: "cluster"}
 	s := w.s
+	s.Site = defaultSite(s)
 	s.CDROMs = []CDROM{
 		{"cd0", "Available", "04-C0-00-3,0", "SCSI Multimedia CD-ROM Drive"},
 		{"cd1", "Defined", "", "Virtual SCSI Optical Served by VIO Server"},

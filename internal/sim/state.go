@@ -91,6 +91,9 @@ type State struct {
 	Objects  []*NimObject `json:"objects"`
 	Osimages []*Osimage   `json:"osimages"`
 	CDROMs   []CDROM      `json:"cdroms"`
+	// Site is xCAT's site table (site.go); nil in worlds seeded before it
+	// was kept, which get the default one.
+	Site map[string]string `json:"site,omitempty"`
 }
 
 // Object returns the NIM object called name, or nil.

@@ -1,5 +1,6 @@
 // Package simtest gives other packages' tests a simulated NIM master run as
-// real processes: the test binary itself answers as mknimimage, lsnim, ...
+// real processes: the xCAT clients are the simulator's Perl client, and the
+// test binary itself answers as xcatd, lsnim, nim, lsdev and ps.
 //
 //	func TestMain(m *testing.M) { simtest.Main(m) }
 //
@@ -14,7 +15,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/nimwiz/nimwiz/internal/sim"
 	"github.com/nimwiz/nimwiz/nim"
@@ -30,10 +33,11 @@ func Main(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// World is a seeded simulated host whose commands are the test binary.
+// World is a seeded simulated host whose commands are the Perl client and
+// the test binary.
 type World struct {
 	Root string        // the simulated host's "/"
-	Bin  string        // directory of the command links
+	Bin  string        // directory of the commands
 	Exec *nim.Executor // runs the simulated commands (Dirs = Bin)
 	Env  []string      // NIMWIZ_SIM_* variables the commands get
 }
@@ -42,8 +46,8 @@ type World struct {
 type Option func(*config)
 
 type config struct {
-	env   map[string]string
-	empty bool
+	env  map[string]string
+	site map[string]string
 }
 
 // Env sets one NIMWIZ_SIM_* (or other) variable for the commands.
@@ -77,18 +81,37 @@ func Garble(command, mode string) Option {
 // Flood makes mknimimage print n extra lines fast.
 func Flood(n int) Option { return Env("NIMWIZ_SIM_FLOOD", fmt.Sprint(n)) }
 
-// Legacy makes the commands behave like xCAT 2.9.2 (no "[host]: " in errors).
-func Legacy() Option { return Env("NIMWIZ_SIM_XCAT", "2.9.2") }
+// XCAT makes the commands behave like that xCAT release (the default is
+// 2.9.3, the last for AIX; "2.16.5" gives HEAD's behaviours).
+func XCAT(version string) Option { return Env("NIMWIZ_SIM_XCAT", version) }
 
-// New seeds a world in t.TempDir(), links the simulated commands to the
-// test binary, and returns it. The test package must call Main from TestMain.
+// Legacy makes the commands behave like xCAT 2.9.2 (no "[host]: " in errors).
+func Legacy() Option { return XCAT("2.9.2") }
+
+// Head makes the commands behave like xCAT 2.16.5: "[host]: " in errors
+// and warnings, an abort that kills the plugin's whole process group.
+func Head() Option { return XCAT("2.16.5") }
+
+// Relay sets the xCAT client's relay period in seconds (the default here
+// is 0: every reply handled as soon as it is read; real: 1-2 s).
+func Relay(s float64) Option { return Env("NIMWIZ_SIM_RELAY_SECONDS", fmt.Sprint(s)) }
+
+// Site sets a key of the world's site table (nimprime, master, ...).
+func Site(key, value string) Option { return func(c *config) { c.site[key] = value } }
+
+// New seeds a world in t.TempDir(), installs the simulated commands (the
+// Perl client, and links to the test binary), and returns it. The test
+// package must call Main from TestMain. When the test ends, every process
+// of the world still alive (a hung plugin, a nim define an abort left
+// behind) is killed.
 func New(t testing.TB, opts ...Option) *World {
 	t.Helper()
 	c := &config{env: map[string]string{
 		"NIMWIZ_SIM_SPOT_SECONDS":   "0.3",
 		"NIMWIZ_SIM_UPDATE_SECONDS": "0.05",
 		"NIMWIZ_SIM_ABORT_SECONDS":  "0.05",
-	}}
+		"NIMWIZ_SIM_RELAY_SECONDS":  "0",
+	}, site: map[string]string{}}
 	for _, o := range opts {
 		o(c)
 	}
@@ -96,6 +119,11 @@ func New(t testing.TB, opts ...Option) *World {
 	w := &World{Root: filepath.Join(dir, "world"), Bin: filepath.Join(dir, "bin")}
 	if err := sim.Seed(w.Root); err != nil {
 		t.Fatal(err)
+	}
+	for k, v := range c.site {
+		if err := sim.SetSite(w.Root, k, v); err != nil {
+			t.Fatal(err)
+		}
 	}
 	self, err := os.Executable()
 	if err != nil {
@@ -109,14 +137,36 @@ func New(t testing.TB, opts ...Option) *World {
 		w.Env = append(w.Env, k+"="+v)
 	}
 	w.Exec = &nim.Executor{Dirs: []string{w.Bin}, Env: w.Env}
+	t.Cleanup(w.KillAll)
 	return w
 }
 
 // Path maps a path of the simulated host into the real file system.
 func (w *World) Path(p string) string { return filepath.Join(w.Root, filepath.FromSlash(p)) }
 
+// Processes returns the world's live processes (what its ps lists).
+func (w *World) Processes() []sim.Process {
+	ps, _ := sim.Processes(w.Root)
+	return ps
+}
+
+// KillAll kills (SIGKILL) every live process of the world and waits (up
+// to 5 s) until they are gone.
+func (w *World) KillAll() {
+	ps := w.Processes()
+	for _, p := range ps {
+		_ = syscall.Kill(p.PID, syscall.SIGKILL)
+	}
+	for i := 0; i < 500 && len(ps) > 0; i++ {
+		if ps = w.Processes(); len(ps) > 0 {
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+}
+
 // Signals returns the signal log: one line per signal a simulated command
-// received ("time SIGNAME command phase pid"). Empty means none reached it.
+// received ("time SIGNAME command phase pid"; the xCAT client's phase is
+// "client", NIM's define's its resource type). Empty means none reached it.
 func (w *World) Signals() []string {
 	b, err := os.ReadFile(w.Path("/var/sim/signals.log"))
 	if err != nil {
@@ -131,26 +181,41 @@ func (w *World) Signals() []string {
 	return out
 }
 
-// Commands returns every command the world's simulator ran, oldest first:
-// each its argv, command name first. A log that cannot be read fails the test.
+// Commands returns every command nimwiz ran in the world, oldest first:
+// each its argv, command name first (an xCAT client's as xcatd logged it).
+// The NIM commands xCAT's plugin ran are left out (see AllCommands). A log
+// that cannot be read fails the test.
 func (w *World) Commands(t testing.TB) [][]string {
 	t.Helper()
 	return Commands(t, w.Root)
 }
 
 // Commands reads the command log of the world rooted at root (a demo's
-// <state>/demo/world, say) as argvs.
+// <state>/demo/world, say) as argvs of the commands nimwiz ran.
 func Commands(t testing.TB, root string) [][]string {
 	t.Helper()
 	invs, err := sim.ReadCommandLog(root)
 	if err != nil {
 		t.Fatalf("command log: %v", err)
 	}
-	out := make([][]string, len(invs))
-	for i, inv := range invs {
-		out[i] = inv.Argv
+	var out [][]string
+	for _, inv := range invs {
+		if inv.By == "" {
+			out = append(out, inv.Argv)
+		}
 	}
 	return out
+}
+
+// AllCommands is Commands with the commands xCAT's plugin ran (NIM's
+// defines) too.
+func (w *World) AllCommands(t testing.TB) []sim.Invocation {
+	t.Helper()
+	invs, err := sim.ReadCommandLog(w.Root)
+	if err != nil {
+		t.Fatalf("command log: %v", err)
+	}
+	return invs
 }
 
 // Ran reports the recorded argvs whose command is name.
@@ -166,7 +231,7 @@ func Ran(cmds [][]string, name string) [][]string {
 
 // ReadOnly are the commands that only look: running them changes nothing.
 // (nim is not here: "nim -o showres" looks, but nim -o define changes.)
-var ReadOnly = map[string]bool{"lsdef": true, "lsnim": true, "lsdev": true, "lsxcatd": true}
+var ReadOnly = map[string]bool{"lsdef": true, "lsnim": true, "lsdev": true, "lsxcatd": true, "ps": true}
 
 // Changing returns the recorded argvs that may change the world: every
 // command but the read-only ones, and nim unless it is -o showres.
