@@ -74,8 +74,15 @@ func isNameByte(c byte) bool {
 var reservedNames = map[string]bool{"master": true, "boot": true, "nim_script": true}
 
 // WithDefaults fills what a plan may leave empty: type diskless, location
-// DefaultLocation, an empty (non-nil) Extra.
+// DefaultLocation, an empty (non-nil) Extra. An update takes its osimage as
+// it is, so only Extra is filled for one (mknimimage -u reads no -t, -l).
 func (p Plan) WithDefaults() Plan {
+	if p.PlanKind() == KindUpdate {
+		if p.Extra == nil {
+			p.Extra = map[string]string{}
+		}
+		return p
+	}
 	if p.Type == "" {
 		p.Type = Diskless
 	}
@@ -116,6 +123,12 @@ const (
 // name (the SPOT takes the name itself).
 func (p Plan) derivedSuffixes() []string {
 	p = p.WithDefaults()
+	switch p.PlanKind() {
+	case KindUpdate:
+		return nil // nothing is made
+	case KindCopy:
+		return p.copySuffixes()
+	}
 	var s []string
 	if p.SourceKind() != SourceLppSource {
 		s = append(s, sufLppSource)
@@ -149,11 +162,22 @@ func (p Plan) LongestName() int {
 // Validate returns every problem of the plan at once, each naming its field
 // and saying how to fix it. An empty result means Args may be run.
 func (p Plan) Validate() []Problem {
+	switch p.PlanKind() {
+	case KindUpdate:
+		return p.validateUpdate()
+	case KindCopy:
+		return p.validateCopy()
+	case KindCreate:
+	default:
+		return append([]Problem{{Field: "kind", Message: fmt.Sprintf("%q is not a kind of plan nimwiz runs: write kind = \"create\" (the default), \"update\" or \"copy\"", string(p.Kind))}},
+			p.unusedFields(KindCreate)...)
+	}
 	p = p.WithDefaults()
 	var probs []Problem
 	add := func(field, format string, args ...any) {
 		probs = append(probs, Problem{Field: field, Message: fmt.Sprintf(format, args...)})
 	}
+	probs = append(probs, p.unusedFields(KindCreate)...)
 
 	// name
 	if msg := p.NameProblem(); msg != "" {
@@ -201,12 +225,8 @@ func (p Plan) Validate() []Problem {
 	}
 
 	// location
-	if !strings.HasPrefix(p.Location, "/") {
-		add("location", "%q is not absolute: give the full path of the base directory for new resources (default %s)", p.Location, DefaultLocation)
-	} else if err := checkPath(p.Location); err != nil {
-		add("location", "%v", err)
-	} else if p.Location == "/" {
-		add("location", "\"/\" would put lpp_source, spot, root and paging directories straight into the root file system; use a directory such as %s", DefaultLocation)
+	if msg := p.locationProblem(); msg != "" {
+		add("location", "%s", msg)
 	}
 
 	// stateless
@@ -223,11 +243,31 @@ func (p Plan) Validate() []Problem {
 	return probs
 }
 
+// locationProblem says what is wrong with the plan's location (-l), or "".
+func (p Plan) locationProblem() string {
+	switch {
+	case !strings.HasPrefix(p.Location, "/"):
+		return fmt.Sprintf("%q is not absolute: give the full path of the base directory for new resources (default %s)", p.Location, DefaultLocation)
+	case checkPath(p.Location) != nil:
+		return checkPath(p.Location).Error()
+	case p.Location == "/":
+		return fmt.Sprintf("\"/\" would put lpp_source, spot, root and paging directories straight into the root file system; use a directory such as %s", DefaultLocation)
+	}
+	return ""
+}
+
 // CheckAttr checks one attr=value of the plan (which Validate does for
-// each of Extra): that mknimimage takes the attribute at creation, that it
-// fits the rest of the plan, and that the value is what the attribute
-// table allows. The error says what is wrong and how to fix it.
+// each of Extra): that mknimimage takes the attribute at creation (or, for
+// an update, with -u), that it fits the rest of the plan, and that the
+// value is what the attribute table allows. The error says what is wrong
+// and how to fix it.
 func (p Plan) CheckAttr(a, v string) error {
+	switch p.PlanKind() {
+	case KindUpdate:
+		return p.checkUpdateAttr(a, v)
+	case KindCopy:
+		return p.checkCopyAttr(a)
+	}
 	p = p.WithDefaults()
 	spec, ok := LookupAttr(a)
 	switch {
@@ -249,6 +289,9 @@ func (p Plan) CheckAttr(a, v string) error {
 // reports as the "name" problem), or "".
 func (p Plan) NameProblem() string {
 	p = p.WithDefaults()
+	if p.PlanKind() == KindUpdate {
+		return p.updateNameProblem()
+	}
 	switch {
 	case p.Name == "":
 		return fmt.Sprintf("is required: the osimage name, which is also the SPOT's name (1 to %d letters, digits, '_' or '-')", p.LongestName())
@@ -416,6 +459,12 @@ func (p Plan) passLocation() bool {
 // Quiet; -l only for a non-default location (see passLocation).
 func (p Plan) Args() []string {
 	p = p.WithDefaults()
+	switch p.PlanKind() {
+	case KindUpdate:
+		return p.updateArgs()
+	case KindCopy:
+		return p.copyArgs()
+	}
 	argv := []string{"mknimimage"}
 	if !p.Quiet {
 		argv = append(argv, "-V")
@@ -487,7 +536,20 @@ func ShellQuote(s string) string {
 // A list (installp_bundle, script) gives one resource per item; options
 // (otherpkgs, flags, ...) are not resources and are not listed.
 func (p Plan) Resources() []PlannedResource {
+	return p.ResourcesFrom(nil)
+}
+
+// ResourcesFrom is Resources for a copy whose source osimage definition is
+// known (old; nil when it is not): then the new root's kind and the shared
+// resources' names are known too. Other kinds ignore old.
+func (p Plan) ResourcesFrom(old *Osimage) []PlannedResource {
 	p = p.WithDefaults()
+	switch p.PlanKind() {
+	case KindUpdate:
+		return p.updateResources()
+	case KindCopy:
+		return p.copyResources(old)
+	}
 	L := p.Location
 	var rs []PlannedResource
 	if p.SourceKind() == SourceLppSource {
@@ -552,6 +614,9 @@ func (p Plan) Resources() []PlannedResource {
 // schema attributes: the attribute table's UseDef).
 func (p Plan) Definition() Osimage {
 	p = p.WithDefaults()
+	if p.PlanKind() == KindCopy {
+		return p.CopyDefinition(Osimage{Name: p.From})
+	}
 	attrs := map[string]string{
 		"imagetype": "NIM",
 		"osname":    "AIX",

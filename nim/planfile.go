@@ -23,7 +23,7 @@ import (
 const MaxPlanFileSize = 1 << 20
 
 // planKeys are the top-level keys of a plan file, in the order TOML writes them.
-var planKeys = []string{"name", "type", "source", "stateless", "location", "dump", "verbose", "resources", "options"}
+var planKeys = []string{"kind", "name", "type", "source", "stateless", "location", "dump", "verbose", "from", "copy_lpp_source", "update_from", "resources", "options"}
 
 // planTables are the plan file's tables of attr = value: NIM resources and
 // options, each attribute in the table of its kind (the attribute table).
@@ -54,9 +54,11 @@ func (e *PlanFileError) Error() string {
 	return b.String()
 }
 
-// ParsePlan reads a plan from TOML: keys name, type, source, stateless,
-// location, dump, verbose (true when missing), a [resources] table of attr = "name" and an [options]
-// table of attr = "value" (both land in Plan.Extra). Unknown keys, an
+// ParsePlan reads a plan from TOML: keys kind (create when missing), name,
+// type, source, stateless, location, dump, verbose (true when missing),
+// from and copy_lpp_source (copy), update_from (update), a [resources] table
+// of attr = "name" and an [options] table of attr = "value" (both land in
+// Plan.Extra). Unknown keys, an
 // attribute in the other kind's table, an unknown option and values of the
 // wrong type are errors (a *PlanFileError listing all of them with their
 // lines); an unknown attribute under [resources] is left to Validate, like
@@ -110,6 +112,7 @@ func ParsePlan(data []byte) (Plan, error) {
 		probs = append(probs, Problem{Field: key.String(), Message: msg})
 	}
 	p := Plan{Extra: map[string]string{}}
+	var kind, updateFrom string
 	str := func(k string, dst *string) {
 		v, ok := raw[k]
 		if !ok {
@@ -132,7 +135,13 @@ func ParsePlan(data []byte) (Plan, error) {
 			bad(toml.Key{k}, "must be true or false without quotes, not %s %v", tomlTypeName(v), tomlValue(v))
 		}
 	}
+	str("kind", &kind)
+	p.Kind = PlanKind(kind)
 	str("name", &p.Name)
+	str("from", &p.From)
+	boolean("copy_lpp_source", &p.CopyLppSource)
+	str("update_from", &updateFrom)
+	p.UpdateFrom = UpdateFrom(updateFrom)
 	var typ string
 	str("type", &typ)
 	p.Type = NimType(typ)
@@ -275,7 +284,10 @@ func fileType(m fs.FileMode) string {
 	return "of type " + m.Type().String()
 }
 
-// TOML encodes the plan as a plan file, keys in a fixed order.
+// TOML encodes the plan as a plan file, keys in a fixed order. A create
+// plan is written as before kinds existed (no kind key); an update or copy
+// plan has only the keys of its kind (and any other that is set, so a draft
+// survives a round trip).
 func (p Plan) TOML() ([]byte, error) {
 	var b bytes.Buffer
 	b.WriteString("# nimwiz plan: check with 'nimwiz plan FILE'\n")
@@ -293,17 +305,39 @@ func (p Plan) TOML() ([]byte, error) {
 			res[a] = v
 		}
 	}
-	out := struct {
-		Name      string            `toml:"name"`
-		Type      string            `toml:"type,omitempty"`
-		Source    string            `toml:"source"`
-		Stateless bool              `toml:"stateless"`
-		Location  string            `toml:"location,omitempty"`
-		Dump      bool              `toml:"dump"`
-		Verbose   bool              `toml:"verbose"`
-		Resources map[string]string `toml:"resources,omitempty"`
-		Options   map[string]string `toml:"options,omitempty"`
-	}{p.Name, string(p.Type), p.Source, p.Stateless, p.Location, p.Dump, !p.Quiet, res, opts}
+	var out any
+	if p.Kind == "" {
+		out = struct {
+			Name      string            `toml:"name"`
+			Type      string            `toml:"type,omitempty"`
+			Source    string            `toml:"source"`
+			Stateless bool              `toml:"stateless"`
+			Location  string            `toml:"location,omitempty"`
+			Dump      bool              `toml:"dump"`
+			Verbose   bool              `toml:"verbose"`
+			From      string            `toml:"from,omitempty"`
+			CopyLpp   bool              `toml:"copy_lpp_source,omitempty"`
+			Update    string            `toml:"update_from,omitempty"`
+			Resources map[string]string `toml:"resources,omitempty"`
+			Options   map[string]string `toml:"options,omitempty"`
+		}{p.Name, string(p.Type), p.Source, p.Stateless, p.Location, p.Dump, !p.Quiet, p.From, p.CopyLppSource, string(p.UpdateFrom), res, opts}
+	} else {
+		out = struct {
+			Kind      string            `toml:"kind"`
+			Name      string            `toml:"name"`
+			From      string            `toml:"from,omitempty"`
+			Type      string            `toml:"type,omitempty"`
+			CopyLpp   bool              `toml:"copy_lpp_source,omitempty"`
+			Update    string            `toml:"update_from,omitempty"`
+			Source    string            `toml:"source,omitempty"`
+			Stateless bool              `toml:"stateless,omitempty"`
+			Location  string            `toml:"location,omitempty"`
+			Dump      bool              `toml:"dump,omitempty"`
+			Verbose   bool              `toml:"verbose"`
+			Resources map[string]string `toml:"resources,omitempty"`
+			Options   map[string]string `toml:"options,omitempty"`
+		}{string(p.Kind), p.Name, p.From, string(p.Type), p.CopyLppSource, string(p.UpdateFrom), p.Source, p.Stateless, p.Location, p.Dump, !p.Quiet, res, opts}
+	}
 	if err := enc.Encode(out); err != nil {
 		return nil, fmt.Errorf("encode plan %q: %w", p.Name, err)
 	}

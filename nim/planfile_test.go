@@ -54,7 +54,7 @@ func TestLoadPlanBad(t *testing.T) {
 		{"comments-only.toml", []string{"file: has no settings, only comments"}},
 		{"binary.toml", []string{"file: is binary (a NUL byte at offset 3), not a TOML plan"}},
 		{"syntax-error.toml", []string{"source: line 2: "}},
-		{"unknown-key.toml", []string{`sharedroot: line 3: unknown key: a plan has name, type, source, stateless, location, dump, verbose, and the tables [resources] and [options]`}},
+		{"unknown-key.toml", []string{`sharedroot: line 3: unknown key: a plan has kind, name, type, source, stateless, location, dump, verbose, from, copy_lpp_source, update_from, and the tables [resources] and [options]`}},
 		{"wrong-types.toml", []string{
 			`name: line 1: must be a quoted string, like name = "73", not the number 73`,
 			`stateless: line 3: must be true or false without quotes, not the string "yes"`,

@@ -22,8 +22,45 @@ const (
 	Dataless NimType = "dataless"
 )
 
-// Plan is one osimage to create with mknimimage.
+// PlanKind says what a plan has mknimimage do. The zero value is create, so
+// plan files written before kinds existed keep their meaning.
+type PlanKind string
+
+const (
+	// KindCreate: mknimimage -t TYPE -s SOURCE NAME makes a new osimage.
+	KindCreate PlanKind = "create"
+	// KindUpdate: mknimimage -u NAME installs software into the SPOT of an
+	// existing osimage (aixinstall.pm 2.9.2 spot_updates L1400-1790).
+	KindUpdate PlanKind = "update"
+	// KindCopy: mknimimage -t TYPE -i OLD [-p] NAME makes a new osimage
+	// from an existing one: its SPOT copied with cpcosi, a new root or
+	// shared_root, the rest shared (L4191-4259, L3161-3380).
+	KindCopy PlanKind = "copy"
+)
+
+// UpdateFrom says where an update takes the software it installs (the man
+// page's "two ways to use the update feature", mknimimage.1.pod 2.9.2
+// L33-37; spot_updates L1560-1600).
+type UpdateFrom string
+
+const (
+	// FromDefinition: no installp_bundle, otherpkgs or synclists on the
+	// command line, so mknimimage installs the osimage definition's (the
+	// definition keeps a record of what the SPOT holds).
+	FromDefinition UpdateFrom = "definition"
+	// FromPlan: the plan's installp_bundle, otherpkgs and synclists go on
+	// the command line and replace the definition's, which is neither used
+	// nor changed (an "ad hoc" update).
+	FromPlan UpdateFrom = "plan"
+)
+
+// Plan is one run of mknimimage: an osimage to create (the default), an
+// osimage whose SPOT to update, or one to copy.
 type Plan struct {
+	// Kind is create (also when empty), update or copy.
+	Kind PlanKind `toml:"kind"`
+	// Name is the osimage the run creates (create, copy: the new one) or
+	// updates; the SPOT has the same name.
 	Name      string  `toml:"name"`
 	Type      NimType `toml:"type"`
 	Source    string  `toml:"source"`    // /dev/cd0, an absolute image directory, or an lpp_source name
@@ -36,6 +73,15 @@ type Plan struct {
 	// own reason (xcat-client-behaviour.md §4). The zero Plan is verbose.
 	Quiet bool              `toml:"-"`
 	Extra map[string]string `toml:"resources"` // attr=value pairs: NIM resources and options (the attribute table)
+
+	// From is the osimage a copy is made from (-i OLD).
+	From string `toml:"from"`
+	// CopyLppSource also copies From's lpp_source (-p) instead of sharing it.
+	CopyLppSource bool `toml:"copy_lpp_source"`
+	// UpdateFrom says where an update's software comes from; empty means
+	// FromPlan when the plan names installp_bundle, otherpkgs or synclists,
+	// else FromDefinition (as mknimimage decides, L1560-1600).
+	UpdateFrom UpdateFrom `toml:"update_from"`
 }
 
 // SourceKind says what a plan's Source names.
@@ -63,6 +109,13 @@ type PlannedResource struct {
 	Name     string
 	Location string // empty for reused resources whose location is not known from the plan
 	Reused   bool   // true when the plan names an existing resource
+	// Changed: an existing resource the run changes (the SPOT an update
+	// installs into). Changed resources are also Reused.
+	Changed bool
+	// Either: one of two names the run creates, depending on the osimage a
+	// copy is made from (NEW_root for a stateful one, NEW_shared_root for a
+	// stateless one) when the plan alone cannot tell which.
+	Either bool
 }
 
 // Attr is one "key = value" line of an lsnim -l stanza, in output order.
