@@ -70,11 +70,17 @@ const OsimagePrefix = "osimage:"
 // it is. A ready one is fine: it will be reused (NameStatus.Reuse). The
 // error is for a query that failed: the names could not be checked.
 func (c *Client) CheckNames(ctx context.Context, p Plan) (NameCheck, error) {
+	return c.checkNamesOf(ctx, p, p.Resources())
+}
+
+// checkNamesOf is CheckNames for the resources res of p (a copy's, once
+// its old image is known).
+func (c *Client) checkNamesOf(ctx context.Context, p Plan, res []PlannedResource) (NameCheck, error) {
 	p = p.WithDefaults()
 	var nc NameCheck
 	var created []PlannedResource
 	var names []string
-	for _, r := range p.Resources() {
+	for _, r := range res {
 		if r.Reused {
 			continue
 		}
