@@ -38,6 +38,10 @@ type pkgSpec struct {
 	filesets []fsSpec
 	// levels by TL; empty means the AIX base level (bos and devices).
 	levels map[string]string
+	// optional packages are on the media but not in a SPOT NIM builds:
+	// what an update (mknimimage -u) installs. GUESS at which: a SPOT
+	// holds what a network boot needs, bos.adt is development tools.
+	optional bool
 }
 
 // catalog is what an AIX install medium holds (abridged but real names).
@@ -88,6 +92,33 @@ var catalog = []pkgSpec{
 	}, levels: map[string]string{"7100-05": "7.5.102.1800", "7200-05": "8.1.102.2103", "7300-02": "9.2.112.2300"}},
 	{name: "perl.rte", filesets: []fsSpec{{"perl.rte", "Perl Version 5 Runtime Environment"}},
 		levels: map[string]string{"7100-05": "5.10.1.4", "7200-05": "5.28.1.3", "7300-02": "5.34.1.6"}},
+	{name: "bos.adt", optional: true, filesets: []fsSpec{
+		{"bos.adt.base", "Base Application Development Toolkit"},
+		{"bos.adt.include", "Base Application Development Include Files"},
+		{"bos.adt.lib", "Base Application Development Libraries"},
+	}},
+}
+
+// isOptional reports whether a package is left out of the SPOTs NIM builds.
+func isOptional(pkg string) bool {
+	for _, p := range catalog {
+		if p.name == pkg {
+			return p.optional
+		}
+	}
+	return false
+}
+
+// spotFilesets are the filesets of fs that NIM installs into a new SPOT:
+// all but the optional packages'.
+func spotFilesets(fs []Fileset) []Fileset {
+	var out []Fileset
+	for _, f := range fs {
+		if !isOptional(f.Pkg) {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // simagesPkgs are the packages an lpp_source needs for simages = yes (what

@@ -251,7 +251,11 @@ sub rspclean {
             if (defined $3) {
                 push @{$rsp->{$3}}, undef;
             } else {
-                push @{$rsp->{$1}}, xml_unescape($2);
+                # XML::Simple drops text that is only whitespace (its
+                # collapse: "next if($val =~ m{^\s*$}s)"): such an element
+                # arrives empty and prints as an empty line.
+                my $v = xml_unescape($2);
+                push @{$rsp->{$1}}, ($v =~ m{^\s*$}s ? undef : $v);
             }
         }
         $callback->($rsp);

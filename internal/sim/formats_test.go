@@ -166,7 +166,7 @@ func TestMknimimageArgumentErrors(t *testing.T) {
 	}
 	for _, args := range [][]string{{"--bogus"}, {"-h"}, {}, {"-Z", "img"}} {
 		r = w.run("mknimimage", args...)
-		if r.rc != 0 || !strings.Contains(r.out, "  mknimimage - Use this xCAT command to create AIX image definitions.") || r.err != "" {
+		if r.rc != 0 || !strings.Contains(r.out, "  mknimimage - Use this xCAT command to create xCAT osimage definitions \n\t\tand related AIX/NIM resources.") || r.err != "" {
 			t.Errorf("mknimimage %v: rc %d out %q err %q", args, r.rc, r.out, r.err)
 		}
 	}
@@ -453,13 +453,13 @@ func TestLsnimFormats(t *testing.T) {
 		t.Errorf("-t lpp_source: %q", r.out)
 	}
 	r = w.run("lsnim", "-c", "machines")
-	check(t, "-c machines", r.out, "master          machines        master\ndln01           machines        diskless\n")
+	check(t, "-c machines", r.out, "master          machines        master\ndln01           machines        diskless\ndln02_aix73_stateless machines        diskless\n")
 	r = w.run("lsnim", "-l", "-t", "shared_root")
 	if strings.Count(r.out, ":\n") != 2 || !strings.Contains(r.out, "   spot        = aix73_full\n") {
 		t.Errorf("-l -t shared_root: %q", r.out)
 	}
 	r = w.run("lsnim", "-Z", "-a", "alloc_count", "aix73_stateless")
-	check(t, "-Z", r.out, "#name:alloc_count:\naix73_stateless:1:\n")
+	check(t, "-Z", r.out, "#name:alloc_count:\naix73_stateless:2:\n")
 	r = w.run("lsnim", "-a", "location", "aix73_test")
 	check(t, "-a", r.out, "aix73_test:\n   location = /install/nim/spot/aix73_test/usr\n")
 	r = w.run("lsnim", "-l", "master")
@@ -684,7 +684,7 @@ func TestMknimimageOperandsAndAttributes(t *testing.T) {
 	invs, _ = ReadCommandLog(w.root)
 	var defines []string
 	for _, inv := range invs {
-		if inv.By == "xcatd" && strings.Contains(strings.Join(inv.Argv, " "), " z3") {
+		if inv.By == "xcatd" && inv.Argv[0] == "nim" && strings.Contains(strings.Join(inv.Argv, " "), " z3") {
 			defines = append(defines, strings.Join(inv.Argv, " "))
 		}
 	}

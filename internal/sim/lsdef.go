@@ -278,8 +278,11 @@ func (p *proc) lsdefArgs(o *xout, s *State, argv []string) (*lsdefArgs, int) {
 			a.names = strings.Split(arg, ",")
 			noderange = a.names
 			a.fromArgs = true
+		} else if nodes, ok := expandNoderange(s, arg); ok {
+			a.names = nodes
+			noderange = nodes
+			a.fromArgs = true
 		} else {
-			// No node is defined on the simulated master.
 			o.errc(1, "No node in '"+arg+"', check the noderange syntax.")
 			return nil, 3
 		}
@@ -331,8 +334,12 @@ func (p *proc) lsdefArgs(o *xout, s *State, argv []string) (*lsdefArgs, int) {
 		case optT == "site" && v != "clustersite":
 			a.names = []string{v, "clustersite"}
 		case optT == "node":
-			o.errc(1, "No node in '"+v+"', check the noderange syntax.")
-			return nil, 3
+			nodes, ok := expandNoderange(s, v)
+			if !ok {
+				o.errc(1, "No node in '"+v+"', check the noderange syntax.")
+				return nil, 3
+			}
+			a.names = nodes
 		default:
 			a.names = strings.Split(v, ",")
 		}
@@ -405,8 +412,47 @@ func objectsOfType(s *State, t string) []string {
 			out = append(out, img.Name)
 		}
 		return out
+	case "node":
+		var out []string
+		for _, n := range s.Nodes {
+			out = append(out, n.Name)
+		}
+		return out
 	}
 	return nil
+}
+
+// nodeAttrs are the node attributes the simulated master knows (xCAT
+// Schema.pm defspec node, abridged to what an AIX cluster sets).
+var nodeAttrs = strings.Fields(`arch groups hcp id installnic ip mac mgt netboot nodetype os parent
+ primarynic profile provmethod servicenode status xcatmaster`)
+
+// expandNoderange is xCAT's noderange for a comma list of node and group
+// names (no ranges or patterns): false when an item is neither.
+func expandNoderange(s *State, nr string) ([]string, bool) {
+	var out []string
+	for _, it := range strings.Split(nr, ",") {
+		if s.Node(it) != nil {
+			if !contains(out, it) {
+				out = append(out, it)
+			}
+			continue
+		}
+		found := false
+		for _, n := range s.Nodes {
+			if contains(strings.Split(n.Attrs["groups"], ","), it) {
+				found = true
+				if !contains(out, n.Name) {
+					out = append(out, n.Name)
+				}
+			}
+		}
+		if !found {
+			return nil, false
+		}
+	}
+	sort.Strings(out)
+	return out, len(out) > 0
 }
 
 // lsdefObj is one object of getobjdefs' hash.
@@ -435,6 +481,14 @@ func (p *proc) getobjdefs(o *xout, s *State, typeOf map[string]string, none bool
 			if img := s.Osimage(n); img != nil {
 				ob.attrs = shown(img)
 				ob.has = func(a string) bool { return hasAttr(img, a) }
+			}
+			out[n] = ob
+		case "node":
+			if nd := s.Node(n); nd != nil {
+				for k, v := range nd.Attrs {
+					ob.attrs[k] = v
+				}
+				ob.has = func(a string) bool { _, ok := nd.Attrs[a]; return ok }
 			}
 			out[n] = ob
 		case "site":
@@ -532,8 +586,11 @@ func (p *proc) defls(o *xout, s *State, argv []string) int {
 	for _, typ := range a.types {
 		var valid []string
 		if op.has('i') {
-			if typ == "osimage" {
+			switch typ {
+			case "osimage":
 				valid = append([]string{"imagename"}, osimageAttrs...)
+			case "node":
+				valid = append([]string{"node"}, nodeAttrs...)
 			}
 		}
 		defhash := map[string]*lsdefObj{}
@@ -561,6 +618,8 @@ func (p *proc) defls(o *xout, s *State, argv []string) int {
 				}
 			} else if typ == "osimage" {
 				attrList = append(attrList, osimageAttrs...)
+			} else if typ == "node" {
+				attrList = append(attrList, nodeAttrs...)
 			}
 		}
 		for _, n := range sortedObjKeys(defhash) {

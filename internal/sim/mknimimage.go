@@ -23,7 +23,7 @@ import (
 var errFail = errors.New("failed")
 
 var mknimimageUsage = []string{
-	"\n  mknimimage - Use this xCAT command to create AIX image definitions.",
+	"\n  mknimimage - Use this xCAT command to create xCAT osimage definitions \n\t\tand related AIX/NIM resources. The command can also be used \n\t\tto update an existing AIX diskless image(SPOT).\n",
 	"  Usage: ",
 	"\tmknimimage [-h | --help]",
 	"or",
@@ -58,6 +58,12 @@ type mkrun struct {
 	forced  bool
 	attrs   map[string]string
 	nimres  map[string]bool // lsnim -c resources, taken once like xCAT does
+
+	copyFrom string   // -i OLD
+	cplpp    bool     // -p
+	old      *Osimage // OLD's definition (-i); empty when it has none
+	complete bool     // -c
+	cdef     *Osimage // NAME's definition (-c), nil when none
 }
 
 func (r *mkrun) base() string {
@@ -141,15 +147,43 @@ func (p *proc) mknimimage(argv []string) int {
 		r.attrs[m[1]] = m[2]
 	}
 	update := op.has('u')
-	if !update {
-		if r.nimtype == "" {
+	r.copyFrom, r.cplpp, r.complete = op.str('i'), op.has('p'), op.has('c')
+	if r.complete {
+		// -c takes nimtype, nimmethod, -r and -s from the existing
+		// definition ([aix] L2390-2430).
+		if st, err := p.st.View(); err == nil {
+			r.cdef = st.Osimage(r.name)
+		}
+	}
+	cget := func(a string) string {
+		if r.cdef == nil {
+			return ""
+		}
+		return r.cdef.Attrs[a]
+	}
+	if r.nimtype == "" {
+		switch {
+		case cget("nimtype") != "":
+			r.nimtype = cget("nimtype")
+		case update:
+			r.nimtype = "diskless"
+		default:
 			r.nimtype = "standalone"
 		}
-		if r.nimtype == "standalone" && r.method == "" {
+	}
+	if r.method == "" {
+		switch {
+		case cget("nimmethod") != "":
+			r.method = cget("nimmethod")
+		case !update && r.nimtype == "standalone":
 			r.method = "rte"
 		}
-	} else if r.nimtype == "" {
-		r.nimtype = "diskless"
+	}
+	if cget("shared_root") != "" {
+		r.shared = true
+	}
+	if !perlTrue(r.src) && cget("lpp_source") != "" {
+		r.src = cget("lpp_source")
 	}
 	if r.shared && r.nimtype != "diskless" {
 		o.err("The '-r' option is only valid for diskless images.\n")
@@ -165,7 +199,7 @@ func (p *proc) mknimimage(argv []string) int {
 		o.info(mknimimageUsage...)
 		return o.done(1)
 	}
-	for _, c := range []byte{'i', 'c', 'n', 'b'} {
+	for _, c := range []byte{'n', 'b'} {
 		if op.has(c) {
 			o.err(fmt.Sprintf("The '-%c' option is not supported by the nimwiz simulator.\n", c))
 			return o.done(1)
@@ -189,7 +223,7 @@ func (r *mkrun) run(update bool) int {
 	if update {
 		return r.update(existing)
 	}
-	if existing != nil {
+	if existing != nil && !r.complete {
 		if r.forced {
 			if err := p.st.Update(func(s *State) error { s.RemoveOsimage(r.name); return nil }); err != nil {
 				o.err("Could not remove the existing xCAT definition for '" + r.name + "'.\n")
@@ -206,10 +240,28 @@ func (r *mkrun) run(update bool) int {
 			r.nimres[ob.Name] = true
 		}
 	}
+	if r.complete && r.cdef == nil && !perlTrue(r.src) {
+		// Nothing to complete and nothing to make an lpp_source from
+		// (notes §3.2, RAN).
+		o.err("Could not get an lpp_source resource for this diskless image.\n")
+		o.err("Could not create lpp_source definition.\n")
+		return 1
+	}
 	newres := map[string]string{}
 	switch r.nimtype {
 	case "diskless", "dataless":
-		if r.src == "" || r.name == "" {
+		if r.copyFrom != "" {
+			// getobjdefs gives an empty definition for an unknown OLD
+			// ([dbobj] L485): mk_lpp_source says what is missing.
+			r.old = &Osimage{Name: r.copyFrom, Attrs: map[string]string{}}
+			if o := s.Osimage(r.copyFrom); o != nil {
+				r.old = o
+			}
+			if r.old.Attrs["shared_root"] != "" {
+				r.shared = true // NEW_shared_root ([aix] L3161-3240)
+			}
+		}
+		if !r.complete && ((r.src == "" && r.copyFrom == "") || r.name == "") {
 			o.err("The image name and either the -s or -i option are required.\n")
 			o.info(mknimimageUsage...)
 			return 1
@@ -235,6 +287,13 @@ func (r *mkrun) run(update bool) int {
 	if r.method != "" {
 		def["nimmethod"] = r.method
 	}
+	if r.old != nil {
+		// Every attribute of OLD, after nimtype ([aix] L3586-3633: the
+		// filter meant to keep only resources NIM has never excludes).
+		for k, v := range r.old.Attrs {
+			def[k] = v
+		}
+	}
 	for k, v := range newres {
 		def[k] = v
 	}
@@ -252,6 +311,16 @@ func (r *mkrun) run(update bool) int {
 		}
 	}
 	if err := p.st.Update(func(s *State) error {
+		if r.complete {
+			// setobjdefs changes only the attributes it is given.
+			if cur := s.Osimage(r.name); cur != nil {
+				for k, v := range cur.Attrs {
+					if _, ok := stored[k]; !ok {
+						stored[k] = v
+					}
+				}
+			}
+		}
 		s.PutOsimage(&Osimage{Name: r.name, Attrs: stored})
 		return nil
 	}); err != nil {
@@ -260,7 +329,7 @@ func (r *mkrun) run(update bool) int {
 	}
 
 	if r.nimtype == "diskless" || r.nimtype == "dataless" {
-		if r.spotUpdates() != nil {
+		if r.spotUpdates(nil, false) != nil {
 			return 1
 		}
 		_ = r.rootPassword(s.RootPW)
@@ -295,7 +364,22 @@ func (r *mkrun) run(update bool) int {
 // ([aix] L3111-3440).
 func (r *mkrun) resources(newres map[string]string) error {
 	o := r.o
-	lpp, err := r.lppSource()
+	cget := func(a string) string {
+		if !r.complete || r.cdef == nil {
+			return ""
+		}
+		return r.cdef.Attrs[a]
+	}
+	var lpp string
+	var err error
+	switch {
+	case cget("lpp_source") != "":
+		lpp = cget("lpp_source") // -c trusts the definition ([aix] L3115-3121)
+	case r.copyFrom != "":
+		lpp, err = r.copyLppSource()
+	default:
+		lpp, err = r.lppSource()
+	}
 	if err != nil {
 		if err == errFail {
 			o.err("Could not create lpp_source definition.\n")
@@ -304,7 +388,15 @@ func (r *mkrun) resources(newres map[string]string) error {
 	}
 	newres["lpp_source"] = lpp
 
-	spot, err := r.spot(lpp)
+	var spot string
+	switch {
+	case cget("spot") != "":
+		spot = cget("spot") // [aix] L3137-3142
+	case r.copyFrom != "":
+		spot, err = r.copySpot()
+	default:
+		spot, err = r.spot(lpp)
+	}
 	if err != nil {
 		if err == errFail {
 			o.err("Could not create spot definition.\n")
@@ -323,6 +415,9 @@ func (r *mkrun) resources(newres map[string]string) error {
 	if v := r.attrs["shared_root"]; perlTrue(v) {
 		rootName = v
 	}
+	if rootName == "" { // [aix] L3165-3170
+		rootName = cget("root") + cget("shared_root")
+	}
 	rtype := "root"
 	if r.shared {
 		rtype = "shared_root"
@@ -337,8 +432,16 @@ func (r *mkrun) resources(newres map[string]string) error {
 	}
 	newres[rtype] = rootName
 
-	// dump: only with -D on AIX 6.1.4 and later ([aix] L3238-3306)
-	if r.dump {
+	// dump: only with -D on AIX 6.1.4 and later ([aix] L3238-3306), which
+	// lslpp tells; a definition's dump is kept (L3258-3262); a copy
+	// shares OLD's.
+	r.vrun("/usr/bin/lslpp -cLq bos.rte")
+	switch {
+	case cget("dump") != "":
+		newres["dump"] = cget("dump")
+	case r.dump && r.old != nil && r.old.Attrs["dump"] != "" && !perlTrue(r.attrs["dump"]):
+		newres["dump"] = r.old.Attrs["dump"]
+	case r.dump:
 		r.p.setPhase("dump")
 		dumpName := ""
 		if v := r.attrs["dump"]; perlTrue(v) {
@@ -359,6 +462,12 @@ func (r *mkrun) resources(newres map[string]string) error {
 	pagingName := ""
 	if v := r.attrs["paging"]; perlTrue(v) {
 		pagingName = v
+	}
+	if pagingName == "" {
+		pagingName = cget("paging") // [aix] L3320-3322
+	}
+	if pagingName == "" && r.old != nil {
+		pagingName = r.old.Attrs["paging"] // a copy shares OLD's
 	}
 	if pagingName == "" && r.nimtype == "diskless" {
 		r.p.setPhase("paging")
@@ -564,105 +673,6 @@ func (r *mkrun) mkdumpres(name string) error {
 		return errFail
 	}
 	return nil
-}
-
-// spotUpdates is xCAT's spot_updates for a new image.
-func (r *mkrun) spotUpdates() error {
-	p, o := r.p, r.o
-	p.setPhase("update")
-	spot := r.name // sic: xCAT updates the SPOT named like the image
-	r.vrun("/usr/sbin/lsnim -t spot | /usr/bin/cut -f1 -d' ' 2>/dev/null")
-	s, err := p.st.View()
-	if err != nil {
-		o.err(err.Error())
-		return errFail
-	}
-	ob := s.Object(spot)
-	if ob == nil || ob.Type != "spot" {
-		o.err("The NIM resource named '" + spot + "' is not defined and therefore cannot be updated.\n")
-		return errFail
-	}
-	r.vrun("/usr/sbin/lsnim -Z -a alloc_count " + spot)
-	if n := atoi(ob.Get("alloc_count")); n != 0 {
-		o.err("The resource named '" + spot + "' is currently allocated. It cannot be updated.\n")
-		return errFail
-	}
-	o.info("Updating the NIM spot resource named '" + spot + "'. This could take a while.\n")
-	if err := p.maybeHang("update"); err != nil {
-		return err
-	}
-	software := r.attrs["installp_bundle"] != "" || r.attrs["otherpkgs"] != ""
-	if software {
-		// xcatchroot marks the SPOT unavailable while it installs into it.
-		r.setRstate(spot, "unavailable for use")
-	}
-	if err := p.sleep(p.seconds("NIMWIZ_SIM_UPDATE_SECONDS", 0.2)); err != nil {
-		return err
-	}
-	if p.fault("update") {
-		if software {
-			r.setRstate(spot, "ready for use")
-		}
-		o.err("Could not update software in the NIM SPOT called '" + spot + "'.\n")
-		return errFail
-	}
-	if software {
-		r.setRstate(spot, "ready for use")
-	}
-	return nil
-}
-
-func (r *mkrun) setRstate(name, rstate string) {
-	_ = r.p.st.Update(func(s *State) error {
-		if ob := s.Object(name); ob != nil {
-			ob.setState(rstate)
-		}
-		return nil
-	})
-}
-
-// rootPassword sets root's password inside the SPOT with xcatchroot ([aix]
-// L3660-3708). A failure is an error message but not a failed command
-// (exit 1 all the same).
-func (r *mkrun) rootPassword(pw string) error {
-	p, o := r.p, r.o
-	p.setPhase("password")
-	if pw == "" {
-		return nil
-	}
-	if r.verbose {
-		o.info("Setting the root password in the spot '" + r.name + "'\n")
-	}
-	if err := p.maybeHang("password"); err != nil {
-		return err
-	}
-	r.setRstate(r.name, "unavailable for use")
-	if err := p.sleep(p.seconds("NIMWIZ_SIM_UPDATE_SECONDS", 0.2) / 4); err != nil {
-		return err // killed inside xcatchroot: the SPOT stays unavailable
-	}
-	r.setRstate(r.name, "ready for use")
-	if p.fault("password") {
-		o.err("Unable to set root password.", "\n")
-		return errFail
-	}
-	return nil
-}
-
-// update is mknimimage -u: spot_updates on an existing image, no summary.
-func (r *mkrun) update(def *Osimage) int {
-	if def == nil {
-		r.o.err("The osimage object named '" + r.name + "' is not defined.\n")
-		return 1
-	}
-	if def.Attrs["nimtype"] == "standalone" {
-		r.o.err("The '-u' option is only valid for diskless and dataless nodes.\n")
-		r.o.info(mknimimageUsage...)
-		return 1
-	}
-	if r.spotUpdates() != nil {
-		return 1
-	}
-	return 0
 }
 
 func atoi(s string) int {

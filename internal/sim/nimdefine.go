@@ -89,6 +89,9 @@ func (p *proc) nimDefine(op opts, name string) int {
 // images.
 func (p *proc) defineLpp(name string, attrs defineArgs) int {
 	src, loc := attrs.get("source"), attrs.get("location")
+	if src == "" {
+		return p.defineLppInPlace(name, loc)
+	}
 	p.progress("Preparing to copy install images (this will take several minutes)...")
 	ims := scanImages(imageDir(p.host(src)))
 	if len(ims) == 0 {
@@ -167,6 +170,37 @@ func (p *proc) defineLpp(name string, attrs defineArgs) int {
 	return 0
 }
 
+// defineLppInPlace defines an lpp_source from the images already at loc
+// (no -a source: what mknimimage -i -p does after its own cp -r): NIM
+// checks them and builds the .toc, copying nothing.
+func (p *proc) defineLppInPlace(name, loc string) int {
+	dir := p.host(loc + "/installp/ppc")
+	ims := scanImages(dir)
+	if len(ims) == 0 {
+		fmt.Fprint(p.stderr, nimProcessingError(fmt.Sprintf("   0042-134 m_mklpp: no install images were found in \"%s\"", loc)))
+		return 1
+	}
+	_ = writeTOC(dir)
+	simages := "no"
+	if hasSimages(ims) {
+		simages = "yes"
+	}
+	err := p.st.Update(func(s *State) error {
+		if s.Object(name) != nil {
+			return fmt.Errorf("0042-032 nim: \"%s\" is already defined", name)
+		}
+		s.Objects = append(s.Objects, &NimObject{Name: name, Class: "resources", Type: "lpp_source", Filesets: filesetsOf(ims),
+			Attrs: []Attr{{"arch", "power"}, {"Rstate", "ready for use"}, {"prev_state", "unavailable for use"},
+				{"location", loc}, {"simages", simages}, {"alloc_count", "0"}, {"server", "master"}}})
+		return nil
+	})
+	if err != nil {
+		fmt.Fprintln(p.stderr, err)
+		return 1
+	}
+	return 0
+}
+
 func insertAfter(attrs []Attr, key string, a Attr) []Attr {
 	for i := range attrs {
 		if attrs[i].K == key {
@@ -205,7 +239,7 @@ func (p *proc) defineSpot(name string, attrs defineArgs) int {
 				return nil
 			}
 		}
-		filesets = append(filesets, src.Filesets...)
+		filesets = append(filesets, spotFilesets(src.Filesets)...)
 		for _, f := range src.Filesets {
 			if f.Name == "bos.rte" {
 				lvl, _ = tlOf([]image{{Pkg: "bos", Level: f.Level}})
@@ -318,7 +352,9 @@ func (p *proc) writeHalves(fp string, size int, step time.Duration, shown string
 	if _, err := f.Write(buf); err != nil {
 		return err
 	}
-	p.progress("    restoring %s", shown)
+	if shown != "" {
+		p.progress("    restoring %s", shown)
+	}
 	_ = p.sleep(step / 2)
 	if _, err := f.Write(buf); err != nil {
 		return err

@@ -41,6 +41,7 @@ func (pr *printer) send(r response) {
 	for _, c := range r.ErrorCode {
 		pr.exit |= c
 	}
+	r.Error, r.Warning, r.Info = collapse(r.Error), collapse(r.Warning), collapse(r.Info)
 	for _, t := range r.Error {
 		fmt.Fprintf(pr.stderr, "Error: %s\n", t)
 	}
@@ -50,6 +51,25 @@ func (pr *printer) send(r response) {
 	for _, t := range r.Info {
 		fmt.Fprintf(pr.stdout, "%s\n", t)
 	}
+}
+
+// collapse is what XML::Simple does to the client's copy of each element
+// (its collapse: "next if($val =~ m{^\s*$}s)"): text that is only
+// whitespace arrives empty, so a pushed "\n" prints as one empty line.
+func collapse(texts []string) []string {
+	var out []string
+	for i, t := range texts {
+		if strings.TrimLeft(t, " \t\r\n\f") == "" && t != "" {
+			if out == nil {
+				out = append([]string{}, texts...)
+			}
+			out[i] = ""
+		}
+	}
+	if out == nil {
+		return texts
+	}
+	return out
 }
 
 // wire sends responses as XML on the plugin's pipe to the connection

@@ -18,15 +18,27 @@ import (
 // chomped, and $::RUNCMD_RC, which is "$? >> 8" (L1022): 0 for a command
 // killed by a signal.
 //
-// Only NIM's define goes through here, as a child process of the plugin
-// run from p.binDir (or in this process when p.binDir is ""). GUESS: the
-// shell execs the command rather than waiting for it (ksh and dash do that
-// for a single command), so the plugin's child is nim itself; the sim
-// splits the command into words as the shell would.
+// Only NIM's long work goes through here (nim -Fo define, cpcosi,
+// xcatchroot), as a child process of the plugin run from p.binDir (or in
+// this process when p.binDir is ""). GUESS: the shell execs the command
+// rather than waiting for it (ksh and dash do that for a single command),
+// so the plugin's child is the command itself; the sim splits the command
+// into words as the shell would (quotes kept together), and a trailing
+// ">/dev/null" throws the output away.
 func (p *proc) runcmd(cmd string) (string, int) {
-	words := strings.Fields(cmd)
-	for len(words) > 0 && words[len(words)-1] == "2>&1" {
-		words = words[:len(words)-1]
+	words := shellWords(cmd)
+	discard := false
+	for len(words) > 0 {
+		last := words[len(words)-1]
+		if last == "2>&1" {
+			words = words[:len(words)-1]
+			continue
+		}
+		if last == ">/dev/null" {
+			words, discard = words[:len(words)-1], true
+			continue
+		}
+		break
 	}
 	if len(words) == 0 {
 		return "", 127
@@ -63,7 +75,46 @@ func (p *proc) runcmd(cmd string) (string, int) {
 			}
 		}
 	}
+	if discard {
+		return "", rc
+	}
 	return strings.TrimSuffix(out.String(), "\n"), rc
+}
+
+// shellWords splits a command line into words as a POSIX shell does for
+// the commands xCAT builds: blanks separate, single and double quotes hold
+// a word together (and are removed). Nothing else is interpreted.
+func shellWords(cmd string) []string {
+	var words []string
+	var cur strings.Builder
+	in := false // inside a word
+	quote := byte(0)
+	for i := 0; i < len(cmd); i++ {
+		c := cmd[i]
+		switch {
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			} else {
+				cur.WriteByte(c)
+			}
+		case c == '"' || c == '\'':
+			quote, in = c, true
+		case c == ' ' || c == '\t' || c == '\n':
+			if in {
+				words = append(words, cur.String())
+				cur.Reset()
+				in = false
+			}
+		default:
+			cur.WriteByte(c)
+			in = true
+		}
+	}
+	if in {
+		words = append(words, cur.String())
+	}
+	return words
 }
 
 // runcmd is p.runcmd after the -V line xCAT's runcmd prints.

@@ -88,7 +88,7 @@ func (w *seeder) lpp(name string, l aixLevel) *NimObject {
 // mknimimage left: half its files, not ready.
 func (w *seeder) spot(name string, l aixLevel, broken bool) *NimObject {
 	loc := "/install/nim/spot/" + name + "/usr"
-	fs := filesetsOf(imagesFor(l, true))
+	fs := spotFilesets(filesetsOf(imagesFor(l, true)))
 	// A sample of what a SPOT holds (writing every file would make each
 	// seed slow): some filesets' files, then the kernel and boot image.
 	all := spotFiles(fs)
@@ -182,6 +182,20 @@ func (w *seeder) build() {
 		"#!/usr/bin/ksh\n# site customisation run after install\nchsec -f /etc/security/login.cfg -s default -a maxlogins=64\n")
 	w.fileRes("base_bnd", "installp_bundle", "/install/nim/installp_bundle/base.bnd",
 		"I:openssh.base.client\nI:openssh.base.server\nI:perl.rte\n")
+	// What an update installs: development tools, which no SPOT has.
+	w.fileRes("devel_bnd", "installp_bundle", "/install/nim/installp_bundle/devel.bnd",
+		"# development tools for the compute nodes\nI:bos.adt.base\nI:bos.adt.include\n")
+	// RPMs and an interim fix on the 7.3 lpp_sources (two bash levels: what
+	// chkosimage reports as multiple matches), and a synclist.
+	for _, lpp := range []string{"aix7302_lpp", "aix73_stateless_lpp_source"} {
+		for _, r := range []string{"bash-5.2.15-1.aix7.1.ppc.rpm", "bash-5.1.16-1.aix7.1.ppc.rpm", "curl-8.4.0-1.aix7.1.ppc.rpm"} {
+			w.file("/install/nim/lpp_source/"+lpp+"/RPMS/ppc/"+r, []byte("nimwiz simulated RPM "+r+"\n"))
+		}
+		w.file("/install/nim/lpp_source/"+lpp+"/emgr/ppc/IJ47643s2a.230912.epkg.Z", []byte("nimwiz simulated interim fix\n"))
+	}
+	w.file("/install/sync/compute.synclist", []byte("/etc/motd /etc/ntp.conf -> /etc/\n"))
+	w.file("/etc/motd", []byte("Welcome to the compute cluster.\n"))
+	w.file("/etc/ntp.conf", []byte("server 10.0.0.1\n"))
 
 	// A stateful and a dataless image sharing one lpp_source.
 	w.spot("aix72_stateful", level7205, false)
@@ -218,19 +232,40 @@ func (w *seeder) build() {
 	// object that is not ready, half its files, and no osimage definition.
 	w.spot("aix73_test", level7302, true)
 
-	// A diskless node using the stateless image.
-	w.add(&NimObject{Name: "dln01", Class: "machines", Type: "diskless", Attrs: []Attr{
-		{"platform", "chrp"}, {"netboot_kernel", "64"},
-		{"if1", "master_net dln01." + s.Domain + " 0"}, {"cable_type1", "N/A"},
-		{"Cstate", "diskless or dataless boot is enabled"}, {"prev_state", "ready for a NIM operation"},
-		{"Mstate", "currently running"},
-		{"spot", "aix73_stateless"}, {"shared_root", "aix73_stateless_shared_root"},
-		{"paging", "aix73_stateless_paging"}, {"shared_home", "cluster_shared_home"},
-		{"cpuid", "00F9C1D84C00"}, {"Cstate_result", "success"},
-	}})
-	for _, n := range []string{"aix73_stateless", "aix73_stateless_shared_root", "aix73_stateless_paging", "cluster_shared_home"} {
-		s.Object(n).Set("alloc_count", "1")
+	// Two diskless nodes using the stateless image: dln01 initialised with
+	// mkdsklsnode (NIM client dln01), dln02 with mkdsklsnode -n (client
+	// dln02_aix73_stateless, aixinstall.pm 2.9.2 L11255-11271).
+	for _, c := range []struct{ client, node, cpuid string }{
+		{"dln01", "dln01", "00F9C1D84C00"}, {"dln02_aix73_stateless", "dln02", "00F9C1D84C01"},
+	} {
+		w.add(&NimObject{Name: c.client, Class: "machines", Type: "diskless", Attrs: []Attr{
+			{"platform", "chrp"}, {"netboot_kernel", "64"},
+			{"if1", "master_net " + c.node + "." + s.Domain + " 0"}, {"cable_type1", "N/A"},
+			{"Cstate", "diskless or dataless boot is enabled"}, {"prev_state", "ready for a NIM operation"},
+			{"Mstate", "currently running"},
+			{"spot", "aix73_stateless"}, {"shared_root", "aix73_stateless_shared_root"},
+			{"paging", "aix73_stateless_paging"}, {"shared_home", "cluster_shared_home"},
+			{"cpuid", c.cpuid}, {"Cstate_result", "success"},
+		}})
 	}
+	for _, n := range []string{"aix73_stateless", "aix73_stateless_shared_root", "aix73_stateless_paging", "cluster_shared_home"} {
+		s.Object(n).Set("alloc_count", "2")
+	}
+	// The xCAT nodes: mkdsklsnode set provmethod (L12270-12281). cn01 was
+	// last initialised with aix72_stateful and since removed from NIM with
+	// rmdsklsnode, which never clears provmethod; cn02 has none.
+	node := func(name, prov string) {
+		n := &Node{Name: name, Attrs: map[string]string{"groups": "aixnodes,all", "os": "AIX", "arch": "ppc64",
+			"mgt": "hmc", "netboot": "nimol", "nodetype": "ppc,osi", "xcatmaster": "xcatmn"}}
+		if prov != "" {
+			n.Attrs["provmethod"], n.Attrs["profile"] = prov, prov
+		}
+		s.Nodes = append(s.Nodes, n)
+	}
+	node("cn01", "aix72_stateful")
+	node("cn02", "")
+	node("dln01", "aix73_stateless")
+	node("dln02", "aix73_stateless")
 
 	// A Linux image: lsdef lists it too, so filtering matters.
 	w.osimage("rhels8.6-ppc64le-install-compute", map[string]string{

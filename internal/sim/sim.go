@@ -1,6 +1,7 @@
 // Package sim is a simulated xCAT management node that is also the NIM
-// master. It answers mknimimage, rmnimimage, lsdef, chdef, lsxcatd, lsnim,
-// nim, lsdev and ps with the formats, messages and exit codes of the real
+// master. It answers mknimimage (creation, -u, -i/-p, -c), rmnimimage,
+// chkosimage, lsdef (osimages, nodes, site), chdef, lsxcatd, lsnim, nim,
+// lsdev and ps with the formats, messages and exit codes of the real
 // commands (see the reference notes), from a world kept in files under a
 // root directory, and it behaves like them as processes: buffering,
 // signals, exit codes and what survives whose death come from xCAT's code
@@ -22,7 +23,8 @@
 // and exits with the OR of the error codes. Because it is real Perl it
 // honours PERL5OPT/PERL5LIB as a real client does (nimwiz's live module).
 //
-// The other names (xcatd, lsnim, nim, lsdev, ps) are links to the binary
+// The other names (xcatd, lsnim, nim, lsdev, ps, xcatchroot, cpcosi) are
+// links to the binary
 // that calls Main (nimwiz itself in the demo, the test binary under
 // simtest). The processes of one xCAT command, and what each stands for:
 //
@@ -43,7 +45,13 @@
 //	                           NIM's define, run as xCAT's runcmd runs it (backticks,
 //	                           stdout and stderr on one pipe the plugin reads): it
 //	                           copies the lpp_source, builds the SPOT, writes its
-//	                           progress lines to that pipe.
+//	                           progress lines to that pipe. The same for cpcosi
+//	                           (mknimimage -i copies the SPOT) and for xcatchroot
+//	                           -i IMAGE '<script>' (installp, rpm, emgr and the root
+//	                           password inside the SPOT: mknimimage -u, and the end
+//	                           of every create, copy and -c), which marks the SPOT
+//	                           and its lpp_source unavailable while it works
+//	                           (chroot.go, update.go).
 //
 // What happens to each when the client gets a signal (xcat-client-behaviour.md
 // §2, verified in the code cited in xcatd.go):
@@ -64,6 +72,14 @@
 //     and later (perl.c perl_destruct, commit 8abddda39a) print "Unable to
 //     flush stdout: Broken pipe" when the final flush fails and turn exit 0
 //     into 1. The client is whatever /usr/bin/perl runs it.
+//
+// The world: NIM objects (lpp_sources whose media hold optional packages
+// no SPOT has, installp_bundles, RPMs and an interim fix on the 7.3
+// lpp_sources), osimages, and xCAT nodes with their provmethod; the
+// stateless image is allocated to two NIM clients (dln01 made by
+// mkdsklsnode, dln02_aix73_stateless by mkdsklsnode -n) and cn01 still
+// names aix72_stateful (rmdsklsnode never clears provmethod). No service
+// nodes: the SPOT update's service-node checks and removals find none.
 //
 // GUESSES: the plugin's child is nim itself (the shell of runcmd's
 // backticks execs it); NIM's SPOT progress lines (aix-nim.md §3.2); ps's
@@ -97,10 +113,15 @@
 //	NIMWIZ_SIM_CLIENT_SIGLOG=0  the client logs no signals (tests comparing exit
 //	                          statuses with and without the logging)
 //	NIMWIZ_SIM_SPOT_SECONDS   how long SPOT creation takes (default 2)
-//	NIMWIZ_SIM_UPDATE_SECONDS how long the SPOT update takes (default 0.2)
+//	NIMWIZ_SIM_UPDATE_SECONDS how long the work inside the SPOT takes: installp (spread
+//	                          over the filesets), rpm, the root password (default 0.2)
+//	NIMWIZ_SIM_COPY_SECONDS   how long cpcosi takes to copy a SPOT (default SPOT/2)
 //	NIMWIZ_SIM_LPP_SECONDS    how long the lpp_source copy takes (default SPOT/4)
-//	NIMWIZ_SIM_FAIL=<phase>   fail in lpp_source, spot, root, dump, paging (in NIM's
-//	                          define), definition, update or password (in xCAT)
+//	NIMWIZ_SIM_FAIL=<phase>   fail in lpp_source, spot (NIM's define, or cpcosi for a
+//	                          copy), root, dump, paging (in NIM's define), definition,
+//	                          update (installp half-way: the last item of a list is
+//	                          not on the media, the others are applied; xCAT's error
+//	                          alone when there is no software) or password
 //	NIMWIZ_SIM_HANG=<phase>   hang in that phase (the same ones, or summary) until killed
 //	NIMWIZ_SIM_HANG_QUERY=<command>  make that command (lsnim, lsdef, ...) hang
 //	NIMWIZ_SIM_GARBLE_QUERY=<command> spoil that command's output the way
@@ -126,11 +147,11 @@ import (
 
 // Clients are the xCAT client commands: Install writes the Perl client
 // under these names.
-var Clients = []string{"mknimimage", "rmnimimage", "lsdef", "chdef", "lsxcatd"}
+var Clients = []string{"mknimimage", "rmnimimage", "lsdef", "chdef", "lsxcatd", "chkosimage"}
 
 // Links are the names Install links to the binary, which answers as them
 // through Main: the simulated xcatd and the AIX commands.
-var Links = []string{"xcatd", "lsnim", "nim", "lsdev", "ps"}
+var Links = []string{"xcatd", "lsnim", "nim", "lsdev", "ps", "xcatchroot", "cpcosi"}
 
 // Commands are all the names Install puts in the command directory.
 var Commands = append(append([]string{}, Clients...), Links...)
@@ -173,10 +194,10 @@ func Main(name string, args []string, stdout, stderr io.Writer) int {
 	unregister := p.st.register(strings.Join(os.Args, " "))
 	defer unregister()
 	sigs := []os.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT}
-	if name == "nim" && p.by == "xcatd" {
-		// NIM's define writes its progress to a pipe xCAT's plugin reads:
-		// SIGPIPE (the plugin gone) is one of the ways it ends. (Other
-		// commands die of SIGPIPE on fd 1 or 2 as Go does, unlogged.)
+	if p.by == "xcatd" {
+		// NIM's define, cpcosi and xcatchroot write to a pipe xCAT's plugin
+		// reads: SIGPIPE (the plugin gone) is one of the ways they end.
+		// (Other commands die of SIGPIPE on fd 1 or 2 as Go does, unlogged.)
 		sigs = append(sigs, syscall.SIGPIPE)
 	}
 	p.catchSignals(unregister, nil, sigs...)
@@ -407,6 +428,10 @@ func (p *proc) dispatch(args []string) int {
 		return p.lsdev(args)
 	case "ps":
 		return p.ps(args)
+	case "xcatchroot":
+		return p.xcatchroot(args)
+	case "cpcosi":
+		return p.cpcosi(args)
 	}
 	fmt.Fprintf(p.stderr, "%s: not a simulated command\n", p.name)
 	return 127
@@ -432,6 +457,8 @@ func (p *proc) plugin(args []string, cwd string) {
 		p.chdef(args)
 	case "lsxcatd":
 		p.lsxcatd(args)
+	case "chkosimage":
+		p.chkosimage(args)
 	default:
 		// xcatd's do_request for a command no plugin handles (2.9.2 xcatd L2026-2031).
 		p.rs.send(response{Error: []string{"Unsupported request"}})

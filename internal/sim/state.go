@@ -40,6 +40,17 @@ type NimObject struct {
 	// Complete is false for a SPOT whose build did not finish: its files
 	// are half-written whatever its Rstate says (nim -Fo check finds out).
 	Complete bool `json:"complete"`
+	// RPMs and Efixes a SPOT has installed (mknimimage -u: rpm and emgr
+	// inside the SPOT).
+	RPMs   []string `json:"rpms,omitempty"`
+	Efixes []string `json:"efixes,omitempty"`
+}
+
+// Node is one xCAT node: its attributes as lsdef -t node shows them (the
+// nodelist, nodetype, noderes ... tables).
+type Node struct {
+	Name  string            `json:"name"`
+	Attrs map[string]string `json:"attrs"`
 }
 
 // Get returns the first value of key.
@@ -94,6 +105,18 @@ type State struct {
 	// Site is xCAT's site table (site.go); nil in worlds seeded before it
 	// was kept, which get the default one.
 	Site map[string]string `json:"site,omitempty"`
+	// Nodes are the xCAT nodes, sorted by name.
+	Nodes []*Node `json:"nodes,omitempty"`
+}
+
+// Node returns the xCAT node called name, or nil.
+func (s *State) Node(name string) *Node {
+	for _, n := range s.Nodes {
+		if n.Name == name {
+			return n
+		}
+	}
+	return nil
 }
 
 // Object returns the NIM object called name, or nil.

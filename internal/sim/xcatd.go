@@ -23,7 +23,7 @@ import (
 // modules names the plugin that handles each command (the "<module>
 // instance" in the plugin's process title).
 var modules = map[string]string{
-	"mknimimage": "aixinstall", "rmnimimage": "aixinstall",
+	"mknimimage": "aixinstall", "rmnimimage": "aixinstall", "chkosimage": "aixinstall",
 	"lsdef": "DBobjectdefs", "chdef": "DBobjectdefs",
 	"lsxcatd": "tabutils",
 }
