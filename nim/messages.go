@@ -276,57 +276,156 @@ func HasCode(msgs []Message, code string) bool {
 	return false
 }
 
-// NimReason is NIM's own account of a failure that mknimimage -V passes on:
-// "Error message is: '<the whole output of the failed nim command>'"
-// (aixinstall.pm at 2.9.2_aix_release, mk_spot ~L4393-4396; without -V the
-// admin gets only "Could not create a NIM definition for '<spot>'.").
+// NimReason is NIM's (or a tool's) own account of a failure that
+// mknimimage passes on:
+//   - "Error message is: '<the whole output of the failed nim command>'"
+//     with -V (aixinstall.pm at 2.9.2_aix_release, mk_spot ~L4393-4396;
+//     without -V the admin gets only "Could not create a NIM definition for
+//     '<spot>'.");
+//   - "Error: Command output:" and the whole output of installp, rpm or
+//     emgr run inside the SPOT, on a failed update, -V or not
+//     (update_spot_installp L15318-15324, update_spot_rpm L15456-15461,
+//     update_spot_epkg L15547-15552);
+//   - "Error:  The cpcosi command failed. " and cpcosi's output, when a
+//     copy's SPOT copy fails (mk_spot L4246-4253).
 type NimReason struct {
-	Text []string  // the quoted output, line by line (at most maxReasonLines)
-	Core []Message // its innermost NIM messages: what to show first
+	From     string    // "nim", "Command output" or "cpcosi"
+	Text     []string  // the output, line by line (at most maxReasonLines)
+	Core     []Message // its innermost NIM messages: what to show first
+	Failures []string  // the tools' failure lines (installp, rpm, emgr)
 }
 
 const maxReasonLines = 400
 
-// ParseNimReasons finds every "Error message is: '...'" block in out. The
-// quoted text ends at the first line that ends with a quote.
+// ToolFailure reports whether a line of installp's, rpm's or emgr's output
+// reports a failure: installp's "N  FAILED pre-installation verification"
+// (N > 0), a summary row whose result is FAILED or CANCELLED, "Not found on
+// the installation media"; rpm's "error:" lines; emgr's FAILURE rows (GUESS
+// at emgr's layout).
+func ToolFailure(line string) bool {
+	s := trimBlanks(line)
+	f := strings.Fields(s)
+	switch {
+	case strings.HasPrefix(s, "error:"):
+		return true
+	case strings.Contains(s, "Not found on the installation media"):
+		return true
+	case len(f) >= 4 && f[1] == "FAILED" && f[2] == "pre-installation":
+		return f[0] != "0"
+	case len(f) >= 4 && (f[len(f)-1] == "FAILED" || f[len(f)-1] == "CANCELLED" || f[len(f)-1] == "FAILURE"):
+		return true
+	}
+	return false
+}
+
+// errorText is the text of an "Error: [host]: text" line, and whether the
+// line is one.
+func errorText(line string) (string, bool) {
+	t, _ := trimLeft(line)
+	if !strings.HasPrefix(t, "Error:") {
+		return "", false
+	}
+	_, text := xcatHost(t[len("Error:"):])
+	return text, true
+}
+
+// ParseNimReasons finds every reason block in out, in order (see
+// NimReason). An "Error message is:" text ends at the first line that ends
+// with a quote; a "Command output:" or cpcosi block at the next "Error:" or
+// "Warning:" line (xCAT's next message), blank lines at either end dropped.
 func ParseNimReasons(out []byte) []NimReason {
 	const intro = "Error message is: '"
 	var reasons []NimReason
-	for {
-		i := bytes.Index(out, []byte(intro))
-		if i < 0 {
-			return reasons
+	var cur *NimReason
+	quoted := false // cur is an "Error message is:" text
+	finish := func() {
+		if cur == nil {
+			return
 		}
-		out = out[i+len(intro):]
-		var r NimReason
-		for len(out) > 0 && len(r.Text) < maxReasonLines {
-			var line []byte
-			if j := bytes.IndexByte(out, '\n'); j >= 0 {
-				line, out = out[:j], out[j+1:]
-			} else {
-				line, out = out, nil
-			}
-			s := strings.TrimRight(string(line), " \t\r")
-			if strings.HasSuffix(s, "'") {
-				if s = strings.TrimSuffix(s, "'"); s != "" {
-					r.Text = append(r.Text, s)
-				}
-				break
-			}
-			r.Text = append(r.Text, s)
+		for len(cur.Text) > 0 && trimBlanks(cur.Text[len(cur.Text)-1]) == "" {
+			cur.Text = cur.Text[:len(cur.Text)-1]
 		}
-		msgs := ParseMessages([]byte(strings.Join(r.Text, "\n")))
+		msgs := ParseMessages([]byte(strings.Join(cur.Text, "\n")))
 		// The innermost messages: NIM's nested method errors come last and
 		// indented; the 0042-001 "processing error encountered" wrapper
 		// says only where.
 		for _, m := range msgs {
 			if m.Code != "0042-001" {
-				r.Core = append(r.Core, m)
+				cur.Core = append(cur.Core, m)
 			}
 		}
-		if len(r.Core) == 0 {
-			r.Core = msgs
+		if len(cur.Core) == 0 {
+			cur.Core = msgs
 		}
-		reasons = append(reasons, r)
+		for _, l := range cur.Text {
+			if cur.From == "Command output" && ToolFailure(l) && len(cur.Failures) < maxReasonLines {
+				cur.Failures = append(cur.Failures, trimBlanks(l))
+			}
+		}
+		reasons = append(reasons, *cur)
+		cur, quoted = nil, false
 	}
+	add := func(line string) {
+		if len(cur.Text) < maxReasonLines && (len(cur.Text) > 0 || trimBlanks(line) != "") {
+			cur.Text = append(cur.Text, line)
+		}
+	}
+	for len(out) > 0 {
+		var raw []byte
+		if j := bytes.IndexByte(out, '\n'); j >= 0 {
+			raw, out = out[:j], out[j+1:]
+		} else {
+			raw, out = out, nil
+		}
+		// Lines that cannot start a block, with none open, are skipped
+		// without a copy (a flooded log).
+		if cur == nil && !bytes.Contains(raw, []byte(intro)) && !bytes.Contains(raw, []byte("Error:")) {
+			continue
+		}
+		line := strings.TrimRight(string(raw), " \t\r")
+		if quoted {
+			if strings.HasSuffix(line, "'") {
+				if line = strings.TrimSuffix(line, "'"); line != "" {
+					add(line)
+				}
+				finish()
+			} else {
+				add(line)
+			}
+			continue
+		}
+		if cur != nil {
+			t, _ := trimLeft(line)
+			if !strings.HasPrefix(t, "Error:") && !strings.HasPrefix(t, "Warning:") {
+				add(line)
+				continue
+			}
+			finish()
+		}
+		if i := strings.Index(line, intro); i >= 0 {
+			cur, quoted = &NimReason{From: "nim"}, true
+			rest := line[i+len(intro):]
+			if strings.HasSuffix(rest, "'") {
+				if rest = strings.TrimSuffix(rest, "'"); rest != "" {
+					add(rest)
+				}
+				finish()
+			} else {
+				add(rest)
+			}
+			continue
+		}
+		text, ok := errorText(line)
+		switch {
+		case !ok:
+		case text == "Command output:":
+			cur = &NimReason{From: "Command output"}
+		case strings.HasPrefix(text, "The cpcosi command failed."):
+			cur = &NimReason{From: "cpcosi"}
+		}
+	}
+	if cur != nil {
+		finish()
+	}
+	return reasons
 }

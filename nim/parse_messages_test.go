@@ -330,3 +330,47 @@ func FuzzParseNimReasons(f *testing.F) {
 		}
 	})
 }
+
+// A failed update passes installp's whole output as an error (T2); a
+// failed copy cpcosi's.
+func TestParseToolReasons(t *testing.T) {
+	out := fixture(t, "runs/update_installp_fails_inferred.out")
+	rs := ParseNimReasons(out)
+	if len(rs) != 1 || rs[0].From != "Command output" {
+		t.Fatalf("reasons %+v", rs)
+	}
+	r := rs[0]
+	if r.Text[0] != "+-----------------------------------------------------------------------------+" ||
+		r.Text[len(r.Text)-1] != "bos.adt.base                7.1.3.45        ROOT        APPLY       SUCCESS" {
+		t.Errorf("text from %q to %q", r.Text[0], r.Text[len(r.Text)-1])
+	}
+	eq(t, r.Failures, []string{"1  FAILED pre-installation verification", "bos.perf.tools                            Not found on the installation media"})
+	// A successful -V update's blocks are info, not reasons.
+	if rs := ParseNimReasons(fixture(t, "runs/update_verbose_inferred.out")); len(rs) != 0 {
+		t.Errorf("reasons in a success: %+v", rs)
+	}
+	// rpm's failure: its block, then the already-installed warning.
+	rs = ParseNimReasons([]byte("Error: Command output:\n\nerror: open of nosuch.rpm failed: No such file or directory\n\n\n" +
+		"Warning: The following RPM packages were already installed and were not reinstalled:\n\n" +
+		"Error: One or more errors occurred while installing rpm packages in SPOT a.\n"))
+	if len(rs) != 1 || len(rs[0].Text) != 1 || len(rs[0].Failures) != 1 {
+		t.Errorf("rpm reason %+v", rs)
+	}
+	rs = ParseNimReasons([]byte("Creating a NIM SPOT resource. This could take a while.\n\n" +
+		"Error:  The cpcosi command failed. \n0042-001 cpcosi: processing error encountered on \"master\":\n" +
+		"   0042-175 c_cpcosi: An unexpected result was returned by the \"/usr/bin/cp\" command:\n\n" +
+		"Error: Could not create a NIM definition for 'n'.\n"))
+	if len(rs) != 1 || rs[0].From != "cpcosi" || len(rs[0].Core) != 1 || rs[0].Core[0].Code != "0042-175" {
+		t.Errorf("cpcosi reason %+v", rs)
+	}
+}
+
+func FuzzToolFailure(f *testing.F) {
+	f.Add("    1  FAILED pre-installation verification")
+	f.Add("bos.rte  7.3.2.0  USR  APPLY  FAILED")
+	f.Fuzz(func(t *testing.T, s string) {
+		if ToolFailure(s) && strings.TrimSpace(s) == "" {
+			t.Errorf("a blank line is a failure: %q", s)
+		}
+	})
+}

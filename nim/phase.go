@@ -21,8 +21,9 @@ type Tracker struct {
 	Now func() time.Time
 
 	plan     Plan
+	kind     PlanKind
 	rows     []Phase // this plan's phases, in order
-	st       [PhaseDone + 1]phaseRec
+	st       [phaseCount]phaseRec
 	cur      Phase
 	summary  bool
 	finished bool
@@ -36,7 +37,30 @@ type Tracker struct {
 	verbose       bool   // -V lines were seen
 	lppDefining   bool   // -V announced the lpp_source define and nothing since
 	lppDefineSeen bool   // -V announced the lpp_source define
+
+	// mknimimage -u: what proves how far it got (UpdateProof), and the
+	// "Command output:" block being read (installp's, rpm's, emgr's).
+	upd        UpdateProof
+	inBlock    bool
+	sharedRoot bool // the root made is a shared_root (a copy: known only from the output)
 }
+
+// UpdateProof is what the output of mknimimage -u showed of its work: an
+// update prints no summary ([aix] 2.9.2 L3021), so only these lines say
+// how far it got. The -V lines are the only end markers: "Updated software
+// in the NIM SPOT called" (L1654-1660) and "Updated synclists files."
+// (L1691-1697).
+type UpdateProof struct {
+	Started         bool     // "Updating the NIM spot resource named '<name>'."
+	SoftwareStarted bool     // an installp, rpm or emgr step began
+	SoftwareDone    bool     // "Updated software in the NIM SPOT called '<name>'."
+	SyncStarted     bool     // sync_spot_files began
+	SyncDone        bool     // "Updated synclists files."
+	Failures        []string // failures inside the SPOT that its exit status may hide (installp, rpm, emgr lines)
+}
+
+// maxFailures bounds UpdateProof.Failures.
+const maxFailures = 20
 
 type phaseRec struct {
 	inPlan  bool
@@ -55,7 +79,13 @@ const maxTrackedErrors = 100
 // lpp_source given as source is reused silently.
 func NewTracker(p Plan) *Tracker {
 	p = p.WithDefaults()
-	t := &Tracker{plan: p, cur: PhaseStart}
+	t := &Tracker{plan: p, kind: p.PlanKind(), cur: PhaseStart}
+	switch t.kind {
+	case KindUpdate:
+		return t.updateRows()
+	case KindCopy:
+		return t.copyRows()
+	}
 	t.rows = []Phase{PhaseLppSource, PhaseSpot, PhaseRoot}
 	if p.Dump {
 		t.rows = append(t.rows, PhaseDump)
@@ -91,6 +121,102 @@ func NewTracker(p Plan) *Tracker {
 	return t
 }
 
+// updateRows are the phases of mknimimage -u: its checks, the start of the
+// SPOT update, and the steps inside the SPOT the plan's software needs
+// (with software from the definition, the steps are added as they show).
+func (t *Tracker) updateRows() *Tracker {
+	t.rows = []Phase{PhaseCheckNIM, PhaseSpotUpdate}
+	for _, it := range t.plan.Items("otherpkgs") {
+		switch splitPkgKind(it) {
+		case 'R':
+			t.rows = appendPhase(t.rows, PhaseRPM)
+		case 'E':
+			t.rows = appendPhase(t.rows, PhaseEmgr)
+		default:
+			t.rows = appendPhase(t.rows, PhaseInstallp)
+		}
+	}
+	if t.plan.Extra["installp_bundle"] != "" {
+		t.rows = appendPhase(t.rows, PhaseInstallp)
+	}
+	if t.plan.Extra["synclists"] != "" {
+		t.rows = appendPhase(t.rows, PhaseSynclists)
+	}
+	sortPhases(t.rows)
+	for _, ph := range t.rows {
+		t.st[ph].inPlan = true
+	}
+	return t
+}
+
+// copyRows are the phases of a copy (mknimimage -i): the lpp_source
+// (shared silently, or copied with -p), the SPOT copied by cpcosi, a new
+// root or shared_root, the paging shared silently (diskless), the
+// definition and the SPOT update with the root password.
+func (t *Tracker) copyRows() *Tracker {
+	t.rows = []Phase{PhaseLppSource, PhaseSpot, PhaseRoot}
+	if t.plan.Type == Diskless {
+		t.rows = append(t.rows, PhasePaging)
+	}
+	t.rows = append(t.rows, PhaseDefinition, PhaseSpotUpdate)
+	for _, ph := range t.rows {
+		t.st[ph].inPlan = true
+	}
+	if !t.plan.CopyLppSource {
+		t.st[PhaseLppSource].state = PhaseReused
+	}
+	t.st[PhasePaging].state = PhaseReused
+	return t
+}
+
+func appendPhase(rows []Phase, ph Phase) []Phase {
+	for _, r := range rows {
+		if r == ph {
+			return rows
+		}
+	}
+	return append(rows, ph)
+}
+
+func sortPhases(rows []Phase) {
+	for i := 1; i < len(rows); i++ {
+		for j := i; j > 0 && rows[j].Before(rows[j-1]); j-- {
+			rows[j], rows[j-1] = rows[j-1], rows[j]
+		}
+	}
+}
+
+// Items is the plan's value of a list attribute, split as xCAT splits it.
+func (p Plan) Items(attr string) []string {
+	v := p.Extra[attr]
+	if v == "" {
+		return nil
+	}
+	return strings.Split(v, ",")
+}
+
+// splitPkgKind is how xCAT sorts an otherpkgs item (parse_otherpkgs,
+// [aix] 2.9.2 L15191-15245): 'R' RPM, 'E' interim fix, 'I' installp.
+func splitPkgKind(item string) byte {
+	switch {
+	case strings.Contains(item, ".rpm") || strings.HasPrefix(item, "R:"):
+		return 'R'
+	case strings.Contains(item, "epkg.Z") || strings.HasPrefix(item, "E:"):
+		return 'E'
+	}
+	return 'I'
+}
+
+// Kind is the kind of run the tracker follows.
+func (t *Tracker) Kind() PlanKind { return t.kind }
+
+// UpdateProof is what mknimimage -u's output showed so far.
+func (t *Tracker) UpdateProof() UpdateProof {
+	u := t.upd
+	u.Failures = append([]string(nil), u.Failures...)
+	return u
+}
+
 func (t *Tracker) now() time.Time {
 	if t.Now != nil {
 		return t.Now()
@@ -123,11 +249,22 @@ func (t *Tracker) Risk() Risk {
 	switch {
 	case t.finished, t.cur == PhaseSummary, t.cur == PhaseDone:
 		return RiskNone
+	case t.kind == KindUpdate:
+		// The whole of -u is a SPOT update (issue #12): nothing before
+		// "Updating the NIM spot resource" has changed anything, but the
+		// output cannot prove in time that the first xcatchroot has not
+		// begun.
+		if t.cur.Before(PhaseSpotUpdate) {
+			return RiskUpdate
+		}
+		return RiskSpotUpdate
 	case !t.live && t.cur == PhaseStart:
 		// Nothing seen yet: live or not, nothing proves anything.
 		return RiskUnknown
 	case !t.live:
 		return RiskNotLive
+	case t.kind == KindCopy:
+		return t.copyRisk()
 	}
 	switch t.cur {
 	case PhaseLppSource:
@@ -156,6 +293,23 @@ func (t *Tracker) Risk() Risk {
 		return RiskSpotUpdate
 	}
 	return RiskUnknown
+}
+
+// copyRisk is Risk for a copy: protected throughout. Before cpcosi nothing
+// proves in time that the copy has not started (the -p lpp_source copy is
+// xCAT's own cp, which ps cannot tell from the SPOT's), cpcosi copies the
+// SPOT, then only short steps lead to the root password set inside the
+// SPOT.
+func (t *Tracker) copyRisk() Risk {
+	switch {
+	case t.cur.Before(PhaseSpot):
+		return RiskCopyNext
+	case t.cur == PhaseSpot:
+		return RiskSpotCopy
+	case t.cur.Before(PhaseSpotUpdate):
+		return RiskAfterSpot
+	}
+	return RiskSpotUpdate
 }
 
 // Critical reports whether an interrupt must be refused now (Risk is not
@@ -210,9 +364,36 @@ var phaseMessages = []phaseMessage{
 	// -V only: mknimres/mkdumpres name what they create.
 	{prefix: "Creating '", act: creatingResource},
 	// spot_updates L1550, printed even when there is nothing to install.
-	{prefix: "Updating the NIM spot resource named '", act: to(PhaseSpotUpdate, PhaseRunning)},
+	{prefix: "Updating the NIM spot resource named '", act: func(t *Tracker, s string) {
+		if quoted(s) == t.plan.Name {
+			t.upd.Started = true
+		}
+		t.advance(PhaseSpotUpdate, PhaseRunning)
+	}},
 	// -V only: the root password is set inside the SPOT (xcatchroot).
 	{prefix: "Setting the root password in the spot", act: rootPassword},
+	// -u, -V only: the steps inside the SPOT (update_spot_installp
+	// L15285, update_spot_rpm L15367, update_spot_epkg L15537).
+	{prefix: "Installing installp filesets in SPOT ", act: updateStep(PhaseInstallp)},
+	{prefix: "Installing RPM packages in SPOT ", act: updateStep(PhaseRPM)},
+	{prefix: "Installing the interim fix in SPOT ", act: updateStep(PhaseEmgr)},
+	// update_spot_rpm prints this with or without -V (L15484-15492).
+	{prefix: "Completed Installing the following RPM packages in SPOT ", act: updateStep(PhaseRPM)},
+	// -V only: the ends of the software and synclists steps (L1654-1660,
+	// L1691-1697), the only proof an update ran to its end.
+	{prefix: "Updated software in the NIM SPOT called '", act: func(t *Tracker, s string) {
+		if quoted(s) == t.plan.Name {
+			t.upd.SoftwareDone = true
+		}
+	}},
+	{prefix: "Updated synclists files.", exact: true, act: func(t *Tracker, _ string) { t.upd.SyncDone = true }},
+	// -V only: sync_spot_files copying a file (L14990).
+	{prefix: "Running 'rsync ", act: updateStep(PhaseSynclists)},
+	// -V only: the service nodes' copies of the SPOT removed (L1714).
+	{prefix: "Removing SPOT '", act: updateStep(PhaseServiceNodes)},
+	// installp's, rpm's and emgr's output follows (with -V, or always on
+	// failure as an error): read for failures their exit status may hide.
+	{prefix: "Command output:", exact: true, act: func(t *Tracker, _ string) { t.inBlock = true }},
 	// The summary (L3740-3771): the osimage definition exists.
 	{prefix: "The following xCAT osimage definition was created.", act: summary},
 	// The summary's "Object name: <img>" (after "\nObject name: " L3745).
@@ -259,7 +440,7 @@ func to(ph Phase, st PhaseState) func(*Tracker, string) {
 
 // lppCopyOutput: NIM's copy lines prove the lpp_source is being made.
 func lppCopyOutput(t *Tracker, _ string) {
-	if t.cur < PhaseLppSource {
+	if t.cur.Before(PhaseLppSource) {
 		t.advance(PhaseLppSource, PhaseRunning)
 	}
 }
@@ -282,14 +463,35 @@ func usingExisting(t *Tracker, s string) {
 }
 
 func creatingResource(t *Tracker, s string) {
-	if ph, ok := t.resourcePhase(quoted(s[len("Creating '")-1:])); ok {
+	name := quoted(s[len("Creating '")-1:])
+	if ph, ok := t.resourcePhase(name); ok {
+		if ph == PhaseRoot && strings.HasSuffix(name, sufSharedRoot) {
+			t.sharedRoot = true // a copy of a stateless image
+		}
 		t.advance(ph, PhaseRunning)
 	}
 }
 
 func rootPassword(t *Tracker, _ string) {
-	if t.cur < PhaseSpotUpdate {
+	if t.cur.Before(PhaseSpotUpdate) {
 		t.advance(PhaseSpotUpdate, PhaseRunning)
+	}
+}
+
+// updateStep is a step inside the SPOT: a phase of its own for -u; part of
+// the SPOT update for a create or copy that installs software.
+func updateStep(ph Phase) func(*Tracker, string) {
+	return func(t *Tracker, _ string) {
+		if t.kind != KindUpdate {
+			return
+		}
+		switch ph {
+		case PhaseSynclists:
+			t.upd.SyncStarted = true
+		case PhaseInstallp, PhaseRPM, PhaseEmgr:
+			t.upd.SoftwareStarted = true
+		}
+		t.advance(ph, PhaseRunning)
 	}
 }
 
@@ -341,9 +543,27 @@ func runningCommand(t *Tracker, s string) {
 		}
 	case "cpcosi": // -i: the SPOT is copied from another one
 		t.advance(PhaseSpot, PhaseRunning)
-	case "xcatchroot": // the root password is set inside the SPOT
-		if t.cur < PhaseSpotUpdate {
+	case "xcatchroot": // work inside the SPOT: the root password, or -u's steps
+		if t.cur.Before(PhaseSpotUpdate) {
 			t.advance(PhaseSpotUpdate, PhaseRunning)
+		}
+		if t.kind == KindUpdate {
+			// The script names the tool (update_spot_installp L15304,
+			// update_spot_rpm L15401/L15446, update_spot_epkg L15540).
+			switch {
+			case strings.Contains(args, "/usr/sbin/installp "):
+				updateStep(PhaseInstallp)(t, "")
+			case strings.Contains(args, "/usr/bin/rpm "):
+				updateStep(PhaseRPM)(t, "")
+			case strings.Contains(args, "/usr/sbin/emgr "):
+				updateStep(PhaseEmgr)(t, "")
+			}
+		}
+	case "lsnim":
+		// sync_spot_files starts with "lsnim -a location NAME | grep
+		// location" (L14903).
+		if t.kind == KindUpdate && strings.HasPrefix(args, "-a location ") && strings.Contains(args, "/usr/bin/grep location") {
+			updateStep(PhaseSynclists)(t, "")
 		}
 	}
 }
@@ -379,11 +599,26 @@ func (t *Tracker) Feed(line string) bool {
 	}
 	m := match(s)
 	if m == nil {
+		if t.inBlock {
+			t.blockLine(s)
+		}
 		return false
+	}
+	if t.inBlock && m.prefix != "Command output:" {
+		t.inBlock = false // a message of xCAT's own ends the block
 	}
 	before := t.cur
 	m.act(t, s)
 	return t.cur != before
+}
+
+// blockLine reads one line of a "Command output:" block for the failures
+// the tools report (ToolFailure), which the exit status of xcatchroot may
+// hide (notes §1.4: its "exit ${rc}" with rc never set).
+func (t *Tracker) blockLine(s string) {
+	if ToolFailure(s) && len(t.upd.Failures) < maxFailures {
+		t.upd.Failures = append(t.upd.Failures, strings.Clone(s))
+	}
 }
 
 // FeedBytes is Feed for a line held as bytes (without its newline): the
@@ -403,11 +638,11 @@ func (t *Tracker) FeedBytes(line []byte) bool {
 	if i == len(line) {
 		return false
 	}
-	if c := line[i]; c < utf8.RuneSelf && !messageStart[c] {
+	if c := line[i]; c < utf8.RuneSelf && !messageStart[c] && !t.inBlock {
 		return false
 	}
 	s := bytes.TrimSpace(line) // the same trimming as strings.TrimSpace
-	if len(s) == 0 || !mayBeMessage(s) {
+	if len(s) == 0 || (!t.inBlock && !mayBeMessage(s)) {
 		return false
 	}
 	// Not copied: Feed keeps nothing of the line but the error texts, which
@@ -447,7 +682,7 @@ func (t *Tracker) resourcePhase(name string) (Phase, bool) {
 		return PhaseDump, true
 	case name == t.pagingName:
 		return PhasePaging, true
-	case name == t.plan.Name+sufLppSource, name == t.plan.Source:
+	case name == t.plan.Name+sufLppSource, t.plan.Source != "" && name == t.plan.Source:
 		return PhaseLppSource, true
 	case strings.HasSuffix(name, sufRoot): // also _shared_root
 		return PhaseRoot, true
@@ -464,12 +699,12 @@ func (t *Tracker) resourcePhase(name string) (Phase, bool) {
 // between the two completed without a message (xCAT is silent about them),
 // so they become done, or stay reused. Going backwards is ignored.
 func (t *Tracker) advance(ph Phase, st PhaseState) {
-	if ph < t.cur || (ph == t.cur && st != PhaseReused) {
+	if ph.Before(t.cur) || (ph == t.cur && st != PhaseReused) {
 		return
 	}
 	now := t.now()
-	for p := t.cur; p < ph; p++ {
-		r := &t.st[p]
+	for i := t.cur.Rank(); i < ph.Rank(); i++ {
+		r := &t.st[phaseOrder[i]]
 		if !r.inPlan {
 			continue
 		}
@@ -483,7 +718,7 @@ func (t *Tracker) advance(ph Phase, st PhaseState) {
 			r.state = PhaseDoneOK
 		}
 	}
-	if ph <= PhaseSpotUpdate {
+	if ph.Before(PhaseSummary) {
 		t.addRow(ph)
 		r := &t.st[ph]
 		if r.started.IsZero() {
@@ -511,11 +746,21 @@ func (t *Tracker) error(msg string) {
 	if strings.HasPrefix(msg, "Return=") {
 		return // the failure footer; the real message came before
 	}
+	if msg == "Command output:" {
+		t.inBlock = true // an error's block: installp's output on failure
+	}
 	if len(t.errs) < maxTrackedErrors {
 		t.errs = append(t.errs, strings.Clone(msg)) // msg may alias FeedBytes' buffer
 	}
 	ph := t.cur
+	if t.kind == KindUpdate {
+		ph = t.updateErrorPhase(msg)
+		if strings.Contains(msg, "Could not update software in the NIM SPOT") || strings.Contains(msg, "Could not update synclists files") {
+			t.st[PhaseSpotUpdate].errored = true // the update as a whole failed
+		}
+	}
 	switch {
+	case t.kind == KindUpdate:
 	case strings.Contains(msg, "Unable to set root password"),
 		strings.Contains(msg, "Could not update software in the NIM SPOT"),
 		strings.Contains(msg, "is currently allocated. It cannot be updated"),
@@ -526,8 +771,12 @@ func (t *Tracker) error(msg string) {
 	case strings.Contains(msg, "Could not create spot definition"), strings.Contains(msg, "cpcosi command failed"):
 		ph = PhaseSpot
 	case strings.Contains(msg, "Could not create lpp_source definition"), strings.Contains(msg, "Could not run inutoc"),
-		strings.Contains(msg, "is not a source directory or the name of a NIM lpp_source"):
+		strings.Contains(msg, "is not a source directory or the name of a NIM lpp_source"),
+		strings.Contains(msg, "image definition did not contain a value for lpp_source"),
+		strings.HasPrefix(msg, "Cannot create ") && strings.HasSuffix(msg, "It already exists."):
 		ph = PhaseLppSource
+	case strings.Contains(msg, "image definition did not contain a value for a SPOT resource"):
+		ph = PhaseSpot
 	case strings.HasPrefix(msg, "Could not create a NIM definition for '"):
 		if p, ok := t.resourcePhase(quoted(msg)); ok {
 			ph = p
@@ -538,13 +787,47 @@ func (t *Tracker) error(msg string) {
 		// Before any phase (NIM check, osimage already exists, ...): show it
 		// as a failed NIM check rather than blame the lpp_source.
 		ph = PhaseCheckNIM
-	case ph >= PhaseSummary:
+	case !ph.Before(PhaseSummary):
 		ph = PhaseSpotUpdate // after the summary only the SPOT update can have failed
 	}
-	if ph > t.cur && ph <= PhaseSpotUpdate {
+	if t.cur.Before(ph) && ph.Before(PhaseSummary) {
 		t.advance(ph, PhaseRunning)
 	}
 	t.st[ph].errored = true
+}
+
+// updateErrorPhase is the phase of mknimimage -u an error is about: the
+// checks before "Updating the NIM spot resource" ([aix] L1432-1468,
+// L2993-3000), the tool whose failure it reports, or the step running.
+func (t *Tracker) updateErrorPhase(msg string) Phase {
+	switch {
+	case strings.Contains(msg, "is currently allocated"),
+		strings.Contains(msg, "is not defined and therefore cannot be updated"),
+		strings.Contains(msg, "osimage object named"),
+		strings.Contains(msg, "Could not get NIM spot definitions"):
+		if !t.upd.Started {
+			return PhaseCheckNIM
+		}
+	case strings.Contains(msg, "Could not install installp packages"),
+		strings.Contains(msg, "installp_bundle resource"):
+		return PhaseInstallp
+	case strings.Contains(msg, "errors occurred while installing rpm packages"):
+		return PhaseRPM
+	case strings.Contains(msg, "interim fix"):
+		return PhaseEmgr
+	case strings.Contains(msg, "synclists"), strings.HasPrefix(msg, "Command: 'rsync"):
+		return PhaseSynclists
+	case strings.Contains(msg, "service node"):
+		return PhaseServiceNodes
+	case strings.Contains(msg, "Could not update software in the NIM SPOT"):
+		if t.cur == PhaseSpotUpdate || t.cur.Before(PhaseSpotUpdate) {
+			return PhaseSpotUpdate
+		}
+	}
+	if t.cur == PhaseStart {
+		return PhaseCheckNIM
+	}
+	return t.cur
 }
 
 // Finish records that the command ended with exitCode. The run succeeded
@@ -558,6 +841,12 @@ func (t *Tracker) Finish(exitCode int) {
 	t.finished = true
 	now := t.now()
 	ok := exitCode == 0 && t.summary
+	if t.kind == KindUpdate {
+		// No summary: exit 0, no error, the update begun and no failure
+		// inside the SPOT (the end markers are the supervisor's to weigh,
+		// knowing what the update was to do).
+		ok = exitCode == 0 && t.upd.Started && len(t.errs) == 0 && len(t.upd.Failures) == 0
+	}
 	failedAny := false
 	last := Phase(-1) // the last phase that started
 	for _, ph := range t.rows {
@@ -599,7 +888,7 @@ func (t *Tracker) Finish(exitCode int) {
 		// none (after the summary), in the last one.
 		r := &t.st[last]
 		for _, ph := range t.rows {
-			if ph > last && t.st[ph].state == PhasePending {
+			if last.Before(ph) && t.st[ph].state == PhasePending {
 				r = &t.st[ph]
 				r.started = t.st[last].ended
 				break
@@ -622,7 +911,7 @@ func (t *Tracker) addRow(ph Phase) {
 	}
 	t.st[ph].inPlan = true
 	i := 0
-	for i < len(t.rows) && t.rows[i] < ph {
+	for i < len(t.rows) && t.rows[i].Before(ph) {
 		i++
 	}
 	t.rows = append(t.rows[:i], append([]Phase{ph}, t.rows[i:]...)...)
@@ -642,8 +931,13 @@ func (t *Tracker) Statuses() []PhaseStatus {
 }
 
 func (t *Tracker) label(ph Phase) string {
-	if ph == PhaseRoot && t.plan.Stateless {
+	switch {
+	case ph == PhaseRoot && (t.plan.Stateless || t.sharedRoot):
 		return "shared_root"
+	case ph == PhaseCheckNIM && t.kind == KindUpdate:
+		return "checks"
+	case ph == PhaseSpot && t.kind == KindCopy:
+		return "SPOT copy"
 	}
 	return ph.row()
 }

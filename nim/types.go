@@ -166,7 +166,8 @@ type Fileset struct {
 	Name, Level, State, Type, Description string
 }
 
-// Phase is a step of mknimimage -t diskless|dataless, in the order the real command works.
+// Phase is a step of a mknimimage run. Their order is phaseOrder's (the
+// values are stored in job records, so new phases are added at the end).
 type Phase int
 
 const (
@@ -181,10 +182,53 @@ const (
 	PhaseSpotUpdate              // "Updating the NIM spot resource ..." and root password: critical
 	PhaseSummary                 // the summary block
 	PhaseDone                    // command exited
+
+	// The steps inside the SPOT of mknimimage -u (update_spot_sw,
+	// sync_spot_files), in the order xCAT runs them for otherpkgs, and the
+	// removal of the service nodes' copies after it.
+	PhaseInstallp     // installp filesets (bundles and otherpkgs)
+	PhaseRPM          // RPM packages
+	PhaseEmgr         // interim fixes
+	PhaseSynclists    // files rsynced into the SPOT
+	PhaseServiceNodes // the service nodes' SPOT copies removed
+
+	phaseCount // not a phase: the number of them
 )
 
+// phaseOrder is the order of the phases in a run: each kind of run passes
+// through some of them, always in this order.
+var phaseOrder = [...]Phase{PhaseStart, PhaseCheckNIM, PhaseLppSource, PhaseSpot, PhaseRoot, PhaseDump, PhasePaging,
+	PhaseDefinition, PhaseSpotUpdate, PhaseInstallp, PhaseRPM, PhaseEmgr, PhaseSynclists, PhaseServiceNodes,
+	PhaseSummary, PhaseDone}
+
+// phaseRank is each phase's place in phaseOrder.
+var phaseRank = func() [phaseCount]int {
+	var r [phaseCount]int
+	for i, p := range phaseOrder {
+		r[p] = i
+	}
+	return r
+}()
+
+// Rank is the phase's place in a run (phases of every kind in one order).
+func (p Phase) Rank() int {
+	if p >= 0 && p < phaseCount {
+		return phaseRank[p]
+	}
+	return -1
+}
+
+// Before reports whether p comes before q in a run.
+func (p Phase) Before(q Phase) bool { return p.Rank() < q.Rank() }
+
 // Critical reports whether interrupting this phase corrupts the SPOT.
-func (p Phase) Critical() bool { return p == PhaseSpot || p == PhaseSpotUpdate }
+func (p Phase) Critical() bool {
+	switch p {
+	case PhaseSpot, PhaseSpotUpdate, PhaseInstallp, PhaseRPM, PhaseEmgr, PhaseSynclists:
+		return true
+	}
+	return false
+}
 
 // String is the phase's name in messages and tables ("SPOT creation").
 func (p Phase) String() string {
@@ -216,6 +260,12 @@ var phaseNames = [...]struct{ name, row string }{
 	PhaseSpotUpdate: {"SPOT update", "SPOT update"},
 	PhaseSummary:    {"summary", "summary"},
 	PhaseDone:       {"done", "done"},
+
+	PhaseInstallp:     {"installp filesets", "installp filesets"},
+	PhaseRPM:          {"RPM packages", "RPM packages"},
+	PhaseEmgr:         {"interim fixes", "interim fixes"},
+	PhaseSynclists:    {"synclists", "synclists"},
+	PhaseServiceNodes: {"service nodes", "service nodes"},
 }
 
 // Risk says why an interrupt now could harm the SPOT (Tracker.Risk).
@@ -229,6 +279,9 @@ const (
 	RiskSpot                   // the SPOT is being created
 	RiskAfterSpot              // the SPOT is built; short steps, then the SPOT update
 	RiskSpotUpdate             // the SPOT is being updated
+	RiskUpdate                 // mknimimage -u: protected from start to end
+	RiskCopyNext               // a copy: the SPOT copy (cpcosi) comes next
+	RiskSpotCopy               // a copy: cpcosi is copying the SPOT
 )
 
 // Why says, for the admin, why an interrupt is refused ("" for RiskNone).
@@ -246,6 +299,12 @@ func (r Risk) Why() string {
 		return "the SPOT is built; mknimimage goes on to the SPOT update"
 	case RiskSpotUpdate:
 		return "the SPOT is being updated"
+	case RiskUpdate:
+		return "mknimimage -u updates the SPOT: from its first check to its end the whole run is protected"
+	case RiskCopyNext:
+		return "the SPOT copy (cpcosi) comes next, and xCAT's output cannot show in time when it starts"
+	case RiskSpotCopy:
+		return "the SPOT is being copied (cpcosi)"
 	}
 	return ""
 }

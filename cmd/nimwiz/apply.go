@@ -209,7 +209,7 @@ func followJob(a *app, store *job.Store, id string, ended <-chan struct{}, g *jo
 	}
 	report := func(phaseLine bool) {
 		why := protection()
-		if tr.Phase() >= nim.PhaseSummary {
+		if !tr.Phase().Before(nim.PhaseSummary) {
 			g.SetCritical(false) // nothing left to interrupt
 			why = ""
 		} else {
@@ -221,7 +221,7 @@ func followJob(a *app, store *job.Store, id string, ended <-chan struct{}, g *jo
 		case phaseLine:
 			fmt.Fprintf(a.stderr, "nimwiz: phase: %s\n", job.PhaseName(tr.Phase()))
 		}
-		if why == "" && said != "" && tr.Phase() < nim.PhaseSummary {
+		if why == "" && said != "" && tr.Phase().Before(nim.PhaseSummary) {
 			fmt.Fprintln(a.stderr, "nimwiz: interrupts are accepted now: the lpp_source copy runs, and Ctrl+C asks mknimimage to stop before the SPOT")
 		} else if why != "" && said == "" && !phaseLine {
 			fmt.Fprintf(a.stderr, "nimwiz: interrupts are refused again: %s\n", why)
