@@ -235,7 +235,7 @@ func (c *Client) WhoUses(ctx context.Context, img Osimage) ImageUse {
 	var own []string
 	for _, a := range []string{"spot", "root", "shared_root"} {
 		if v := strings.TrimSpace(img.Get(a)); v != "" && ValidName(v) == nil {
-			own = append(own, v)
+			own = appendUnique(own, v)
 		}
 	}
 	if len(own) == 0 && ValidName(img.Name) == nil {

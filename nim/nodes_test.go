@@ -99,7 +99,12 @@ func TestImageUse(t *testing.T) {
 		t.Error("empty use")
 	}
 	steps := SafePath("71dskls", CopyName("71dskls"), u)
-	eq(t, steps[2:], []string{"mkdsklsnode -n -i 71dskls_u1 cn01,cn02,cn05", "rpower cn01,cn02,cn05 reset", "rmdsklsnode -r -i 71dskls cn01,cn02,cn05"})
+	eq(t, steps[2:], []string{"mkdsklsnode -n -i 71dskls_u1 cn01,cn02,cn05", "rpower cn01,cn02,cn05 reset",
+		"rmdsklsnode -r -i 71dskls cn02", "rmdsklsnode -r cn01   (their NIM clients are named like the nodes: made without -n)"})
+	// Only clients of mkdsklsnode -n, or none known: rmdsklsnode -i.
+	u.Clients = u.Clients[1:]
+	eq(t, MoveNodes("71dskls", "new", u)[2:], []string{"rmdsklsnode -r -i 71dskls cn01,cn02,cn05"})
+	eq(t, MoveNodes("71dskls", "new", ImageUse{Image: "71dskls"}), []string{"mkdsklsnode -n -i new noderange", "rpower noderange reset", "rmdsklsnode -r -i 71dskls noderange"})
 	if n := CopyName(strings.Repeat("a", 39)); len(n)+len("_shared_root") > MaxNameLen || !strings.HasSuffix(n, "_u1") {
 		t.Errorf("CopyName of a long name: %q", n)
 	}

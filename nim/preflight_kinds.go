@@ -65,20 +65,47 @@ func CopyName(image string, taken ...string) string {
 // SafePath is the copy -> update -> move path for an image that nodes use,
 // as commands with the nodes' real names where they are known (use), else
 // "noderange": the xCAT procedure "Node OS update and backout" (copy, update
-// the copy, mkdsklsnode -n, reboot, rmdsklsnode the old clients, remove the
-// old image).
+// the copy, mkdsklsnode -n, reboot, rmdsklsnode the old clients). The
+// last step is MoveNodes'.
 func SafePath(image, copyName string, use ImageUse) []string {
+	return append([]string{
+		fmt.Sprintf("mknimimage -V -t diskless -i %s %s   (nimwiz: kind = \"copy\", from = %q, name = %q)", image, copyName, image, copyName),
+		fmt.Sprintf("mknimimage -V -u %s installp_bundle=... otherpkgs=...   (nimwiz: kind = \"update\", name = %q)", copyName, copyName),
+	}, MoveNodes(image, copyName, use)...)
+}
+
+// MoveNodes moves the nodes that use old onto new without downtime: new
+// NIM clients for new beside the running ones (mkdsklsnode -n names them
+// <node>_<new>, aixinstall.pm 2.9.2 L11255-11271), a reboot, then the old
+// clients removed. rmdsklsnode finds a client by <node>_<old> with -i old
+// and by <node> without (L13863-13870), so the old clients made without
+// -n, whose names are the nodes', are removed without -i. Nodes are the
+// real names where xCAT or NIM know them (use), else "noderange".
+func MoveNodes(old, new string, use ImageUse) []string {
 	nodes := "noderange"
 	if all := use.AllNodes(); len(all) > 0 {
 		nodes = strings.Join(all, ",")
 	}
-	return []string{
-		fmt.Sprintf("mknimimage -V -t diskless -i %s %s   (nimwiz: kind = \"copy\", from = %q, name = %q)", image, copyName, image, copyName),
-		fmt.Sprintf("mknimimage -V -u %s installp_bundle=... otherpkgs=...   (nimwiz: kind = \"update\", name = %q)", copyName, copyName),
-		fmt.Sprintf("mkdsklsnode -n -i %s %s", copyName, nodes),
+	steps := []string{
+		fmt.Sprintf("mkdsklsnode -n -i %s %s", new, nodes),
 		fmt.Sprintf("rpower %s reset", nodes),
-		fmt.Sprintf("rmdsklsnode -r -i %s %s", image, nodes),
 	}
+	var plain, suffixed []string
+	for _, cl := range use.Clients {
+		if cl.Suffixed(old) {
+			suffixed = append(suffixed, cl.Node(old))
+		} else {
+			plain = append(plain, cl.Node(old))
+		}
+	}
+	if len(plain) == 0 {
+		return append(steps, fmt.Sprintf("rmdsklsnode -r -i %s %s", old, nodes))
+	}
+	// Nodes known only to xCAT have no client to remove.
+	if len(suffixed) > 0 {
+		steps = append(steps, fmt.Sprintf("rmdsklsnode -r -i %s %s", old, strings.Join(suffixed, ",")))
+	}
+	return append(steps, fmt.Sprintf("rmdsklsnode -r %s   (their NIM clients are named like the nodes: made without -n)", strings.Join(plain, ",")))
 }
 
 // CheckUpdate asks xCAT and NIM whether the update p may run: the osimage
@@ -169,7 +196,10 @@ func (c *Client) CheckUpdate(ctx context.Context, p Plan) (UpdateCheck, error) {
 	}()
 	go func() {
 		defer wg.Done()
-		uc.Use = c.WhoUses(ctx, Osimage{Name: p.Name, Attrs: map[string]string{"spot": p.Name}})
+		// Its own resources (the SPOT named like it, whatever the
+		// definition says, and its root or shared_root).
+		own := Osimage{Name: p.Name, Attrs: map[string]string{"spot": p.Name, "root": def.Get("root"), "shared_root": def.Get("shared_root")}}
+		uc.Use = c.WhoUses(ctx, own)
 	}()
 	wg.Wait()
 	if objErr != nil && !errors.Is(objErr, ErrUnanswered) {

@@ -100,21 +100,22 @@ func Start(store *Store, ex *nim.Executor, plan nim.Plan, self []string) (*Job, 
 	if err := s.init(); err != nil {
 		return nil, fmt.Errorf("cannot record the job: %w; nothing was started", err)
 	}
-	if b, err := s.waitFree(plan.Name, ex); err != nil {
-		return nil, err
-	} else if b != nil {
-		return nil, b
+	for _, name := range JobLocks(plan) {
+		if b, err := s.waitFree(name, ex); err != nil {
+			return nil, err
+		} else if b != nil {
+			return nil, b
+		}
 	}
-	// Every name the plan creates, checked in NIM and xCAT right before the
-	// run: mknimimage would reuse what it finds as it is.
+	// Right before the run, what only NIM and xCAT can tell (Preflight).
 	ctx, cancel := context.WithTimeout(context.Background(), 2*nim.DefaultQueryTimeout)
-	nc, err := nim.NewClient(ex).CheckNames(ctx, plan)
+	existing, probs, err := Preflight(ctx, nim.NewClient(ex), plan)
 	cancel()
 	if err != nil {
 		return nil, fmt.Errorf("%w; nothing was started", err)
 	}
-	if len(nc.Problems) > 0 {
-		return nil, &PlanError{Problems: nc.Problems}
+	if len(probs) > 0 {
+		return nil, &PlanError{Problems: probs}
 	}
 
 	now := time.Now()
@@ -127,8 +128,8 @@ func Start(store *Store, ex *nim.Executor, plan nim.Plan, self []string) (*Job, 
 		ID: id, Name: plan.Name, Plan: plan, Argv: argv,
 		State: StateStarting, Started: now, ExitCode: -1,
 		Phase: nim.PhaseStart, PhaseName: PhaseName(nim.PhaseStart),
-		Critical: true, CriticalWhy: nim.RiskUnknown.Why(),
-		Existing: nc.Existing(),
+		Critical: true, CriticalWhy: nim.NewTracker(plan).Risk().Why(),
+		Existing: existing,
 		Dir:      dir,
 	}
 	if err := writeJobFiles(&rec); err != nil {
@@ -225,6 +226,47 @@ func Start(store *Store, ex *nim.Executor, plan nim.Plan, self []string) (*Job, 
 		return nil, b
 	}
 	return nil, fmt.Errorf("%s; nothing was started", strings.TrimPrefix(msg, "error: "))
+}
+
+// Preflight asks NIM and xCAT, right before a run, what stands in its way,
+// per kind: a create's names (mknimimage reuses what it finds under them as
+// it is: nim.Client.CheckNames); a copy's old image and new names
+// (CheckCopy); an update's image, SPOT, software and the nodes that use it
+// (CheckUpdate: a SPOT in use is refused, with the safe path). existing are
+// the names the run must never clean up ("osimage:<name>" for a
+// definition): what NIM and xCAT had before it, and for an update the
+// image itself. The error is for a query that failed.
+func Preflight(ctx context.Context, c *nim.Client, plan nim.Plan) (existing []string, probs []nim.Problem, err error) {
+	switch plan.PlanKind() {
+	case nim.KindUpdate:
+		uc, err := c.CheckUpdate(ctx, plan)
+		if err != nil {
+			return nil, nil, err
+		}
+		return []string{nim.OsimagePrefix + plan.Name, plan.Name}, uc.Problems, nil
+	case nim.KindCopy:
+		cc, err := c.CheckCopy(ctx, plan)
+		if err != nil {
+			return nil, nil, err
+		}
+		return cc.Names.Existing(), cc.Problems, nil
+	}
+	nc, err := c.CheckNames(ctx, plan)
+	if err != nil {
+		return nil, nil, err
+	}
+	return nc.Existing(), nc.Problems, nil
+}
+
+// JobLocks are the osimage names a job of plan p keeps to itself: its own,
+// and for a copy the image it copies (cpcosi must not copy a SPOT an
+// update is changing).
+func JobLocks(p nim.Plan) []string {
+	names := []string{p.Name}
+	if p.PlanKind() == nim.KindCopy && p.From != "" && p.From != p.Name {
+		names = append(names, p.From)
+	}
+	return names
 }
 
 // launch is what Start hands its supervisor on stdin: the plan, the argv to
@@ -336,7 +378,7 @@ func (s *Store) waitFree(name string, ex *nim.Executor) (*BusyError, error) {
 		return nil, err
 	}
 	for _, r := range all {
-		if r.Name != name || !r.Busy() {
+		if !slices.Contains(JobLocks(r.Plan), name) && r.Name != name || !r.Busy() {
 			continue
 		}
 		if b := s.stillBusy(r, ex); b != nil {

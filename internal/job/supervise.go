@@ -164,20 +164,30 @@ func Supervise(dir string) int {
 	s := &supervisor{rec: rec, rf: rf, client: nim.NewClient(ex)}
 	s.rec.SupervisorPID = os.Getpid()
 
-	lock, err := store.acquireLock(rec.Name, rec.ID)
-	if err != nil {
-		var b *BusyError
-		if errors.As(err, &b) {
-			id := b.JobID
-			if id == "" {
-				id = "-"
-			}
-			report(fmt.Sprintf("busy %s %d", id, b.PID))
-			return 1
+	var locks []*os.File
+	closeLocks := func() {
+		for _, l := range locks {
+			l.Close()
 		}
-		return s.failStart(report, err)
+		locks = nil
 	}
-	defer lock.Close() // early returns; at the end it is released once NIM is quiet
+	defer closeLocks() // early returns; at the end they are released once NIM is quiet
+	for _, name := range JobLocks(l.Plan) {
+		lock, err := store.acquireLock(name, rec.ID)
+		if err != nil {
+			var b *BusyError
+			if errors.As(err, &b) {
+				id := b.JobID
+				if id == "" {
+					id = "-"
+				}
+				report(fmt.Sprintf("busy %s %d", id, b.PID))
+				return 1
+			}
+			return s.failStart(report, err)
+		}
+		locks = append(locks, lock)
+	}
 
 	// Make sure the record can be written before anything runs.
 	if err := rf.save(&s.rec, false); err != nil {
@@ -298,7 +308,7 @@ loop:
 		// NIM may still be working: the name stays ours until it is quiet.
 		s.settle(sigc)
 	}
-	lock.Close() // the next job for this name may start now
+	closeLocks() // the next job for these names may start now
 	s.syncLog(logf)
 	return 0
 }
@@ -611,12 +621,22 @@ func (s *supervisor) finish(cmd *exec.Cmd, werr error) (settle bool) {
 	s.setPhase()
 	s.rec.ExitCode = code
 	s.rec.Usage = measureUsage()
-	summary := s.summaryFor(s.rec.Name)
 	plan := s.rec.Plan
+	summary := s.summaryFor(s.rec.Name)
+	proof := s.tracker.UpdateProof()
 	s.mu.Unlock()
 
 	var verified, verr string
-	if code == 0 && summary {
+	if plan.PlanKind() == nim.KindUpdate {
+		// No summary: the end markers of the work the update had to do
+		// stand for it (ended), and NIM must show the SPOT ready.
+		summary = false
+		if code == 0 && proof.Started {
+			var done bool
+			done, verified, verr = s.verifyUpdate(plan, proof)
+			summary = done
+		}
+	} else if code == 0 && summary {
 		verified, verr = s.verify(plan)
 	}
 
@@ -689,6 +709,59 @@ func (s *supervisor) verify(p nim.Plan) (seen, why string) {
 		return "", fmt.Sprintf("the SPOT %s is %q, not %q", spot, objs[0].Get("Rstate"), nim.RstateReady)
 	}
 	return fmt.Sprintf("osimage %s defined; SPOT %s %s", p.Name, spot, nim.RstateReady), ""
+}
+
+// verifyUpdate decides whether mknimimage -u, which exited 0 after
+// "Updating the NIM spot resource", ran to its end (ended) and then
+// whether that proves success: the end marker of each part of the work is
+// in its output ("Updated software in the NIM SPOT called" when software
+// was to be installed, "Updated synclists files." when files were to be
+// synced: aixinstall.pm 2.9.2 L1654-1660, L1691-1697, -V lines), no tool
+// reported a failure inside the SPOT (xcatchroot may hide one), and NIM
+// shows the SPOT ready for use. The work comes from the plan, or from the
+// osimage definition (one lsdef) when the update takes its software from
+// there. A run without its end markers was cut off (an INT or TERM to the
+// client from elsewhere): not ended, and NIM may still be working.
+func (s *supervisor) verifyUpdate(p nim.Plan, proof nim.UpdateProof) (ended bool, seen, why string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*nim.DefaultQueryTimeout)
+	defer cancel()
+	work := map[string]string{}
+	for _, a := range []string{"installp_bundle", "otherpkgs", "synclists"} {
+		work[a] = p.Extra[a]
+	}
+	if p.UpdateSource() == nim.FromDefinition {
+		img, err := s.client.Osimage(ctx, p.Name)
+		if err != nil {
+			return true, "", fmt.Sprintf("nimwiz could not read the definition of %s to know what the update was to do: %v", p.Name, err)
+		}
+		for a := range work {
+			work[a] = strings.TrimSpace(img.Get(a))
+		}
+	}
+	software := work["installp_bundle"] != "" || work["otherpkgs"] != ""
+	switch {
+	case software && !proof.SoftwareDone, work["synclists"] != "" && !proof.SyncDone:
+		return false, "", ""
+	case len(proof.Failures) > 0:
+		return true, "", fmt.Sprintf("mknimimage -u exited 0, but inside the SPOT the tools reported failures (%s)", strings.Join(proof.Failures, "; "))
+	}
+	objs, missing, err := s.client.Objects(ctx, p.Name)
+	switch {
+	case err != nil:
+		return true, "", fmt.Sprintf("nimwiz could not confirm the SPOT %s: %v", p.Name, err)
+	case len(missing) > 0 || len(objs) == 0:
+		return true, "", fmt.Sprintf("NIM has no SPOT %s after the update", p.Name)
+	case !objs[0].Ready():
+		return true, "", fmt.Sprintf("the SPOT %s is %q after the update, not %q", p.Name, objs[0].Get("Rstate"), nim.RstateReady)
+	}
+	var did []string
+	if software {
+		did = append(did, "software installed")
+	}
+	if work["synclists"] != "" {
+		did = append(did, "files synced")
+	}
+	return true, fmt.Sprintf("SPOT %s updated (%s) and %s", p.Name, strings.Join(did, ", "), nim.RstateReady), ""
 }
 
 // settle keeps the osimage name locked while NIM works for the job: it
