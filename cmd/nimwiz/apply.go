@@ -217,9 +217,9 @@ func followJob(a *app, store *job.Store, id string, ended <-chan struct{}, g *jo
 		}
 		switch {
 		case phaseLine && why != "":
-			fmt.Fprintf(a.stderr, "nimwiz: phase: %s (interrupts refused: %s)\n", job.PhaseName(tr.Phase()), why)
+			fmt.Fprintf(a.stderr, "nimwiz: phase: %s (interrupts refused: %s)\n", tr.Phase().String(), why)
 		case phaseLine:
-			fmt.Fprintf(a.stderr, "nimwiz: phase: %s\n", job.PhaseName(tr.Phase()))
+			fmt.Fprintf(a.stderr, "nimwiz: phase: %s\n", tr.Phase().String())
 		}
 		if why == "" && said != "" && tr.Phase() < nim.PhaseSummary {
 			fmt.Fprintln(a.stderr, "nimwiz: interrupts are accepted now: the lpp_source copy runs, and Ctrl+C asks mknimimage to stop before the SPOT")

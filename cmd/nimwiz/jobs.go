@@ -97,7 +97,7 @@ func phaseText(r job.Record) string {
 	}
 	s := r.PhaseName
 	if s == "" {
-		s = job.PhaseName(r.Phase)
+		s = r.Phase.String()
 	}
 	if r.Critical && !r.State.Ended() {
 		s += " (protected)"

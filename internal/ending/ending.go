@@ -175,7 +175,7 @@ func (f Facts) Headline() Line {
 	r := f.Rec
 	during := r.EndedIn
 	if during == "" {
-		during = job.PhaseName(r.Phase)
+		during = r.Phase.String()
 	}
 	switch r.State {
 	case job.StateSucceeded:

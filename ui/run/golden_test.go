@@ -44,7 +44,7 @@ func record(state job.State, phase nim.Phase, critical bool, phases []nim.PhaseS
 	p := goldenPlan()
 	return job.Record{
 		ID: jobID, Name: p.Name, Plan: p, Argv: p.Args(), State: state, Started: t0, ExitCode: -1,
-		Phase: phase, PhaseName: job.PhaseName(phase), Critical: critical, Phases: phases,
+		Phase: phase, PhaseName: phase.String(), Critical: critical, Phases: phases,
 		Dir: "/var/lib/nimwiz/jobs/" + jobID,
 	}
 }
