@@ -448,14 +448,7 @@ func sortedKeys(m map[string]string) []string {
 
 // CommandLine is Args for display and copy-paste into a POSIX shell:
 // arguments are single-quoted only where needed. nimwiz never runs it.
-func (p Plan) CommandLine() string {
-	args := p.Args()
-	q := make([]string, len(args))
-	for i, a := range args {
-		q[i] = ShellQuote(a)
-	}
-	return strings.Join(q, " ")
-}
+func (p Plan) CommandLine() string { return ShellLine(p.Args()) }
 
 // ShellQuote quotes s for a POSIX shell: unchanged when it has only safe
 // bytes, else in single quotes, each single quote inside written as the

@@ -33,7 +33,6 @@ import (
 	"github.com/nimwiz/nimwiz/internal/job"
 	"github.com/nimwiz/nimwiz/internal/sim"
 	"github.com/nimwiz/nimwiz/nim"
-	"github.com/nimwiz/nimwiz/ui/browse"
 )
 
 var (
@@ -740,7 +739,7 @@ func browsing(scratch string) error {
 	if err != nil {
 		return err
 	}
-	if _, _, err := c.Objects(ctx, browse.ResourceNames(o)...); err != nil {
+	if _, _, err := c.Objects(ctx, nim.ResourceNames(o)...); err != nil {
 		return err
 	}
 	showCalls := slices.Clone(calls)

@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 
+	"github.com/nimwiz/nimwiz/nim"
+
 	uiapp "github.com/nimwiz/nimwiz/ui/app"
 	"github.com/nimwiz/nimwiz/ui/browse"
 )
@@ -17,9 +19,9 @@ func init() {
 
 // browseEnv is what the browser asks and runs on a's NIM master. Removal
 // and chdef run through the same executor as every query, without the
-// query timeout (see browse.ExecRunner).
+// query timeout (see nim.ExecRunner).
 func browseEnv(a *app) browse.Env {
-	return browse.Env{NIM: a.client, Run: browse.ExecRunner{Exec: a.exec}}
+	return browse.Env{NIM: a.client, Run: nim.ExecRunner{Exec: a.exec}}
 }
 
 func runBrowse(a *app, args []string) int {

@@ -13,7 +13,6 @@ import (
 	"github.com/nimwiz/nimwiz/internal/job"
 	"github.com/nimwiz/nimwiz/internal/termtext"
 	"github.com/nimwiz/nimwiz/nim"
-	"github.com/nimwiz/nimwiz/ui/browse"
 )
 
 // list and show are the browser's scriptable twins: no terminal needed.
@@ -179,8 +178,8 @@ func runShow(a *app, args []string) int {
 		fmt.Fprintf(a.stderr, "nimwiz: osimage %q is not an AIX one (imagetype=%s); nimwiz shows NIM osimages only: lsdef -t osimage -o %s -l\n", name, o.Get("imagetype"), name)
 		return exitFail
 	}
-	refs := browse.ResourceRefs(o)
-	found, missing, qerr := a.client.Objects(ctx, browse.ResourceNames(o)...)
+	refs := nim.ResourceRefs(o)
+	found, missing, qerr := a.client.Objects(ctx, nim.ResourceNames(o)...)
 	partial := errors.Is(qerr, nim.ErrUnanswered)
 	objs := map[string]nim.Object{}
 	for _, ob := range found {
@@ -231,7 +230,7 @@ func rstateFirst(attrs []nim.Attr) []nim.Attr {
 }
 
 func printShow(w io.Writer, o nim.Osimage, res []resourceJSON) {
-	fmt.Fprintf(w, "Osimage %s  (lsdef -t osimage -o %s -l)\n", o.Name, nim.ShellQuote(o.Name))
+	fmt.Fprintf(w, "Osimage %s  (%s)\n", o.Name, nim.DefinitionCommand(o.Name))
 	keys := make([]string, 0, len(o.Attrs))
 	for k := range o.Attrs {
 		keys = append(keys, k)
@@ -244,7 +243,7 @@ func printShow(w io.Writer, o nim.Osimage, res []resourceJSON) {
 		fmt.Fprintln(w, "\nThe definition names no NIM resources.")
 		return
 	}
-	fmt.Fprintf(w, "\nNIM resources  (%s)\n", browse.LsnimCommand(o))
+	fmt.Fprintf(w, "\nNIM resources  (%s)\n", nim.LsnimCommand(o))
 	for _, r := range res {
 		head := fmt.Sprintf("  %s %s", r.Attr, r.Name)
 		switch {
@@ -268,7 +267,7 @@ func printShow(w io.Writer, o nim.Osimage, res []resourceJSON) {
 			fmt.Fprintf(w, "      %-*s = %s\n", width, at.Key, at.Value)
 		}
 		if r.Attr == "spot" {
-			if lv := browse.OsLevel(nim.Object{Attrs: r.Attrs}); lv != "" && !hasKey(r.Attrs, "oslevel_r") {
+			if lv := nim.OsLevel(nim.Object{Attrs: r.Attrs}); lv != "" && !hasKey(r.Attrs, "oslevel_r") {
 				fmt.Fprintf(w, "      (oslevel %s)\n", lv)
 			}
 		}

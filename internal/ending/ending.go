@@ -523,7 +523,7 @@ func (f Facts) cleanup(l *lines, title string) {
 	}
 	l.head(title)
 	for i, s := range f.Cleanup {
-		l.add(Line{Kind: Code, Indent: 2, Text: fmt.Sprintf("%d. %s", i+1, s.Command())})
+		l.add(Line{Kind: Code, Indent: 2, Text: fmt.Sprintf("%d. %s", i+1, nim.ShellLine(s.Argv))})
 		l.add(Line{Kind: Subtle, Indent: 5, Text: s.Why})
 	}
 	if !f.HasSummary {

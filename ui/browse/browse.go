@@ -13,7 +13,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -34,7 +33,7 @@ type NIM interface {
 var _ NIM = (*nim.Client)(nil)
 
 // Runner runs a command that changes the master (rmnimimage, chdef) and
-// returns its output. ExecRunner is the real one.
+// returns its output. nim.ExecRunner is the real one.
 type Runner interface {
 	Run(ctx context.Context, argv []string) (nim.Result, error)
 }
@@ -456,13 +455,10 @@ func (m *Model) View() string {
 	return m.listView()
 }
 
-// ListCommand is the query behind the list.
-const ListCommand = "lsdef -t osimage -l -w imagetype==NIM"
-
 func (m *Model) listView() string {
 	st, w := m.c.Styles, m.c.Width
 	var b strings.Builder
-	b.WriteString(st.Heading.Render("AIX osimages") + "  " + st.Code.Render(ListCommand) + "\n")
+	b.WriteString(st.Heading.Render("AIX osimages") + "  " + st.Code.Render(nim.ListCommand) + "\n")
 	switch {
 	case m.load.Loading && !m.load.Loaded || m.load.Err != nil:
 		b.WriteString("\n" + m.load.View(st, min(w, 100), "r"))
@@ -529,13 +525,6 @@ func (m *Model) FullHelp() [][]key.Binding {
 func escHelp(what string) key.Binding {
 	return key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", what))
 }
-
-// runTimeout bounds a command that changes the master. Removing a SPOT
-// (nim -Fo remove, then rm -R of gigabytes with -d) on the management node
-// and every service node can take many minutes; killing rmnimimage half-way
-// leaves resources half-removed, so this is only a backstop against a hung
-// xcatd, not a limit expected to be reached.
-const runTimeout = 30 * time.Minute
 
 // isResourceAttr reports whether an osimage attribute names NIM resources.
 func isResourceAttr(a string) bool {

@@ -214,7 +214,7 @@ func (m *Model) keyChange(msg tea.KeyMsg) tea.Cmd {
 			if nv == c.o.Get(c.attr) {
 				return nil // nothing to change
 			}
-			c.argv = ChdefArgv(c.o.Name, c.attr+"="+nv)
+			c.argv = nim.ChdefArgv(c.o.Name, c.attr+"="+nv)
 			c.step = chConfirm
 		}
 	case chConfirm:
@@ -266,7 +266,7 @@ func (m *Model) keyOption(msg tea.KeyMsg) tea.Cmd {
 		}
 		c.bad = ""
 		c.input.Blur()
-		c.argv = ChdefArgv(c.o.Name, c.attr+"="+nv)
+		c.argv = nim.ChdefArgv(c.o.Name, c.attr+"="+nv)
 		c.step = chConfirm
 		return nil
 	}
@@ -409,14 +409,14 @@ func (m *Model) changeView() string {
 		} else {
 			b.WriteString(st.Label.Render("new:  ") + st.Text.Render(c.attr+"="+nv) + "\n")
 		}
-		b.WriteString(st.Label.Render("Command: ") + st.Code.Render(CommandLine(c.argv)) + "\n\n")
+		b.WriteString(st.Label.Render("Command: ") + st.Code.Render(nim.ShellLine(c.argv)) + "\n\n")
 		b.WriteString(ui.Wrap(st.Subtle, attrNote(c.attr, c.o.Name), w) + "\n\n")
 		switch {
 		case c.running:
-			b.WriteString(c.spin.SpinnerView(st) + " " + st.Subtle.Render("Running "+CommandLine(c.argv)+" ..."))
+			b.WriteString(c.spin.SpinnerView(st) + " " + st.Subtle.Render("Running "+nim.ShellLine(c.argv)+" ..."))
 		case c.done:
 			if c.err != nil {
-				b.WriteString(ui.Wrap(st.Error, fmt.Sprintf("error: %s failed: %v", CommandLine(c.argv), c.err), w))
+				b.WriteString(ui.Wrap(st.Error, fmt.Sprintf("error: %s failed: %v", nim.ShellLine(c.argv), c.err), w))
 			} else {
 				b.WriteString(st.OK.Render("ok: the definition was changed; the list and details were refreshed."))
 			}

@@ -30,22 +30,19 @@ type contentsMsg struct {
 	err   error
 }
 
-// ShowresCommand is the query behind a resource's contents.
-func ShowresCommand(name string) string { return "nim -o showres " + nim.ShellQuote(name) }
-
-func (m *Model) openContents(r resRef) tea.Cmd {
+func (m *Model) openContents(r nim.ResourceRef) tea.Cmd {
 	if !m.canShow(r) {
 		return nil
 	}
-	c := m.contents[r.name]
+	c := m.contents[r.Name]
 	m.mode = modeContents
-	if c != nil && c.typ == r.attr {
+	if c != nil && c.typ == r.Attr {
 		m.open = c
 		return nil
 	}
-	c = &contents{name: r.name, typ: r.attr, load: ui.NewLoader(typeLabel(r.attr) + " " + r.name + " contents (" + ShowresCommand(r.name) + ")"),
+	c = &contents{name: r.Name, typ: r.Attr, load: ui.NewLoader(typeLabel(r.Attr) + " " + r.Name + " contents (" + nim.ShowresCommand(r.Name) + ")"),
 		list: newFlist("fileset or level words; state=C for a state")}
-	m.contents[r.name] = c
+	m.contents[r.Name] = c
 	m.open = c
 	return m.fetchContents(c)
 }
@@ -148,7 +145,7 @@ func (m *Model) contentsView() string {
 		what = "installation images"
 	}
 	var b strings.Builder
-	b.WriteString(st.Heading.Render(fmt.Sprintf("%s %s: %s", typeLabel(c.typ), c.name, what)) + "  " + st.Code.Render(ShowresCommand(c.name)) + "\n")
+	b.WriteString(st.Heading.Render(fmt.Sprintf("%s %s: %s", typeLabel(c.typ), c.name, what)) + "  " + st.Code.Render(nim.ShowresCommand(c.name)) + "\n")
 	switch {
 	case c.load.Loading && !c.load.Loaded || c.load.Err != nil:
 		b.WriteString("\n" + c.load.View(st, min(w, 100), "r"))

@@ -14,90 +14,6 @@ import (
 	"github.com/nimwiz/nimwiz/ui"
 )
 
-// resRef is one NIM resource an osimage names.
-type resRef struct{ attr, name string }
-
-// attrOrder puts the resources in the order mknimimage makes them; the
-// others follow by attribute.
-var attrOrder = map[string]int{"lpp_source": 0, "spot": 1, "root": 2, "shared_root": 3, "dump": 4, "paging": 5}
-
-// resourcesOf lists the NIM resources o names, in attrOrder; a
-// comma-separated list (installp_bundle, script) gives one per name.
-func resourcesOf(o nim.Osimage) []resRef {
-	attrs := o.ResourceAttrs()
-	sort.SliceStable(attrs, func(i, j int) bool {
-		a, aok := attrOrder[attrs[i].Key]
-		b, bok := attrOrder[attrs[j].Key]
-		switch {
-		case aok && bok:
-			return a < b
-		case aok != bok:
-			return aok
-		}
-		return attrs[i].Key < attrs[j].Key
-	})
-	var out []resRef
-	for _, a := range attrs {
-		// Every value is split: xCAT splits only lists, but a comma in
-		// another one is still worth seeing as two names.
-		for _, n := range strings.Split(a.Value, ",") {
-			if n = strings.TrimSpace(n); n != "" {
-				out = append(out, resRef{a.Key, n})
-			}
-		}
-	}
-	return out
-}
-
-// ResourceRef is one NIM resource an osimage names, by attribute.
-type ResourceRef struct{ Attr, Name string }
-
-// ResourceRefs lists the NIM resources o names, in the order mknimimage
-// makes them (lpp_source, spot, root, shared_root, dump, paging), the
-// others by attribute; a comma-separated list gives one per name.
-func ResourceRefs(o nim.Osimage) []ResourceRef {
-	rs := resourcesOf(o)
-	out := make([]ResourceRef, len(rs))
-	for i, r := range rs {
-		out[i] = ResourceRef{r.attr, r.name}
-	}
-	return out
-}
-
-// ResourceNames are the distinct NIM resource names o names, in display
-// order: what one lsnim -l asks about.
-func ResourceNames(o nim.Osimage) []string {
-	var names []string
-	seen := map[string]bool{}
-	for _, r := range resourcesOf(o) {
-		if !seen[r.name] {
-			seen[r.name] = true
-			names = append(names, r.name)
-		}
-	}
-	return names
-}
-
-// LsnimCommand is the query behind an osimage's details.
-func LsnimCommand(o nim.Osimage) string {
-	q := []string{"lsnim", "-l"}
-	for _, n := range ResourceNames(o) {
-		q = append(q, nim.ShellQuote(n))
-	}
-	return strings.Join(q, " ")
-}
-
-// OsLevel is a SPOT's AIX level: oslevel_r, else version.release.mod.
-func OsLevel(o nim.Object) string {
-	if v := o.Get("oslevel_r"); v != "" {
-		return v
-	}
-	if v := o.Get("version"); v != "" {
-		return v + "." + o.Get("release") + "." + o.Get("mod")
-	}
-	return ""
-}
-
 // detail is the cached NIM details of one osimage.
 type detail struct {
 	gen        int
@@ -128,11 +44,11 @@ func (m *Model) loadDetails(force bool) tea.Cmd {
 		return nil
 	}
 	if d == nil {
-		d = &detail{load: ui.NewLoader("NIM details (" + LsnimCommand(o) + ")")}
+		d = &detail{load: ui.NewLoader("NIM details (" + nim.LsnimCommand(o) + ")")}
 		m.details[o.Name] = d
 	}
 	d.gen++
-	names := ResourceNames(o)
+	names := nim.ResourceNames(o)
 	if len(names) == 0 {
 		d.load.Finish(nil)
 		d.objs = map[string]nim.Object{}
@@ -173,7 +89,7 @@ func (m *Model) gotDetails(msg detailsMsg) tea.Cmd {
 		d.missing[n] = true
 	}
 	if o, ok := m.byName[msg.name]; ok {
-		for _, n := range ResourceNames(m.images[o]) {
+		for _, n := range nim.ResourceNames(m.images[o]) {
 			if _, ok := d.objs[n]; !ok && !d.missing[n] {
 				d.unanswered[n] = true
 			}
@@ -188,7 +104,7 @@ func (m *Model) keyDetails(msg tea.KeyMsg) tea.Cmd {
 		m.mode = modeList
 		return nil
 	}
-	rs := resourcesOf(o)
+	rs := nim.ResourceRefs(o)
 	switch {
 	case msg.String() == "esc":
 		m.mode = modeList
@@ -214,19 +130,19 @@ func (m *Model) keyDetails(msg tea.KeyMsg) tea.Cmd {
 }
 
 // canShow reports whether r's contents can be listed (nim -o showres).
-func (m *Model) canShow(r resRef) bool {
-	if r.attr != "spot" && r.attr != "lpp_source" {
+func (m *Model) canShow(r nim.ResourceRef) bool {
+	if r.Attr != "spot" && r.Attr != "lpp_source" {
 		return false
 	}
 	d := m.details[m.sel]
-	return d == nil || !d.missing[r.name]
+	return d == nil || !d.missing[r.Name]
 }
 
 func (m *Model) detailsHelp() []key.Binding {
 	kk := m.keys
 	open := key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "contents"))
 	o, _ := m.Selected()
-	rs := resourcesOf(o)
+	rs := nim.ResourceRefs(o)
 	open.SetEnabled(m.dcur < len(rs) && m.canShow(rs[m.dcur]))
 	return []key.Binding{open, kk.Recreate, kk.Remove, kk.Change, kk.Refresh, escHelp("back"), kk.Up, kk.Down}
 }
@@ -260,22 +176,22 @@ func resourceStatus(d *detail, name string) (text string, bad bool) {
 
 // resourceFacts is the second line: the SPOT's oslevel, alloc_count and
 // location (and the type when it is not the attribute's).
-func resourceFacts(d *detail, r resRef) string {
+func resourceFacts(d *detail, r nim.ResourceRef) string {
 	if d == nil || d.objs == nil {
 		return ""
 	}
-	obj, ok := d.objs[r.name]
+	obj, ok := d.objs[r.Name]
 	if !ok {
 		return ""
 	}
 	var f []string
-	if spec, ok := nim.LookupAttr(r.attr); ok {
+	if spec, ok := nim.LookupAttr(r.Attr); ok {
 		if t := obj.Get("type"); t != "" && t != spec.NIMType {
 			f = append(f, "! type "+t+", not "+spec.NIMType)
 		}
 	}
-	if r.attr == "spot" || obj.Get("type") == "spot" {
-		if lv := OsLevel(obj); lv != "" {
+	if r.Attr == "spot" || obj.Get("type") == "spot" {
+		if lv := nim.OsLevel(obj); lv != "" {
 			f = append(f, "oslevel "+lv)
 		}
 	}
@@ -300,7 +216,7 @@ func (m *Model) detailsView() string {
 	d := m.details[o.Name]
 	var top strings.Builder
 	top.WriteString(st.Heading.Render("Osimage "+o.Name) + st.Text.Render(fmt.Sprintf(": %s, %s, dump %s", dash(string(o.NimType())), modeOf(o), yesNo(o.HasDump()))) + "\n")
-	top.WriteString(st.Label.Render("Definition  ") + st.Code.Render("lsdef -t osimage -o "+nim.ShellQuote(o.Name)+" -l") + "\n")
+	top.WriteString(st.Label.Render("Definition  ") + st.Code.Render(nim.DefinitionCommand(o.Name)) + "\n")
 	res := map[string]bool{}
 	for _, a := range o.ResourceAttrs() {
 		res[a.Key] = true
@@ -318,26 +234,26 @@ func (m *Model) detailsView() string {
 	}
 	top.WriteString(strings.Join(wrapLines(st, st.Text, "  "+strings.Join(def, "  "), min(w, 100)), "\n") + "\n")
 	// The command wraps rather than being cut: it is what the admin learns.
-	top.WriteString(strings.Join(wrapLines(st, st.Code, st.Label.Render("NIM resources  ")+LsnimCommand(o), w), "\n"))
+	top.WriteString(strings.Join(wrapLines(st, st.Code, st.Label.Render("NIM resources  ")+nim.LsnimCommand(o), w), "\n"))
 
-	rs := resourcesOf(o)
+	rs := nim.ResourceRefs(o)
 	var lines []string
 	var first, last int // lines of the cursor's resource
 	nameW, attrW := 8, 6
 	for _, r := range rs {
-		nameW, attrW = max(nameW, len(r.name)), max(attrW, len(r.attr))
+		nameW, attrW = max(nameW, len(r.Name)), max(attrW, len(r.Attr))
 	}
 	for i, r := range rs {
 		if i == m.dcur {
 			first = len(lines)
 		}
-		status, bad := resourceStatus(d, r.name)
+		status, bad := resourceStatus(d, r.Name)
 		prefix := "  "
 		style := st.Item
 		if i == m.dcur {
 			prefix, style = "> ", st.Selected
 		}
-		line := style.Render(fmt.Sprintf("%s%-*s %-*s", prefix, attrW, r.attr, nameW, r.name)) + "  "
+		line := style.Render(fmt.Sprintf("%s%-*s %-*s", prefix, attrW, r.Attr, nameW, r.Name)) + "  "
 		if bad {
 			line += st.Warning.Render(status)
 		} else {
@@ -347,7 +263,7 @@ func (m *Model) detailsView() string {
 		if f := resourceFacts(d, r); f != "" {
 			lines = append(lines, st.Subtle.Render("     "+f))
 		}
-		if others := m.sharers(r.name, o.Name); len(others) > 0 {
+		if others := m.sharers(r.Name, o.Name); len(others) > 0 {
 			lines = append(lines, st.Text.Render("     shared with osimage "+strings.Join(others, ", ")))
 		}
 		if i == m.dcur {
@@ -366,7 +282,7 @@ func (m *Model) detailsView() string {
 		foot = append(foot, ui.Wrap(st.Warning, "warning: "+d.warn, min(w, 100)))
 	}
 	if m.dcur < len(rs) && m.canShow(rs[m.dcur]) {
-		foot = append(foot, st.Subtle.Render("enter: contents (nim -o showres "+rs[m.dcur].name+")"))
+		foot = append(foot, st.Subtle.Render("enter: contents (nim -o showres "+rs[m.dcur].Name+")"))
 	}
 	topS := top.String()
 	footS := strings.Join(foot, "\n")

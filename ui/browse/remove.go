@@ -15,84 +15,6 @@ import (
 	"github.com/nimwiz/nimwiz/ui"
 )
 
-// RemoveArgv is the rmnimimage command line: each flag its own argument
-// (xcatd's option bundling is process-global), the name last.
-func RemoveArgv(name string, d, x, f bool) []string {
-	argv := []string{"rmnimimage"}
-	if f {
-		argv = append(argv, "-f")
-	}
-	if d {
-		argv = append(argv, "-d")
-	}
-	if x {
-		argv = append(argv, "-x")
-	}
-	return append(argv, name)
-}
-
-// ChdefArgv is chdef -t osimage -o NAME attr=value ...; "attr=" drops attr.
-func ChdefArgv(name string, pairs ...string) []string {
-	return append([]string{"chdef", "-t", "osimage", "-o", name}, pairs...)
-}
-
-// CommandLine renders argv for display and copy-paste (ShellQuote).
-func CommandLine(argv []string) string {
-	q := make([]string, len(argv))
-	for i, a := range argv {
-		q[i] = nim.ShellQuote(a)
-	}
-	return strings.Join(q, " ")
-}
-
-// derived reports whether r is one of the resources mknimimage names after
-// the osimage (the SPOT takes the name itself): what re-creating under the
-// same name makes again.
-func derived(o nim.Osimage, r resRef) bool {
-	switch r.attr {
-	case "spot":
-		return r.name == o.Name
-	case "root", "shared_root", "paging", "dump":
-		return r.name == o.Name+"_"+r.attr
-	}
-	return false
-}
-
-// ReplaceArgvs are the commands that clear the way for re-creating o under
-// its own name. First chdef detaches from the definition everything the new
-// image reuses or that is not named after it (the lpp_source, extra
-// resources): rmnimimage would otherwise remove them, extras included, or
-// with -d delete the lpp_source the wizard takes as the source. Then
-// rmnimimage -d -x removes the definition and what is left, the resources
-// named after the osimage, with their directories, so mknimimage starts
-// clean instead of silently reusing them. No -f: the shared check still
-// protects other osimages. The chdef is left out when nothing is detached.
-func ReplaceArgvs(o nim.Osimage) (argvs [][]string, detached []string) {
-	seen := map[string]bool{}
-	for _, r := range resourcesOf(o) {
-		if !derived(o, r) && !seen[r.attr] {
-			seen[r.attr] = true
-			detached = append(detached, r.attr)
-		}
-	}
-	sort.Strings(detached)
-	if len(detached) > 0 {
-		pairs := make([]string, len(detached))
-		for i, a := range detached {
-			pairs[i] = a + "="
-		}
-		argvs = append(argvs, ChdefArgv(o.Name, pairs...))
-	}
-	return append(argvs, RemoveArgv(o.Name, true, true, false)), detached
-}
-
-// removedDir is the directory rmnimimage -d deletes for a resource of attr
-// at loc (the attribute table's RemovedDir), or "".
-func removedDir(attr, loc string) string {
-	spec, _ := nim.LookupAttr(attr)
-	return spec.RemovedDir(loc)
-}
-
 // removal is the remove (or replace) confirmation, its run and its result.
 type removal struct {
 	from     mode
@@ -131,11 +53,11 @@ func (m *Model) openRemove(from mode, replace bool) tea.Cmd {
 
 func (r *removal) commands() [][]string {
 	if r.replace {
-		argvs, detached := ReplaceArgvs(r.o)
+		argvs, detached := nim.ReplaceArgvs(r.o)
 		r.detached = detached
 		return argvs
 	}
-	return [][]string{RemoveArgv(r.o.Name, r.d, r.x, r.f)}
+	return [][]string{nim.RemoveArgv(r.o.Name, r.d, r.x, r.f)}
 }
 
 // blockers are why a replacement must not start: a resource it would remove
@@ -147,16 +69,16 @@ func (m *Model) blockers(r *removal) []string {
 	}
 	d := m.details[r.o.Name]
 	var out []string
-	for _, rr := range resourcesOf(r.o) {
-		if !derived(r.o, rr) {
+	for _, rr := range nim.ResourceRefs(r.o) {
+		if !r.o.NamedAfter(rr) {
 			continue
 		}
-		if others := m.sharers(rr.name, r.o.Name); len(others) > 0 {
-			out = append(out, fmt.Sprintf("%s %s is also used by osimage %s: remove %s first, or re-create as a new osimage", rr.attr, rr.name, strings.Join(others, ", "), strings.Join(others, ", ")))
+		if others := m.sharers(rr.Name, r.o.Name); len(others) > 0 {
+			out = append(out, fmt.Sprintf("%s %s is also used by osimage %s: remove %s first, or re-create as a new osimage", rr.Attr, rr.Name, strings.Join(others, ", "), strings.Join(others, ", ")))
 		}
 		if d != nil && d.objs != nil {
-			if a := d.objs[rr.name].Get("alloc_count"); a != "" && a != "0" {
-				out = append(out, fmt.Sprintf("%s %s is allocated to %s NIM client(s): free them first (rmdsklsnode NODES), or re-create as a new osimage", rr.attr, rr.name, a))
+			if a := d.objs[rr.Name].Get("alloc_count"); a != "" && a != "0" {
+				out = append(out, fmt.Sprintf("%s %s is allocated to %s NIM client(s): free them first (rmdsklsnode NODES), or re-create as a new osimage", rr.Attr, rr.Name, a))
 			}
 		}
 	}
@@ -222,7 +144,7 @@ func (m *Model) startRemove() tea.Cmd {
 func (m *Model) runStep(kind string, step int, argv []string) tea.Cmd {
 	run := m.env.Run
 	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), runTimeout)
+		ctx, cancel := context.WithTimeout(context.Background(), nim.ChangeTimeout)
 		defer cancel()
 		res, err := run.Run(ctx, argv)
 		return runMsg{kind, step, res, err}
@@ -325,7 +247,7 @@ func (m *Model) removeLines(r *removal) []string {
 	wrap := func(style lipgloss.Style, s string) { lines = append(lines, wrapLines(st, style, s, w)...) }
 	detached := map[string]bool{}
 	if r.replace {
-		_, ds := ReplaceArgvs(r.o)
+		_, ds := nim.ReplaceArgvs(r.o)
 		for _, a := range ds {
 			detached[a] = true
 		}
@@ -342,34 +264,36 @@ func (m *Model) removeLines(r *removal) []string {
 	var kept []string
 	var shared []string // shared resources this run would remove
 	sharedAny := false
-	for _, rr := range resourcesOf(r.o) {
-		others := m.sharers(rr.name, r.o.Name)
-		if len(others) > 0 && !detached[rr.attr] {
+	for _, rr := range nim.ResourceRefs(r.o) {
+		others := m.sharers(rr.Name, r.o.Name)
+		if len(others) > 0 && !detached[rr.Attr] {
 			sharedAny = true
 		}
 		switch {
-		case detached[rr.attr]:
-			kept = append(kept, fmt.Sprintf("%s %s (detached from the definition first; the new image reuses it)", rr.attr, rr.name))
+		case detached[rr.Attr]:
+			kept = append(kept, fmt.Sprintf("%s %s (detached from the definition first; the new image reuses it)", rr.Attr, rr.Name))
 			continue
-		case rr.attr == "lpp_source" && !dFlag:
-			kept = append(kept, fmt.Sprintf("lpp_source %s (add -d to remove it and its directory)", rr.name))
+		case rr.Attr == "lpp_source" && !dFlag:
+			kept = append(kept, fmt.Sprintf("lpp_source %s (add -d to remove it and its directory)", rr.Name))
 			continue
 		}
-		o, ok := obj(rr.name)
-		line := fmt.Sprintf("  - %s %s", rr.attr, rr.name)
+		o, ok := obj(rr.Name)
+		spec, _ := nim.LookupAttr(rr.Attr)
+		rmDir := spec.RemovedDir(o.Get("location"))
+		line := fmt.Sprintf("  - %s %s", rr.Attr, rr.Name)
 		switch {
-		case d != nil && d.missing[rr.name]:
+		case d != nil && d.missing[rr.Name]:
 			line += ": not in NIM, nothing to remove"
 		case ok && o.Get("alloc_count") != "" && o.Get("alloc_count") != "0":
 			line += ": ! ALLOCATED to " + o.Get("alloc_count") + " client(s): rmnimimage will skip it"
-		case dFlag && ok && removedDir(rr.attr, o.Get("location")) != "":
-			line += ", and rm -R " + removedDir(rr.attr, o.Get("location"))
+		case dFlag && ok && rmDir != "":
+			line += ", and rm -R " + rmDir
 		case ok && o.Get("location") != "":
 			line += " (" + o.Get("location") + ")"
 		}
 		if len(others) > 0 {
 			line += " ! also used by " + strings.Join(others, ", ")
-			shared = append(shared, fmt.Sprintf("%s %s (used by %s)", rr.attr, rr.name, strings.Join(others, ", ")))
+			shared = append(shared, fmt.Sprintf("%s %s (used by %s)", rr.Attr, rr.Name, strings.Join(others, ", ")))
 		}
 		item(st.Text, line)
 	}
@@ -390,9 +314,9 @@ func (m *Model) removeLines(r *removal) []string {
 	if dFlag {
 		// The attribute table says which directories -d leaves.
 		var left []string
-		for _, rr := range resourcesOf(r.o) {
-			if spec, ok := nim.LookupAttr(rr.attr); ok && spec.Removes == nim.RemovesNothing && !detached[rr.attr] {
-				left = append(left, rr.attr+" "+rr.name)
+		for _, rr := range nim.ResourceRefs(r.o) {
+			if spec, ok := nim.LookupAttr(rr.Attr); ok && spec.Removes == nim.RemovesNothing && !detached[rr.Attr] {
+				left = append(left, rr.Attr+" "+rr.Name)
 			}
 		}
 		switch len(left) {
@@ -409,8 +333,7 @@ func (m *Model) removeLines(r *removal) []string {
 			wrap(st.Error, "error: cannot replace: "+b)
 		}
 		if len(r.detached) > 0 || len(detached) > 0 {
-			argvs, _ := ReplaceArgvs(r.o)
-			wrap(st.Subtle, "Why chdef first: rmnimimage removes every NIM resource the definition names, extras included, and -d would delete the lpp_source; detaching them keeps them for the new image. Why -d -x and no -f: the definition and the resources named "+r.o.Name+"* go with their directories, so mknimimage starts clean instead of reusing them; the shared check stays on to protect other osimages. To restore the detached attributes by hand: "+CommandLine(restoreArgv(r.o, argvs)))
+			wrap(st.Subtle, "Why chdef first: rmnimimage removes every NIM resource the definition names, extras included, and -d would delete the lpp_source; detaching them keeps them for the new image. Why -d -x and no -f: the definition and the resources named "+r.o.Name+"* go with their directories, so mknimimage starts clean instead of reusing them; the shared check stays on to protect other osimages. To restore the detached attributes by hand: "+nim.ShellLine(nim.RestoreArgv(r.o)))
 		}
 		wrap(st.Warning, "warning: once this runs, osimage "+r.o.Name+" is gone even if you leave the wizard without creating it.")
 		return lines
@@ -436,19 +359,6 @@ func (m *Model) toggles(r *removal) string {
 	}, "\n")
 }
 
-// restoreArgv is the chdef that puts the detached attributes back.
-func restoreArgv(o nim.Osimage, argvs [][]string) []string {
-	if len(argvs) < 2 {
-		return nil
-	}
-	var pairs []string
-	for _, p := range argvs[0][5:] {
-		a := strings.TrimSuffix(p, "=")
-		pairs = append(pairs, a+"="+o.Attrs[a])
-	}
-	return ChdefArgv(o.Name, pairs...)
-}
-
 func (m *Model) removeView() string {
 	r := m.rm
 	st := m.c.Styles
@@ -466,14 +376,14 @@ func (m *Model) removeView() string {
 		if len(argvs) > 1 {
 			label = fmt.Sprintf("Step %d:  ", i+1)
 		}
-		head += "\n" + strings.Join(wrapLines(st, st.Code, st.Label.Render(label)+CommandLine(a), m.c.Width), "\n")
+		head += "\n" + strings.Join(wrapLines(st, st.Code, st.Label.Render(label)+nim.ShellLine(a), m.c.Width), "\n")
 	}
 	var lines []string
 	var foot string
 	switch {
 	case r.running:
 		lines = m.removeLines(r)
-		foot = r.spin.SpinnerView(st) + " " + st.Subtle.Render(fmt.Sprintf("Running %s ... removing a SPOT can take several minutes; nimwiz waits up to %d minutes. Do not interrupt it.", CommandLine(r.argvs[r.step]), int(runTimeout.Minutes())))
+		foot = r.spin.SpinnerView(st) + " " + st.Subtle.Render(fmt.Sprintf("Running %s ... removing a SPOT can take several minutes; nimwiz waits up to %d minutes. Do not interrupt it.", nim.ShellLine(r.argvs[r.step]), int(nim.ChangeTimeout.Minutes())))
 	case r.done:
 		lines = m.resultLines(r)
 		foot = st.Subtle.Render("The list was refreshed. Press enter to go back.")
@@ -512,7 +422,7 @@ func (m *Model) resultLines(r *removal) []string {
 	lastRan := len(r.results) == len(r.argvs)
 	switch {
 	case r.err != nil && !lastRan:
-		wrap(st.Error, fmt.Sprintf("error: %s failed, so nothing was removed: %v", CommandLine(r.argvs[len(r.results)-1]), r.err))
+		wrap(st.Error, fmt.Sprintf("error: %s failed, so nothing was removed: %v", nim.ShellLine(r.argvs[len(r.results)-1]), r.err))
 	case rep.OK() && r.err == nil:
 		msg := "ok: removed"
 		if rep.DefinitionRemoved {
@@ -537,9 +447,9 @@ func (m *Model) resultLines(r *removal) []string {
 		}
 		if rep.SharedRefused {
 			var who []string
-			for _, rr := range resourcesOf(r.o) {
-				if others := m.sharers(rr.name, r.o.Name); len(others) > 0 {
-					who = append(who, fmt.Sprintf("%s %s is also used by %s", rr.attr, rr.name, strings.Join(others, ", ")))
+			for _, rr := range nim.ResourceRefs(r.o) {
+				if others := m.sharers(rr.Name, r.o.Name); len(others) > 0 {
+					who = append(who, fmt.Sprintf("%s %s is also used by %s", rr.Attr, rr.Name, strings.Join(others, ", ")))
 				}
 			}
 			why := "rmnimimage refused: a resource is used by another osimage; nothing was removed."
@@ -565,12 +475,12 @@ func (m *Model) resultLines(r *removal) []string {
 			wrap(st.Error, fmt.Sprintf("error: %v", r.err))
 		}
 		if r.replace && len(r.argvs) > 1 && !rep.DefinitionRemoved {
-			wrap(st.Warning, "warning: chdef already detached "+strings.Join(r.detached, ", ")+" from the definition. To put them back: "+CommandLine(restoreArgv(r.o, r.argvs)))
+			wrap(st.Warning, "warning: chdef already detached "+strings.Join(r.detached, ", ")+" from the definition. To put them back: "+nim.ShellLine(nim.RestoreArgv(r.o)))
 		}
 	}
 	lines = append(lines, "", st.Label.Render("Output:"))
 	for i, res := range r.results {
-		lines = append(lines, st.Code.Render("$ "+CommandLine(r.argvs[i])))
+		lines = append(lines, st.Code.Render("$ "+nim.ShellLine(r.argvs[i])))
 		out := strings.TrimRight(string(res.Stdout)+string(res.Stderr), "\n")
 		for _, l := range strings.Split(out, "\n") {
 			if strings.TrimSpace(l) != "" {

@@ -210,7 +210,7 @@ func (s *session) end(err error) (nim.Plan, Choice, error) {
 // loadFrom reads the --from osimage and prefills the plan from it.
 func (s *session) loadFrom() error {
 	var o nim.Osimage
-	err := s.query("read osimage "+s.cfg.From, "lsdef -t osimage -o "+s.cfg.From+" -l", true, false, func(ctx context.Context) error {
+	err := s.query("read osimage "+s.cfg.From, nim.DefinitionCommand(s.cfg.From), true, false, func(ctx context.Context) error {
 		var err error
 		o, err = s.cfg.NIM.Osimage(ctx, s.cfg.From)
 		return err

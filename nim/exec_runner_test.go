@@ -1,4 +1,4 @@
-package browse_test
+package nim
 
 import (
 	"context"
@@ -8,33 +8,30 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/nimwiz/nimwiz/nim"
-	"github.com/nimwiz/nimwiz/ui/browse"
 )
 
-// fakeBin writes a /bin/sh script named name (tests only).
-func fakeBin(t *testing.T, name, body string) *nim.Executor {
+// runnerBin writes a /bin/sh script named name (tests only).
+func runnerBin(t *testing.T, name, body string) *Executor {
 	t.Helper()
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, name), []byte("#!/bin/sh\n"+body), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	return &nim.Executor{Dirs: []string{dir}}
+	return &Executor{Dirs: []string{dir}}
 }
 
 // ExecRunner runs a real process by argv: both streams in output order,
 // the exit code, Observe told.
 func TestExecRunner(t *testing.T) {
-	e := fakeBin(t, "rmnimimage", `echo "Removed the xCAT osimage definition '$2'."
+	e := runnerBin(t, "rmnimimage", `echo "Removed the xCAT osimage definition '$2'."
 echo "Error: One or more resources are being used in other osimage definitions." >&2
 echo "Error: Return=1." >&2
 exit 1
 `)
 	var seen []string
-	e.Observe = func(r nim.Result) { seen = append(seen, strings.Join(r.Argv, " ")) }
-	res, err := browse.ExecRunner{Exec: e}.Run(context.Background(), []string{"rmnimimage", "-x", "a b"})
-	var ce *nim.CommandError
+	e.Observe = func(r Result) { seen = append(seen, strings.Join(r.Argv, " ")) }
+	res, err := ExecRunner{Exec: e}.Run(context.Background(), []string{"rmnimimage", "-x", "a b"})
+	var ce *CommandError
 	if !errors.As(err, &ce) || res.ExitCode != 1 {
 		t.Fatalf("err %v, exit %d", err, res.ExitCode)
 	}
@@ -42,7 +39,7 @@ exit 1
 	if string(res.Stdout) != want {
 		t.Errorf("output %q", res.Stdout)
 	}
-	if rep := nim.ParseRmnimimage(res.Stdout); !rep.SharedRefused {
+	if rep := ParseRmnimimage(res.Stdout); !rep.SharedRefused {
 		t.Errorf("report %+v", rep)
 	}
 	if len(seen) != 1 || seen[0] != "rmnimimage -x a b" {
@@ -51,13 +48,13 @@ exit 1
 }
 
 func TestExecRunnerTimeout(t *testing.T) {
-	e := fakeBin(t, "chdef", "exec sleep 30\n")
-	_, err := browse.ExecRunner{Exec: e, Timeout: 100 * time.Millisecond}.Run(context.Background(), []string{"chdef"})
-	if !errors.Is(err, nim.ErrTimeout) {
+	e := runnerBin(t, "chdef", "exec sleep 30\n")
+	_, err := ExecRunner{Exec: e, Timeout: 100 * time.Millisecond}.Run(context.Background(), []string{"chdef"})
+	if !errors.Is(err, ErrTimeout) {
 		t.Errorf("err %v", err)
 	}
-	_, err = browse.ExecRunner{Exec: e}.Run(context.Background(), []string{"nosuch"})
-	if !errors.Is(err, nim.ErrNotFound) {
+	_, err = ExecRunner{Exec: e}.Run(context.Background(), []string{"nosuch"})
+	if !errors.Is(err, ErrNotFound) {
 		t.Errorf("missing command: %v", err)
 	}
 }
