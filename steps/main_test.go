@@ -11,7 +11,7 @@ import (
 
 	"github.com/nimwiz/nimwiz/nim"
 	"github.com/nimwiz/nimwiz/steps"
-	"github.com/nimwiz/nimwiz/steps/fakenim"
+	"github.com/nimwiz/nimwiz/nim/nimtest"
 	"github.com/nimwiz/nimwiz/ui"
 	"github.com/nimwiz/nimwiz/ui/uitest"
 )
@@ -26,7 +26,7 @@ func TestMain(m *testing.M) {
 // hostRoot builds a simulated host root with image directories of each kind
 // aix-nim §5 describes.
 func hostRoot(t testing.TB) string {
-	return fakenim.HostRoot(t, map[string]string{
+	return nimtest.HostRoot(t, map[string]string{
 		"export/aix72/installp/ppc/.toc":                         "0 1911041234 2\n",
 		"export/aix72/installp/ppc/bos.rte.7.2.5.0.I":            "",
 		"export/aix72/installp/ppc/bos.net.tcp.client.7.2.5.0.I": "",
@@ -43,7 +43,7 @@ func hostRoot(t testing.TB) string {
 	})
 }
 
-func testEnv(t testing.TB, f *fakenim.Fake) steps.Env {
+func testEnv(t testing.TB, f *nimtest.Fake) steps.Env {
 	return steps.Env{NIM: f, Root: hostRoot(t), FreeSpace: func(string) (uint64, error) { return 40 << 30, nil }}
 }
 

@@ -7,7 +7,7 @@ import (
 
 	"github.com/nimwiz/nimwiz/nim"
 	"github.com/nimwiz/nimwiz/steps"
-	"github.com/nimwiz/nimwiz/steps/fakenim"
+	"github.com/nimwiz/nimwiz/nim/nimtest"
 )
 
 func TestNameValidation(t *testing.T) {
@@ -33,7 +33,7 @@ func TestNameValidation(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			f := fakenim.World()
+			f := nimtest.World()
 			s := steps.NewName(common(), testEnv(t, f))
 			h := newHarness(t, s, tc.plan.WithDefaults())
 			h.keys("ctrl+u") // clear the suggestion
@@ -56,7 +56,7 @@ func TestNameValidation(t *testing.T) {
 }
 
 func TestNameRetryAfterFailure(t *testing.T) {
-	f := fakenim.World()
+	f := nimtest.World()
 	s := steps.NewName(common(), testEnv(t, f))
 	h := newHarness(t, s, nim.Plan{}.WithDefaults())
 	h.keys("ctrl+u")
@@ -87,7 +87,7 @@ func TestNameSuggestion(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			s := steps.NewName(common(), testEnv(t, fakenim.World()))
+			s := steps.NewName(common(), testEnv(t, nimtest.World()))
 			s.Base = tc.base
 			h := newHarness(t, s, tc.plan.WithDefaults())
 			if s.Suggestion() != tc.want || s.Value() != tc.want {
@@ -105,7 +105,7 @@ func TestNameSuggestion(t *testing.T) {
 }
 
 func TestNameTabTakesSuggestion(t *testing.T) {
-	s := steps.NewName(common(), testEnv(t, fakenim.World()))
+	s := steps.NewName(common(), testEnv(t, nimtest.World()))
 	h := newHarness(t, s, nim.Plan{}.WithDefaults())
 	h.keys("ctrl+u")
 	h.typ("72cosi")

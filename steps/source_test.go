@@ -7,7 +7,7 @@ import (
 
 	"github.com/nimwiz/nimwiz/nim"
 	"github.com/nimwiz/nimwiz/steps"
-	"github.com/nimwiz/nimwiz/steps/fakenim"
+	"github.com/nimwiz/nimwiz/nim/nimtest"
 )
 
 func TestInspectDir(t *testing.T) {
@@ -77,7 +77,7 @@ func TestSourceChoices(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			s := steps.NewSource(common(), testEnv(t, fakenim.World()))
+			s := steps.NewSource(common(), testEnv(t, nimtest.World()))
 			h := newHarness(t, s, nim.Plan{}.WithDefaults())
 			h.keys(tc.keys...)
 			if tc.typed != "" {
@@ -106,7 +106,7 @@ func TestSourceChoices(t *testing.T) {
 
 func TestSourcePrefill(t *testing.T) {
 	for _, src := range []string{"/dev/cd0", "/export/flat", "7200-05-lpp_source"} {
-		s := steps.NewSource(common(), testEnv(t, fakenim.World()))
+		s := steps.NewSource(common(), testEnv(t, nimtest.World()))
 		h := newHarness(t, s, nim.Plan{Source: src})
 		h.keys("enter")
 		if !h.took() || s.Apply(nim.Plan{}).Source != src {
@@ -116,7 +116,7 @@ func TestSourcePrefill(t *testing.T) {
 }
 
 func TestSourceLoadErrorRetry(t *testing.T) {
-	f := fakenim.World()
+	f := nimtest.World()
 	f.Fail("CDDevices", errors.New("lsdev: timed out after 1m0s"))
 	s := steps.NewSource(common(), testEnv(t, f))
 	h := newHarness(t, s, nim.Plan{})
@@ -133,7 +133,7 @@ func TestSourceLoadErrorRetry(t *testing.T) {
 }
 
 func TestSourceNoDrives(t *testing.T) {
-	f := fakenim.World()
+	f := nimtest.World()
 	f.Devices = nil
 	s := steps.NewSource(common(), testEnv(t, f))
 	h := newHarness(t, s, nim.Plan{})
@@ -144,7 +144,7 @@ func TestSourceNoDrives(t *testing.T) {
 }
 
 func TestSourcePrefillGone(t *testing.T) {
-	s := steps.NewSource(common(), testEnv(t, fakenim.World()))
+	s := steps.NewSource(common(), testEnv(t, nimtest.World()))
 	newHarness(t, s, nim.Plan{Source: "old_lpp_source"})
 	if !strings.Contains(s.View(), "old_lpp_source is not in NIM any more") {
 		t.Fatalf("view:\n%s", s.View())

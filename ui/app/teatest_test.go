@@ -11,7 +11,7 @@ import (
 	"github.com/charmbracelet/x/exp/teatest"
 
 	"github.com/nimwiz/nimwiz/steps"
-	"github.com/nimwiz/nimwiz/steps/fakenim"
+	"github.com/nimwiz/nimwiz/nim/nimtest"
 )
 
 // TestProgram runs the root model in a real tea.Program (spinner ticks,
@@ -20,7 +20,7 @@ import (
 func TestProgram(t *testing.T) {
 	cfg := Config{
 		Env: steps.Env{
-			NIM:       fakenim.World(),
+			NIM:       nimtest.World(),
 			Root:      hostRoot(t),
 			FreeSpace: func(string) (uint64, error) { return 40 << 30, nil },
 			Debounce:  10 * time.Millisecond,

@@ -1,4 +1,4 @@
-package fakenim
+package nimtest
 
 import (
 	"os"
