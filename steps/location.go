@@ -11,6 +11,7 @@ import (
 
 	"github.com/nimwiz/nimwiz/nim"
 	"github.com/nimwiz/nimwiz/ui"
+	"github.com/nimwiz/nimwiz/wizard"
 )
 
 // LocationKeys are the location step's bindings.
@@ -106,7 +107,7 @@ func (s *Location) problem(v string) string {
 	if len(probs) == 0 {
 		probs = p.CheckHost(s.env.Root)
 	}
-	return fieldProblem(probs, "location")
+	return wizard.FieldProblem(probs, "location")
 }
 
 func (s *Location) measure() tea.Cmd {
@@ -119,7 +120,7 @@ func (s *Location) measure() tea.Cmd {
 	}
 	seq, env := s.seq, s.env
 	return tea.Batch(s.load.Start(), func() tea.Msg {
-		free, dir, err := env.MeasureFree(v)
+		free, dir, err := env.Host().MeasureFree(v)
 		return freeMsg{s, seq, dir, free, err}
 	})
 }
@@ -162,10 +163,10 @@ func (s *Location) Update(msg tea.Msg) tea.Cmd {
 }
 
 // short reports a measured shortfall.
-func (s *Location) short() bool { return s.known && s.free < Need(s.plan) }
+func (s *Location) short() bool { return s.known && s.free < wizard.Need(s.plan) }
 
 func (s *Location) shortText() string {
-	return ShortText(s.free, s.fs, Need(s.plan))
+	return wizard.ShortText(s.free, s.fs, wizard.Need(s.plan))
 }
 
 func (s *Location) Warnings() []string {
@@ -178,10 +179,10 @@ func (s *Location) Warnings() []string {
 func (s *Location) View() string {
 	st, w := s.c.Styles, s.bodyWidth()
 	var b strings.Builder
-	s.intro(&b, LocationQuestion, LocationExplain)
+	s.intro(&b, wizard.LocationQuestion, wizard.LocationExplain)
 	b.WriteString(st.Label.Render("Location ") + s.input.View() + "\n\n")
 	v := s.Value()
-	needed := fmt.Sprintf("Needed: about %s (%s)", FormatSize(Need(s.plan)), NeedParts(s.plan))
+	needed := fmt.Sprintf("Needed: about %s (%s)", wizard.FormatSize(wizard.Need(s.plan)), wizard.NeedParts(s.plan))
 	switch {
 	case s.problem(v) != "":
 		if s.tried || v != "" {
@@ -196,7 +197,7 @@ func (s *Location) View() string {
 		b.WriteString(warnLine(st, s.shortText(), w))
 	case s.known:
 		b.WriteString(st.Text.Render(needed) + "\n")
-		b.WriteString(okLine(st, FreeText(s.free, s.fs), w))
+		b.WriteString(okLine(st, wizard.FreeText(s.free, s.fs), w))
 	}
 	return b.String()
 }

@@ -10,8 +10,9 @@ import (
 	"testing"
 
 	"github.com/nimwiz/nimwiz/nim"
-	"github.com/nimwiz/nimwiz/steps"
 	"github.com/nimwiz/nimwiz/nim/nimtest"
+	"github.com/nimwiz/nimwiz/steps"
+	"github.com/nimwiz/nimwiz/wizard"
 )
 
 func TestNodeType(t *testing.T) {
@@ -92,13 +93,6 @@ func TestLocation(t *testing.T) {
 				h.golden(t)
 			}
 		})
-	}
-}
-
-func TestFreeSpaceReal(t *testing.T) {
-	n, err := steps.FreeSpace(t.TempDir())
-	if err != nil || n == 0 {
-		t.Fatalf("FreeSpace = %d, %v", n, err)
 	}
 }
 
@@ -445,7 +439,7 @@ func TestExtrasKeptReachPreview(t *testing.T) {
 				t.Errorf("definition lacks root=%s:\n%s", tc.root, v)
 			}
 			if tc.problem == "" {
-				if strings.Contains(v, steps.ProblemsLabel) {
+				if strings.Contains(v, wizard.ProblemsLabel) {
 					t.Errorf("problems shown for a good plan:\n%s", v)
 				}
 				return

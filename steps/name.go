@@ -11,6 +11,7 @@ import (
 
 	"github.com/nimwiz/nimwiz/nim"
 	"github.com/nimwiz/nimwiz/ui"
+	"github.com/nimwiz/nimwiz/wizard"
 )
 
 // NameKeys are the name step's bindings.
@@ -121,7 +122,7 @@ func (s *Name) localProblem(v string) string {
 
 // longestName writes the plan's longest resource name as NAME_suffix.
 func longestName(p nim.Plan) string {
-	if suf := LongestSuffix(p); suf != "" {
+	if suf := wizard.LongestSuffix(p); suf != "" {
 		return "NAME" + suf
 	}
 	return "NAME only"
@@ -161,7 +162,7 @@ func (s *Name) suggestCmd(p nim.Plan) tea.Cmd {
 	return func() tea.Msg {
 		c, cancel := ctx()
 		defer cancel()
-		name, err := SuggestName(c, n, p, s.Base)
+		name, err := wizard.SuggestName(c, n, p, s.Base)
 		return nameSuggestMsg{step: s, name: name, err: err}
 	}
 }
@@ -263,9 +264,9 @@ func (s *Name) status() string {
 	case s.check.Err != nil:
 		return s.check.View(st, w, "ctrl+r")
 	case s.checked == v && s.taken.Any():
-		return errLine(st, TakenProblem(v, s.taken), w)
+		return errLine(st, wizard.TakenProblem(v, s.taken), w)
 	case s.free():
-		return okLine(st, NameFree(v), w)
+		return okLine(st, wizard.NameFree(v), w)
 	}
 	return ""
 }
@@ -275,9 +276,9 @@ func (s *Name) View() string {
 	p := s.plan
 	p.Name = "NAME"
 	var b strings.Builder
-	s.intro(&b, NameQuestion, NameExplain)
+	s.intro(&b, wizard.NameQuestion, wizard.NameExplain)
 	b.WriteString(st.Label.Render("Name ") + s.input.View() + "\n")
-	b.WriteString(ui.Wrap(st.Subtle, NameLimit(p, longestName(p)), w) + "\n")
+	b.WriteString(ui.Wrap(st.Subtle, wizard.NameLimit(p, longestName(p)), w) + "\n")
 	if line := s.status(); line != "" {
 		b.WriteString("\n" + line + "\n")
 	}

@@ -6,8 +6,8 @@ import (
 	"testing"
 
 	"github.com/nimwiz/nimwiz/nim"
-	"github.com/nimwiz/nimwiz/steps"
 	"github.com/nimwiz/nimwiz/nim/nimtest"
+	"github.com/nimwiz/nimwiz/steps"
 )
 
 func TestNameValidation(t *testing.T) {
@@ -112,12 +112,5 @@ func TestNameTabTakesSuggestion(t *testing.T) {
 	h.keys("tab", "enter")
 	if !h.took() || s.Value() != "osimage2" {
 		t.Fatalf("value %q:\n%s", s.Value(), s.View())
-	}
-}
-
-func TestSuggestBases(t *testing.T) {
-	got := steps.SuggestBases(nim.Plan{Source: "/export/AIX 7.2!"}, "")
-	if strings.Join(got, ",") != "AIX72,osimage" {
-		t.Errorf("got %q", got)
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/nimwiz/nimwiz/nim"
 	"github.com/nimwiz/nimwiz/ui"
+	"github.com/nimwiz/nimwiz/wizard"
 )
 
 // NodeTypeKeys are the node type step's bindings.
@@ -23,7 +24,7 @@ type NodeType struct {
 // NewNodeType returns the node type step; diskless stateful is preselected.
 func NewNodeType(c ui.Common, env Env) *NodeType {
 	s := &NodeType{base: base{c: c, env: env}, keys: NodeTypeKeys{ui.KeyUp, ui.KeyDown, ui.KeyEnter}}
-	s.cur.set(len(NodeTypes))
+	s.cur.set(len(wizard.NodeTypes))
 	return s
 }
 
@@ -37,12 +38,12 @@ func (s *NodeType) Enter(p nim.Plan) tea.Cmd {
 	s.plan = p
 	if !s.entered {
 		s.entered = true
-		s.cur.pos = NodeTypeOf(p)
+		s.cur.pos = wizard.NodeTypeOf(p)
 	}
 	return nil
 }
 
-func (s *NodeType) Apply(p nim.Plan) nim.Plan { return WithNodeType(p, s.cur.pos) }
+func (s *NodeType) Apply(p nim.Plan) nim.Plan { return wizard.WithNodeType(p, s.cur.pos) }
 
 func (s *NodeType) Update(msg tea.Msg) tea.Cmd {
 	if k, ok := msg.(tea.KeyMsg); ok {
@@ -59,13 +60,13 @@ func (s *NodeType) Update(msg tea.Msg) tea.Cmd {
 func (s *NodeType) View() string {
 	st, w := s.c.Styles, s.bodyWidth()
 	var b strings.Builder
-	b.WriteString(st.Heading.Render(NodeTypeQuestion) + "\n\n")
-	rows := make([]listRow, len(NodeTypes))
-	for i, t := range NodeTypes {
-		rows[i] = listRow{Text: pad(t.Title, 22) + st.Subtle.Render(t.Flags)}
+	b.WriteString(st.Heading.Render(wizard.NodeTypeQuestion) + "\n\n")
+	rows := make([]listRow, len(wizard.NodeTypes))
+	for i, t := range wizard.NodeTypes {
+		rows[i] = listRow{Text: wizard.Pad(t.Title, 22) + st.Subtle.Render(t.Flags)}
 	}
 	b.WriteString(renderList(st, rows, s.cur.pos, len(rows), true) + "\n\n")
-	t := NodeTypes[s.cur.pos]
+	t := wizard.NodeTypes[s.cur.pos]
 	b.WriteString(st.Focused.Render(t.Title) + "\n")
 	b.WriteString(ui.Wrap(st.Text, t.What, w))
 	return b.String()

@@ -16,6 +16,7 @@ import (
 	"github.com/nimwiz/nimwiz/internal/termtext"
 	"github.com/nimwiz/nimwiz/nim"
 	"github.com/nimwiz/nimwiz/ui"
+	"github.com/nimwiz/nimwiz/wizard"
 )
 
 // PreviewKeys are the preview's bindings.
@@ -150,7 +151,7 @@ func (s *Preview) Enter(p nim.Plan) tea.Cmd {
 
 // DefaultPlanPath is where the plan is saved unless the admin types another path.
 func (s *Preview) DefaultPlanPath() string {
-	return DefaultPlanPath(s.planDir, s.plan)
+	return wizard.DefaultPlanPath(s.planDir, s.plan)
 }
 
 func (s *Preview) content() string {
@@ -158,25 +159,25 @@ func (s *Preview) content() string {
 	w := s.c.Width
 	p := s.plan
 	var b strings.Builder
-	b.WriteString(st.Heading.Render(PreviewHeading) + "\n\n")
-	b.WriteString(st.Label.Render(CommandLabel) + "\n")
+	b.WriteString(st.Heading.Render(wizard.PreviewHeading) + "\n\n")
+	b.WriteString(st.Label.Render(wizard.CommandLabel) + "\n")
 	// No border or padding: the admin copies it with the mouse.
-	b.WriteString(st.Code.Render(termtext.String(WrapCommand(p.Args(), w))) + "\n")
-	b.WriteString(ui.Wrap(st.Subtle, VerboseNote(p), w) + "\n\n")
+	b.WriteString(st.Code.Render(termtext.String(wizard.WrapCommand(p.Args(), w))) + "\n")
+	b.WriteString(ui.Wrap(st.Subtle, wizard.VerboseNote(p), w) + "\n\n")
 
-	b.WriteString(st.Label.Render(ResourcesLabel) + "\n")
-	rows, attrW, nameW := ResourceRows(p)
+	b.WriteString(st.Label.Render(wizard.ResourcesLabel) + "\n")
+	rows, attrW, nameW := wizard.ResourceRows(p)
 	for _, r := range rows {
 		line := r.Line(attrW, nameW)
 		if len(line) > w {
 			// Narrow terminal: the location on its own line, whole.
-			line = fmt.Sprintf("  %s  %s  %s\n          %s", r.Verb, pad(r.Attr, attrW), r.Name, r.Where)
+			line = fmt.Sprintf("  %s  %s  %s\n          %s", r.Verb, wizard.Pad(r.Attr, attrW), r.Name, r.Where)
 		}
 		b.WriteString(st.Text.Render(termtext.String(line)) + "\n") // a plan file's values, before Validate
 	}
 	b.WriteString("\n")
 
-	label, lines := DefinitionLines(p)
+	label, lines := wizard.DefinitionLines(p)
 	b.WriteString(st.Label.Render(label) + "\n")
 	for _, l := range lines {
 		b.WriteString(st.Text.Render(termtext.String(l)) + "\n")
@@ -184,20 +185,20 @@ func (s *Preview) content() string {
 	b.WriteString("\n")
 
 	if probs := p.Validate(); len(probs) > 0 {
-		b.WriteString(st.Error.Render(ProblemsLabel) + "\n")
+		b.WriteString(st.Error.Render(wizard.ProblemsLabel) + "\n")
 		for _, pr := range probs {
 			b.WriteString(ui.Wrap(st.Error, "  error: "+pr.Error(), w) + "\n")
 		}
 		b.WriteString("\n")
 	}
 	if len(s.notes) > 0 {
-		b.WriteString(st.Warning.Render(WarningsLabel) + "\n")
+		b.WriteString(st.Warning.Render(wizard.WarningsLabel) + "\n")
 		for _, n := range s.notes {
 			b.WriteString(ui.Wrap(st.Warning, "  warning: "+n, w) + "\n")
 		}
 		b.WriteString("\n")
 	}
-	b.WriteString(ui.Wrap(st.Warning, PreviewCaution, w))
+	b.WriteString(ui.Wrap(st.Warning, wizard.PreviewCaution, w))
 	return b.String()
 }
 
@@ -307,7 +308,7 @@ func (s *Preview) View() string {
 	var foot string
 	switch s.mode {
 	case modeConfirm:
-		foot = st.Warning.Render(CreateQuestion(s.plan.Name) + ". [y/N]")
+		foot = st.Warning.Render(wizard.CreateQuestion(s.plan.Name) + ". [y/N]")
 	case modeSave:
 		foot = st.Label.Render("Save plan to ") + s.path.View()
 		if s.note != "" {

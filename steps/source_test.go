@@ -6,50 +6,9 @@ import (
 	"testing"
 
 	"github.com/nimwiz/nimwiz/nim"
-	"github.com/nimwiz/nimwiz/steps"
 	"github.com/nimwiz/nimwiz/nim/nimtest"
+	"github.com/nimwiz/nimwiz/steps"
 )
-
-func TestInspectDir(t *testing.T) {
-	root := hostRoot(t)
-	tests := []struct {
-		dir    string
-		layout steps.DirLayout
-		images int
-		usable bool
-	}{
-		{"/export/aix72", steps.LayoutInstallp, 2, true},
-		{"/export/flat", steps.LayoutFlat, 1, true},
-		{"/export/old", steps.LayoutInstImage, 1, true},
-		{"/export/notoc", steps.LayoutNoTOC, 3, true},
-		{"/export/empty", steps.LayoutEmpty, 0, false},
-		{"/export/afile", steps.LayoutNotDir, 0, false},
-		{"/export/missing", steps.LayoutMissing, 0, false},
-	}
-	for _, tc := range tests {
-		r := steps.InspectDir(root, tc.dir)
-		if r.Layout != tc.layout || r.Images != tc.images || r.Usable() != tc.usable {
-			t.Errorf("%s: %+v, want layout %d, %d images, usable %v", tc.dir, r, tc.layout, tc.images, tc.usable)
-		}
-	}
-}
-
-func TestCompleteDir(t *testing.T) {
-	root := hostRoot(t)
-	tests := []struct{ typed, want, matches string }{
-		{"/exp", "/export/", "export"},
-		{"/export/a", "/export/aix72/", "aix72"},
-		{"/export/", "/export/", "aix72 empty flat notoc old"},
-		{"/export/zz", "/export/zz", ""},
-		{"/nowhere/x", "/nowhere/x", ""},
-	}
-	for _, tc := range tests {
-		got, m := steps.CompleteDir(root, tc.typed)
-		if got != tc.want || strings.Join(m, " ") != tc.matches {
-			t.Errorf("CompleteDir(%q) = %q %q, want %q %q", tc.typed, got, m, tc.want, tc.matches)
-		}
-	}
-}
 
 func TestSourceChoices(t *testing.T) {
 	tests := []struct {

@@ -8,7 +8,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/nimwiz/nimwiz/nim"
-	"github.com/nimwiz/nimwiz/steps"
+	"github.com/nimwiz/nimwiz/wizard"
 )
 
 func init() {
@@ -69,7 +69,7 @@ func printPlan(w io.Writer, p nim.Plan) {
 	p = p.WithDefaults()
 	fmt.Fprintf(w, "Plan for osimage %s is valid. Nothing was run. The command:\n\n", p.Name)
 	fmt.Fprintf(w, "  %s\n", p.CommandLine())
-	fmt.Fprintf(w, "  %s\n\n", steps.VerboseNote(p))
+	fmt.Fprintf(w, "  %s\n\n", wizard.VerboseNote(p))
 
 	fmt.Fprintln(w, "NIM resources, in the order mknimimage makes them:")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)

@@ -16,7 +16,7 @@ import (
 	"github.com/nimwiz/nimwiz/nim"
 )
 
-// Fake answers the wizard's queries (steps.NIM), the browser's
+// Fake answers the wizard's queries (wizard.NIM), the browser's
 // (browse.NIM) and runs its commands (browse.Runner).
 type Fake struct {
 	mu      sync.Mutex

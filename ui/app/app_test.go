@@ -12,8 +12,8 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/nimwiz/nimwiz/nim"
-	"github.com/nimwiz/nimwiz/steps"
 	"github.com/nimwiz/nimwiz/nim/nimtest"
+	"github.com/nimwiz/nimwiz/steps"
 	"github.com/nimwiz/nimwiz/ui/uitest"
 )
 

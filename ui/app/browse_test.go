@@ -9,8 +9,8 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/nimwiz/nimwiz/nim"
-	"github.com/nimwiz/nimwiz/steps"
 	"github.com/nimwiz/nimwiz/nim/nimtest"
+	"github.com/nimwiz/nimwiz/steps"
 	"github.com/nimwiz/nimwiz/ui/browse"
 	"github.com/nimwiz/nimwiz/ui/uitest"
 )

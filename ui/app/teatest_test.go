@@ -10,8 +10,8 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/charmbracelet/x/exp/teatest"
 
-	"github.com/nimwiz/nimwiz/steps"
 	"github.com/nimwiz/nimwiz/nim/nimtest"
+	"github.com/nimwiz/nimwiz/steps"
 )
 
 // TestProgram runs the root model in a real tea.Program (spinner ticks,
