@@ -11,14 +11,11 @@ import (
 	"github.com/nimwiz/nimwiz/wizard"
 )
 
-// DumpKeys are the dump step's bindings.
-type DumpKeys struct{ Up, Down, Next, Retry key.Binding }
-
 // Dump asks whether to create a dump resource (-D). Off by default; it
 // needs xCAT 2.5 or later, checked with XcatVersion.
 type Dump struct {
 	base
-	keys    DumpKeys
+	keys    ui.ListStepKeys
 	cur     cursor // 0 no, 1 yes
 	load    ui.Loader
 	version nim.Version
@@ -35,7 +32,7 @@ type versionMsg struct {
 func NewDump(c ui.Common, env Env) *Dump {
 	s := &Dump{
 		base: base{c: c, env: env},
-		keys: DumpKeys{ui.KeyUp, ui.KeyDown, ui.KeyEnter, ui.KeyRetry},
+		keys: c.Keys.Dump,
 		load: ui.NewLoader("the xCAT version (lsxcatd -v)"),
 	}
 	s.cur.set(2)
@@ -84,7 +81,7 @@ func (s *Dump) Update(msg tea.Msg) tea.Cmd {
 		}
 		return nil
 	case tea.KeyMsg:
-		if s.cur.move(msg) {
+		if s.cur.move(msg, s.keys.Up, s.keys.Down) {
 			s.refusal = ""
 			return nil
 		}

@@ -12,11 +12,6 @@ import (
 	"github.com/nimwiz/nimwiz/wizard"
 )
 
-// ExtrasKeys are the extra resources step's bindings.
-type ExtrasKeys struct {
-	Up, Down, Toggle, Next, Switch, Add, Retry key.Binding
-}
-
 // Extras offers the existing NIM resources of ExtraTypes (one Resources
 // call) as a multi-select, plus free "attr=value" entry for those and for
 // the options (ExtraOptions: otherpkgs, flags, ...). Only resources NIM has
@@ -25,7 +20,7 @@ type ExtrasKeys struct {
 // kept as they are; "attr=" removes one.
 type Extras struct {
 	base
-	keys     ExtrasKeys
+	keys     ui.ExtrasKeys
 	load     ui.Loader
 	items    []nim.Listing
 	checked  map[string]bool // "type/name"
@@ -53,14 +48,8 @@ func NewExtras(c ui.Common, env Env) *Extras {
 	in.Placeholder = "attr=value, e.g. resolv_conf=cluster_resolv"
 	in.CharLimit = 1024 // an otherpkgs list can be long
 	return &Extras{
-		base: base{c: c, env: env},
-		keys: ExtrasKeys{
-			Up: ui.KeyUp, Down: ui.KeyDown, Toggle: ui.KeyToggle,
-			Next:   ui.KeyEnter,
-			Switch: key.NewBinding(key.WithKeys("tab", "shift+tab"), key.WithHelp("tab", "type attr=value")),
-			Add:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "add")),
-			Retry:  ui.KeyRetry,
-		},
+		base:    base{c: c, env: env},
+		keys:    c.Keys.Extras,
 		load:    ui.NewLoader("NIM resources (lsnim -c resources)"),
 		checked: map[string]bool{},
 		kept:    map[string]string{}, // typed options land here
@@ -85,7 +74,12 @@ func (s *Extras) ShortHelp() []key.Binding {
 	return []key.Binding{k.Up, k.Down, k.Toggle, k.Next, k.Add, k.Switch, k.Retry}
 }
 
-func (s *Extras) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }
+func (s *Extras) FullHelp() [][]key.Binding {
+	if s.focus == 1 {
+		return [][]key.Binding{append(s.ShortHelp(), s.keys.Leave)}
+	}
+	return [][]key.Binding{s.ShortHelp()}
+}
 
 // Capturing: esc in the field returns to the list.
 func (s *Extras) Capturing() bool { return s.focus == 1 }
@@ -187,7 +181,7 @@ func (s *Extras) prefill() {
 }
 
 func (s *Extras) key(msg tea.KeyMsg) tea.Cmd {
-	if key.Matches(msg, s.keys.Switch) || (s.focus == 1 && msg.String() == "esc") {
+	if key.Matches(msg, s.keys.Switch) || (s.focus == 1 && key.Matches(msg, s.keys.Leave)) {
 		if s.focus == 0 {
 			s.focus = 1
 			return s.input.Focus()
@@ -205,7 +199,7 @@ func (s *Extras) key(msg tea.KeyMsg) tea.Cmd {
 		s.input, cmd = s.input.Update(msg)
 		return cmd
 	}
-	if s.cur.move(msg) {
+	if s.cur.move(msg, s.keys.Up, s.keys.Down) {
 		return nil
 	}
 	switch {

@@ -14,15 +14,12 @@ import (
 	"github.com/nimwiz/nimwiz/wizard"
 )
 
-// LocationKeys are the location step's bindings.
-type LocationKeys struct{ Next, Default, Retry key.Binding }
-
 // Location asks where mknimimage puts the new resources (-l) and compares
 // the free space there with what the run needs: a warning, not a refusal,
 // because mknimimage grows the filesystem itself when it can.
 type Location struct {
 	base
-	keys  LocationKeys
+	keys  ui.LocationKeys
 	input textinput.Model
 	seq   int
 	load  ui.Loader
@@ -46,12 +43,8 @@ func NewLocation(c ui.Common, env Env) *Location {
 	in.Prompt = "> "
 	in.CharLimit = 512
 	return &Location{
-		base: base{c: c, env: env},
-		keys: LocationKeys{
-			Next:    ui.KeyEnter,
-			Default: key.NewBinding(key.WithKeys("ctrl+d"), key.WithHelp("ctrl+d", "default "+nim.DefaultLocation)),
-			Retry:   ui.KeyRetryInText,
-		},
+		base:  base{c: c, env: env},
+		keys:  c.Keys.Location,
 		input: in,
 		load:  ui.NewLoader("free space"),
 	}

@@ -14,14 +14,6 @@ import (
 	"github.com/nimwiz/nimwiz/wizard"
 )
 
-// NameKeys are the name step's bindings.
-type NameKeys struct {
-	Next, Suggest, Retry key.Binding
-}
-
-func (k NameKeys) ShortHelp() []key.Binding  { return []key.Binding{k.Next, k.Suggest, k.Retry} }
-func (k NameKeys) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp()} }
-
 // Name asks for the osimage name and checks it as it is typed: locally
 // (ValidName, LongestName for the plan) at once, and in NIM (NameTaken)
 // after a pause, with a spinner.
@@ -30,7 +22,7 @@ type Name struct {
 	// Base, when set, is what suggestions start from (the osimage given to
 	// --from); otherwise they come from the plan's source, or "osimage".
 	Base  string
-	keys  NameKeys
+	keys  ui.NameKeys
 	input textinput.Model
 
 	seq      int // bumped on each edit; stale checks are dropped
@@ -67,12 +59,8 @@ func NewName(c ui.Common, env Env) *Name {
 	in.CharLimit = 64
 	in.Width = nim.MaxNameLen + 2
 	s := &Name{
-		base: base{c: c, env: env},
-		keys: NameKeys{
-			Next:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "continue")),
-			Suggest: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "use suggestion")),
-			Retry:   key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "check again")),
-		},
+		base:     base{c: c, env: env},
+		keys:     c.Keys.Name,
 		input:    in,
 		check:    ui.NewLoader("the name in NIM and xCAT"),
 		suggLoad: ui.NewLoader("a free name"),
@@ -81,9 +69,11 @@ func NewName(c ui.Common, env Env) *Name {
 	return s
 }
 
-func (s *Name) Title() string             { return "Name" }
-func (s *Name) ShortHelp() []key.Binding  { return s.keys.ShortHelp() }
-func (s *Name) FullHelp() [][]key.Binding { return s.keys.FullHelp() }
+func (s *Name) Title() string { return "Name" }
+func (s *Name) ShortHelp() []key.Binding {
+	return []key.Binding{s.keys.Next, s.keys.Suggest, s.keys.Retry}
+}
+func (s *Name) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }
 func (s *Name) Apply(p nim.Plan) nim.Plan { p.Name = s.Value(); return p }
 func (s *Name) Value() string             { return strings.TrimSpace(s.input.Value()) }
 func (s *Name) Suggestion() string        { return s.suggest }

@@ -11,19 +11,16 @@ import (
 	"github.com/nimwiz/nimwiz/wizard"
 )
 
-// NodeTypeKeys are the node type step's bindings.
-type NodeTypeKeys struct{ Up, Down, Next key.Binding }
-
 // NodeType asks diskless stateful, diskless stateless, or dataless.
 type NodeType struct {
 	base
-	keys NodeTypeKeys
+	keys ui.ListStepKeys
 	cur  cursor
 }
 
 // NewNodeType returns the node type step; diskless stateful is preselected.
 func NewNodeType(c ui.Common, env Env) *NodeType {
-	s := &NodeType{base: base{c: c, env: env}, keys: NodeTypeKeys{ui.KeyUp, ui.KeyDown, ui.KeyEnter}}
+	s := &NodeType{base: base{c: c, env: env}, keys: c.Keys.NodeType}
 	s.cur.set(len(wizard.NodeTypes))
 	return s
 }
@@ -47,7 +44,7 @@ func (s *NodeType) Apply(p nim.Plan) nim.Plan { return wizard.WithNodeType(p, s.
 
 func (s *NodeType) Update(msg tea.Msg) tea.Cmd {
 	if k, ok := msg.(tea.KeyMsg); ok {
-		if s.cur.move(k) {
+		if s.cur.move(k, s.keys.Up, s.keys.Down) {
 			return nil
 		}
 		if key.Matches(k, s.keys.Next) {

@@ -15,16 +15,11 @@ import (
 	"github.com/nimwiz/nimwiz/wizard"
 )
 
-// SourceKeys are the source step's bindings.
-type SourceKeys struct {
-	Up, Down, Choose, Complete, Kinds, Retry key.Binding
-}
-
 // Source asks where the software comes from: product media, a directory of
 // installp images, or an existing lpp_source.
 type Source struct {
 	base
-	keys  SourceKeys
+	keys  ui.SourceKeys
 	focus int // 0: the kinds, 1: the chosen kind's list or field
 	kind  cursor
 
@@ -68,15 +63,8 @@ func NewSource(c ui.Common, env Env) *Source {
 	in.Prompt = "> "
 	in.CharLimit = 1024
 	s := &Source{
-		base: base{c: c, env: env},
-		keys: SourceKeys{
-			Up:       ui.KeyUp,
-			Down:     ui.KeyDown,
-			Choose:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "choose")),
-			Complete: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "complete path")),
-			Kinds:    key.NewBinding(key.WithKeys("shift+tab", "esc"), key.WithHelp("esc", "other kind")),
-			Retry:    ui.KeyRetry,
-		},
+		base:    base{c: c, env: env},
+		keys:    c.Keys.Source,
 		dir:     in,
 		devLoad: ui.NewLoader("CD/DVD drives (lsdev -Cc cdrom)"),
 		lppLoad: ui.NewLoader("lpp_source resources (lsnim -l -t lpp_source)"),
@@ -249,11 +237,11 @@ func (s *Source) Update(msg tea.Msg) tea.Cmd {
 
 func (s *Source) key(msg tea.KeyMsg) tea.Cmd {
 	if s.focus == 0 {
-		if s.kind.move(msg) {
+		if s.kind.move(msg, s.keys.Up, s.keys.Down) {
 			s.refusal = ""
 			return nil
 		}
-		if key.Matches(msg, s.keys.Choose, ui.KeyTab) {
+		if key.Matches(msg, s.keys.Choose, s.keys.Tab) {
 			s.focus, s.refusal = 1, ""
 			if s.kind.pos == wizard.KindDirectory {
 				return s.dir.Focus()
@@ -272,7 +260,7 @@ func (s *Source) key(msg tea.KeyMsg) tea.Cmd {
 		if s.kind.pos == wizard.KindLppSource {
 			cur = &s.lppCur
 		}
-		if cur.move(msg) {
+		if cur.move(msg, s.keys.Up, s.keys.Down) {
 			s.refusal = ""
 			return nil
 		}

@@ -130,7 +130,7 @@ func New(cfg Config) *Model {
 	} else if cfg.Env.Debounce < 0 {
 		cfg.Env.Debounce = 0 // tests: check at once
 	}
-	m := &Model{cfg: cfg, c: c, keys: ui.DefaultGlobalKeys(), help: ui.NewHelp(c.Styles), home: newHome()}
+	m := &Model{cfg: cfg, c: c, keys: c.Keys.Global, help: ui.NewHelp(c.Styles), home: newHome(c.Keys.Home)}
 	m.from = ui.NewLoader("osimage " + cfg.From + " (lsdef -t osimage)")
 	if m.cfg.Browse.NIM == nil {
 		m.cfg.Browse.NIM, _ = cfg.Env.NIM.(browse.NIM)
@@ -367,7 +367,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		case stageHome:
 			return m.updateHome(msg)
 		case stageLoading:
-			if key.Matches(msg, ui.KeyRetry) && m.from.Err != nil {
+			if key.Matches(msg, m.c.Keys.Loading.Retry) && m.from.Err != nil {
 				return m, m.loadFrom()
 			}
 			if key.Matches(msg, m.keys.Back) {
@@ -553,7 +553,7 @@ func (m *Model) keyMap() keyMap {
 		view = m.browse
 		back.SetEnabled(!m.browse.Capturing())
 	case stageLoading:
-		view = loadingKeys{retry: m.from.Err != nil}
+		view = loadingKeys{m.c.Keys.Loading, m.from.Err != nil}
 	case stageRun:
 		// ctrl+c and esc mean what the run screen says they mean.
 		return keyMap{view: m.run, global: []key.Binding{m.keys.Help}}
@@ -584,11 +584,14 @@ func (k keyMap) FullHelp() [][]key.Binding {
 	return append(k.view.FullHelp(), k.global)
 }
 
-type loadingKeys struct{ retry bool }
+type loadingKeys struct {
+	ui.LoadingKeys
+	retry bool
+}
 
 func (k loadingKeys) ShortHelp() []key.Binding {
 	if k.retry {
-		return []key.Binding{ui.KeyRetry}
+		return []key.Binding{k.Retry}
 	}
 	return nil
 }
@@ -601,10 +604,10 @@ type home struct {
 	note string
 }
 
-type homeKeys struct{ Up, Down, Choose key.Binding }
+type homeKeys struct{ ui.HomeKeys }
 
 func (k homeKeys) ShortHelp() []key.Binding  { return []key.Binding{k.Up, k.Down, k.Choose} }
-func (k homeKeys) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp()} }
+func (k homeKeys) FullHelp() [][]key.Binding { return [][]key.Binding{append(k.ShortHelp(), k.Quit)} }
 
 var homeItems = []struct{ title, what string }{
 	{"Create an osimage", "define a diskless or dataless osimage, step by step"},
@@ -620,9 +623,7 @@ const (
 	homeQuit
 )
 
-func newHome() home {
-	return home{keys: homeKeys{ui.KeyUp, ui.KeyDown, key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open"))}}
-}
+func newHome(keys ui.HomeKeys) home { return home{keys: homeKeys{keys}} }
 
 func (m *Model) updateHome(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	h := &m.home
@@ -637,7 +638,7 @@ func (m *Model) updateHome(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			h.cur++
 		}
 		h.note = ""
-	case msg.String() == "q":
+	case key.Matches(msg, h.keys.Quit):
 		return m.quit()
 	case key.Matches(msg, h.keys.Choose):
 		switch h.cur {

@@ -102,7 +102,7 @@ func TestGoldenSpotRefused(t *testing.T) {
 	m := screen(at(3*time.Minute+12*time.Second), rec, output)
 	m.Update(sizeMsg{id: jobID, bytes: 157 << 20, files: 3120})
 	m.Update(keyMsg("ctrl+c"))
-	if m.confirm || !strings.Contains(m.notice, "ctrl+c refused") {
+	if m.confirm.Open() || !strings.Contains(m.notice, "ctrl+c refused") {
 		t.Fatalf("not refused: %q", m.notice)
 	}
 	m.Update(SignalMsg{Sig: syscall.SIGTERM})
@@ -120,7 +120,7 @@ func TestGoldenStopQuestion(t *testing.T) {
 	})
 	m := screen(at(12*time.Second), rec, output[:strings.Index(output, "Creating a NIM SPOT")])
 	m.Update(keyMsg("ctrl+c"))
-	if !m.confirm {
+	if !m.confirm.Open() {
 		t.Fatal("no question")
 	}
 	check(t, m)
