@@ -30,7 +30,8 @@ func newRoot(t *testing.T, start app.Start, opts ...simtest.Option) *rootModel {
 	w := newWorld(t, opts...)
 	w.Exec.Timeout = queryTimeout
 	m := app.New(app.Config{Start: start, Demo: true, PlanDir: t.TempDir(),
-		Env: steps.Env{NIM: nim.NewClient(w.Exec), Root: w.Root, Debounce: -1}})
+		Services: app.Services{NIM: nim.NewClient(w.Exec), Run: nim.ExecRunner{Exec: w.Exec}},
+		Env:      steps.Env{Root: w.Root, Debounce: -1}})
 	r := &rootModel{t: t, w: w, m: m}
 	r.d = &uitest.Driver{TB: t, Update: func(msg tea.Msg) tea.Cmd { _, c := m.Update(msg); return c }}
 	r.d.Send(tea.WindowSizeMsg{Width: 100, Height: 30})
@@ -192,7 +193,8 @@ func TestBrokenQueriesWizard(t *testing.T) {
 		w := newWorld(t, simtest.HangQuery("lsdef"))
 		w.Exec.Timeout = queryTimeout
 		m := app.New(app.Config{Start: app.StartCreate, From: "aix73_full", PlanDir: t.TempDir(),
-			Env: steps.Env{NIM: nim.NewClient(w.Exec), Root: w.Root, Debounce: -1}})
+			Services: app.Services{NIM: nim.NewClient(w.Exec)},
+			Env:      steps.Env{Root: w.Root, Debounce: -1}})
 		r := &rootModel{t: t, w: w, m: m}
 		r.d = &uitest.Driver{TB: t, Update: func(msg tea.Msg) tea.Cmd { _, c := m.Update(msg); return c }}
 		r.d.Send(tea.WindowSizeMsg{Width: 100, Height: 30})

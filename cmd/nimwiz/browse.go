@@ -3,10 +3,7 @@ package main
 import (
 	"fmt"
 
-	"github.com/nimwiz/nimwiz/nim"
-
 	uiapp "github.com/nimwiz/nimwiz/ui/app"
-	"github.com/nimwiz/nimwiz/ui/browse"
 )
 
 func init() {
@@ -15,13 +12,6 @@ func init() {
 		summary: "browse the osimages with their NIM details; re-create, remove, change (full screen)",
 		run:     runBrowse,
 	})
-}
-
-// browseEnv is what the browser asks and runs on a's NIM master. Removal
-// and chdef run through the same executor as every query, without the
-// query timeout (see nim.ExecRunner).
-func browseEnv(a *app) browse.Env {
-	return browse.Env{NIM: a.client, Run: nim.ExecRunner{Exec: a.exec}}
 }
 
 func runBrowse(a *app, args []string) int {

@@ -110,13 +110,12 @@ func wizardConfig(a *app) uiapp.Config {
 		dir = "."
 	}
 	return uiapp.Config{
-		Env: steps.Env{
-			NIM:  a.client,
-			Root: a.hostRoot,
-		},
-		Demo:    a.demo,
-		PlanDir: filepath.Clean(dir),
-		Browse:  browseEnv(a),
+		// The browser's removal and chdef run through the same executor as
+		// every query, without the query timeout (nim.ExecRunner).
+		Services: uiapp.Services{NIM: a.client, Run: nim.ExecRunner{Exec: a.exec}},
+		Env:      steps.Env{Root: a.hostRoot},
+		Demo:     a.demo,
+		PlanDir:  filepath.Clean(dir),
 	}
 }
 

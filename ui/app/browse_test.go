@@ -10,17 +10,12 @@ import (
 
 	"github.com/nimwiz/nimwiz/nim"
 	"github.com/nimwiz/nimwiz/nim/nimtest"
-	"github.com/nimwiz/nimwiz/steps"
 	"github.com/nimwiz/nimwiz/ui/browse"
 	"github.com/nimwiz/nimwiz/ui/uitest"
 )
 
 func browseConfig(f *nimtest.Fake) Config {
-	return Config{
-		Start:  StartBrowse,
-		Env:    steps.Env{NIM: f},
-		Browse: browse.Env{NIM: f, Run: f},
-	}
+	return Config{Start: StartBrowse, Services: Services{NIM: f, Run: f}}
 }
 
 func (h *harness) typ(s string) { h.t.Helper(); h.d.Type(s) }

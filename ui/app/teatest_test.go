@@ -19,8 +19,8 @@ import (
 // preview, then goldens the final View.
 func TestProgram(t *testing.T) {
 	cfg := Config{
+		Services: Services{NIM: nimtest.World()},
 		Env: steps.Env{
-			NIM:       nimtest.World(),
 			Root:      hostRoot(t),
 			FreeSpace: func(string) (uint64, error) { return 40 << 30, nil },
 			Debounce:  10 * time.Millisecond,

@@ -69,6 +69,44 @@ func (v *detailsView) ShortHelp() []key.Binding {
 
 func (v *detailsView) FullHelp() [][]key.Binding { return [][]key.Binding{v.ShortHelp()} }
 
+// resourceLines are the resources, one to three lines each, and the lines
+// of the one under the cursor.
+func (v *detailsView) resourceLines(o nim.Osimage, dt *detail, rs []nim.ResourceRef) (lines []string, first, last int) {
+	st := v.c.Styles
+	nameW, attrW := 8, 6
+	for _, r := range rs {
+		nameW, attrW = max(nameW, len(r.Name)), max(attrW, len(r.Attr))
+	}
+	for i, r := range rs {
+		if i == v.cur {
+			first = len(lines)
+		}
+		status, bad := resourceStatus(dt, r.Name)
+		prefix, style := "  ", st.Item
+		if i == v.cur {
+			prefix, style = "> ", st.Selected
+		}
+		statusStyle := st.Text
+		if bad {
+			statusStyle = st.Warning
+		}
+		lines = append(lines, style.Render(fmt.Sprintf("%s%-*s %-*s", prefix, attrW, r.Attr, nameW, r.Name))+"  "+statusStyle.Render(status))
+		if f := resourceFacts(dt, r); f != "" {
+			lines = append(lines, st.Subtle.Render("     "+f))
+		}
+		if others := v.d.sharers(r.Name, o.Name); len(others) > 0 {
+			lines = append(lines, st.Text.Render("     shared with osimage "+strings.Join(others, ", ")))
+		}
+		if i == v.cur {
+			last = len(lines) - 1
+		}
+	}
+	if len(rs) == 0 {
+		lines = append(lines, st.Subtle.Render("  This definition names no NIM resources."))
+	}
+	return lines, first, last
+}
+
 // resourceStatus is the first thing said about a resource: Rstate, marked
 // in text when it is not "ready for use", or why nothing is known.
 func resourceStatus(dt *detail, name string) (text string, bad bool) {
@@ -151,43 +189,7 @@ func (v *detailsView) View() string {
 	top.WriteString(strings.Join(wrapLines(st.Code, st.Label.Render("NIM resources  ")+nim.LsnimCommand(o), w), "\n"))
 
 	rs := nim.ResourceRefs(o)
-	var lines []string
-	var first, last int // lines of the cursor's resource
-	nameW, attrW := 8, 6
-	for _, r := range rs {
-		nameW, attrW = max(nameW, len(r.Name)), max(attrW, len(r.Attr))
-	}
-	for i, r := range rs {
-		if i == v.cur {
-			first = len(lines)
-		}
-		status, bad := resourceStatus(dt, r.Name)
-		prefix := "  "
-		style := st.Item
-		if i == v.cur {
-			prefix, style = "> ", st.Selected
-		}
-		line := style.Render(fmt.Sprintf("%s%-*s %-*s", prefix, attrW, r.Attr, nameW, r.Name)) + "  "
-		if bad {
-			line += st.Warning.Render(status)
-		} else {
-			line += st.Text.Render(status)
-		}
-		lines = append(lines, line)
-		if f := resourceFacts(dt, r); f != "" {
-			lines = append(lines, st.Subtle.Render("     "+f))
-		}
-		if others := v.d.sharers(r.Name, o.Name); len(others) > 0 {
-			lines = append(lines, st.Text.Render("     shared with osimage "+strings.Join(others, ", ")))
-		}
-		if i == v.cur {
-			last = len(lines) - 1
-		}
-	}
-	if len(rs) == 0 {
-		lines = append(lines, st.Subtle.Render("  This definition names no NIM resources."))
-	}
-
+	lines, first, last := v.resourceLines(o, dt, rs)
 	var foot []string
 	if dt != nil && (dt.load.Loading || dt.load.Err != nil) {
 		foot = append(foot, dt.load.View(st, min(w, 100), "r"))
