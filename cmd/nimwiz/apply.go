@@ -9,13 +9,13 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 	"syscall"
 	"time"
 
 	"github.com/nimwiz/nimwiz/internal/ending"
 	"github.com/nimwiz/nimwiz/internal/job"
 	"github.com/nimwiz/nimwiz/nim"
+	"github.com/nimwiz/nimwiz/wizard"
 )
 
 func init() {
@@ -120,11 +120,8 @@ func runApply(a *app, args []string) int {
 			fmt.Fprintln(a.stderr, "nimwiz: apply: stdin is not a terminal, so nimwiz cannot ask: add --yes to run the command above; nothing was run")
 			return exitUsage
 		}
-		fmt.Fprint(a.stderr, "Run it now? Once SPOT creation starts it cannot be interrupted. [y/N] ")
-		answer, _ := bufio.NewReader(a.stdin).ReadString('\n')
-		switch strings.ToLower(strings.TrimSpace(answer)) {
-		case "y", "yes":
-		default:
+		fmt.Fprint(a.stderr, wizard.YesNo("Run it now? Once SPOT creation starts it cannot be interrupted.")+" ")
+		if answer, _ := bufio.NewReader(a.stdin).ReadString('\n'); !wizard.Yes(answer) {
 			fmt.Fprintln(a.stderr, "nimwiz: apply: not confirmed; nothing was run")
 			return exitFail
 		}
