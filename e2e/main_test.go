@@ -25,6 +25,13 @@ func TestMain(m *testing.M) {
 }
 
 func runTests(m *testing.M) int {
+	// Job supervisors watch NIM settle quickly: the simulator's NIM work
+	// ends in moments.
+	for k, v := range map[string]string{"NIMWIZ_SETTLE_POLL": "50ms", "NIMWIZ_SETTLE_QUIET": "2"} {
+		if os.Getenv(k) == "" {
+			os.Setenv(k, v)
+		}
+	}
 	dir, err := os.MkdirTemp("", "nimwiz-e2e-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "e2e:", err)

@@ -226,6 +226,10 @@ func demoExec(dir string, env ...string) *nim.Executor {
 	return &nim.Executor{
 		Dirs: []string{filepath.Join(dir, "demo", "bin")},
 		Env:  append([]string{"NIMWIZ_SIM_ROOT=" + filepath.Join(dir, "demo", "world")}, env...),
+		// The live path, as nimwiz runs the clients: the producer and the
+		// floor are measured the same way as apply (nimwiz wrote the module
+		// when it made the demo).
+		LiveDir: filepath.Join(dir, "perl"),
 	}
 }
 

@@ -187,7 +187,7 @@ func followJob(a *app, store *job.Store, id string, ended <-chan struct{}, g *jo
 	fmt.Fprintln(a.stderr, "nimwiz: interrupts are refused until mknimimage's output shows the lpp_source copy running; the SPOT is protected throughout")
 	const unsaid = "\x00"
 	said := unsaid // the reason last said; "" when accepting
-	warnedNotLive := false
+	warnedNotLive, toldSpot := false, false
 	var rec job.Record
 	// protection says why interrupts are refused now ("" if they are not):
 	// our tracker's reason once the output is known to be live (it is in
@@ -211,6 +211,13 @@ func followJob(a *app, store *job.Store, id string, ended <-chan struct{}, g *jo
 			why = ""
 		} else {
 			g.SetCritical(why != "")
+		}
+		if phaseLine && tr.Phase() == nim.PhaseSpot && !toldSpot {
+			// It prints nothing for tens of minutes: say what to expect.
+			toldSpot = true
+			if h, err := store.History(nim.PhaseSpot); err == nil {
+				defer fmt.Fprintf(a.stderr, "nimwiz: %s\n", h)
+			}
 		}
 		switch {
 		case phaseLine && why != "":

@@ -25,6 +25,13 @@ import (
 // TestMain lets the test binary be the fake mknimimage, the job supervisor
 // (apply re-executes "itself") and, for the signal tests, nimwiz.
 func TestMain(m *testing.M) {
+	// Job supervisors watch NIM settle quickly: the simulator's NIM work
+	// ends in moments.
+	for k, v := range map[string]string{"NIMWIZ_SETTLE_POLL": "50ms", "NIMWIZ_SETTLE_QUIET": "2"} {
+		if os.Getenv(k) == "" {
+			os.Setenv(k, v)
+		}
+	}
 	// The test binary stands in for commands: the simulator when started
 	// with a simulated world (demo tests), else the job tests' fake
 	// mknimimage, else nimwiz itself for the supervisor and CLI tests.
@@ -105,6 +112,7 @@ func TestApplyRunsThePlan(t *testing.T) {
 		"nimwiz: interrupts are refused until mknimimage's output shows the lpp_source copy running",
 		"nimwiz: phase: lpp_source",
 		"nimwiz: phase: SPOT creation",
+		"nimwiz: no earlier SPOT creation on this master to go by\n",
 		"nimwiz: phase: SPOT update",
 		"nimwiz: phase: summary\n",
 		"succeeded",

@@ -112,9 +112,19 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	// Every xCAT client nimwiz runs loads the live module (PERL5OPT), so
 	// its output reaches nimwiz as printed (nim/live.go); rewritten at each
 	// start so an old or altered copy never runs.
-	a.exec.LiveDir = filepath.Join(a.stateDir, perlDir)
-	if err := nim.InstallLiveModule(a.exec.LiveDir); err != nil {
-		fmt.Fprintf(a.stderr, "nimwiz: %v\n", err)
+	// NIMWIZ_LIVE=off runs them without it (a site whose policy forbids
+	// PERL5OPT): nimwiz then cannot see the phases and protects the whole
+	// run.
+	switch live := os.Getenv(liveEnv); live {
+	case "", "on":
+		a.exec.LiveDir = filepath.Join(a.stateDir, perlDir)
+		if err := nim.InstallLiveModule(a.exec.LiveDir); err != nil {
+			fmt.Fprintf(a.stderr, "nimwiz: %v\n", err)
+			return exitUsage
+		}
+	case "off":
+	default:
+		fmt.Fprintf(a.stderr, "nimwiz: %s=%q: use on or off\n", liveEnv, live)
 		return exitUsage
 	}
 	if a.demo {
@@ -160,6 +170,9 @@ var fullScreen = map[string]bool{"home": true, "create": true, "browse": true, "
 
 // nimCommands are the xCAT and NIM commands nimwiz runs.
 var nimCommands = []string{"mknimimage", "rmnimimage", "lsdef", "chdef", "lsnim", "nim", "lsdev", "lsxcatd"}
+
+// liveEnv turns the live module off ("off") or on ("on", the default).
+const liveEnv = "NIMWIZ_LIVE"
 
 // notNIMMaster is added to "command not found" errors in real mode.
 const notNIMMaster = "nimwiz runs on the xCAT management node that is the AIX NIM master, as root; to try it anywhere, use its simulated NIM master: nimwiz --demo"

@@ -157,7 +157,7 @@ func TestRunScreenRefusesInterrupts(t *testing.T) {
 	plan := demoPlan(t, "refuse", false)
 	u := startTUI(t, state, []string{"NIMWIZ_SIM_SPOT_SECONDS=8"}, "create", "--plan", plan)
 	u.create()
-	u.until("interrupts refused")
+	u.until("SPOT creation: interrupts refused")
 	for _, k := range []struct {
 		b    byte
 		name string
@@ -218,7 +218,7 @@ func TestRunScreenKilledOrHungUp(t *testing.T) {
 		r.u.create()
 	}
 	for _, r := range runs {
-		r.u.until("interrupts refused")
+		r.u.until("SPOT creation: interrupts refused")
 		if r.how == "kill" {
 			r.u.cmd.Process.Kill()
 		} else {

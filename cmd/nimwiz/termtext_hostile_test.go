@@ -31,6 +31,28 @@ var payloads = []payload{
 	{"\x1b[8mHIDE10\x1b[0m", "^[[8mHIDE10^[[0m"}, // SGR conceal
 }
 
+// viaXcat is what a payload becomes on its way through xcatd, which
+// replaces every byte outside \011-\177 with "?" before it sends a reply
+// (xCAT-server/sbin/xcatd at 2.9.2_aix_release, send_response L2178; the
+// simulator does the same): ESC passes, BEL, NUL and C1 do not. Values from
+// lsdef (an xCAT client) arrive so; values from lsnim and lsdev (AIX
+// commands) arrive raw.
+func viaXcat(ps []payload) []payload {
+	out := make([]payload, len(ps))
+	for i, p := range ps {
+		var raw strings.Builder
+		for _, r := range p.raw {
+			if r < 0o11 || r > 0o177 {
+				raw.WriteByte('?')
+			} else {
+				raw.WriteRune(r)
+			}
+		}
+		out[i] = payload{raw.String(), strings.NewReplacer("^G", "?", "^@", "?", `\u009b`, "?").Replace(p.visible)}
+	}
+	return out
+}
+
 // rawPayloads only a byte stream can carry (mknimimage's output).
 var rawPayloads = []payload{
 	{"\x9bRAW11", `\x9bRAW11`},         // 8-bit CSI, invalid UTF-8
@@ -126,32 +148,42 @@ func TestListAndShowShowHostileValuesAsText(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("list: %d %s", code, errs)
 	}
-	assertShownAsText(t, "list", out+errs, payloads)
+	assertShownAsText(t, "list", out+errs, viaXcat(payloads)) // lsdef
 
 	code, out, errs = runIn(state, "show", "evil")
 	if code != exitOK {
 		t.Fatalf("show: %d %s", code, errs)
 	}
-	assertShownAsText(t, "show", out+errs, payloads)
-	if !strings.Contains(out, "usercomment="+strings.TrimSuffix(visibleOf(payloads), " ")) {
+	assertShownAsText(t, "show", out+errs, viaXcat(payloads)) // lsdef
+	assertShownAsText(t, "show", out+errs, payloads)          // lsnim
+	if !strings.Contains(out, "usercomment="+strings.TrimSuffix(visibleOf(viaXcat(payloads)), " ")) {
 		t.Errorf("show: the comments are not readable:\n%s", out)
 	}
 
-	for _, args := range [][]string{{"list", "--json"}, {"show", "evil", "--json"}} {
-		code, out, errs = runIn(state, args...)
+	for _, tc := range []struct {
+		args []string
+		want []string // in JSON's escaping
+		bad  string   // the planted values as they came
+	}{
+		{[]string{"list", "--json"}, []string{`\u001b]0;TITLE1?`, `DEL9\u007f`}, viaXcat([]payload{{raw: bad}})[0].raw},
+		{[]string{"show", "evil", "--json"}, []string{`\u001b]0;TITLE1\u0007`, `\u009b2JC1CSI7`, `DEL9\u007f`}, bad},
+	} {
+		code, out, errs = runIn(state, tc.args...)
 		if code != exitOK {
-			t.Fatalf("%v: %d %s", args, code, errs)
+			t.Fatalf("%v: %d %s", tc.args, code, errs)
 		}
-		assertShownAsText(t, strings.Join(args, " "), out, nil)
-		if !strings.Contains(out, `\u001b]0;TITLE1\u0007`) || !strings.Contains(out, `\u009b2JC1CSI7`) || !strings.Contains(out, `DEL9\u007f`) {
-			t.Errorf("%v: not JSON's escaping:\n%s", args, out)
+		assertShownAsText(t, strings.Join(tc.args, " "), out, nil)
+		for _, w := range tc.want {
+			if !strings.Contains(out, w) {
+				t.Errorf("%v: %s not in JSON's escaping:\n%s", tc.args, w, out)
+			}
 		}
 		var v any
 		if err := json.Unmarshal([]byte(out), &v); err != nil {
-			t.Fatalf("%v: not JSON: %v", args, err)
+			t.Fatalf("%v: not JSON: %v", tc.args, err)
 		}
-		if !strings.Contains(fmt.Sprint(v), strings.TrimSpace(bad)) { // lsdef and lsnim values lose trailing blanks
-			t.Errorf("%v: the values did not survive exactly", args)
+		if !strings.Contains(fmt.Sprint(v), strings.TrimSpace(tc.bad)) { // lsdef and lsnim values lose trailing blanks
+			t.Errorf("%v: the values did not survive exactly", tc.args)
 		}
 	}
 }

@@ -38,6 +38,7 @@ var paths = []path{{"pipe", false}, {"live", true}}
 func command(t *testing.T, w *simtest.World, pa path, argv []string) (*exec.Cmd, *os.File) {
 	t.Helper()
 	e := *w.Exec
+	e.LiveDir = "" // the plain pipe: no module
 	if pa.live {
 		dir := filepath.Join(t.TempDir(), "live")
 		if err := nim.InstallLiveModule(dir); err != nil {

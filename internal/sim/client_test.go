@@ -55,7 +55,7 @@ func readLines(w *simtest.World, r io.Reader, name string, ended <-chan struct{}
 func TestPipeHoldsInfoButNotErrors(t *testing.T) {
 	// The root password fails (an error, and the run goes on), then the
 	// run hangs before its summary.
-	w := simtest.New(t, simtest.SpotSeconds(0.2), simtest.Fail("password"), simtest.Hang("summary"))
+	w := simtest.New(t, simtest.Buffered(), simtest.SpotSeconds(0.2), simtest.Fail("password"), simtest.Hang("summary"))
 	cmd, err := w.Exec.Command("mknimimage", "-t", "diskless", "-s", "/dev/cd0", "buf")
 	if err != nil {
 		t.Fatal(err)
@@ -121,7 +121,7 @@ func contains(list []string, s string) bool {
 // A whole run through a pipe: the first line (info) arrives only once the
 // definition exists, i.e. at the very end.
 func TestPipeGivesInfoAtExit(t *testing.T) {
-	w := simtest.New(t, simtest.SpotSeconds(1))
+	w := simtest.New(t, simtest.Buffered(), simtest.SpotSeconds(1))
 	cmd, err := w.Exec.Command("mknimimage", "-t", "diskless", "-s", "/dev/cd0", "late")
 	if err != nil {
 		t.Fatal(err)
@@ -213,7 +213,7 @@ func TestLiveModuleMakesOutputLive(t *testing.T) {
 
 // On a terminal Perl line-buffers STDOUT: lines arrive as printed.
 func TestTerminalShowsLinesAsPrinted(t *testing.T) {
-	w := simtest.New(t, simtest.SpotSeconds(1.5))
+	w := simtest.New(t, simtest.Buffered(), simtest.SpotSeconds(1.5))
 	cmd, err := w.Exec.Command("mknimimage", "-t", "diskless", "-s", "/dev/cd0", "tty")
 	if err != nil {
 		t.Fatal(err)

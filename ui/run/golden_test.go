@@ -42,11 +42,24 @@ func goldenPlan() nim.Plan {
 
 func record(state job.State, phase nim.Phase, critical bool, phases []nim.PhaseStatus) job.Record {
 	p := goldenPlan()
-	return job.Record{
+	r := job.Record{
 		ID: jobID, Name: p.Name, Plan: p, Argv: p.Args(), State: state, Started: t0, ExitCode: -1,
-		Phase: phase, PhaseName: phase.String(), Critical: critical, Phases: phases,
+		Phase: phase, PhaseName: phase.String(), Critical: critical, Phases: phases, Live: true,
 		Dir: "/var/lib/nimwiz/jobs/" + jobID,
 	}
+	if critical {
+		// What the supervisor's tracker says of the phase (nim.Tracker.Risk).
+		tr := nim.NewTracker(p)
+		tr.SetLive()
+		switch phase {
+		case nim.PhaseSpot:
+			tr.Feed("Creating a NIM SPOT resource. This could take a while.")
+		case nim.PhaseSpotUpdate:
+			tr.Feed("Updating the NIM spot resource named '71cosi'. This could take a while.")
+		}
+		r.CriticalWhy = tr.Risk().Why()
+	}
+	return r
 }
 
 func ph(p nim.Phase, label string, st nim.PhaseState, from, to time.Duration) nim.PhaseStatus {

@@ -30,7 +30,18 @@ func Main(m *testing.M) {
 	if name := filepath.Base(os.Args[0]); sim.IsCommand(name) {
 		os.Exit(sim.Main(name, os.Args[1:], os.Stdout, os.Stderr))
 	}
+	// Job supervisors started by the tests watch NIM settle quickly: the
+	// simulator's NIM work ends in moments (the variables are the
+	// supervisor's: job.SettlePollEnv, job.SettleQuietEnv).
+	setDefault("NIMWIZ_SETTLE_POLL", "50ms")
+	setDefault("NIMWIZ_SETTLE_QUIET", "2")
 	os.Exit(m.Run())
+}
+
+func setDefault(k, v string) {
+	if os.Getenv(k) == "" {
+		os.Setenv(k, v)
+	}
 }
 
 // World is a seeded simulated host whose commands are the Perl client and
@@ -46,8 +57,9 @@ type World struct {
 type Option func(*config)
 
 type config struct {
-	env  map[string]string
-	site map[string]string
+	buffered bool
+	env      map[string]string
+	site     map[string]string
 }
 
 // Env sets one NIMWIZ_SIM_* (or other) variable for the commands.
@@ -96,6 +108,11 @@ func Head() Option { return XCAT("2.16.5") }
 // is 0: every reply handled as soon as it is read; real: 1-2 s).
 func Relay(s float64) Option { return Env("NIMWIZ_SIM_RELAY_SECONDS", fmt.Sprint(s)) }
 
+// Buffered runs the xCAT clients without nimwiz's live module, as a pipe
+// gives them on a real master: their STDOUT is block-buffered. By default a
+// world's executor loads the module (Executor.LiveDir), as nimwiz does.
+func Buffered() Option { return func(c *config) { c.buffered = true } }
+
 // Site sets a key of the world's site table (nimprime, master, ...).
 func Site(key, value string) Option { return func(c *config) { c.site[key] = value } }
 
@@ -137,6 +154,12 @@ func New(t testing.TB, opts ...Option) *World {
 		w.Env = append(w.Env, k+"="+v)
 	}
 	w.Exec = &nim.Executor{Dirs: []string{w.Bin}, Env: w.Env}
+	if !c.buffered {
+		w.Exec.LiveDir = filepath.Join(dir, "perl")
+		if err := nim.InstallLiveModule(w.Exec.LiveDir); err != nil {
+			t.Fatal(err)
+		}
+	}
 	t.Cleanup(w.KillAll)
 	return w
 }
