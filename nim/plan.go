@@ -3,7 +3,9 @@ package nim
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -215,7 +217,7 @@ func (p Plan) Validate() []Problem {
 	}
 
 	// resources and options: the attribute table says what each may hold.
-	for _, a := range sortedKeys(p.Extra) {
+	for _, a := range slices.Sorted(maps.Keys(p.Extra)) {
 		if err := p.CheckAttr(a, p.Extra[a]); err != nil {
 			add(AttrField(a), "%v", err)
 		}
@@ -431,19 +433,10 @@ func (p Plan) Args() []string {
 		argv = append(argv, "-l", p.Location)
 	}
 	argv = append(argv, "-s", p.Source, p.Name)
-	for _, a := range sortedKeys(p.Extra) {
+	for _, a := range slices.Sorted(maps.Keys(p.Extra)) {
 		argv = append(argv, a+"="+p.Extra[a])
 	}
 	return argv
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // CommandLine is Args for display and copy-paste into a POSIX shell:
@@ -522,7 +515,7 @@ func (p Plan) Resources() []PlannedResource {
 		}
 	}
 
-	for _, a := range sortedKeys(p.Extra) {
+	for _, a := range slices.Sorted(maps.Keys(p.Extra)) {
 		switch a {
 		case "root", "shared_root", "dump", "paging", "lpp_source", "spot":
 			continue // placed above, or refused by Validate

@@ -2,6 +2,8 @@ package wizard
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -108,11 +110,7 @@ func FindExtra(items []nim.Listing, attr, name string) int {
 // never nil.
 func ExtraPrefill(extra map[string]string, items []nim.Listing) (checked []int, kept map[string]string, dropped []string) {
 	kept = map[string]string{}
-	attrs := make([]string, 0, len(extra))
-	for a := range extra {
-		attrs = append(attrs, a)
-	}
-	sort.Strings(attrs)
+	attrs := slices.Sorted(maps.Keys(extra))
 	for _, a := range attrs {
 		if !IsExtraType(a) {
 			kept[a] = extra[a]
@@ -131,11 +129,7 @@ func ExtraPrefill(extra map[string]string, items []nim.Listing) (checked []int, 
 
 // JoinPairs lists m as attr=value, by attr, comma-separated.
 func JoinPairs(m map[string]string) string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := slices.Sorted(maps.Keys(m))
 	out := make([]string, len(keys))
 	for i, k := range keys {
 		out[i] = k + "=" + m[k]

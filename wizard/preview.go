@@ -2,8 +2,9 @@ package wizard
 
 import (
 	"fmt"
+	"maps"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/nimwiz/nimwiz/nim"
@@ -70,11 +71,7 @@ func DefinitionLines(p nim.Plan) (label string, lines []string) {
 	def := p.Definition()
 	label = fmt.Sprintf("xCAT osimage definition that will result (lsdef -t osimage -o %s):", def.Name)
 	lines = append(lines, "  Object name: "+def.Name)
-	keys := make([]string, 0, len(def.Attrs))
-	for k := range def.Attrs {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := slices.Sorted(maps.Keys(def.Attrs))
 	for _, k := range keys {
 		lines = append(lines, "      "+k+"="+def.Attrs[k])
 	}

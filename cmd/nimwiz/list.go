@@ -7,7 +7,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"sort"
+	"maps"
+	"slices"
 	"text/tabwriter"
 
 	"github.com/nimwiz/nimwiz/internal/job"
@@ -231,11 +232,7 @@ func rstateFirst(attrs []nim.Attr) []nim.Attr {
 
 func printShow(w io.Writer, o nim.Osimage, res []resourceJSON) {
 	fmt.Fprintf(w, "Osimage %s  (%s)\n", o.Name, nim.DefinitionCommand(o.Name))
-	keys := make([]string, 0, len(o.Attrs))
-	for k := range o.Attrs {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := slices.Sorted(maps.Keys(o.Attrs))
 	for _, k := range keys {
 		fmt.Fprintf(w, "    %s=%s\n", k, o.Attrs[k])
 	}

@@ -7,9 +7,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/nimwiz/nimwiz/internal/termtext"
@@ -203,11 +204,7 @@ func preflight(e *nim.Executor) error {
 func usage(w io.Writer, fs *flag.FlagSet) {
 	fmt.Fprintln(w, "Usage: nimwiz [--demo] [--state-dir DIR] [--plain] [--theme light|dark] COMMAND [ARGS]")
 	fmt.Fprintln(w, "\nCommands:")
-	names := make([]string, 0, len(verbs))
-	for n := range verbs {
-		names = append(names, n)
-	}
-	sort.Strings(names)
+	names := slices.Sorted(maps.Keys(verbs))
 	width := 0
 	for _, n := range names {
 		width = max(width, len(strings.TrimSpace(n+" "+verbs[n].args)))

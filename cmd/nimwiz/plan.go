@@ -4,7 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"sort"
+	"maps"
+	"slices"
 	"text/tabwriter"
 
 	"github.com/nimwiz/nimwiz/nim"
@@ -102,11 +103,7 @@ func printPlan(w io.Writer, p nim.Plan) {
 	d := p.Definition()
 	fmt.Fprintln(w, "\nThe osimage definition it writes:")
 	fmt.Fprintf(w, "  Object name: %s\n", d.Name)
-	keys := make([]string, 0, len(d.Attrs))
-	for k := range d.Attrs {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := slices.Sorted(maps.Keys(d.Attrs))
 	for _, k := range keys {
 		fmt.Fprintf(w, "      %s=%s\n", k, d.Attrs[k])
 	}
