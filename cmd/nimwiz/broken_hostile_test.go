@@ -49,7 +49,7 @@ func TestBrokenQueries(t *testing.T) {
 			t.Parallel()
 			a, out, errb, _ := simApp(t, tc.opt)
 			start := time.Now()
-			code := verbs[tc.verb].run(a, tc.args)
+			code := a.do(tc.verb, tc.args)
 			if d := time.Since(start); d > 30*time.Second {
 				t.Errorf("took %s", d)
 			}

@@ -18,10 +18,10 @@ func init() {
 
 // runPlan checks a plan file and shows what running it would do. It runs
 // nothing: no executor, no NIM query (so it works on any machine).
-func runPlan(a *app, args []string) int {
+func runPlan(a *app, args []string) error {
 	if len(args) == 1 && (args[0] == "-h" || args[0] == "--help") {
 		planUsage(a.stdout)
-		return exitOK
+		return nil
 	}
 	if len(args) != 1 {
 		if len(args) == 0 {
@@ -30,7 +30,7 @@ func runPlan(a *app, args []string) int {
 			fmt.Fprintf(a.stderr, "nimwiz plan: give exactly one plan file, not %d arguments\n", len(args))
 		}
 		planUsage(a.stderr)
-		return exitUsage
+		return exitStatus(exitUsage)
 	}
 	path := args[0]
 	p, err := nim.LoadPlan(path)
@@ -43,16 +43,16 @@ func runPlan(a *app, args []string) int {
 		} else {
 			fmt.Fprintf(a.stderr, "file: %v\n", err)
 		}
-		return exitUsage
+		return exitStatus(exitUsage)
 	}
 	if probs := p.Validate(); len(probs) > 0 {
 		for _, prob := range probs {
 			fmt.Fprintln(a.stderr, prob.Error())
 		}
-		return exitUsage
+		return exitStatus(exitUsage)
 	}
 	printPlan(a.stdout, p)
-	return exitOK
+	return nil
 }
 
 func planUsage(w io.Writer) {
