@@ -184,7 +184,7 @@ func (s *Location) View() string {
 	case s.load.Loading:
 		b.WriteString(s.load.SpinnerView(st) + st.Subtle.Render(" measuring free space..."))
 	case s.load.Err != nil:
-		b.WriteString(warnLine(st, fmt.Sprintf("could not measure free space: %v (press ctrl+r to try again; you may go on)", s.load.Err), w))
+		b.WriteString(warnLine(st, wizard.FreeUnknown(v, s.load.Err, wizard.Need(s.plan))+" (press ctrl+r to try again; you may go on)", w))
 	case s.short():
 		b.WriteString(st.Text.Render(needed) + "\n")
 		b.WriteString(warnLine(st, s.shortText(), w))

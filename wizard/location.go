@@ -62,6 +62,12 @@ func ShortText(free uint64, dir string, need uint64) string {
 		FormatSize(free), dir, FormatSize(need))
 }
 
+// FreeUnknown warns that the free space for location loc could not be
+// measured (err); need is what the plan needs there.
+func FreeUnknown(loc string, err error, need uint64) string {
+	return fmt.Sprintf("could not measure the free space for %s: %v; this plan needs about %s", loc, err, FormatSize(need))
+}
+
 // FormatSize renders bytes as "1.5 GB" / "800 MB".
 func FormatSize(b uint64) string {
 	const mb = 1 << 20

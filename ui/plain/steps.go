@@ -404,7 +404,7 @@ func (s *session) spaceWarning() string {
 	need := wizard.Need(s.plan)
 	switch {
 	case err != nil:
-		return fmt.Sprintf("could not measure the free space for %s: %v; this plan needs about %s", s.plan.WithDefaults().Location, err, wizard.FormatSize(need))
+		return wizard.FreeUnknown(s.plan.WithDefaults().Location, err, need)
 	case free < need:
 		return wizard.ShortText(free, dir, need)
 	}
