@@ -3,27 +3,15 @@ package nim
 import (
 	"context"
 	"errors"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 )
 
-// runnerBin writes a /bin/sh script named name (tests only).
-func runnerBin(t *testing.T, name, body string) *Executor {
-	t.Helper()
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, name), []byte("#!/bin/sh\n"+body), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	return &Executor{Dirs: []string{dir}}
-}
-
 // ExecRunner runs a real process by argv: both streams in output order,
 // the exit code, Observe told.
 func TestExecRunner(t *testing.T) {
-	e := runnerBin(t, "rmnimimage", `echo "Removed the xCAT osimage definition '$2'."
+	e := scriptExec(t, "rmnimimage", `echo "Removed the xCAT osimage definition '$2'."
 echo "Error: One or more resources are being used in other osimage definitions." >&2
 echo "Error: Return=1." >&2
 exit 1
@@ -48,7 +36,7 @@ exit 1
 }
 
 func TestExecRunnerTimeout(t *testing.T) {
-	e := runnerBin(t, "chdef", "exec sleep 30\n")
+	e := scriptExec(t, "chdef", "exec sleep 30\n")
 	_, err := ExecRunner{Exec: e, Timeout: 100 * time.Millisecond}.Run(context.Background(), []string{"chdef"})
 	if !errors.Is(err, ErrTimeout) {
 		t.Errorf("err %v", err)

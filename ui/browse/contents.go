@@ -109,7 +109,7 @@ func (v *contentsView) ShortHelp() []key.Binding {
 func (v *contentsView) FullHelp() [][]key.Binding { return [][]key.Binding{v.ShortHelp()} }
 
 func (v *contentsView) View() string {
-	st, w := v.c.Styles, v.c.Width
+	st := v.c.Styles
 	c := v.open
 	if c == nil {
 		return ""
@@ -118,26 +118,8 @@ func (v *contentsView) View() string {
 	if c.typ == "lpp_source" {
 		what = "installation images"
 	}
-	var b strings.Builder
-	b.WriteString(st.Heading.Render(fmt.Sprintf("%s %s: %s", typeLabel(c.typ), c.name, what)) + "  " + st.Code.Render(nim.ShowresCommand(c.name)) + "\n")
-	switch {
-	case c.load.Loading && !c.load.Loaded || c.load.Err != nil:
-		b.WriteString("\n" + c.load.View(st, min(w, 100), "r"))
-		return b.String()
-	case len(c.files) == 0:
-		b.WriteString("\n" + st.Subtle.Render("showres listed no filesets."))
-		return b.String()
-	}
-	b.WriteString(c.list.filterLine(st, "filesets", "; state=C, type=F match columns") + "\n")
-	if c.load.Loading {
-		b.WriteString(c.load.View(st, w, "r") + "\n")
-	} else {
-		b.WriteString(st.Label.Render(ui.Truncate("  "+c.list.hdr, w)) + "\n")
-	}
-	if len(c.list.shown) == 0 {
-		b.WriteString(st.Subtle.Render("  No fileset matches the filter. Press esc to clear it."))
-		return b.String()
-	}
-	b.WriteString(c.list.view(st, w, v.c.Height-3, true))
-	return b.String()
+	return c.list.page(st, &c.load, v.c.Width, v.c.Height,
+		st.Heading.Render(fmt.Sprintf("%s %s: %s", typeLabel(c.typ), c.name, what))+"  "+st.Code.Render(nim.ShowresCommand(c.name)),
+		st.Subtle.Render("showres listed no filesets."),
+		"filesets", "; state=C, type=F match columns", "  No fileset matches the filter. Press esc to clear it.")
 }

@@ -207,6 +207,36 @@ func (l *flist) view(s *ui.Styles, width, height int, focused bool) string {
 	return b.String()
 }
 
+// page is the list under its heading line: the loader while the first
+// answer comes or after a failure, empty (rendered) when there are no
+// rows; else the filter line, the column titles (the loader while the rows
+// load again), and the rows that fit, or noMatch. what names the rows
+// ("osimages"), hint adds to the filter line.
+func (l *flist) page(st *ui.Styles, load *ui.Loader, width, height int, heading, empty, what, hint, noMatch string) string {
+	var b strings.Builder
+	b.WriteString(heading + "\n")
+	switch {
+	case load.Loading && !load.Loaded || load.Err != nil:
+		b.WriteString("\n" + load.View(st, min(width, 100), "r"))
+		return b.String()
+	case len(l.rows) == 0:
+		b.WriteString("\n" + empty)
+		return b.String()
+	}
+	b.WriteString(l.filterLine(st, what, hint) + "\n")
+	if load.Loading {
+		b.WriteString(load.View(st, width, "r") + "\n")
+	} else {
+		b.WriteString(st.Label.Render(ui.Truncate("  "+l.hdr, width)) + "\n")
+	}
+	if len(l.shown) == 0 {
+		b.WriteString(st.Subtle.Render(noMatch))
+		return b.String()
+	}
+	b.WriteString(l.view(st, width, height-3, true))
+	return b.String()
+}
+
 // filterLine says what the filter is and how to change it.
 func (l *flist) filterLine(s *ui.Styles, what string, hint string) string {
 	total := len(l.rows)

@@ -127,29 +127,11 @@ func (v *listView) update(msg tea.KeyMsg) tea.Cmd {
 }
 
 func (v *listView) View() string {
-	st, w, d := v.c.Styles, v.c.Width, v.d
-	var b strings.Builder
-	b.WriteString(st.Heading.Render("AIX osimages") + "  " + st.Code.Render(nim.ListCommand) + "\n")
-	switch {
-	case d.load.Loading && !d.load.Loaded || d.load.Err != nil:
-		b.WriteString("\n" + d.load.View(st, min(w, 100), "r"))
-		return b.String()
-	case len(d.images) == 0:
-		b.WriteString("\n" + ui.Wrap(st.Subtle, "This master has no AIX osimages yet. Create one from the home screen (Create an osimage) or with: nimwiz create", min(w, 100)))
-		return b.String()
-	}
-	b.WriteString(v.list.filterLine(st, "osimages", "") + "\n")
-	if d.load.Loading {
-		b.WriteString(d.load.View(st, w, "r") + "\n")
-	} else {
-		b.WriteString(st.Label.Render(ui.Truncate("  "+v.list.hdr, w)) + "\n")
-	}
-	if len(v.list.shown) == 0 {
-		b.WriteString(st.Subtle.Render("  No osimage matches the filter. Press esc to clear it."))
-		return b.String()
-	}
-	b.WriteString(v.list.view(st, w, v.c.Height-3, true))
-	return b.String()
+	st, w := v.c.Styles, v.c.Width
+	return v.list.page(st, &v.d.load, w, v.c.Height,
+		st.Heading.Render("AIX osimages")+"  "+st.Code.Render(nim.ListCommand),
+		ui.Wrap(st.Subtle, "This master has no AIX osimages yet. Create one from the home screen (Create an osimage) or with: nimwiz create", min(w, 100)),
+		"osimages", "", "  No osimage matches the filter. Press esc to clear it.")
 }
 
 func (v *listView) ShortHelp() []key.Binding {
