@@ -1,5 +1,7 @@
-// Package steps holds one small model per wizard step. A step knows the plan
-// it is given and its own answer; it never knows about other steps. The root
+// Package steps is the full-screen rendering of the create wizard: one
+// small model per step, on the texts, choices and checks of package wizard
+// (which ui/plain renders as line prompts). A step knows the plan it is
+// given and its own answer; it never knows about other steps. The root
 // model (ui/app) routes messages, keeps the plan, and moves between steps
 // when a step says it is done (NextMsg).
 //
