@@ -10,17 +10,6 @@ import (
 	"testing"
 )
 
-// strict makes the tests of known, reported bugs fail instead of skip
-// (NIMWIZ_E2E_STRICT=1): for the lead, once the fix is in.
-func knownBug(t *testing.T, format string, args ...any) {
-	t.Helper()
-	msg := fmt.Sprintf(format, args...)
-	if os.Getenv("NIMWIZ_E2E_STRICT") == "1" {
-		t.Fatal(msg)
-	}
-	t.Skip("KNOWN BUG (see e2e/README.md; NIMWIZ_E2E_STRICT=1 makes it fail): " + msg)
-}
-
 // altScreen reports whether the program switched the terminal to the
 // alternate screen, i.e. started the full-screen UI.
 func (p *pane) altScreen() bool {

@@ -3,6 +3,7 @@ package nim
 import (
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 )
 
@@ -12,15 +13,6 @@ import (
 type CleanupStep struct {
 	Argv []string
 	Why  string
-}
-
-// Command is the step as a line to paste into a POSIX shell.
-func (s CleanupStep) Command() string {
-	q := make([]string, len(s.Argv))
-	for i, a := range s.Argv {
-		q[i] = ShellQuote(a)
-	}
-	return strings.Join(q, " ")
 }
 
 // Cleanup says what to run before mknimimage is run again for plan p, given
@@ -131,24 +123,23 @@ func cleanupResource(p Plan, r PlannedResource, o Object) []CleanupStep {
 // cleanupDefinition is the steps when the osimage definition exists.
 func cleanupDefinition(p Plan, res []PlannedResource, left []Object) []CleanupStep {
 	var steps []CleanupStep
-	var borrowed, clear []string
-	seen := map[string]bool{}
+	var borrowed, detach []string
 	for _, r := range res {
-		if !r.Reused || seen[r.Attr] {
+		if !r.Reused || slices.Contains(detach, r.Attr) {
 			continue
 		}
-		seen[r.Attr] = true
 		borrowed = append(borrowed, r.Name)
-		clear = append(clear, r.Attr+"=")
+		detach = append(detach, r.Attr)
 	}
-	if len(clear) > 0 {
+	argvs := DetachThenRemove(p.Name, detach, true)
+	if len(argvs) > 1 {
 		steps = append(steps, CleanupStep{
-			Argv: append([]string{"chdef", "-t", "osimage", "-o", p.Name}, clear...),
+			Argv: argvs[0],
 			Why:  "detaches the existing resources this image only uses (" + strings.Join(borrowed, ", ") + ") so that the next command leaves them alone",
 		})
 	}
 	steps = append(steps, CleanupStep{
-		Argv: []string{"rmnimimage", "-f", "-d", "-x", p.Name},
+		Argv: argvs[len(argvs)-1],
 		Why:  "the osimage definition " + p.Name + " exists (a re-run would stop at \"already exists\"): this removes it, the NIM resources it names and their directories (-d: the lpp_source too)",
 	})
 	// rmnimimage -d does not delete the dump directory.

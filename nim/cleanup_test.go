@@ -103,9 +103,9 @@ func TestCleanup(t *testing.T) {
 			steps := Cleanup(p, tc.left, tc.missing, tc.def)
 			var got []string
 			for _, s := range steps {
-				got = append(got, s.Command())
+				got = append(got, ShellLine(s.Argv))
 				if s.Why == "" {
-					t.Errorf("%s: no why", s.Command())
+					t.Errorf("%s: no why", ShellLine(s.Argv))
 				}
 			}
 			if !reflect.DeepEqual(got, tc.want) {
@@ -122,7 +122,7 @@ func TestCleanup(t *testing.T) {
 
 func TestCleanupStepQuotes(t *testing.T) {
 	s := CleanupStep{Argv: []string{"rm", "-R", "/a b/it's"}}
-	if got := s.Command(); got != `rm -R '/a b/it'\''s'` {
+	if got := ShellLine(s.Argv); got != `rm -R '/a b/it'\''s'` {
 		t.Errorf("Command = %s", got)
 	}
 }

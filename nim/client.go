@@ -149,6 +149,10 @@ func (c *Client) Osimage(ctx context.Context, name string) (Osimage, error) {
 	if err != nil {
 		return Osimage{}, err
 	}
+	if firstNonBlank(res.Stdout) != "" && LsdefNone(res.Stdout, res.Stderr, res.ExitCode) {
+		// No osimage at all: a fresh master (defls, 2.9.2 L3368).
+		return Osimage{}, fmt.Errorf("%s: %w: %s", argvString(res), ErrNoSuchOsimage, firstNonBlank(res.Stdout))
+	}
 	if err := readable(res, 1); err != nil {
 		return Osimage{}, err
 	}

@@ -2,6 +2,8 @@ package nim
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -158,7 +160,7 @@ func (p Plan) validateUpdate() []Problem {
 	case p.UpdateFrom == FromPlan && len(given) == 0:
 		add("update_from", "update_from = \"plan\" installs this plan's installp_bundle, otherpkgs or synclists, and it names none: add them under [resources] and [options], or write update_from = \"definition\"")
 	}
-	for _, a := range sortedKeys(p.Extra) {
+	for _, a := range slices.Sorted(maps.Keys(p.Extra)) {
 		if err := p.checkUpdateAttr(a, p.Extra[a]); err != nil {
 			add(AttrField(a), "%v", err)
 		}
@@ -197,7 +199,7 @@ func (p Plan) updateArgs() []string {
 		argv = append(argv, "-V")
 	}
 	argv = append(argv, "-u", p.Name)
-	for _, a := range sortedKeys(p.Extra) {
+	for _, a := range slices.Sorted(maps.Keys(p.Extra)) {
 		argv = append(argv, a+"="+p.Extra[a])
 	}
 	return argv
@@ -261,7 +263,7 @@ func (p Plan) validateCopy() []Problem {
 	if msg := p.locationProblem(); msg != "" {
 		add("location", "%s", msg)
 	}
-	for _, a := range sortedKeys(p.Extra) {
+	for _, a := range slices.Sorted(maps.Keys(p.Extra)) {
 		add(AttrField(a), "%v", p.checkCopyAttr(a))
 	}
 	return probs

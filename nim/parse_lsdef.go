@@ -19,6 +19,10 @@ const (
 	// error ("Error: " and, from xCAT 2.14.2, "[host]: " before it) on
 	// stderr, exit 1 (processArgs, 2.9.2 L1018-1028).
 	NoObjectsOfTypeText = "Could not get objects of type 'osimage'."
+	// NoObjectsOfTypeMessage: asked for one osimage by name (-o NAME) when
+	// there is no osimage at all; info on stdout, exit 0 (defls, 2.9.2
+	// L3368).
+	NoObjectsOfTypeMessage = "Could not find any objects of type 'osimage'."
 )
 
 // LsdefNone reports whether a finished lsdef -t osimage without object names
@@ -33,7 +37,9 @@ func LsdefNone(stdout, stderr []byte, exit int) bool {
 		if firstNonBlank(stderr) != "" {
 			return false
 		}
-		return everyLine(stdout, func(t string) bool { return t == NoObjectsMessage || t == NoDefinitionsMessage })
+		return everyLine(stdout, func(t string) bool {
+			return t == NoObjectsMessage || t == NoDefinitionsMessage || t == NoObjectsOfTypeMessage
+		})
 	case 1:
 		if firstNonBlank(stdout) != "" || firstNonBlank(stderr) == "" {
 			return false

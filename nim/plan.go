@@ -3,7 +3,9 @@ package nim
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -235,7 +237,7 @@ func (p Plan) Validate() []Problem {
 	}
 
 	// resources and options: the attribute table says what each may hold.
-	for _, a := range sortedKeys(p.Extra) {
+	for _, a := range slices.Sorted(maps.Keys(p.Extra)) {
 		if err := p.CheckAttr(a, p.Extra[a]); err != nil {
 			add(AttrField(a), "%v", err)
 		}
@@ -480,31 +482,15 @@ func (p Plan) Args() []string {
 		argv = append(argv, "-l", p.Location)
 	}
 	argv = append(argv, "-s", p.Source, p.Name)
-	for _, a := range sortedKeys(p.Extra) {
+	for _, a := range slices.Sorted(maps.Keys(p.Extra)) {
 		argv = append(argv, a+"="+p.Extra[a])
 	}
 	return argv
 }
 
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
 // CommandLine is Args for display and copy-paste into a POSIX shell:
 // arguments are single-quoted only where needed. nimwiz never runs it.
-func (p Plan) CommandLine() string {
-	args := p.Args()
-	q := make([]string, len(args))
-	for i, a := range args {
-		q[i] = ShellQuote(a)
-	}
-	return strings.Join(q, " ")
-}
+func (p Plan) CommandLine() string { return ShellLine(p.Args()) }
 
 // ShellQuote quotes s for a POSIX shell: unchanged when it has only safe
 // bytes, else in single quotes, each single quote inside written as the
@@ -591,7 +577,7 @@ func (p Plan) ResourcesFrom(old *Osimage) []PlannedResource {
 		}
 	}
 
-	for _, a := range sortedKeys(p.Extra) {
+	for _, a := range slices.Sorted(maps.Keys(p.Extra)) {
 		switch a {
 		case "root", "shared_root", "dump", "paging", "lpp_source", "spot":
 			continue // placed above, or refused by Validate

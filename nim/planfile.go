@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -162,7 +164,7 @@ func ParsePlan(data []byte) (Plan, error) {
 			bad(toml.Key{tbl}, "must be a table: a line [%s] followed by lines attr = \"%s\", not %s %v", tbl, tableValue(tbl), tomlTypeName(v), tomlValue(v))
 			continue
 		}
-		for _, a := range sortedAnyKeys(attrs) {
+		for _, a := range slices.Sorted(maps.Keys(attrs)) {
 			key := toml.Key{tbl, a}
 			spec, known := LookupAttr(a)
 			switch {
@@ -197,7 +199,7 @@ func ParsePlan(data []byte) (Plan, error) {
 	for _, k := range planKeys {
 		known[k] = true
 	}
-	for _, k := range sortedAnyKeys(raw) {
+	for _, k := range slices.Sorted(maps.Keys(raw)) {
 		if !known[k] {
 			hint := ""
 			if s := closestKey(k); s != "" {
@@ -408,15 +410,6 @@ func firstInvalidUTF8(b []byte) int {
 		i += n
 	}
 	return len(b)
-}
-
-func sortedAnyKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 func tomlTypeName(v any) string {

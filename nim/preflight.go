@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 
@@ -53,7 +55,7 @@ func (p Plan) CheckHost(root string) []Problem {
 	// Files an attribute names (synclists): xcatd opens them on this
 	// master (sync_spot_files, aixinstall.pm 2.9.2 L14924) after the SPOT
 	// is built, so a wrong path fails the run at its very end.
-	for _, a := range sortedKeys(p.Extra) {
+	for _, a := range slices.Sorted(maps.Keys(p.Extra)) {
 		spec, ok := LookupAttr(a)
 		f := p.Extra[a]
 		if !ok || !spec.HostFile || spec.Check(f) != nil {
@@ -163,7 +165,7 @@ func (c *Client) CheckResources(ctx context.Context, p Plan) ([]Problem, error) 
 	if p.SourceKind() == SourceLppSource {
 		wants = append(wants, want{"source", "lpp_source", p.Source})
 	}
-	for _, a := range sortedKeys(p.Extra) {
+	for _, a := range slices.Sorted(maps.Keys(p.Extra)) {
 		spec, ok := LookupAttr(a)
 		if !ok || spec.Kind != ResourceAttr {
 			continue // an option (CheckHost looks at files), or refused by Validate

@@ -123,6 +123,12 @@ func TestOsimage(t *testing.T) {
 	if !errors.Is(err, ErrNoSuchOsimage) {
 		t.Errorf("empty output: %v", err)
 	}
+	// A fresh master: no osimage at all, asked for one by name (defls,
+	// DBobjectdefs.pm at 2.9.2_aix_release L3368; info, exit 0).
+	_, err = newFake(t, map[string]fakeCmd{"lsdef": {stdout: fixture(t, "lsdef/none_named_inferred.txt")}}).c.Osimage(queryCtx, "first")
+	if !errors.Is(err, ErrNoSuchOsimage) {
+		t.Errorf("no osimage at all: %v", err)
+	}
 	_, err = newFake(t, map[string]fakeCmd{"lsdef": {stdout: []byte("\x00\x01garbage\n")}}).c.Osimage(queryCtx, "x")
 	if !errors.Is(err, ErrUnexpectedOutput) {
 		t.Errorf("garbage: %v", err)

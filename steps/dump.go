@@ -8,16 +8,14 @@ import (
 
 	"github.com/nimwiz/nimwiz/nim"
 	"github.com/nimwiz/nimwiz/ui"
+	"github.com/nimwiz/nimwiz/wizard"
 )
-
-// DumpKeys are the dump step's bindings.
-type DumpKeys struct{ Up, Down, Next, Retry key.Binding }
 
 // Dump asks whether to create a dump resource (-D). Off by default; it
 // needs xCAT 2.5 or later, checked with XcatVersion.
 type Dump struct {
 	base
-	keys    DumpKeys
+	keys    ui.ListStepKeys
 	cur     cursor // 0 no, 1 yes
 	load    ui.Loader
 	version nim.Version
@@ -34,7 +32,7 @@ type versionMsg struct {
 func NewDump(c ui.Common, env Env) *Dump {
 	s := &Dump{
 		base: base{c: c, env: env},
-		keys: DumpKeys{ui.KeyUp, ui.KeyDown, ui.KeyEnter, ui.KeyRetry},
+		keys: c.Keys.Dump,
 		load: ui.NewLoader("the xCAT version (lsxcatd -v)"),
 	}
 	s.cur.set(2)
@@ -83,7 +81,7 @@ func (s *Dump) Update(msg tea.Msg) tea.Cmd {
 		}
 		return nil
 	case tea.KeyMsg:
-		if s.cur.move(msg) {
+		if s.cur.move(msg, s.keys.Up, s.keys.Down) {
 			s.refusal = ""
 			return nil
 		}
@@ -100,7 +98,7 @@ func (s *Dump) Update(msg tea.Msg) tea.Cmd {
 			case s.load.Loading:
 				return nil
 			case s.load.Loaded && !s.supported():
-				s.refusal = DumpRefusal(versionText(s.version), "no")
+				s.refusal = wizard.DumpRefusal(versionText(s.version), "no")
 				return nil
 			}
 			return next
@@ -116,7 +114,7 @@ func versionText(v nim.Version) string { return v.String() }
 
 func (s *Dump) Warnings() []string {
 	if s.cur.pos == 1 && s.load.Err != nil {
-		return []string{DumpVersionUnknown}
+		return []string{wizard.DumpVersionUnknown}
 	}
 	return nil
 }
@@ -124,16 +122,16 @@ func (s *Dump) Warnings() []string {
 func (s *Dump) View() string {
 	st, w := s.c.Styles, s.bodyWidth()
 	var b strings.Builder
-	s.intro(&b, DumpQuestion, DumpExplain)
-	rows := []listRow{{Text: DumpChoices[0] + " (default)"}, {Text: DumpChoices[1]}}
+	s.intro(&b, wizard.DumpQuestion, wizard.DumpExplain)
+	rows := []listRow{{Text: wizard.DumpChoices[0] + " (default)"}, {Text: wizard.DumpChoices[1]}}
 	b.WriteString(renderList(st, rows, s.cur.pos, 2, true) + "\n\n")
 	switch {
 	case s.load.Loading || s.load.Err != nil:
 		b.WriteString(s.load.View(st, w, "r"))
 	case s.supported():
-		b.WriteString(st.Subtle.Render(DumpSupported(versionText(s.version))))
+		b.WriteString(st.Subtle.Render(wizard.DumpSupported(versionText(s.version))))
 	case s.load.Loaded:
-		b.WriteString(warnLine(st, DumpUnsupported(versionText(s.version)), w))
+		b.WriteString(warnLine(st, wizard.DumpUnsupported(versionText(s.version)), w))
 	}
 	if s.refusal != "" {
 		b.WriteString("\n\n" + errLine(st, s.refusal, w))

@@ -9,12 +9,8 @@ import (
 
 	"github.com/nimwiz/nimwiz/nim"
 	"github.com/nimwiz/nimwiz/ui"
+	"github.com/nimwiz/nimwiz/wizard"
 )
-
-// ExtrasKeys are the extra resources step's bindings.
-type ExtrasKeys struct {
-	Up, Down, Toggle, Next, Switch, Add, Retry key.Binding
-}
 
 // Extras offers the existing NIM resources of ExtraTypes (one Resources
 // call) as a multi-select, plus free "attr=value" entry for those and for
@@ -24,7 +20,7 @@ type ExtrasKeys struct {
 // kept as they are; "attr=" removes one.
 type Extras struct {
 	base
-	keys     ExtrasKeys
+	keys     ui.ExtrasKeys
 	load     ui.Loader
 	items    []nim.Listing
 	checked  map[string]bool // "type/name"
@@ -52,14 +48,8 @@ func NewExtras(c ui.Common, env Env) *Extras {
 	in.Placeholder = "attr=value, e.g. resolv_conf=cluster_resolv"
 	in.CharLimit = 1024 // an otherpkgs list can be long
 	return &Extras{
-		base: base{c: c, env: env},
-		keys: ExtrasKeys{
-			Up: ui.KeyUp, Down: ui.KeyDown, Toggle: ui.KeyToggle,
-			Next:   ui.KeyEnter,
-			Switch: key.NewBinding(key.WithKeys("tab", "shift+tab"), key.WithHelp("tab", "type attr=value")),
-			Add:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "add")),
-			Retry:  ui.KeyRetry,
-		},
+		base:    base{c: c, env: env},
+		keys:    c.Keys.Extras,
 		load:    ui.NewLoader("NIM resources (lsnim -c resources)"),
 		checked: map[string]bool{},
 		kept:    map[string]string{}, // typed options land here
@@ -84,7 +74,12 @@ func (s *Extras) ShortHelp() []key.Binding {
 	return []key.Binding{k.Up, k.Down, k.Toggle, k.Next, k.Add, k.Switch, k.Retry}
 }
 
-func (s *Extras) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }
+func (s *Extras) FullHelp() [][]key.Binding {
+	if s.focus == 1 {
+		return [][]key.Binding{append(s.ShortHelp(), s.keys.Leave)}
+	}
+	return [][]key.Binding{s.ShortHelp()}
+}
 
 // Capturing: esc in the field returns to the list.
 func (s *Extras) Capturing() bool { return s.focus == 1 }
@@ -119,7 +114,7 @@ func keyOf(l nim.Listing) string { return l.Type + "/" + l.Name }
 // set checks or unchecks item i; single-valued types keep one.
 func (s *Extras) set(i int, on bool) {
 	l := s.items[i]
-	if on && !IsList(l.Type) {
+	if on && !wizard.IsList(l.Type) {
 		for _, o := range s.items {
 			if o.Type == l.Type {
 				delete(s.checked, keyOf(o))
@@ -137,14 +132,14 @@ func (s *Extras) Apply(p nim.Plan) nim.Plan {
 	if !s.load.Loaded {
 		return p // nothing known yet: keep what the plan had
 	}
-	p.Extra = ExtraAttrs(s.items, func(i int) bool { return s.checked[keyOf(s.items[i])] }, s.kept)
+	p.Extra = wizard.ExtraAttrs(s.items, func(i int) bool { return s.checked[keyOf(s.items[i])] }, s.kept)
 	return p
 }
 
 func (s *Extras) Warnings() []string {
 	var out []string
 	for _, d := range s.dropped {
-		out = append(out, DroppedExtra(d))
+		out = append(out, wizard.DroppedExtra(d))
 	}
 	return out
 }
@@ -159,8 +154,8 @@ func (s *Extras) Update(msg tea.Msg) tea.Cmd {
 		if msg.err != nil {
 			return nil
 		}
-		s.items = ExtraItems(msg.list)
-		s.cur.set(len(s.items) + len(ExtraOptions)) // the options follow the resources
+		s.items = wizard.ExtraItems(msg.list)
+		s.cur.set(len(s.items) + len(wizard.ExtraOptions)) // the options follow the resources
 		s.prefill()
 		return nil
 	case tea.KeyMsg:
@@ -178,7 +173,7 @@ func (s *Extras) prefill() {
 		return
 	}
 	var idx []int
-	idx, s.kept, s.dropped = ExtraPrefill(s.pending, s.items)
+	idx, s.kept, s.dropped = wizard.ExtraPrefill(s.pending, s.items)
 	for _, i := range idx {
 		s.checked[keyOf(s.items[i])] = true
 	}
@@ -186,7 +181,7 @@ func (s *Extras) prefill() {
 }
 
 func (s *Extras) key(msg tea.KeyMsg) tea.Cmd {
-	if key.Matches(msg, s.keys.Switch) || (s.focus == 1 && msg.String() == "esc") {
+	if key.Matches(msg, s.keys.Switch) || (s.focus == 1 && key.Matches(msg, s.keys.Leave)) {
 		if s.focus == 0 {
 			s.focus = 1
 			return s.input.Focus()
@@ -204,7 +199,7 @@ func (s *Extras) key(msg tea.KeyMsg) tea.Cmd {
 		s.input, cmd = s.input.Update(msg)
 		return cmd
 	}
-	if s.cur.move(msg) {
+	if s.cur.move(msg, s.keys.Up, s.keys.Down) {
 		return nil
 	}
 	switch {
@@ -217,10 +212,10 @@ func (s *Extras) key(msg tea.KeyMsg) tea.Cmd {
 		case !s.load.Loaded:
 		case i < len(s.items):
 			s.set(i, !s.checked[keyOf(s.items[i])])
-		case i-len(s.items) < len(ExtraOptions):
+		case i-len(s.items) < len(wizard.ExtraOptions):
 			// An option: edit it in the field, explained.
-			attr := ExtraOptions[i-len(s.items)]
-			s.inputMsg, _ = AttrHelp(attr)
+			attr := wizard.ExtraOptions[i-len(s.items)]
+			s.inputMsg, _ = wizard.AttrHelp(attr)
 			s.inputOK, s.help = true, true
 			s.input.SetValue(attr + "=" + s.kept[attr])
 			s.input.CursorEnd()
@@ -243,7 +238,7 @@ func (s *Extras) addTyped() {
 		s.inputMsg, s.inputOK, s.help = "the NIM resources are not loaded yet; wait, or press r in the list to retry", false, false
 		return
 	}
-	if help, ok := AttrHelp(s.input.Value()); ok {
+	if help, ok := wizard.AttrHelp(s.input.Value()); ok {
 		// Explain it and leave "attr=" in the field to go on typing.
 		attr := strings.TrimSpace(s.input.Value())
 		s.inputMsg, s.inputOK, s.help = help, true, true
@@ -251,7 +246,7 @@ func (s *Extras) addTyped() {
 		s.input.CursorEnd()
 		return
 	}
-	msg, ok, first := ExtraTyped(s.input.Value(), s.plan, s.env.Root, s.items, s.kept, s.set)
+	msg, ok, first := wizard.ExtraTyped(s.input.Value(), s.plan, s.env.Root, s.items, s.kept, s.set)
 	s.inputMsg, s.inputOK, s.help = msg, ok, false
 	if !ok {
 		return
@@ -269,16 +264,16 @@ func (s *Extras) View() string {
 	// or dump named by a saved plan).
 	others := map[string]string{}
 	for a, v := range s.kept {
-		if !IsExtraOption(a) {
+		if !wizard.IsExtraOption(a) {
 			others[a] = v
 		}
 	}
 	kept, keptH := "", 0
 	if len(others) > 0 {
-		kept = ui.Wrap(st.Subtle, KeptExtras(others, "type attr= in the field (tab)"), w)
+		kept = ui.Wrap(st.Subtle, wizard.KeptExtras(others, "type attr= in the field (tab)"), w)
 		keptH = strings.Count(kept, "\n") + 2 // and the blank line above
 	}
-	s.intro(&b, ExtrasQuestion, ExtrasExplain+" Space selects (or edits an option), enter goes on; none is fine.")
+	s.intro(&b, wizard.ExtrasQuestion, wizard.ExtrasExplain+" Space selects (or edits an option), enter goes on; none is fine.")
 	switch {
 	case s.load.Loading || s.load.Err != nil:
 		b.WriteString(s.load.View(st, w, "r"))
@@ -293,17 +288,17 @@ func (s *Extras) View() string {
 			if s.checked[keyOf(l)] {
 				mark = "[x] "
 			}
-			rows = append(rows, listRow{Mark: mark, Text: ui.Truncate(pad(l.Type, 16)+pad(l.Name, nameW)+"  "+ExtraWhat(l.Type), w-6)})
+			rows = append(rows, listRow{Mark: mark, Text: ui.Truncate(wizard.Pad(l.Type, 16)+wizard.Pad(l.Name, nameW)+"  "+wizard.ExtraWhat(l.Type), w-6)})
 		}
-		for _, a := range ExtraOptions {
+		for _, a := range wizard.ExtraOptions {
 			mark, v := "[ ] ", "-"
 			if kv, ok := s.kept[a]; ok {
 				mark, v = "[=] ", ui.Truncate(kv, nameW)
 			}
-			rows = append(rows, listRow{Mark: mark, Text: ui.Truncate(pad(a, 16)+pad(v, nameW)+"  "+ExtraWhat(a), w-6)})
+			rows = append(rows, listRow{Mark: mark, Text: ui.Truncate(wizard.Pad(a, 16)+wizard.Pad(v, nameW)+"  "+wizard.ExtraWhat(a), w-6)})
 		}
 		if len(s.items) == 0 {
-			none := ui.Wrap(st.Subtle, NoExtras("enter"), w)
+			none := ui.Wrap(st.Subtle, wizard.NoExtras("enter"), w)
 			keptH += strings.Count(none, "\n") + 1
 			b.WriteString(none + "\n")
 		}

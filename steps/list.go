@@ -23,14 +23,14 @@ func (c *cursor) set(n int) {
 	}
 }
 
-// move handles up/down; it reports whether msg was a move.
-func (c *cursor) move(msg tea.KeyMsg) bool {
+// move handles up and down; it reports whether msg was a move.
+func (c *cursor) move(msg tea.KeyMsg, up, down key.Binding) bool {
 	switch {
-	case key.Matches(msg, ui.KeyUp):
+	case key.Matches(msg, up):
 		if c.pos > 0 {
 			c.pos--
 		}
-	case key.Matches(msg, ui.KeyDown):
+	case key.Matches(msg, down):
 		if c.pos < c.n-1 {
 			c.pos++
 		}

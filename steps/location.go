@@ -11,17 +11,15 @@ import (
 
 	"github.com/nimwiz/nimwiz/nim"
 	"github.com/nimwiz/nimwiz/ui"
+	"github.com/nimwiz/nimwiz/wizard"
 )
-
-// LocationKeys are the location step's bindings.
-type LocationKeys struct{ Next, Default, Retry key.Binding }
 
 // Location asks where mknimimage puts the new resources (-l) and compares
 // the free space there with what the run needs: a warning, not a refusal,
 // because mknimimage grows the filesystem itself when it can.
 type Location struct {
 	base
-	keys  LocationKeys
+	keys  ui.LocationKeys
 	input textinput.Model
 	seq   int
 	load  ui.Loader
@@ -45,12 +43,8 @@ func NewLocation(c ui.Common, env Env) *Location {
 	in.Prompt = "> "
 	in.CharLimit = 512
 	return &Location{
-		base: base{c: c, env: env},
-		keys: LocationKeys{
-			Next:    ui.KeyEnter,
-			Default: key.NewBinding(key.WithKeys("ctrl+d"), key.WithHelp("ctrl+d", "default "+nim.DefaultLocation)),
-			Retry:   ui.KeyRetryInText,
-		},
+		base:  base{c: c, env: env},
+		keys:  c.Keys.Location,
 		input: in,
 		load:  ui.NewLoader("free space"),
 	}
@@ -106,7 +100,7 @@ func (s *Location) problem(v string) string {
 	if len(probs) == 0 {
 		probs = p.CheckHost(s.env.Root)
 	}
-	return fieldProblem(probs, "location")
+	return wizard.FieldProblem(probs, "location")
 }
 
 func (s *Location) measure() tea.Cmd {
@@ -119,7 +113,7 @@ func (s *Location) measure() tea.Cmd {
 	}
 	seq, env := s.seq, s.env
 	return tea.Batch(s.load.Start(), func() tea.Msg {
-		free, dir, err := env.MeasureFree(v)
+		free, dir, err := env.Host().MeasureFree(v)
 		return freeMsg{s, seq, dir, free, err}
 	})
 }
@@ -162,10 +156,10 @@ func (s *Location) Update(msg tea.Msg) tea.Cmd {
 }
 
 // short reports a measured shortfall.
-func (s *Location) short() bool { return s.known && s.free < Need(s.plan) }
+func (s *Location) short() bool { return s.known && s.free < wizard.Need(s.plan) }
 
 func (s *Location) shortText() string {
-	return ShortText(s.free, s.fs, Need(s.plan))
+	return wizard.ShortText(s.free, s.fs, wizard.Need(s.plan))
 }
 
 func (s *Location) Warnings() []string {
@@ -178,10 +172,10 @@ func (s *Location) Warnings() []string {
 func (s *Location) View() string {
 	st, w := s.c.Styles, s.bodyWidth()
 	var b strings.Builder
-	s.intro(&b, LocationQuestion, LocationExplain)
+	s.intro(&b, wizard.LocationQuestion, wizard.LocationExplain)
 	b.WriteString(st.Label.Render("Location ") + s.input.View() + "\n\n")
 	v := s.Value()
-	needed := fmt.Sprintf("Needed: about %s (%s)", FormatSize(Need(s.plan)), NeedParts(s.plan))
+	needed := fmt.Sprintf("Needed: about %s (%s)", wizard.FormatSize(wizard.Need(s.plan)), wizard.NeedParts(s.plan))
 	switch {
 	case s.problem(v) != "":
 		if s.tried || v != "" {
@@ -190,13 +184,13 @@ func (s *Location) View() string {
 	case s.load.Loading:
 		b.WriteString(s.load.SpinnerView(st) + st.Subtle.Render(" measuring free space..."))
 	case s.load.Err != nil:
-		b.WriteString(warnLine(st, fmt.Sprintf("could not measure free space: %v (press ctrl+r to try again; you may go on)", s.load.Err), w))
+		b.WriteString(warnLine(st, wizard.FreeUnknown(v, s.load.Err, wizard.Need(s.plan))+" (press ctrl+r to try again; you may go on)", w))
 	case s.short():
 		b.WriteString(st.Text.Render(needed) + "\n")
 		b.WriteString(warnLine(st, s.shortText(), w))
 	case s.known:
 		b.WriteString(st.Text.Render(needed) + "\n")
-		b.WriteString(okLine(st, FreeText(s.free, s.fs), w))
+		b.WriteString(okLine(st, wizard.FreeText(s.free, s.fs), w))
 	}
 	return b.String()
 }

@@ -10,8 +10,8 @@ import (
 	"github.com/muesli/termenv"
 
 	"github.com/nimwiz/nimwiz/nim"
+	"github.com/nimwiz/nimwiz/nim/nimtest"
 	"github.com/nimwiz/nimwiz/steps"
-	"github.com/nimwiz/nimwiz/steps/fakenim"
 	"github.com/nimwiz/nimwiz/ui"
 	"github.com/nimwiz/nimwiz/ui/uitest"
 )
@@ -23,27 +23,10 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// hostRoot builds a simulated host root with image directories of each kind
-// aix-nim §5 describes.
-func hostRoot(t testing.TB) string {
-	return fakenim.HostRoot(t, map[string]string{
-		"export/aix72/installp/ppc/.toc":                         "0 1911041234 2\n",
-		"export/aix72/installp/ppc/bos.rte.7.2.5.0.I":            "",
-		"export/aix72/installp/ppc/bos.net.tcp.client.7.2.5.0.I": "",
-		"export/flat/.toc":                                       "0 1911041234 2\n",
-		"export/flat/openssh.base.9.7.3013.1000.I":               "",
-		"export/notoc/openssh.base.9.7.3013.1000.I":              "",
-		"export/notoc/bos.rte.7.2.5.1.U":                         "",
-		"export/notoc/devices.pci.bff":                           "",
-		"export/old/usr/sys/inst.images/.toc":                    "0 1911041234 2\n",
-		"export/old/usr/sys/inst.images/bos.rte.7.2.0.0.I":       "",
-		"export/empty/README":                                    "nothing here\n",
-		"export/afile":                                           "",
-		"install/.keep":                                          "",
-	})
-}
+// hostRoot is a simulated host root with image directories of each kind.
+func hostRoot(t testing.TB) string { return nimtest.ImageDirs(t) }
 
-func testEnv(t testing.TB, f *fakenim.Fake) steps.Env {
+func testEnv(t testing.TB, f *nimtest.Fake) steps.Env {
 	return steps.Env{NIM: f, Root: hostRoot(t), FreeSpace: func(string) (uint64, error) { return 40 << 30, nil }}
 }
 

@@ -10,8 +10,9 @@ import (
 	"testing"
 
 	"github.com/nimwiz/nimwiz/nim"
+	"github.com/nimwiz/nimwiz/nim/nimtest"
 	"github.com/nimwiz/nimwiz/steps"
-	"github.com/nimwiz/nimwiz/steps/fakenim"
+	"github.com/nimwiz/nimwiz/wizard"
 )
 
 func TestNodeType(t *testing.T) {
@@ -26,7 +27,7 @@ func TestNodeType(t *testing.T) {
 		{[]string{"down", "down", "down", "up", "enter"}, nim.Diskless, true},
 	}
 	for _, tc := range tests {
-		s := steps.NewNodeType(common(), testEnv(t, fakenim.World()))
+		s := steps.NewNodeType(common(), testEnv(t, nimtest.World()))
 		h := newHarness(t, s, nim.Plan{})
 		h.keys(tc.keys...)
 		p := s.Apply(nim.Plan{})
@@ -35,7 +36,7 @@ func TestNodeType(t *testing.T) {
 		}
 	}
 	// Prefill from a dataless plan.
-	s := steps.NewNodeType(common(), testEnv(t, fakenim.World()))
+	s := steps.NewNodeType(common(), testEnv(t, nimtest.World()))
 	h := newHarness(t, s, nim.Plan{Type: nim.Dataless})
 	h.keys("enter")
 	if s.Apply(nim.Plan{}).Type != nim.Dataless {
@@ -64,7 +65,7 @@ func TestLocation(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			env := testEnv(t, fakenim.World())
+			env := testEnv(t, nimtest.World())
 			var asked string
 			env.FreeSpace = func(p string) (uint64, error) { asked = p; return tc.free, nil }
 			s := steps.NewLocation(common(), env)
@@ -95,13 +96,6 @@ func TestLocation(t *testing.T) {
 	}
 }
 
-func TestFreeSpaceReal(t *testing.T) {
-	n, err := steps.FreeSpace(t.TempDir())
-	if err != nil || n == 0 {
-		t.Fatalf("FreeSpace = %d, %v", n, err)
-	}
-}
-
 func TestDump(t *testing.T) {
 	tests := []struct {
 		name    string
@@ -122,7 +116,7 @@ func TestDump(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			f := fakenim.World()
+			f := nimtest.World()
 			f.Version = tc.version
 			if tc.fail != nil {
 				f.Fail("XcatVersion", tc.fail)
@@ -180,7 +174,7 @@ func TestExtras(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			s := steps.NewExtras(common(), testEnv(t, fakenim.World()))
+			s := steps.NewExtras(common(), testEnv(t, nimtest.World()))
 			h := newHarness(t, s, tc.plan)
 			h.keys(tc.keys...)
 			h.typ(tc.typed)
@@ -225,7 +219,7 @@ func TestPreviewCreateNeedsConfirmation(t *testing.T) {
 		{[]string{"enter", "esc"}, false},
 		{[]string{"enter", "x"}, false},
 	} {
-		s := steps.NewPreview(common(), testEnv(t, fakenim.World()), []string{"Name", "Source"}, t.TempDir())
+		s := steps.NewPreview(common(), testEnv(t, nimtest.World()), []string{"Name", "Source"}, t.TempDir())
 		h := newHarness(t, s, goodPlan())
 		h.keys(tc.keys...)
 		var got *steps.CreateMsg
@@ -244,7 +238,7 @@ func TestPreviewCreateNeedsConfirmation(t *testing.T) {
 }
 
 func TestPreviewRefusesBadPlan(t *testing.T) {
-	s := steps.NewPreview(common(), testEnv(t, fakenim.World()), []string{"Name", "Source"}, t.TempDir())
+	s := steps.NewPreview(common(), testEnv(t, nimtest.World()), []string{"Name", "Source"}, t.TempDir())
 	h := newHarness(t, s, nim.Plan{Name: "aix72"}.WithDefaults())
 	h.keys("enter", "y")
 	if len(h.got) != 0 {
@@ -256,7 +250,7 @@ func TestPreviewRefusesBadPlan(t *testing.T) {
 }
 
 func TestPreviewGoto(t *testing.T) {
-	s := steps.NewPreview(common(), testEnv(t, fakenim.World()), []string{"Name", "Source", "Node type"}, t.TempDir())
+	s := steps.NewPreview(common(), testEnv(t, nimtest.World()), []string{"Name", "Source", "Node type"}, t.TempDir())
 	h := newHarness(t, s, goodPlan())
 	h.keys("2")
 	if len(h.got) != 1 || h.got[0] != (steps.GotoMsg{Index: 1}) {
@@ -266,7 +260,7 @@ func TestPreviewGoto(t *testing.T) {
 
 func TestPreviewSave(t *testing.T) {
 	dir := t.TempDir()
-	s := steps.NewPreview(common(), testEnv(t, fakenim.World()), []string{"Name"}, dir)
+	s := steps.NewPreview(common(), testEnv(t, nimtest.World()), []string{"Name"}, dir)
 	h := newHarness(t, s, goodPlan())
 	h.keys("s")
 	if !strings.Contains(s.View(), filepath.Join(dir, "aix72.toml")) {
@@ -306,7 +300,7 @@ func TestPreviewSave(t *testing.T) {
 
 func TestPreviewScreens(t *testing.T) {
 	for _, size := range [][2]int{{80, 21}, {120, 37}} {
-		s := steps.NewPreview(common(), testEnv(t, fakenim.World()), []string{"Name", "Source", "Node type", "Location", "Dump", "Extras"}, "/plans")
+		s := steps.NewPreview(common(), testEnv(t, nimtest.World()), []string{"Name", "Source", "Node type", "Location", "Dump", "Extras"}, "/plans")
 		s.SetNotes([]string{"only 1.0 GB free on the filesystem holding /install; this plan needs about 2.3 GB."})
 		h := newHarness(t, s, goodPlan())
 		s.SetSize(size[0], size[1])
@@ -326,7 +320,7 @@ func TestExtrasKeepsWhatItDoesNotOffer(t *testing.T) {
 		"root": "myroot", "dump": "mydump",
 		"resolv_conf": "cluster_resolv", "tmp": "gone_tmp",
 	}}
-	s := steps.NewExtras(common(), testEnv(t, fakenim.World()))
+	s := steps.NewExtras(common(), testEnv(t, nimtest.World()))
 	h := newHarness(t, s, start)
 
 	keptLine := "Also in the plan, kept as they are (type attr= in the field (tab) to remove one): dump=mydump, root=myroot"
@@ -399,7 +393,7 @@ func TestExtrasKeepsWhatItDoesNotOffer(t *testing.T) {
 
 // attr= of an offered type unchecks its resources, as at the plain prompts.
 func TestExtrasTypedRemovesOfferedType(t *testing.T) {
-	s := steps.NewExtras(common(), testEnv(t, fakenim.World()))
+	s := steps.NewExtras(common(), testEnv(t, nimtest.World()))
 	h := newHarness(t, s, nim.Plan{Extra: map[string]string{"script": "mount_gpfs,setup_ntp", "resolv_conf": "cluster_resolv"}})
 	h.keys("tab")
 	h.typ("script=")
@@ -426,7 +420,7 @@ func TestExtrasKeptReachPreview(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			ex := steps.NewExtras(common(), testEnv(t, fakenim.World()))
+			ex := steps.NewExtras(common(), testEnv(t, nimtest.World()))
 			base := nim.Plan{Name: "aix72", Source: "/dev/cd0", Extra: map[string]string{"root": tc.root, "resolv_conf": "cluster_resolv"}}
 			newHarness(t, ex, base).keys("enter")
 			p := ex.Apply(base)
@@ -434,7 +428,7 @@ func TestExtrasKeptReachPreview(t *testing.T) {
 				t.Fatalf("root not kept: %v", p.Extra)
 			}
 
-			pv := steps.NewPreview(common(), testEnv(t, fakenim.World()), []string{"Extras"}, t.TempDir())
+			pv := steps.NewPreview(common(), testEnv(t, nimtest.World()), []string{"Extras"}, t.TempDir())
 			h := newHarness(t, pv, p)
 			pv.SetSize(200, 200)
 			v := pv.View()
@@ -445,7 +439,7 @@ func TestExtrasKeptReachPreview(t *testing.T) {
 				t.Errorf("definition lacks root=%s:\n%s", tc.root, v)
 			}
 			if tc.problem == "" {
-				if strings.Contains(v, steps.ProblemsLabel) {
+				if strings.Contains(v, wizard.ProblemsLabel) {
 					t.Errorf("problems shown for a good plan:\n%s", v)
 				}
 				return

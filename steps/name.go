@@ -11,15 +11,8 @@ import (
 
 	"github.com/nimwiz/nimwiz/nim"
 	"github.com/nimwiz/nimwiz/ui"
+	"github.com/nimwiz/nimwiz/wizard"
 )
-
-// NameKeys are the name step's bindings.
-type NameKeys struct {
-	Next, Suggest, Retry key.Binding
-}
-
-func (k NameKeys) ShortHelp() []key.Binding  { return []key.Binding{k.Next, k.Suggest, k.Retry} }
-func (k NameKeys) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp()} }
 
 // Name asks for the osimage name and checks it as it is typed: locally
 // (ValidName, LongestName for the plan) at once, and in NIM (NameTaken)
@@ -29,7 +22,7 @@ type Name struct {
 	// Base, when set, is what suggestions start from (the osimage given to
 	// --from); otherwise they come from the plan's source, or "osimage".
 	Base  string
-	keys  NameKeys
+	keys  ui.NameKeys
 	input textinput.Model
 
 	seq      int // bumped on each edit; stale checks are dropped
@@ -66,12 +59,8 @@ func NewName(c ui.Common, env Env) *Name {
 	in.CharLimit = 64
 	in.Width = nim.MaxNameLen + 2
 	s := &Name{
-		base: base{c: c, env: env},
-		keys: NameKeys{
-			Next:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "continue")),
-			Suggest: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "use suggestion")),
-			Retry:   key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "check again")),
-		},
+		base:     base{c: c, env: env},
+		keys:     c.Keys.Name,
 		input:    in,
 		check:    ui.NewLoader("the name in NIM and xCAT"),
 		suggLoad: ui.NewLoader("a free name"),
@@ -80,9 +69,11 @@ func NewName(c ui.Common, env Env) *Name {
 	return s
 }
 
-func (s *Name) Title() string             { return "Name" }
-func (s *Name) ShortHelp() []key.Binding  { return s.keys.ShortHelp() }
-func (s *Name) FullHelp() [][]key.Binding { return s.keys.FullHelp() }
+func (s *Name) Title() string { return "Name" }
+func (s *Name) ShortHelp() []key.Binding {
+	return []key.Binding{s.keys.Next, s.keys.Suggest, s.keys.Retry}
+}
+func (s *Name) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }
 func (s *Name) Apply(p nim.Plan) nim.Plan { p.Name = s.Value(); return p }
 func (s *Name) Value() string             { return strings.TrimSpace(s.input.Value()) }
 func (s *Name) Suggestion() string        { return s.suggest }
@@ -121,7 +112,7 @@ func (s *Name) localProblem(v string) string {
 
 // longestName writes the plan's longest resource name as NAME_suffix.
 func longestName(p nim.Plan) string {
-	if suf := LongestSuffix(p); suf != "" {
+	if suf := wizard.LongestSuffix(p); suf != "" {
 		return "NAME" + suf
 	}
 	return "NAME only"
@@ -161,7 +152,7 @@ func (s *Name) suggestCmd(p nim.Plan) tea.Cmd {
 	return func() tea.Msg {
 		c, cancel := ctx()
 		defer cancel()
-		name, err := SuggestName(c, n, p, s.Base)
+		name, err := wizard.SuggestName(c, n, p, s.Base)
 		return nameSuggestMsg{step: s, name: name, err: err}
 	}
 }
@@ -263,9 +254,9 @@ func (s *Name) status() string {
 	case s.check.Err != nil:
 		return s.check.View(st, w, "ctrl+r")
 	case s.checked == v && s.taken.Any():
-		return errLine(st, TakenProblem(v, s.taken), w)
+		return errLine(st, wizard.TakenProblem(v, s.taken), w)
 	case s.free():
-		return okLine(st, NameFree(v), w)
+		return okLine(st, wizard.NameFree(v), w)
 	}
 	return ""
 }
@@ -275,9 +266,9 @@ func (s *Name) View() string {
 	p := s.plan
 	p.Name = "NAME"
 	var b strings.Builder
-	s.intro(&b, NameQuestion, NameExplain)
+	s.intro(&b, wizard.NameQuestion, wizard.NameExplain)
 	b.WriteString(st.Label.Render("Name ") + s.input.View() + "\n")
-	b.WriteString(ui.Wrap(st.Subtle, NameLimit(p, longestName(p)), w) + "\n")
+	b.WriteString(ui.Wrap(st.Subtle, wizard.NameLimit(p, longestName(p)), w) + "\n")
 	if line := s.status(); line != "" {
 		b.WriteString("\n" + line + "\n")
 	}

@@ -6,8 +6,8 @@ import (
 	"testing"
 
 	"github.com/nimwiz/nimwiz/nim"
+	"github.com/nimwiz/nimwiz/nim/nimtest"
 	"github.com/nimwiz/nimwiz/steps"
-	"github.com/nimwiz/nimwiz/steps/fakenim"
 )
 
 func TestNameValidation(t *testing.T) {
@@ -33,7 +33,7 @@ func TestNameValidation(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			f := fakenim.World()
+			f := nimtest.World()
 			s := steps.NewName(common(), testEnv(t, f))
 			h := newHarness(t, s, tc.plan.WithDefaults())
 			h.keys("ctrl+u") // clear the suggestion
@@ -56,7 +56,7 @@ func TestNameValidation(t *testing.T) {
 }
 
 func TestNameRetryAfterFailure(t *testing.T) {
-	f := fakenim.World()
+	f := nimtest.World()
 	s := steps.NewName(common(), testEnv(t, f))
 	h := newHarness(t, s, nim.Plan{}.WithDefaults())
 	h.keys("ctrl+u")
@@ -87,7 +87,7 @@ func TestNameSuggestion(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			s := steps.NewName(common(), testEnv(t, fakenim.World()))
+			s := steps.NewName(common(), testEnv(t, nimtest.World()))
 			s.Base = tc.base
 			h := newHarness(t, s, tc.plan.WithDefaults())
 			if s.Suggestion() != tc.want || s.Value() != tc.want {
@@ -105,19 +105,12 @@ func TestNameSuggestion(t *testing.T) {
 }
 
 func TestNameTabTakesSuggestion(t *testing.T) {
-	s := steps.NewName(common(), testEnv(t, fakenim.World()))
+	s := steps.NewName(common(), testEnv(t, nimtest.World()))
 	h := newHarness(t, s, nim.Plan{}.WithDefaults())
 	h.keys("ctrl+u")
 	h.typ("72cosi")
 	h.keys("tab", "enter")
 	if !h.took() || s.Value() != "osimage2" {
 		t.Fatalf("value %q:\n%s", s.Value(), s.View())
-	}
-}
-
-func TestSuggestBases(t *testing.T) {
-	got := steps.SuggestBases(nim.Plan{Source: "/export/AIX 7.2!"}, "")
-	if strings.Join(got, ",") != "AIX72,osimage" {
-		t.Errorf("got %q", got)
 	}
 }

@@ -8,22 +8,20 @@ import (
 
 	"github.com/nimwiz/nimwiz/nim"
 	"github.com/nimwiz/nimwiz/ui"
+	"github.com/nimwiz/nimwiz/wizard"
 )
-
-// NodeTypeKeys are the node type step's bindings.
-type NodeTypeKeys struct{ Up, Down, Next key.Binding }
 
 // NodeType asks diskless stateful, diskless stateless, or dataless.
 type NodeType struct {
 	base
-	keys NodeTypeKeys
+	keys ui.ListStepKeys
 	cur  cursor
 }
 
 // NewNodeType returns the node type step; diskless stateful is preselected.
 func NewNodeType(c ui.Common, env Env) *NodeType {
-	s := &NodeType{base: base{c: c, env: env}, keys: NodeTypeKeys{ui.KeyUp, ui.KeyDown, ui.KeyEnter}}
-	s.cur.set(len(NodeTypes))
+	s := &NodeType{base: base{c: c, env: env}, keys: c.Keys.NodeType}
+	s.cur.set(len(wizard.NodeTypes))
 	return s
 }
 
@@ -37,16 +35,16 @@ func (s *NodeType) Enter(p nim.Plan) tea.Cmd {
 	s.plan = p
 	if !s.entered {
 		s.entered = true
-		s.cur.pos = NodeTypeOf(p)
+		s.cur.pos = wizard.NodeTypeOf(p)
 	}
 	return nil
 }
 
-func (s *NodeType) Apply(p nim.Plan) nim.Plan { return WithNodeType(p, s.cur.pos) }
+func (s *NodeType) Apply(p nim.Plan) nim.Plan { return wizard.WithNodeType(p, s.cur.pos) }
 
 func (s *NodeType) Update(msg tea.Msg) tea.Cmd {
 	if k, ok := msg.(tea.KeyMsg); ok {
-		if s.cur.move(k) {
+		if s.cur.move(k, s.keys.Up, s.keys.Down) {
 			return nil
 		}
 		if key.Matches(k, s.keys.Next) {
@@ -59,13 +57,13 @@ func (s *NodeType) Update(msg tea.Msg) tea.Cmd {
 func (s *NodeType) View() string {
 	st, w := s.c.Styles, s.bodyWidth()
 	var b strings.Builder
-	b.WriteString(st.Heading.Render(NodeTypeQuestion) + "\n\n")
-	rows := make([]listRow, len(NodeTypes))
-	for i, t := range NodeTypes {
-		rows[i] = listRow{Text: pad(t.Title, 22) + st.Subtle.Render(t.Flags)}
+	b.WriteString(st.Heading.Render(wizard.NodeTypeQuestion) + "\n\n")
+	rows := make([]listRow, len(wizard.NodeTypes))
+	for i, t := range wizard.NodeTypes {
+		rows[i] = listRow{Text: wizard.Pad(t.Title, 22) + st.Subtle.Render(t.Flags)}
 	}
 	b.WriteString(renderList(st, rows, s.cur.pos, len(rows), true) + "\n\n")
-	t := NodeTypes[s.cur.pos]
+	t := wizard.NodeTypes[s.cur.pos]
 	b.WriteString(st.Focused.Render(t.Title) + "\n")
 	b.WriteString(ui.Wrap(st.Text, t.What, w))
 	return b.String()

@@ -16,18 +16,13 @@ import (
 	"github.com/nimwiz/nimwiz/internal/termtext"
 	"github.com/nimwiz/nimwiz/nim"
 	"github.com/nimwiz/nimwiz/ui"
+	"github.com/nimwiz/nimwiz/wizard"
 )
-
-// PreviewKeys are the preview's bindings.
-type PreviewKeys struct {
-	Create, Save, Goto, Up, Down, PgUp, PgDown, Yes, No, Confirm, Cancel key.Binding
-}
 
 type previewMode int
 
 const (
 	modeView previewMode = iota
-	modeConfirm
 	modeSave
 )
 
@@ -37,8 +32,9 @@ const (
 // the plan, or creates (CreateMsg, after a y/N confirmation).
 type Preview struct {
 	base
-	keys    PreviewKeys
-	titles  []string // the earlier steps, for "go back to"
+	keys    ui.PreviewKeys
+	confirm ui.Confirm // "Create osimage NAME now?"
+	titles  []string   // the earlier steps, for "go back to"
 	planDir string
 	notes   []string // warnings from the steps
 	vp      viewport.Model
@@ -62,26 +58,18 @@ func NewPreview(c ui.Common, env Env, titles []string, planDir string) *Preview 
 	in := ui.NewTextInput()
 	in.Prompt = "> "
 	in.CharLimit = 1024
-	g := fmt.Sprintf("1-%d", len(titles))
+	keys := c.Keys.Preview
+	// "1-N": the digits of the steps there are.
+	keys.Goto.SetKeys(digits(len(titles))...)
+	keys.Goto.SetHelp(fmt.Sprintf("1-%d", len(titles)), keys.Goto.Help().Desc)
 	return &Preview{
 		base:    base{c: c, env: env},
 		titles:  titles,
 		planDir: planDir,
-		keys: PreviewKeys{
-			Create:  key.NewBinding(key.WithKeys("enter", "c"), key.WithHelp("enter", "create...")),
-			Save:    key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "save plan")),
-			Goto:    key.NewBinding(key.WithKeys(digits(len(titles))...), key.WithHelp(g, "change a step")),
-			Up:      ui.KeyUp,
-			Down:    ui.KeyDown,
-			PgUp:    ui.KeyPgUp,
-			PgDown:  ui.KeyPgDown,
-			Yes:     key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "yes, create")),
-			No:      key.NewBinding(key.WithKeys("n", "N", "esc"), key.WithHelp("n", "no")),
-			Confirm: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "save")),
-			Cancel:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
-		},
-		vp:   viewport.New(0, 0),
-		path: in,
+		keys:    keys,
+		confirm: ui.NewConfirm(keys.Confirm),
+		vp:      viewport.New(0, 0),
+		path:    in,
 	}
 }
 
@@ -96,11 +84,11 @@ func digits(n int) []string {
 func (s *Preview) Title() string { return "Preview" }
 
 func (s *Preview) ShortHelp() []key.Binding {
-	switch s.mode {
-	case modeConfirm:
-		return []key.Binding{s.keys.Yes, s.keys.No}
-	case modeSave:
-		return []key.Binding{s.keys.Confirm, s.keys.Cancel}
+	switch {
+	case s.confirm.Open():
+		return s.confirm.ShortHelp()
+	case s.mode == modeSave:
+		return []key.Binding{s.keys.Write, s.keys.Cancel}
 	}
 	create := s.keys.Create // a copy: Update matches the original
 	create.SetEnabled(len(s.plan.Validate()) == 0)
@@ -108,7 +96,7 @@ func (s *Preview) ShortHelp() []key.Binding {
 }
 
 func (s *Preview) FullHelp() [][]key.Binding {
-	if s.mode != modeView {
+	if s.Capturing() {
 		return [][]key.Binding{s.ShortHelp()}
 	}
 	var steps []key.Binding
@@ -119,7 +107,7 @@ func (s *Preview) FullHelp() [][]key.Binding {
 }
 
 // Capturing: esc closes the prompt or confirmation first.
-func (s *Preview) Capturing() bool           { return s.mode != modeView }
+func (s *Preview) Capturing() bool           { return s.mode != modeView || s.confirm.Open() }
 func (s *Preview) Apply(p nim.Plan) nim.Plan { return p }
 
 // SetNotes gives the preview the steps' warnings.
@@ -143,6 +131,7 @@ func (s *Preview) layout() {
 func (s *Preview) Enter(p nim.Plan) tea.Cmd {
 	s.plan = p.WithDefaults()
 	s.mode, s.saveErr, s.replace = modeView, "", ""
+	s.confirm.Close()
 	s.layout()
 	s.vp.GotoTop()
 	return nil
@@ -150,7 +139,7 @@ func (s *Preview) Enter(p nim.Plan) tea.Cmd {
 
 // DefaultPlanPath is where the plan is saved unless the admin types another path.
 func (s *Preview) DefaultPlanPath() string {
-	return DefaultPlanPath(s.planDir, s.plan)
+	return wizard.DefaultPlanPath(s.planDir, s.plan)
 }
 
 func (s *Preview) content() string {
@@ -158,25 +147,25 @@ func (s *Preview) content() string {
 	w := s.c.Width
 	p := s.plan
 	var b strings.Builder
-	b.WriteString(st.Heading.Render(PreviewHeading) + "\n\n")
-	b.WriteString(st.Label.Render(CommandLabel) + "\n")
+	b.WriteString(st.Heading.Render(wizard.PreviewHeading) + "\n\n")
+	b.WriteString(st.Label.Render(wizard.CommandLabel) + "\n")
 	// No border or padding: the admin copies it with the mouse.
-	b.WriteString(st.Code.Render(termtext.String(WrapCommand(p.Args(), w))) + "\n")
-	b.WriteString(ui.Wrap(st.Subtle, VerboseNote(p), w) + "\n\n")
+	b.WriteString(st.Code.Render(termtext.String(wizard.WrapCommand(p.Args(), w))) + "\n")
+	b.WriteString(ui.Wrap(st.Subtle, wizard.VerboseNote(p), w) + "\n\n")
 
-	b.WriteString(st.Label.Render(ResourcesLabel) + "\n")
-	rows, attrW, nameW := ResourceRows(p)
+	b.WriteString(st.Label.Render(wizard.ResourcesLabel) + "\n")
+	rows, attrW, nameW := wizard.ResourceRows(p)
 	for _, r := range rows {
 		line := r.Line(attrW, nameW)
 		if len(line) > w {
 			// Narrow terminal: the location on its own line, whole.
-			line = fmt.Sprintf("  %s  %s  %s\n          %s", r.Verb, pad(r.Attr, attrW), r.Name, r.Where)
+			line = fmt.Sprintf("  %s  %s  %s\n          %s", r.Verb, wizard.Pad(r.Attr, attrW), r.Name, r.Where)
 		}
 		b.WriteString(st.Text.Render(termtext.String(line)) + "\n") // a plan file's values, before Validate
 	}
 	b.WriteString("\n")
 
-	label, lines := DefinitionLines(p)
+	label, lines := wizard.DefinitionLines(p)
 	b.WriteString(st.Label.Render(label) + "\n")
 	for _, l := range lines {
 		b.WriteString(st.Text.Render(termtext.String(l)) + "\n")
@@ -184,20 +173,20 @@ func (s *Preview) content() string {
 	b.WriteString("\n")
 
 	if probs := p.Validate(); len(probs) > 0 {
-		b.WriteString(st.Error.Render(ProblemsLabel) + "\n")
+		b.WriteString(st.Error.Render(wizard.ProblemsLabel) + "\n")
 		for _, pr := range probs {
 			b.WriteString(ui.Wrap(st.Error, "  error: "+pr.Error(), w) + "\n")
 		}
 		b.WriteString("\n")
 	}
 	if len(s.notes) > 0 {
-		b.WriteString(st.Warning.Render(WarningsLabel) + "\n")
+		b.WriteString(st.Warning.Render(wizard.WarningsLabel) + "\n")
 		for _, n := range s.notes {
 			b.WriteString(ui.Wrap(st.Warning, "  warning: "+n, w) + "\n")
 		}
 		b.WriteString("\n")
 	}
-	b.WriteString(ui.Wrap(st.Warning, PreviewCaution, w))
+	b.WriteString(ui.Wrap(st.Warning, wizard.PreviewCaution, w))
 	return b.String()
 }
 
@@ -216,24 +205,21 @@ func (s *Preview) Update(msg tea.Msg) tea.Cmd {
 		s.mode = modeView
 		return func() tea.Msg { return SavedMsg{Path: path, Plan: p} }
 	case tea.KeyMsg:
-		switch s.mode {
-		case modeConfirm:
-			switch {
-			case key.Matches(msg, s.keys.Yes):
-				s.mode = modeView
+		if s.confirm.Open() {
+			if answered, yes := s.confirm.Update(msg); answered && yes {
 				p := s.plan
 				return func() tea.Msg { return CreateMsg{Plan: p} }
-			case key.Matches(msg, s.keys.No):
-				s.mode = modeView
 			}
 			return nil
+		}
+		switch s.mode {
 		case modeSave:
 			switch {
 			case key.Matches(msg, s.keys.Cancel):
 				s.mode = modeView
 				s.path.Blur()
 				return nil
-			case key.Matches(msg, s.keys.Confirm):
+			case key.Matches(msg, s.keys.Write):
 				return s.save()
 			}
 			before := s.path.Value()
@@ -247,7 +233,7 @@ func (s *Preview) Update(msg tea.Msg) tea.Cmd {
 		switch {
 		case key.Matches(msg, s.keys.Create):
 			if len(s.plan.Validate()) == 0 {
-				s.mode = modeConfirm
+				s.confirm.Ask(wizard.CreateQuestion(s.plan.Name) + ".")
 			}
 			return nil
 		case key.Matches(msg, s.keys.Save):
@@ -305,10 +291,10 @@ func (s *Preview) save() tea.Cmd {
 func (s *Preview) View() string {
 	st, w := s.c.Styles, s.c.Width
 	var foot string
-	switch s.mode {
-	case modeConfirm:
-		foot = st.Warning.Render(CreateQuestion(s.plan.Name) + ". [y/N]")
-	case modeSave:
+	switch {
+	case s.confirm.Open():
+		foot = s.confirm.View(st, w)
+	case s.mode == modeSave:
 		foot = st.Label.Render("Save plan to ") + s.path.View()
 		if s.note != "" {
 			foot = st.Subtle.Render(ui.Truncate(s.note, w)) + "\n" + foot

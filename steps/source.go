@@ -12,18 +12,14 @@ import (
 	"github.com/nimwiz/nimwiz/internal/termtext"
 	"github.com/nimwiz/nimwiz/nim"
 	"github.com/nimwiz/nimwiz/ui"
+	"github.com/nimwiz/nimwiz/wizard"
 )
-
-// SourceKeys are the source step's bindings.
-type SourceKeys struct {
-	Up, Down, Choose, Complete, Kinds, Retry key.Binding
-}
 
 // Source asks where the software comes from: product media, a directory of
 // installp images, or an existing lpp_source.
 type Source struct {
 	base
-	keys  SourceKeys
+	keys  ui.SourceKeys
 	focus int // 0: the kinds, 1: the chosen kind's list or field
 	kind  cursor
 
@@ -37,7 +33,7 @@ type Source struct {
 
 	dir        textinput.Model
 	dirSeq     int
-	report     DirReport
+	report     wizard.DirReport
 	inspecting bool
 	matches    []string // directory names the last tab completion offered
 
@@ -58,7 +54,7 @@ type lppsMsg struct {
 type dirMsg struct {
 	step   *Source
 	seq    int
-	report DirReport
+	report wizard.DirReport
 }
 
 // NewSource returns the source step.
@@ -67,20 +63,13 @@ func NewSource(c ui.Common, env Env) *Source {
 	in.Prompt = "> "
 	in.CharLimit = 1024
 	s := &Source{
-		base: base{c: c, env: env},
-		keys: SourceKeys{
-			Up:       ui.KeyUp,
-			Down:     ui.KeyDown,
-			Choose:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "choose")),
-			Complete: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "complete path")),
-			Kinds:    key.NewBinding(key.WithKeys("shift+tab", "esc"), key.WithHelp("esc", "other kind")),
-			Retry:    ui.KeyRetry,
-		},
+		base:    base{c: c, env: env},
+		keys:    c.Keys.Source,
 		dir:     in,
 		devLoad: ui.NewLoader("CD/DVD drives (lsdev -Cc cdrom)"),
 		lppLoad: ui.NewLoader("lpp_source resources (lsnim -l -t lpp_source)"),
 	}
-	s.kind.set(len(SourceKinds))
+	s.kind.set(len(wizard.SourceKinds))
 	return s
 }
 
@@ -96,11 +85,11 @@ func (s *Source) SetSize(w, h int) {
 func (s *Source) ShortHelp() []key.Binding {
 	k := s.keys
 	inDetail := s.focus == 1
-	k.Complete.SetEnabled(inDetail && s.kind.pos == KindDirectory)
+	k.Complete.SetEnabled(inDetail && s.kind.pos == wizard.KindDirectory)
 	k.Kinds.SetEnabled(inDetail)
-	k.Retry.SetEnabled(inDetail && s.kind.pos != KindDirectory && s.loader().Err != nil)
-	k.Up.SetEnabled(!(inDetail && s.kind.pos == KindDirectory))
-	k.Down.SetEnabled(!(inDetail && s.kind.pos == KindDirectory))
+	k.Retry.SetEnabled(inDetail && s.kind.pos != wizard.KindDirectory && s.loader().Err != nil)
+	k.Up.SetEnabled(!(inDetail && s.kind.pos == wizard.KindDirectory))
+	k.Down.SetEnabled(!(inDetail && s.kind.pos == wizard.KindDirectory))
 	return []key.Binding{k.Choose, k.Kinds, k.Complete, k.Retry, k.Up, k.Down}
 }
 func (s *Source) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }
@@ -116,14 +105,14 @@ func (s *Source) Apply(p nim.Plan) nim.Plan {
 }
 
 func (s *Source) Warnings() []string {
-	if s.chosen != "" && s.kind.pos == KindDirectory && s.report.Layout == LayoutNoTOC {
-		return []string{fmt.Sprintf("%s has %d image files but no .toc; run `inutoc %s` before creating", s.report.Dir, s.report.Images, path.Join(s.report.Dir, s.report.ImgDir))}
+	if s.chosen != "" && s.kind.pos == wizard.KindDirectory && s.report.Layout == wizard.LayoutNoTOC {
+		return []string{wizard.NoTOC(s.report)}
 	}
 	return nil
 }
 
 func (s *Source) loader() *ui.Loader {
-	if s.kind.pos == KindMedia {
+	if s.kind.pos == wizard.KindMedia {
 		return &s.devLoad
 	}
 	return &s.lppLoad
@@ -132,29 +121,29 @@ func (s *Source) loader() *ui.Loader {
 func (s *Source) Enter(p nim.Plan) tea.Cmd {
 	s.plan = p
 	if s.entered {
-		if s.focus == 1 && s.kind.pos == KindDirectory {
+		if s.focus == 1 && s.kind.pos == wizard.KindDirectory {
 			return s.dir.Focus()
 		}
 		return nil
 	}
 	s.entered = true
-	start := DefaultImageDirs[len(DefaultImageDirs)-1]
-	for _, d := range DefaultImageDirs {
-		if r := InspectDir(s.env.Root, d); r.Layout != LayoutMissing && r.Layout != LayoutNotDir {
+	start := wizard.DefaultImageDirs[len(wizard.DefaultImageDirs)-1]
+	for _, d := range wizard.DefaultImageDirs {
+		if r := wizard.InspectDir(s.env.Root, d); r.Layout != wizard.LayoutMissing && r.Layout != wizard.LayoutNotDir {
 			start = d
 			break
 		}
 	}
 	s.dir.SetValue(start)
 	if p.SourceKind() != nim.SourceUnknown {
-		s.kind.pos, s.focus = KindOf(p), 1
+		s.kind.pos, s.focus = wizard.KindOf(p), 1
 	}
 	if p.SourceKind() == nim.SourceDirectory {
 		s.dir.SetValue(p.Source)
 	}
 	s.dir.CursorEnd()
 	cmds := []tea.Cmd{s.loadDevices(), s.loadLpps(), s.inspect()}
-	if s.focus == 1 && s.kind.pos == KindDirectory {
+	if s.focus == 1 && s.kind.pos == wizard.KindDirectory {
 		cmds = append(cmds, s.dir.Focus())
 	}
 	return tea.Batch(cmds...)
@@ -187,11 +176,11 @@ func (s *Source) inspect() tea.Cmd {
 	s.inspecting = true
 	seq, root, dir := s.dirSeq, s.env.Root, strings.TrimSpace(s.dir.Value())
 	return func() tea.Msg {
-		var r DirReport
+		var r wizard.DirReport
 		if path.IsAbs(dir) {
-			r = InspectDir(root, path.Clean(dir))
+			r = wizard.InspectDir(root, path.Clean(dir))
 		} else {
-			r = DirReport{Dir: dir, Layout: LayoutMissing}
+			r = wizard.DirReport{Dir: dir, Layout: wizard.LayoutMissing}
 		}
 		r.Dir = dir
 		return dirMsg{s, seq, r}
@@ -248,13 +237,13 @@ func (s *Source) Update(msg tea.Msg) tea.Cmd {
 
 func (s *Source) key(msg tea.KeyMsg) tea.Cmd {
 	if s.focus == 0 {
-		if s.kind.move(msg) {
+		if s.kind.move(msg, s.keys.Up, s.keys.Down) {
 			s.refusal = ""
 			return nil
 		}
-		if key.Matches(msg, s.keys.Choose, ui.KeyTab) {
+		if key.Matches(msg, s.keys.Choose, s.keys.Tab) {
 			s.focus, s.refusal = 1, ""
-			if s.kind.pos == KindDirectory {
+			if s.kind.pos == wizard.KindDirectory {
 				return s.dir.Focus()
 			}
 		}
@@ -266,18 +255,18 @@ func (s *Source) key(msg tea.KeyMsg) tea.Cmd {
 		return nil
 	}
 	switch s.kind.pos {
-	case KindMedia, KindLppSource:
+	case wizard.KindMedia, wizard.KindLppSource:
 		cur := &s.devCur
-		if s.kind.pos == KindLppSource {
+		if s.kind.pos == wizard.KindLppSource {
 			cur = &s.lppCur
 		}
-		if cur.move(msg) {
+		if cur.move(msg, s.keys.Up, s.keys.Down) {
 			s.refusal = ""
 			return nil
 		}
 		switch {
 		case key.Matches(msg, s.keys.Retry):
-			if s.kind.pos == KindMedia {
+			if s.kind.pos == wizard.KindMedia {
 				return s.loadDevices()
 			}
 			return s.loadLpps()
@@ -289,7 +278,7 @@ func (s *Source) key(msg tea.KeyMsg) tea.Cmd {
 	// The directory field.
 	switch {
 	case key.Matches(msg, s.keys.Complete):
-		done, matches := CompleteDir(s.env.Root, s.dir.Value())
+		done, matches := wizard.CompleteDir(s.env.Root, s.dir.Value())
 		s.matches = nil
 		if len(matches) > 1 {
 			s.matches = matches
@@ -317,32 +306,32 @@ func (s *Source) key(msg tea.KeyMsg) tea.Cmd {
 func (s *Source) choose() tea.Cmd {
 	s.refusal = ""
 	switch s.kind.pos {
-	case KindMedia:
+	case wizard.KindMedia:
 		if s.devLoad.Loading || len(s.devices) == 0 {
 			return nil
 		}
 		d := s.devices[s.devCur.pos]
-		if !DeviceUsable(d) {
-			s.refusal = DeviceRefusal(d, "press r")
+		if !wizard.DeviceUsable(d) {
+			s.refusal = wizard.DeviceRefusal(d, "press r")
 			return nil
 		}
 		s.chosen = "/dev/" + d.Name
-	case KindLppSource:
+	case wizard.KindLppSource:
 		if s.lppLoad.Loading || len(s.lpps) == 0 {
 			return nil
 		}
 		o := s.lpps[s.lppCur.pos]
 		if !o.Ready() {
-			s.refusal = LppRefusal(o)
+			s.refusal = wizard.LppRefusal(o)
 			return nil
 		}
 		s.chosen = o.Name
-	case KindDirectory:
+	case wizard.KindDirectory:
 		dir := strings.TrimSpace(s.dir.Value())
 		if s.inspecting || s.report.Dir != dir {
 			return nil // the answer for this path is on its way
 		}
-		if msg := dirRefusal(s.report); msg != "" {
+		if msg := wizard.DirRefusal(s.report, pickSubdir); msg != "" {
 			s.refusal = msg
 			return nil
 		}
@@ -351,27 +340,8 @@ func (s *Source) choose() tea.Cmd {
 	return next
 }
 
-// dirRefusal says why a directory cannot be a source, or "".
-func dirRefusal(r DirReport) string {
-	if !path.IsAbs(r.Dir) {
-		return "type an absolute path, starting with /"
-	}
-	// The plan's own rule, said here rather than first at the preview.
-	if msg := fieldProblem(nim.Plan{Name: "x", Source: path.Clean(r.Dir)}.Validate(), "source"); msg != "" {
-		return msg
-	}
-	switch {
-	case r.Err != nil:
-		return fmt.Sprintf("cannot read %s: %v", r.Dir, r.Err)
-	case r.Layout == LayoutMissing:
-		return fmt.Sprintf("%s does not exist", r.Dir)
-	case r.Layout == LayoutNotDir:
-		return fmt.Sprintf("%s is a file, not a directory", r.Dir)
-	case r.Layout == LayoutEmpty:
-		return fmt.Sprintf("%s holds no installp images. Copy them from the product media first: gencopy -U -X -d /dev/cd0 -t %s all", r.Dir, r.Dir)
-	}
-	return ""
-}
+// pickSubdir is how a subdirectory is picked here (wizard.DirRefusal).
+const pickSubdir = "Press tab to complete one."
 
 // dirFinding says what InspectDir found, in the wizard's words.
 func (s *Source) dirFinding() string {
@@ -380,21 +350,17 @@ func (s *Source) dirFinding() string {
 	if s.inspecting && r.Dir != strings.TrimSpace(s.dir.Value()) {
 		return st.Subtle.Render("looking...")
 	}
-	if r.Layout == LayoutEmpty && len(r.Subdirs) > 0 {
-		return ui.Wrap(st.Subtle, fmt.Sprintf("No installp images directly in %s. Subdirectories: %s (tab completes).", r.Dir, strings.Join(r.Subdirs, ", ")), w)
-	}
-	if msg := dirRefusal(r); msg != "" {
-		if r.Layout == LayoutEmpty {
+	if msg := wizard.DirRefusal(r, pickSubdir); msg != "" {
+		if r.Layout == wizard.LayoutEmpty && len(r.Subdirs) == 0 {
 			return ui.Wrap(st.Warning, "empty: "+msg, w)
 		}
 		return ui.Wrap(st.Subtle, msg, w)
 	}
-	if found := LayoutFinding(r); found != "" {
+	if found := wizard.LayoutFinding(r); found != "" {
 		return okLine(st, found, w)
 	}
-	switch r.Layout {
-	case LayoutNoTOC:
-		return warnLine(st, fmt.Sprintf("%d image files but no .toc. Run `inutoc %s` so installp can find them.", r.Images, path.Join(r.Dir, r.ImgDir)), w)
+	if r.Layout == wizard.LayoutNoTOC {
+		return warnLine(st, wizard.NoTOC(r), w)
 	}
 	return ""
 }
@@ -402,15 +368,15 @@ func (s *Source) dirFinding() string {
 func (s *Source) View() string {
 	st, w := s.c.Styles, s.bodyWidth()
 	var b strings.Builder
-	b.WriteString(st.Heading.Render(SourceQuestion) + "\n\n")
-	rows := make([]listRow, len(SourceKinds))
-	for i, k := range SourceKinds {
-		rows[i] = listRow{Text: pad(k.Title, 21) + k.What}
+	b.WriteString(st.Heading.Render(wizard.SourceQuestion) + "\n\n")
+	rows := make([]listRow, len(wizard.SourceKinds))
+	for i, k := range wizard.SourceKinds {
+		rows[i] = listRow{Text: wizard.Pad(k.Title, 21) + k.What}
 	}
 	if s.focus == 0 {
 		b.WriteString(renderList(st, rows, s.kind.pos, 3, true))
 	} else {
-		for i, k := range SourceKinds {
+		for i, k := range wizard.SourceKinds {
 			mark := "  "
 			if i == s.kind.pos {
 				mark = "* "
@@ -421,38 +387,38 @@ func (s *Source) View() string {
 			} else {
 				b.WriteString(st.Unfocused.Render(line))
 			}
-			if i < len(SourceKinds)-1 {
+			if i < len(wizard.SourceKinds)-1 {
 				b.WriteString("   ")
 			}
 		}
-		b.WriteString("\n" + st.Subtle.Render(ui.Truncate(SourceKinds[s.kind.pos].What, w)))
+		b.WriteString("\n" + st.Subtle.Render(ui.Truncate(wizard.SourceKinds[s.kind.pos].What, w)))
 	}
 	b.WriteString("\n\n")
 	if s.focus == 0 {
-		b.WriteString(st.Subtle.Render("Press enter to choose "+strings.ToLower(SourceKinds[s.kind.pos].Title)+".") + "\n")
+		b.WriteString(st.Subtle.Render("Press enter to choose "+strings.ToLower(wizard.SourceKinds[s.kind.pos].Title)+".") + "\n")
 	}
 	listMax := s.c.Height - 12
 	if listMax < 2 {
 		listMax = 2
 	}
 	switch s.kind.pos {
-	case KindMedia:
+	case wizard.KindMedia:
 		rows := make([]listRow, len(s.devices))
 		for i, d := range s.devices {
-			rows[i] = listRow{Text: termtext.String(DeviceRow(d)), Disabled: !DeviceUsable(d)}
+			rows[i] = listRow{Text: termtext.String(wizard.DeviceRow(d)), Disabled: !wizard.DeviceUsable(d)}
 			if rows[i].Disabled {
 				rows[i].Text += " (not usable)"
 			}
 		}
-		b.WriteString(s.listView(&s.devLoad, NoDrives, rows, s.devCur.pos, listMax, "%d drive(s) found."))
-	case KindLppSource:
-		nameW := LppNameWidth(s.lpps)
+		b.WriteString(s.listView(&s.devLoad, wizard.NoDrives, rows, s.devCur.pos, listMax, "%d drive(s) found."))
+	case wizard.KindLppSource:
+		nameW := wizard.LppNameWidth(s.lpps)
 		rows := make([]listRow, len(s.lpps))
 		for i, o := range s.lpps {
-			rows[i] = listRow{Text: LppRow(o, nameW), Disabled: !o.Ready()}
+			rows[i] = listRow{Text: wizard.LppRow(o, nameW), Disabled: !o.Ready()}
 		}
-		b.WriteString(s.listView(&s.lppLoad, NoLppSources, rows, s.lppCur.pos, listMax, "%d lpp_source(s) found."))
-	case KindDirectory:
+		b.WriteString(s.listView(&s.lppLoad, wizard.NoLppSources, rows, s.lppCur.pos, listMax, "%d lpp_source(s) found."))
+	case wizard.KindDirectory:
 		b.WriteString(st.Label.Render("Directory ") + s.dir.View())
 		if s.refusal == "" {
 			b.WriteString("\n" + s.dirFinding())

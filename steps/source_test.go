@@ -6,50 +6,9 @@ import (
 	"testing"
 
 	"github.com/nimwiz/nimwiz/nim"
+	"github.com/nimwiz/nimwiz/nim/nimtest"
 	"github.com/nimwiz/nimwiz/steps"
-	"github.com/nimwiz/nimwiz/steps/fakenim"
 )
-
-func TestInspectDir(t *testing.T) {
-	root := hostRoot(t)
-	tests := []struct {
-		dir    string
-		layout steps.DirLayout
-		images int
-		usable bool
-	}{
-		{"/export/aix72", steps.LayoutInstallp, 2, true},
-		{"/export/flat", steps.LayoutFlat, 1, true},
-		{"/export/old", steps.LayoutInstImage, 1, true},
-		{"/export/notoc", steps.LayoutNoTOC, 3, true},
-		{"/export/empty", steps.LayoutEmpty, 0, false},
-		{"/export/afile", steps.LayoutNotDir, 0, false},
-		{"/export/missing", steps.LayoutMissing, 0, false},
-	}
-	for _, tc := range tests {
-		r := steps.InspectDir(root, tc.dir)
-		if r.Layout != tc.layout || r.Images != tc.images || r.Usable() != tc.usable {
-			t.Errorf("%s: %+v, want layout %d, %d images, usable %v", tc.dir, r, tc.layout, tc.images, tc.usable)
-		}
-	}
-}
-
-func TestCompleteDir(t *testing.T) {
-	root := hostRoot(t)
-	tests := []struct{ typed, want, matches string }{
-		{"/exp", "/export/", "export"},
-		{"/export/a", "/export/aix72/", "aix72"},
-		{"/export/", "/export/", "aix72 empty flat notoc old"},
-		{"/export/zz", "/export/zz", ""},
-		{"/nowhere/x", "/nowhere/x", ""},
-	}
-	for _, tc := range tests {
-		got, m := steps.CompleteDir(root, tc.typed)
-		if got != tc.want || strings.Join(m, " ") != tc.matches {
-			t.Errorf("CompleteDir(%q) = %q %q, want %q %q", tc.typed, got, m, tc.want, tc.matches)
-		}
-	}
-}
 
 func TestSourceChoices(t *testing.T) {
 	tests := []struct {
@@ -77,7 +36,7 @@ func TestSourceChoices(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			s := steps.NewSource(common(), testEnv(t, fakenim.World()))
+			s := steps.NewSource(common(), testEnv(t, nimtest.World()))
 			h := newHarness(t, s, nim.Plan{}.WithDefaults())
 			h.keys(tc.keys...)
 			if tc.typed != "" {
@@ -106,7 +65,7 @@ func TestSourceChoices(t *testing.T) {
 
 func TestSourcePrefill(t *testing.T) {
 	for _, src := range []string{"/dev/cd0", "/export/flat", "7200-05-lpp_source"} {
-		s := steps.NewSource(common(), testEnv(t, fakenim.World()))
+		s := steps.NewSource(common(), testEnv(t, nimtest.World()))
 		h := newHarness(t, s, nim.Plan{Source: src})
 		h.keys("enter")
 		if !h.took() || s.Apply(nim.Plan{}).Source != src {
@@ -116,7 +75,7 @@ func TestSourcePrefill(t *testing.T) {
 }
 
 func TestSourceLoadErrorRetry(t *testing.T) {
-	f := fakenim.World()
+	f := nimtest.World()
 	f.Fail("CDDevices", errors.New("lsdev: timed out after 1m0s"))
 	s := steps.NewSource(common(), testEnv(t, f))
 	h := newHarness(t, s, nim.Plan{})
@@ -133,7 +92,7 @@ func TestSourceLoadErrorRetry(t *testing.T) {
 }
 
 func TestSourceNoDrives(t *testing.T) {
-	f := fakenim.World()
+	f := nimtest.World()
 	f.Devices = nil
 	s := steps.NewSource(common(), testEnv(t, f))
 	h := newHarness(t, s, nim.Plan{})
@@ -144,7 +103,7 @@ func TestSourceNoDrives(t *testing.T) {
 }
 
 func TestSourcePrefillGone(t *testing.T) {
-	s := steps.NewSource(common(), testEnv(t, fakenim.World()))
+	s := steps.NewSource(common(), testEnv(t, nimtest.World()))
 	newHarness(t, s, nim.Plan{Source: "old_lpp_source"})
 	if !strings.Contains(s.View(), "old_lpp_source is not in NIM any more") {
 		t.Fatalf("view:\n%s", s.View())

@@ -1,5 +1,7 @@
-// Package steps holds one small model per wizard step. A step knows the plan
-// it is given and its own answer; it never knows about other steps. The root
+// Package steps is the full-screen rendering of the create wizard: one
+// small model per step, on the texts, choices and checks of package wizard
+// (which ui/plain renders as line prompts). A step knows the plan it is
+// given and its own answer; it never knows about other steps. The root
 // model (ui/app) routes messages, keeps the plan, and moves between steps
 // when a step says it is done (NextMsg).
 //
@@ -20,24 +22,12 @@ import (
 
 	"github.com/nimwiz/nimwiz/nim"
 	"github.com/nimwiz/nimwiz/ui"
+	"github.com/nimwiz/nimwiz/wizard"
 )
-
-// NIM is what the wizard asks the NIM master. *nim.Client satisfies it;
-// tests use fakes.
-type NIM interface {
-	Osimage(ctx context.Context, name string) (nim.Osimage, error)
-	ObjectsOfType(ctx context.Context, nimType string) ([]nim.Object, error)
-	Resources(ctx context.Context) ([]nim.Listing, error)
-	CDDevices(ctx context.Context) ([]nim.CDDevice, error)
-	NameTaken(ctx context.Context, name string) (nim.Taken, error)
-	XcatVersion(ctx context.Context) (nim.Version, error)
-}
-
-var _ NIM = (*nim.Client)(nil)
 
 // Env is what the steps need from outside.
 type Env struct {
-	NIM NIM
+	NIM wizard.NIM
 	// Root is the host root prefix for the checks the wizard makes on the
 	// local filesystem (image directories, free space): "" on a real
 	// master; in the demo, the simulated host's root directory, so that
@@ -55,12 +45,8 @@ type Env struct {
 // DefaultDebounce is the pause after typing before a name is checked in NIM.
 const DefaultDebounce = 350 * time.Millisecond
 
-func (e Env) freeSpace(path string) (uint64, error) {
-	if e.FreeSpace != nil {
-		return e.FreeSpace(path)
-	}
-	return FreeSpace(path)
-}
+// Host is the master's filesystem for the wizard's local checks.
+func (e Env) Host() wizard.Host { return wizard.Host{Root: e.Root, FreeSpace: e.FreeSpace} }
 
 // Step is one wizard screen.
 type Step interface {

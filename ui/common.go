@@ -19,18 +19,19 @@ const (
 	MinHeight = 20
 )
 
-// Common is the context passed down to every view: its size and the shared
-// styles. It is copied, never global.
+// Common is the context passed down to every view: its size, the shared
+// styles and key map. It is copied, never global.
 type Common struct {
 	Width, Height int
 	Styles        *Styles
+	Keys          *KeyMap
 	// Demo marks the simulated NIM master: the header shows a banner so
 	// nobody mistakes the demo for a real system.
 	Demo bool
 }
 
-// NewCommon returns a Common with the default styles.
-func NewCommon() Common { return Common{Styles: DefaultStyles()} }
+// NewCommon returns a Common with the default styles and key map.
+func NewCommon() Common { return Common{Styles: DefaultStyles(), Keys: DefaultKeyMap()} }
 
 // TooSmall reports whether a width x height terminal is below the minimum.
 func TooSmall(width, height int) bool { return width < MinWidth || height < MinHeight }
@@ -162,6 +163,10 @@ func (l Loader) View(s *Styles, width int, retryKey string) string {
 	}
 	return ""
 }
+
+// Owns reports whether msg is a tick of this loader's spinner: the root
+// hands each tick only to its owner.
+func (l *Loader) Owns(msg spinner.TickMsg) bool { return msg.ID == l.spin.ID() }
 
 // SpinnerView renders a spinner frame for inline "checking..." marks.
 func (l Loader) SpinnerView(s *Styles) string { return s.Spinner.Render(l.spin.View()) }

@@ -33,7 +33,6 @@ import (
 	"github.com/nimwiz/nimwiz/internal/job"
 	"github.com/nimwiz/nimwiz/internal/sim"
 	"github.com/nimwiz/nimwiz/nim"
-	"github.com/nimwiz/nimwiz/ui/browse"
 )
 
 var (
@@ -227,6 +226,10 @@ func demoExec(dir string, env ...string) *nim.Executor {
 	return &nim.Executor{
 		Dirs: []string{filepath.Join(dir, "demo", "bin")},
 		Env:  append([]string{"NIMWIZ_SIM_ROOT=" + filepath.Join(dir, "demo", "world")}, env...),
+		// The live path, as nimwiz runs the clients: the producer and the
+		// floor are measured the same way as apply (nimwiz wrote the module
+		// when it made the demo).
+		LiveDir: filepath.Join(dir, "perl"),
 	}
 }
 
@@ -740,7 +743,7 @@ func browsing(scratch string) error {
 	if err != nil {
 		return err
 	}
-	if _, _, err := c.Objects(ctx, browse.ResourceNames(o)...); err != nil {
+	if _, _, err := c.Objects(ctx, nim.ResourceNames(o)...); err != nil {
 		return err
 	}
 	showCalls := slices.Clone(calls)

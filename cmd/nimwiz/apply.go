@@ -9,13 +9,13 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 	"syscall"
 	"time"
 
 	"github.com/nimwiz/nimwiz/internal/ending"
 	"github.com/nimwiz/nimwiz/internal/job"
 	"github.com/nimwiz/nimwiz/nim"
+	"github.com/nimwiz/nimwiz/wizard"
 )
 
 func init() {
@@ -26,9 +26,6 @@ func init() {
 		run:     runApply,
 	})
 }
-
-// exitInterrupted is the status of a run interrupted on purpose.
-const exitInterrupted = 130
 
 // How often apply looks at the job's log and record: followSoon after it
 // last found output, twice as long each time it finds none, up to
@@ -44,7 +41,7 @@ const (
 // mknimimage prints anything).
 const notLiveAfter = 3 * time.Second
 
-func runApply(a *app, args []string) int {
+func runApply(a *app, args []string) error {
 	fs := flag.NewFlagSet("apply", flag.ContinueOnError)
 	fs.SetOutput(a.stderr)
 	yes := fs.Bool("yes", false, "run without asking (required when stdin is not a terminal)")
@@ -54,35 +51,28 @@ func runApply(a *app, args []string) int {
 	}
 	files, err := parseInterleaved(fs, args)
 	if err != nil {
-		if err == flag.ErrHelp {
-			return exitOK
-		}
-		return exitUsage
+		return flagError(err)
 	}
 	if len(files) != 1 {
-		fmt.Fprintln(a.stderr, "nimwiz: apply: give exactly one plan file, e.g. nimwiz apply 71cosi.toml --yes")
-		return exitUsage
+		return usageError("give exactly one plan file, e.g. nimwiz apply 71cosi.toml --yes")
 	}
 	file := files[0]
 	plan, err := nim.LoadPlan(file)
 	if err != nil {
-		fmt.Fprintf(a.stderr, "nimwiz: apply: %v\n", err)
-		return exitUsage
+		return usageError("%v", err)
 	}
 	plan = plan.WithDefaults()
 	probs := plan.Validate()
 	if len(probs) == 0 {
 		if _, err := a.exec.LookPath("mknimimage"); err != nil {
-			fmt.Fprintf(a.stderr, "nimwiz: apply: %v; nothing was run\n", err)
-			return exitFail
+			return failure("%v; nothing was run", err)
 		}
 		// A job that holds the name says more than what NIM has under it.
 		if b, err := job.NewStore(a.stateDir).NameBusy(plan.Name, a.exec); err != nil || b != nil {
 			if err == nil {
 				err = b
 			}
-			fmt.Fprintf(a.stderr, "nimwiz: apply: %v; nothing was run\n", err)
-			return exitFail
+			return failure("%v; nothing was run", err)
 		}
 		// What only the master can tell: the source directory and location
 		// on its disk, and the NIM resources the plan reuses.
@@ -96,8 +86,7 @@ func runApply(a *app, args []string) int {
 		}
 		cancel()
 		if err != nil {
-			fmt.Fprintf(a.stderr, "nimwiz: apply: %v; nothing was run\n", err)
-			return exitFail
+			return failure("%v; nothing was run", err)
 		}
 		probs = append(probs, rprobs...)
 		probs = append(probs, nc.Problems...)
@@ -111,22 +100,16 @@ func runApply(a *app, args []string) int {
 		for _, p := range probs {
 			fmt.Fprintf(a.stderr, "nimwiz: apply: %s: %s\n", file, p.Error())
 		}
-		fmt.Fprintln(a.stderr, "nimwiz: apply: nothing was run; fix the plan and try again")
-		return exitUsage
+		return usageError("nothing was run; fix the plan and try again")
 	}
 	fmt.Fprintf(a.stderr, "nimwiz: command: %s\n", plan.CommandLine())
 	if !*yes {
 		if !isTerminal(a.stdin) {
-			fmt.Fprintln(a.stderr, "nimwiz: apply: stdin is not a terminal, so nimwiz cannot ask: add --yes to run the command above; nothing was run")
-			return exitUsage
+			return usageError("stdin is not a terminal, so nimwiz cannot ask: add --yes to run the command above; nothing was run")
 		}
-		fmt.Fprint(a.stderr, "Run it now? Once SPOT creation starts it cannot be interrupted. [y/N] ")
-		answer, _ := bufio.NewReader(a.stdin).ReadString('\n')
-		switch strings.ToLower(strings.TrimSpace(answer)) {
-		case "y", "yes":
-		default:
-			fmt.Fprintln(a.stderr, "nimwiz: apply: not confirmed; nothing was run")
-			return exitFail
+		fmt.Fprint(a.stderr, wizard.YesNo("Run it now? Once SPOT creation starts it cannot be interrupted.")+" ")
+		if answer, _ := bufio.NewReader(a.stdin).ReadString('\n'); !wizard.Yes(answer) {
+			return failure("not confirmed; nothing was run")
 		}
 	}
 
@@ -136,21 +119,25 @@ func runApply(a *app, args []string) int {
 	store := job.NewStore(a.stateDir)
 	self, err := supervisorArgv(a)
 	if err != nil {
-		fmt.Fprintf(a.stderr, "nimwiz: apply: %v\n", err)
-		return exitFail
+		return failure("%v", err)
 	}
 	j, err := job.Start(store, a.exec, plan, self)
 	if err != nil {
-		fmt.Fprintf(a.stderr, "nimwiz: apply: %v\n", err)
-		var pe *job.PlanError
-		if errors.As(err, &pe) {
-			return exitUsage
-		}
-		return exitFail
+		return &exitError{startStatus(err), err}
 	}
 	fmt.Fprintf(a.stderr, "nimwiz: started job %s; output is kept in %s\n", j.ID, j.LogPath())
 	fmt.Fprintln(a.stderr, "nimwiz: the job goes on if this terminal goes away; 'nimwiz jobs' lists it")
 	return followJob(a, store, j.ID, j.Ended(), g)
+}
+
+// startStatus is the exit status when a job did not start: 2 when the
+// plan was refused (nothing was run), else 1.
+func startStatus(err error) int {
+	var pe *job.PlanError
+	if errors.As(err, &pe) {
+		return exitUsage
+	}
+	return exitFail
 }
 
 // supervisorArgv is how nimwiz re-executes itself as a job supervisor.
@@ -169,11 +156,10 @@ func supervisorArgv(a *app) ([]string, error) {
 // on). It returns the job's exit status once it ends; ended, if not nil,
 // is closed when the end is recorded (see job.Job.Ended), so it is seen at
 // once rather than at the next poll.
-func followJob(a *app, store *job.Store, id string, ended <-chan struct{}, g *job.Guard) int {
+func followJob(a *app, store *job.Store, id string, ended <-chan struct{}, g *job.Guard) error {
 	tail, err := store.OpenTail(id, 0)
 	if err != nil {
-		fmt.Fprintf(a.stderr, "nimwiz: %v\n", err)
-		return exitFail
+		return failure("%v", err)
 	}
 	defer tail.Close()
 	// Phases come from our own tracker over the lines we print, so each
@@ -190,7 +176,7 @@ func followJob(a *app, store *job.Store, id string, ended <-chan struct{}, g *jo
 	fmt.Fprintln(a.stderr, "nimwiz: interrupts are refused until mknimimage's output shows the lpp_source copy running; the SPOT is protected throughout")
 	const unsaid = "\x00"
 	said := unsaid // the reason last said; "" when accepting
-	warnedNotLive := false
+	warnedNotLive, toldSpot := false, false
 	var rec job.Record
 	// protection says why interrupts are refused now ("" if they are not):
 	// our tracker's reason once the output is known to be live (it is in
@@ -215,11 +201,18 @@ func followJob(a *app, store *job.Store, id string, ended <-chan struct{}, g *jo
 		} else {
 			g.SetCritical(why != "")
 		}
+		if phaseLine && tr.Phase() == nim.PhaseSpot && !toldSpot {
+			// It prints nothing for tens of minutes: say what to expect.
+			toldSpot = true
+			if h, err := store.History(nim.PhaseSpot); err == nil {
+				defer fmt.Fprintf(a.stderr, "nimwiz: %s\n", h)
+			}
+		}
 		switch {
 		case phaseLine && why != "":
-			fmt.Fprintf(a.stderr, "nimwiz: phase: %s (interrupts refused: %s)\n", job.PhaseName(tr.Phase()), why)
+			fmt.Fprintf(a.stderr, "nimwiz: phase: %s (interrupts refused: %s)\n", tr.Phase().String(), why)
 		case phaseLine:
-			fmt.Fprintf(a.stderr, "nimwiz: phase: %s\n", job.PhaseName(tr.Phase()))
+			fmt.Fprintf(a.stderr, "nimwiz: phase: %s\n", tr.Phase().String())
 		}
 		if why == "" && said != "" && tr.Phase().Before(nim.PhaseSummary) {
 			fmt.Fprintln(a.stderr, "nimwiz: interrupts are accepted now: the lpp_source copy runs, and Ctrl+C asks mknimimage to stop before the SPOT")
@@ -250,8 +243,7 @@ func followJob(a *app, store *job.Store, id string, ended <-chan struct{}, g *jo
 		if n == 0 || check {
 			check = false
 			if rec, err = store.Load(id); err != nil {
-				fmt.Fprintf(a.stderr, "nimwiz: %v\n", err)
-				return exitFail
+				return failure("%v", err)
 			}
 			if rec.Live && !tr.Live() {
 				tr.SetLive()
@@ -262,7 +254,7 @@ func followJob(a *app, store *job.Store, id string, ended <-chan struct{}, g *jo
 				tail.ReadNew(out)
 				out.Flush()
 				bw.Flush()
-				return reportEnd(a, rec)
+				return exitStatus(reportEnd(a, rec))
 			}
 			report(false)
 		}
@@ -281,7 +273,7 @@ func followJob(a *app, store *job.Store, id string, ended <-chan struct{}, g *jo
 			if code, stop := onSignal(a, store, id, sig, protection(), &interrupting); stop {
 				out.Flush()
 				bw.Flush()
-				return code
+				return exitStatus(code)
 			}
 		}
 	}

@@ -112,6 +112,7 @@ func TestApplyRunsThePlan(t *testing.T) {
 		"nimwiz: interrupts are refused until mknimimage's output shows the lpp_source copy running",
 		"nimwiz: phase: lpp_source",
 		"nimwiz: phase: SPOT creation",
+		"nimwiz: no earlier SPOT creation on this master to go by\n",
 		"nimwiz: phase: SPOT update",
 		"nimwiz: phase: summary\n",
 		"succeeded",

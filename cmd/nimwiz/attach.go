@@ -13,39 +13,36 @@ func init() {
 		args:    "[JOB]",
 		summary: "follow the running mknimimage job (or the one named) on the run screen",
 		run:     runAttach,
+
+		fullScreen: true,
 	})
 }
 
-func runAttach(a *app, args []string) int {
+func runAttach(a *app, args []string) error {
 	if len(args) > 1 || (len(args) == 1 && len(args[0]) > 0 && args[0][0] == '-') {
 		fmt.Fprintln(a.stderr, "Usage: nimwiz attach [JOB]   (job ids: nimwiz jobs)")
-		return exitUsage
+		return exitStatus(exitUsage)
 	}
 	store := job.NewStore(a.stateDir)
 	var rec job.Record
 	if len(args) == 1 {
 		r, err := store.Load(args[0])
 		if err != nil {
-			fmt.Fprintf(a.stderr, "nimwiz: attach: %v\n", err)
-			return exitUsage
+			return usageError("%v", err)
 		}
 		rec = r
 	} else {
 		r, ok, err := store.Running()
 		if err != nil {
-			fmt.Fprintf(a.stderr, "nimwiz: attach: %v\n", err)
-			return exitFail
+			return failure("%v", err)
 		}
 		if !ok {
-			fmt.Fprintln(a.stderr, "nimwiz: attach: no mknimimage job is running; 'nimwiz jobs' lists the earlier ones, and 'nimwiz attach ID' shows one of them")
-			return exitFail
+			return failure("no mknimimage job is running; 'nimwiz jobs' lists the earlier ones, and 'nimwiz attach ID' shows one of them")
 		}
 		rec = r
 	}
-	if !isTerminal(a.stdin) || !isTerminal(a.stdout) {
-		fmt.Fprintf(a.stderr, "nimwiz: attach: needs a terminal on stdin and stdout (it is a full-screen view).\n"+
-			"Without one: 'nimwiz jobs %s' shows the job, and its output is in %s\n", rec.ID, rec.LogPath())
-		return exitUsage
+	if err := needTerminal(a, "it is a full-screen view", fmt.Sprintf("Without one: 'nimwiz jobs %s' shows the job, and its output is in %s", rec.ID, rec.LogPath())); err != nil {
+		return err
 	}
 	cfg := wizardConfig(a)
 	cfg.Start, cfg.Job = uiapp.StartRun, rec.ID

@@ -4,7 +4,6 @@ import (
 	"fmt"
 
 	uiapp "github.com/nimwiz/nimwiz/ui/app"
-	"github.com/nimwiz/nimwiz/ui/browse"
 )
 
 func init() {
@@ -12,35 +11,24 @@ func init() {
 		name:    "browse",
 		summary: "browse the osimages with their NIM details; re-create, remove, change (full screen)",
 		run:     runBrowse,
+
+		fullScreen: true,
 	})
 }
 
-// browseEnv is what the browser asks and runs on a's NIM master. Removal
-// and chdef run through the same executor as every query, without the
-// query timeout (see browse.ExecRunner).
-func browseEnv(a *app) browse.Env {
-	return browse.Env{NIM: a.client, Run: browse.ExecRunner{Exec: a.exec}}
-}
-
-func runBrowse(a *app, args []string) int {
+func runBrowse(a *app, args []string) error {
 	if len(args) > 0 {
-		fmt.Fprintf(a.stderr, "nimwiz browse: unexpected argument %q; to see one osimage from a script: nimwiz show NAME\n", args[0])
-		return exitUsage
+		return usageError("unexpected argument %q; to see one osimage from a script: nimwiz show NAME", args[0])
 	}
 	if a.plain {
 		fmt.Fprintln(a.stderr, "nimwiz browse: plain mode lists the osimages; see one with: nimwiz show NAME")
 		return runList(a, nil)
 	}
-	if !isTerminal(a.stdin) || !isTerminal(a.stdout) {
-		fmt.Fprintln(a.stderr, "nimwiz browse: needs a terminal on stdin and stdout (this is a full-screen browser).\n"+
-			"From a script use: nimwiz list [--json], nimwiz show NAME [--json]")
-		return exitUsage
+	if err := needTerminal(a, "this is a full-screen browser", "From a script use: nimwiz list [--json], nimwiz show NAME [--json]"); err != nil {
+		return err
 	}
-	if !a.demo {
-		if err := preflight(a.exec); err != nil {
-			fmt.Fprintf(a.stderr, "nimwiz browse: %v\n", err)
-			return exitFail
-		}
+	if err := checkMaster(a); err != nil {
+		return err
 	}
 	cfg := wizardConfig(a)
 	cfg.Start = uiapp.StartBrowse

@@ -28,48 +28,46 @@ func init() {
 		args:    "[--from OSIMAGE | --plan FILE]",
 		summary: "define a diskless or dataless osimage step by step (full screen)",
 		run:     runCreate,
+
+		fullScreen: true,
 	})
 }
 
-func runCreate(a *app, args []string) int {
+func runCreate(a *app, args []string) error {
 	fs := flag.NewFlagSet("nimwiz create", flag.ContinueOnError)
 	fs.SetOutput(a.stderr)
 	from := fs.String("from", "", "prefill every step from this existing osimage")
 	planFile := fs.String("plan", "", "open at the preview of this saved plan (TOML)")
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return exitOK
-		}
-		return exitUsage
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(a.stderr, "nimwiz create: unexpected argument %q; the wizard asks for the name\n", fs.Arg(0))
-		return exitUsage
+		return usageError("unexpected argument %q; the wizard asks for the name", fs.Arg(0))
 	}
 	if *from != "" && *planFile != "" {
-		fmt.Fprintln(a.stderr, "nimwiz create: use --from or --plan, not both")
-		return exitUsage
+		return usageError("use --from or --plan, not both")
 	}
 	if a.plain {
 		return runPlainCreate(a, *from, *planFile)
 	}
-	if code, ok := needTerminal(a, "create"); !ok {
-		return code
+	if err := needTerminal(a, "this is a full-screen wizard", scriptHint); err != nil {
+		return err
+	}
+	if err := checkMaster(a); err != nil {
+		return err
 	}
 	cfg := wizardConfig(a)
 	cfg.Start = uiapp.StartCreate
 	if *from != "" {
 		if err := nim.ValidName(*from); err != nil {
-			fmt.Fprintf(a.stderr, "nimwiz create --from: %v\n", err)
-			return exitUsage
+			return usageError("--from: %v", err)
 		}
 		cfg.From = *from
 	}
 	if *planFile != "" {
 		p, err := nim.LoadPlan(*planFile)
 		if err != nil {
-			fmt.Fprintf(a.stderr, "nimwiz create --plan: %v\n", err)
-			return exitUsage
+			return usageError("--plan: %v", err)
 		}
 		cfg.Plan, cfg.Start = p, uiapp.StartPreview
 	}
@@ -78,21 +76,28 @@ func runCreate(a *app, args []string) int {
 
 // needTerminal refuses to start the full-screen UI without a terminal on
 // stdin and stdout (a pipe, cron, ssh without -t): Bubble Tea would fail or
-// hang there. Exit 2: nothing was run.
-func needTerminal(a *app, verbName string) (int, bool) {
+// hang there. Exit 2: nothing was run. what says what the screen is, hint
+// what to do without one.
+func needTerminal(a *app, what, hint string) error {
 	if isTerminal(a.stdin) && isTerminal(a.stdout) {
-		if !a.demo {
-			// Say it once, up front, rather than on every screen's query.
-			if err := preflight(a.exec); err != nil {
-				fmt.Fprintf(a.stderr, "nimwiz %s: %v\n", verbName, err)
-				return exitFail, false
-			}
-		}
-		return exitOK, true
+		return nil
 	}
-	fmt.Fprintf(a.stderr, "nimwiz %s: needs a terminal on stdin and stdout (this is a full-screen wizard).\n"+
-		"To create an osimage from a script, write a plan file (or save one from the wizard elsewhere) and run: nimwiz apply FILE\n", verbName)
-	return exitUsage, false
+	return usageError("needs a terminal on stdin and stdout (%s).\n%s", what, hint)
+}
+
+// scriptHint is what to do instead of the full-screen wizard.
+const scriptHint = "To create an osimage from a script, write a plan file (or save one from the wizard elsewhere) and run: nimwiz apply FILE"
+
+// checkMaster, on a real master, says once and up front (rather than on
+// every screen's query) what keeps nimwiz from working here (preflight).
+func checkMaster(a *app) error {
+	if a.demo {
+		return nil
+	}
+	if err := preflight(a.exec); err != nil {
+		return failure("%v", err)
+	}
+	return nil
 }
 
 func isTerminal(v any) bool {
@@ -110,13 +115,12 @@ func wizardConfig(a *app) uiapp.Config {
 		dir = "."
 	}
 	return uiapp.Config{
-		Env: steps.Env{
-			NIM:  a.client,
-			Root: a.hostRoot,
-		},
-		Demo:    a.demo,
-		PlanDir: filepath.Clean(dir),
-		Browse:  browseEnv(a),
+		// The browser's removal and chdef run through the same executor as
+		// every query, without the query timeout (nim.ExecRunner).
+		Services: uiapp.Services{NIM: a.client, Run: nim.ExecRunner{Exec: a.exec}},
+		Env:      steps.Env{Root: a.hostRoot},
+		Demo:     a.demo,
+		PlanDir:  filepath.Clean(dir),
 	}
 }
 
@@ -128,7 +132,7 @@ func wizardConfig(a *app) uiapp.Config {
 // stops after the first signal, so the second would kill nimwiz in the
 // middle of a SPOT creation (tui-bubbletea §0.1). A job.Guard holds SIGINT,
 // SIGTERM, SIGQUIT and SIGHUP until exit and hands each to the model.
-func runWizard(a *app, cfg uiapp.Config) int {
+func runWizard(a *app, cfg uiapp.Config) error {
 	ui.ApplyTheme(a.theme)
 	store := job.NewStore(a.stateDir)
 	g := job.NewGuard()
@@ -155,11 +159,11 @@ func runWizard(a *app, cfg uiapp.Config) int {
 				reportRun(a, *r.Run)
 			}
 		}
-		return exitFail
+		return exitStatus(exitFail)
 	}
 	fm, ok := final.(*uiapp.Model)
 	if !ok {
-		return exitFail
+		return exitStatus(exitFail)
 	}
 	r := fm.Result()
 	if r.Run != nil {
@@ -167,30 +171,26 @@ func runWizard(a *app, cfg uiapp.Config) int {
 	}
 	if msg := uiapp.DoneMessage(r); msg != "" {
 		fmt.Fprintln(a.stdout, msg)
-		return exitOK
+		return nil
 	}
 	if r.Interrupted || errors.Is(err, tea.ErrInterrupted) {
 		fmt.Fprintln(a.stderr, "nimwiz: stopped; nothing was changed on the NIM master.")
-		return 130
+		return exitStatus(exitInterrupted)
 	}
-	return exitOK
+	return nil
 }
 
 // reportRun says, after the full screen is gone, how the run screen was
 // left: the ending (with the cleanup commands to copy), or how to come back
 // to a job that goes on.
-func reportRun(a *app, r runs.Result) int {
+func reportRun(a *app, r runs.Result) error {
 	switch {
 	case r.StartErr != nil:
 		fmt.Fprintf(a.stderr, "nimwiz: mknimimage was not started: %v\n", r.StartErr)
-		var pe *job.PlanError
-		if errors.As(r.StartErr, &pe) {
-			return exitUsage
-		}
-		return exitFail
+		return exitStatus(startStatus(r.StartErr))
 	case r.JobID == "":
 		fmt.Fprintln(a.stderr, "nimwiz: stopped; nothing was changed on the NIM master.")
-		return exitOK
+		return nil
 	case r.Ended:
 		text := r.Ending
 		if text == "" {
@@ -199,17 +199,17 @@ func reportRun(a *app, r runs.Result) int {
 			cancel()
 		}
 		fmt.Fprint(a.stdout, text)
-		return ending.Status(r.Record)
+		return exitStatus(ending.Status(r.Record))
 	}
 	// Detached: the job goes on.
 	fmt.Fprintf(a.stdout, "nimwiz: job %s goes on without this screen (osimage %s). Follow it again with:\n  nimwiz attach %s\nIts output is kept in %s\n",
 		r.JobID, r.Record.Name, r.JobID, r.LogPath)
 	if r.Signal != "" {
 		if sig, ok := signalNumber(r.Signal); ok {
-			return 128 + sig
+			return exitStatus(128 + sig)
 		}
 	}
-	return exitOK
+	return nil
 }
 
 func signalNumber(name string) (int, bool) {

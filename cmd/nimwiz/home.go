@@ -11,20 +11,24 @@ func init() {
 		name:    "home",
 		summary: "the home screen: create or browse osimages (what a bare nimwiz opens)",
 		run:     runHome,
+
+		fullScreen: true,
 	})
 }
 
-func runHome(a *app, args []string) int {
+func runHome(a *app, args []string) error {
 	if len(args) > 0 {
-		fmt.Fprintf(a.stderr, "nimwiz home: unexpected argument %q\n", args[0])
-		return exitUsage
+		return usageError("unexpected argument %q", args[0])
 	}
 	if a.plain {
 		fmt.Fprintln(a.stdout, "nimwiz (plain mode): create an osimage. To see the osimages this master has: nimwiz list, nimwiz show NAME.")
 		return runPlainCreate(a, "", "")
 	}
-	if code, ok := needTerminal(a, "home"); !ok {
-		return code
+	if err := needTerminal(a, "this is a full-screen wizard", scriptHint); err != nil {
+		return err
+	}
+	if err := checkMaster(a); err != nil {
+		return err
 	}
 	cfg := wizardConfig(a)
 	cfg.Start = uiapp.StartHome

@@ -19,35 +19,29 @@ func init() {
 	})
 }
 
-func runJobs(a *app, args []string) int {
+func runJobs(a *app, args []string) error {
 	fs := flag.NewFlagSet("jobs", flag.ContinueOnError)
 	fs.SetOutput(a.stderr)
 	asJSON := fs.Bool("json", false, "print the job records as JSON")
 	ids, err := parseInterleaved(fs, args)
 	if err != nil {
-		if err == flag.ErrHelp {
-			return exitOK
-		}
-		return exitUsage
+		return flagError(err)
 	}
 	store := job.NewStore(a.stateDir)
 	var recs []job.Record
 	switch len(ids) {
 	case 0:
 		if recs, err = store.List(); err != nil {
-			fmt.Fprintf(a.stderr, "nimwiz: jobs: %v\n", err)
-			return exitFail
+			return failure("%v", err)
 		}
 	case 1:
 		r, err := store.Load(ids[0])
 		if err != nil {
-			fmt.Fprintf(a.stderr, "nimwiz: jobs: %v\n", err)
-			return exitUsage
+			return usageError("%v", err)
 		}
 		recs = []job.Record{r}
 	default:
-		fmt.Fprintln(a.stderr, "nimwiz: jobs: give at most one job id")
-		return exitUsage
+		return usageError("give at most one job id")
 	}
 	if *asJSON {
 		var v any = recs
@@ -60,11 +54,11 @@ func runJobs(a *app, args []string) int {
 	}
 	if len(ids) == 1 {
 		printJob(a, recs[0])
-		return exitOK
+		return nil
 	}
 	if len(recs) == 0 {
 		fmt.Fprintf(a.stdout, "No jobs in %s.\n", store.Dir)
-		return exitOK
+		return nil
 	}
 	tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tOSIMAGE\tSTATE\tPHASE\tSTARTED\tENDED")
@@ -72,7 +66,7 @@ func runJobs(a *app, args []string) int {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Name, stateText(r), phaseText(r), stamp(r.Started), stamp(r.Ended))
 	}
 	tw.Flush()
-	return exitOK
+	return nil
 }
 
 func stateText(r job.Record) string {
@@ -97,7 +91,7 @@ func phaseText(r job.Record) string {
 	}
 	s := r.PhaseName
 	if s == "" {
-		s = job.PhaseName(r.Phase)
+		s = r.Phase.String()
 	}
 	if r.Critical && !r.State.Ended() {
 		s += " (protected)"

@@ -71,7 +71,7 @@ func checkGolden(t *testing.T, name, out string) {
 
 func TestList(t *testing.T) {
 	a, out, errb, ran := fakeApp(t, map[string]fakeCmd{"lsdef": {stdout: fixture(t, "lsdef/long_synthetic.txt")}})
-	if code := runList(a, nil); code != exitOK {
+	if code := a.do("list", nil); code != exitOK {
 		t.Fatalf("exit %d: %s", code, errb)
 	}
 	if want := []string{"lsdef -t osimage -l -w imagetype==NIM"}; !reflect.DeepEqual(*ran, want) {
@@ -82,7 +82,7 @@ func TestList(t *testing.T) {
 
 func TestListJSON(t *testing.T) {
 	a, out, _, ran := fakeApp(t, map[string]fakeCmd{"lsdef": {stdout: fixture(t, "lsdef/long_mixed_synthetic.txt")}})
-	if code := runList(a, []string{"--json"}); code != exitOK {
+	if code := a.do("list", []string{"--json"}); code != exitOK {
 		t.Fatalf("exit %d", code)
 	}
 	if len(*ran) != 1 {
@@ -112,24 +112,24 @@ func TestListEmptyAndFailure(t *testing.T) {
 		{},
 	} {
 		a, out, errb, _ := fakeApp(t, map[string]fakeCmd{"lsdef": none})
-		if code := runList(a, []string{"--json"}); code != exitOK || strings.TrimSpace(out.String()) != "[]" || errb.Len() != 0 {
+		if code := a.do("list", []string{"--json"}); code != exitOK || strings.TrimSpace(out.String()) != "[]" || errb.Len() != 0 {
 			t.Errorf("%q%q: exit %d, %q %q", none.stdout, none.stderr, code, out, errb)
 		}
 		a, out, _, _ = fakeApp(t, map[string]fakeCmd{"lsdef": none})
-		if code := runList(a, nil); code != exitOK || !strings.Contains(out.String(), "no AIX osimages") {
+		if code := a.do("list", nil); code != exitOK || !strings.Contains(out.String(), "no AIX osimages") {
 			t.Errorf("%q%q: exit %d, %q", none.stdout, none.stderr, code, out)
 		}
 	}
 	a, _, errb, _ := fakeApp(t, map[string]fakeCmd{"lsdef": {stderr: []byte("Error: Could not get objects of type 'node'.\n"), exit: 1}})
-	if code := runList(a, nil); code != exitFail || !strings.Contains(errb.String(), "lsdef -t osimage -l -w imagetype==NIM") {
+	if code := a.do("list", nil); code != exitFail || !strings.Contains(errb.String(), "lsdef -t osimage -l -w imagetype==NIM") {
 		t.Errorf("another type: exit %d, %q", code, errb)
 	}
 	a, _, errb, _ = fakeApp(t, map[string]fakeCmd{"lsdef": {stderr: []byte("Error: [mn]: Permission denied\n"), exit: 1}})
-	if code := runList(a, nil); code != exitFail || !strings.Contains(errb.String(), "Permission denied") {
+	if code := a.do("list", nil); code != exitFail || !strings.Contains(errb.String(), "Permission denied") {
 		t.Errorf("exit %d, %q", code, errb)
 	}
 	a, _, _, _ = fakeApp(t, nil)
-	if code := runList(a, []string{"extra"}); code != exitUsage {
+	if code := a.do("list", []string{"extra"}); code != exitUsage {
 		t.Errorf("extra argument: exit %d", code)
 	}
 }
@@ -146,7 +146,7 @@ func showFake(t *testing.T) map[string]fakeCmd {
 
 func TestShow(t *testing.T) {
 	a, out, errb, ran := fakeApp(t, showFake(t))
-	if code := runShow(a, []string{"61cosi"}); code != exitOK {
+	if code := a.do("show", []string{"61cosi"}); code != exitOK {
 		t.Fatalf("exit %d: %s", code, errb)
 	}
 	want := []string{"lsdef -t osimage -o 61cosi -l", "lsnim -l 61cosi_lpp_source 61cosi 61cosi_shared_root 61cosi_paging"}
@@ -163,7 +163,7 @@ func TestShow(t *testing.T) {
 
 func TestShowJSON(t *testing.T) {
 	a, out, _, ran := fakeApp(t, showFake(t))
-	if code := runShow(a, []string{"--json", "61cosi"}); code != exitOK {
+	if code := a.do("show", []string{"--json", "61cosi"}); code != exitOK {
 		t.Fatalf("exit %d", code)
 	}
 	if len(*ran) > 2 {
@@ -196,7 +196,7 @@ func TestShowJSON(t *testing.T) {
 	}
 	// The name may also come first.
 	a, out2, _, _ := fakeApp(t, showFake(t))
-	if code := runShow(a, []string{"61cosi", "--json"}); code != exitOK || out2.String() != out.String() {
+	if code := a.do("show", []string{"61cosi", "--json"}); code != exitOK || out2.String() != out.String() {
 		t.Errorf("NAME --json: exit %d", code)
 	}
 }
@@ -222,7 +222,7 @@ func TestShowExitCodes(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			a, out, errb, ran := fakeApp(t, tc.cmds)
-			code := runShow(a, tc.args)
+			code := a.do("show", tc.args)
 			if code != tc.code || !strings.Contains(errb.String(), tc.err) {
 				t.Errorf("exit %d (want %d), stderr %q (want %q)", code, tc.code, errb, tc.err)
 			}

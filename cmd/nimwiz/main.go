@@ -7,20 +7,14 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/nimwiz/nimwiz/internal/termtext"
 	"github.com/nimwiz/nimwiz/nim"
-)
-
-// Exit codes shared by every verb.
-const (
-	exitOK    = 0
-	exitFail  = 1
-	exitUsage = 2 // bad input: nothing was run
 )
 
 // app is what every verb gets: where to write, where state lives, and how to
@@ -43,12 +37,15 @@ type app struct {
 }
 
 // verb is one nimwiz subcommand. Each lives in its own file and registers
-// itself in init.
+// itself in init. run's error says why it did not succeed and, as an
+// exitError, with which status (exit.go).
 type verb struct {
 	name    string
 	args    string // usage after the name, e.g. "FILE"
 	summary string
-	run     func(a *app, args []string) int
+	run     func(a *app, args []string) error
+	// fullScreen verbs show the demo banner on every screen themselves.
+	fullScreen bool
 }
 
 var verbs = map[string]verb{}
@@ -73,6 +70,17 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	defer out.Flush()
 	defer errOut.Flush()
 	a := &app{stdin: stdin, stdout: out, stderr: errOut}
+	name, rest, err := a.setUp(args)
+	if err != nil || name == "" {
+		return a.exit("", err)
+	}
+	return a.do(name, rest)
+}
+
+// setUp reads the global flags, checks the state directory, readies the
+// executor (the demo's or the master's) and returns the verb to run and
+// its arguments; "" when nothing is left to do (help).
+func (a *app) setUp(args []string) (string, []string, error) {
 	fs := flag.NewFlagSet("nimwiz", flag.ContinueOnError)
 	fs.SetOutput(a.stderr)
 	fs.BoolVar(&a.demo, "demo", false, "run against the built-in simulated NIM master")
@@ -81,15 +89,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.BoolVar(&a.plain, "plain", false, "line-by-line prompts and plain logs instead of the full-screen UI")
 	fs.StringVar(&a.theme, "theme", "", "light or dark, to override terminal background detection")
 	fs.Usage = func() { usage(a.stderr, fs) }
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return exitOK
-		}
-		return exitUsage
+	if err := parseFlags(fs, args); err != nil {
+		return "", nil, err
 	}
 	if a.theme != "" && a.theme != "light" && a.theme != "dark" {
-		fmt.Fprintf(a.stderr, "nimwiz: --theme %q: use light or dark\n", a.theme)
-		return exitUsage
+		return "", nil, usageError("--theme %q: use light or dark", a.theme)
 	}
 	if os.Getenv("TERM") == "dumb" {
 		a.plain = true
@@ -99,28 +103,33 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	dir, err := stateDir(a.stateDir)
 	if err != nil {
-		fmt.Fprintf(a.stderr, "nimwiz: %v\n", err)
-		return exitUsage
+		return "", nil, &exitError{exitUsage, err}
 	}
 	// Before anything runs: a state directory someone else controls would
 	// give them root (statedir.go).
 	if a.stateDir, err = checkState(dir); err != nil {
-		fmt.Fprintf(a.stderr, "nimwiz: refusing to use the state directory %s: %v\nnimwiz: nothing was run.\n", dir, err)
-		return exitUsage
+		return "", nil, usageError("refusing to use the state directory %s: %v\nnimwiz: nothing was run.", dir, err)
 	}
 	a.exec = &nim.Executor{Hint: notNIMMaster}
 	// Every xCAT client nimwiz runs loads the live module (PERL5OPT), so
 	// its output reaches nimwiz as printed (nim/live.go); rewritten at each
 	// start so an old or altered copy never runs.
-	a.exec.LiveDir = filepath.Join(a.stateDir, perlDir)
-	if err := nim.InstallLiveModule(a.exec.LiveDir); err != nil {
-		fmt.Fprintf(a.stderr, "nimwiz: %v\n", err)
-		return exitUsage
+	// NIMWIZ_LIVE=off runs them without it (a site whose policy forbids
+	// PERL5OPT): nimwiz then cannot see the phases and protects the whole
+	// run.
+	switch live := os.Getenv(liveEnv); live {
+	case "", "on":
+		a.exec.LiveDir = filepath.Join(a.stateDir, perlDir)
+		if err := nim.InstallLiveModule(a.exec.LiveDir); err != nil {
+			return "", nil, &exitError{exitUsage, err}
+		}
+	case "off":
+	default:
+		return "", nil, usageError("%s=%q: use on or off", liveEnv, live)
 	}
 	if a.demo {
 		if err := setupDemo(a, *demoReset); err != nil {
-			fmt.Fprintf(a.stderr, "nimwiz: demo: %v\n", err)
-			return exitFail
+			return "", nil, failure("demo: %v", err)
 		}
 	}
 	a.client = nim.NewClient(a.exec)
@@ -132,18 +141,25 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	if name == "help" {
 		usage(a.stdout, fs)
-		return exitOK
+		return "", nil, nil
 	}
 	v, ok := verbs[name]
 	if !ok {
-		fmt.Fprintf(a.stderr, "nimwiz: unknown command %q; run 'nimwiz help' for the list\n", name)
-		return exitUsage
+		return "", nil, usageError("unknown command %q; run 'nimwiz help' for the list", name)
 	}
-	if a.demo && (a.plain || !fullScreen[name]) {
+	if a.demo && (a.plain || !v.fullScreen) {
 		// Full-screen views carry their own banner.
 		fmt.Fprintf(a.stderr, "nimwiz: DEMO: a simulated NIM master (%s); nothing touches a real system\n", a.hostRoot)
 	}
-	return v.run(a, rest)
+	return name, rest, nil
+}
+
+// parseFlags parses fs (see flagError).
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		return flagError(err)
+	}
+	return nil
 }
 
 // rawOut is stdout as it is, for output that escapes in its own way (JSON)
@@ -155,11 +171,11 @@ func rawOut(a *app) io.Writer {
 	return a.stdout
 }
 
-// fullScreen verbs show the demo banner on every screen themselves.
-var fullScreen = map[string]bool{"home": true, "create": true, "browse": true, "attach": true}
-
 // nimCommands are the xCAT and NIM commands nimwiz runs.
 var nimCommands = []string{"mknimimage", "rmnimimage", "lsdef", "chdef", "lsnim", "nim", "lsdev", "lsxcatd"}
+
+// liveEnv turns the live module off ("off") or on ("on", the default).
+const liveEnv = "NIMWIZ_LIVE"
 
 // notNIMMaster is added to "command not found" errors in real mode.
 const notNIMMaster = "nimwiz runs on the xCAT management node that is the AIX NIM master, as root; to try it anywhere, use its simulated NIM master: nimwiz --demo"
@@ -190,11 +206,7 @@ func preflight(e *nim.Executor) error {
 func usage(w io.Writer, fs *flag.FlagSet) {
 	fmt.Fprintln(w, "Usage: nimwiz [--demo] [--state-dir DIR] [--plain] [--theme light|dark] COMMAND [ARGS]")
 	fmt.Fprintln(w, "\nCommands:")
-	names := make([]string, 0, len(verbs))
-	for n := range verbs {
-		names = append(names, n)
-	}
-	sort.Strings(names)
+	names := slices.Sorted(maps.Keys(verbs))
 	width := 0
 	for _, n := range names {
 		width = max(width, len(strings.TrimSpace(n+" "+verbs[n].args)))

@@ -16,13 +16,9 @@ import (
 // runPlainCreate is `create` (and the bare `nimwiz`) in plain mode: the
 // wizard as numbered line-by-line prompts for screen readers and serial
 // consoles (an LPAR's HMC virtual console), and the run as apply's plain log.
-func runPlainCreate(a *app, from, planFile string) int {
-	if !a.demo {
-		// Say it once, up front, as the full-screen wizard does.
-		if err := preflight(a.exec); err != nil {
-			fmt.Fprintf(a.stderr, "nimwiz create: %v\n", err)
-			return exitFail
-		}
+func runPlainCreate(a *app, from, planFile string) error {
+	if err := checkMaster(a); err != nil {
+		return err
 	}
 	dir, err := os.Getwd()
 	if err != nil {
@@ -42,28 +38,25 @@ func runPlainCreate(a *app, from, planFile string) int {
 	if planFile != "" {
 		p, err := nim.LoadPlan(planFile)
 		if err != nil {
-			fmt.Fprintf(a.stderr, "nimwiz create --plan: %v\n", err)
-			return exitUsage
+			return usageError("--plan: %v", err)
 		}
 		start, cfg.Preview = p, true
 	}
 	plan, choice, err := plain.Create(context.Background(), cfg, start)
 	switch {
 	case errors.Is(err, plain.ErrInputEnded):
-		return exitUsage // nothing was run
+		return exitStatus(exitUsage) // nothing was run
 	case err != nil:
-		fmt.Fprintf(a.stderr, "nimwiz: %v\n", err)
-		return exitFail
+		return failure("%v", err)
 	}
 	if choice.Action != plain.ActionRun {
-		return exitOK
+		return nil
 	}
 	// The admin confirmed at the preview. The job keeps its own copy of the
 	// plan; this one in the state directory is what apply reads.
 	path, err := keepPlan(a.stateDir, plan)
 	if err != nil {
-		fmt.Fprintf(a.stderr, "nimwiz: %v; nothing was started\n", err)
-		return exitFail
+		return failure("%v; nothing was started", err)
 	}
 	return runApply(a, []string{"--yes", path})
 }

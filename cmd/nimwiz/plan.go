@@ -4,11 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"sort"
+	"maps"
+	"slices"
 	"text/tabwriter"
 
 	"github.com/nimwiz/nimwiz/nim"
-	"github.com/nimwiz/nimwiz/steps"
+	"github.com/nimwiz/nimwiz/wizard"
 )
 
 func init() {
@@ -17,10 +18,10 @@ func init() {
 
 // runPlan checks a plan file and shows what running it would do. It runs
 // nothing: no executor, no NIM query (so it works on any machine).
-func runPlan(a *app, args []string) int {
+func runPlan(a *app, args []string) error {
 	if len(args) == 1 && (args[0] == "-h" || args[0] == "--help") {
 		planUsage(a.stdout)
-		return exitOK
+		return nil
 	}
 	if len(args) != 1 {
 		if len(args) == 0 {
@@ -29,7 +30,7 @@ func runPlan(a *app, args []string) int {
 			fmt.Fprintf(a.stderr, "nimwiz plan: give exactly one plan file, not %d arguments\n", len(args))
 		}
 		planUsage(a.stderr)
-		return exitUsage
+		return exitStatus(exitUsage)
 	}
 	path := args[0]
 	p, err := nim.LoadPlan(path)
@@ -42,16 +43,16 @@ func runPlan(a *app, args []string) int {
 		} else {
 			fmt.Fprintf(a.stderr, "file: %v\n", err)
 		}
-		return exitUsage
+		return exitStatus(exitUsage)
 	}
 	if probs := p.Validate(); len(probs) > 0 {
 		for _, prob := range probs {
 			fmt.Fprintln(a.stderr, prob.Error())
 		}
-		return exitUsage
+		return exitStatus(exitUsage)
 	}
 	printPlan(a.stdout, p)
-	return exitOK
+	return nil
 }
 
 func planUsage(w io.Writer) {
@@ -69,7 +70,7 @@ func printPlan(w io.Writer, p nim.Plan) {
 	p = p.WithDefaults()
 	fmt.Fprintf(w, "Plan for osimage %s is valid. Nothing was run. The command:\n\n", p.Name)
 	fmt.Fprintf(w, "  %s\n", p.CommandLine())
-	fmt.Fprintf(w, "  %s\n\n", steps.VerboseNote(p))
+	fmt.Fprintf(w, "  %s\n\n", wizard.VerboseNote(p))
 
 	fmt.Fprintln(w, "NIM resources, in the order mknimimage makes them:")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
@@ -102,11 +103,7 @@ func printPlan(w io.Writer, p nim.Plan) {
 	d := p.Definition()
 	fmt.Fprintln(w, "\nThe osimage definition it writes:")
 	fmt.Fprintf(w, "  Object name: %s\n", d.Name)
-	keys := make([]string, 0, len(d.Attrs))
-	for k := range d.Attrs {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := slices.Sorted(maps.Keys(d.Attrs))
 	for _, k := range keys {
 		fmt.Fprintf(w, "      %s=%s\n", k, d.Attrs[k])
 	}

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"fmt"
-
 	"github.com/nimwiz/nimwiz/internal/job"
 )
 
@@ -12,12 +10,11 @@ func init() {
 	register(verb{
 		name: "__supervise",
 		args: "JOBDIR",
-		run: func(a *app, args []string) int {
+		run: func(a *app, args []string) error {
 			if len(args) != 1 {
-				fmt.Fprintln(a.stderr, "nimwiz: __supervise JOBDIR is internal: it runs a job that 'nimwiz apply' started")
-				return exitUsage
+				return usageError("JOBDIR is internal: it runs a job that 'nimwiz apply' started")
 			}
-			return job.Supervise(args[0])
+			return exitStatus(job.Supervise(args[0]))
 		},
 	})
 }

@@ -10,8 +10,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 
@@ -175,7 +175,7 @@ func (f Facts) Headline() Line {
 	r := f.Rec
 	during := r.EndedIn
 	if during == "" {
-		during = job.PhaseName(r.Phase)
+		during = r.Phase.String()
 	}
 	switch r.State {
 	case job.StateSucceeded:
@@ -359,11 +359,7 @@ func (l *lines) head(s string) {
 func (f Facts) definition(l *lines) {
 	l.head(fmt.Sprintf("xCAT osimage definition (lsdef -t osimage -o %s):", f.Summary.Name))
 	l.add(Line{Kind: Text, Indent: 2, Text: "Object name: " + f.Summary.Name})
-	keys := make([]string, 0, len(f.Summary.Attrs))
-	for k := range f.Summary.Attrs {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := slices.Sorted(maps.Keys(f.Summary.Attrs))
 	for _, k := range keys {
 		l.add(Line{Kind: Text, Indent: 6, Text: k + "=" + f.Summary.Attrs[k]})
 	}
@@ -523,7 +519,7 @@ func (f Facts) cleanup(l *lines, title string) {
 	}
 	l.head(title)
 	for i, s := range f.Cleanup {
-		l.add(Line{Kind: Code, Indent: 2, Text: fmt.Sprintf("%d. %s", i+1, s.Command())})
+		l.add(Line{Kind: Code, Indent: 2, Text: fmt.Sprintf("%d. %s", i+1, nim.ShellLine(s.Argv))})
 		l.add(Line{Kind: Subtle, Indent: 5, Text: s.Why})
 	}
 	if !f.HasSummary {

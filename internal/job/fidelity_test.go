@@ -3,6 +3,7 @@ package job
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -325,5 +326,65 @@ func TestListShowsUnreadableAndFutureRecords(t *testing.T) {
 	}
 	if r := states[future]; r.State != StateLost {
 		t.Errorf("record from the future: %s", r.State)
+	}
+}
+
+// What SPOT creation took before, from the records of earlier successful
+// jobs; jobs that did not succeed do not count.
+func TestHistoryOfAPhase(t *testing.T) {
+	e := newEnv(t)
+	if err := e.store.init(); err != nil {
+		t.Fatal(err)
+	}
+	h, _ := e.store.History(nim.PhaseSpot)
+	if h.Runs != 0 || h.String() != "no earlier SPOT creation on this master to go by" {
+		t.Fatalf("no history: %+v %q", h, h.String())
+	}
+	t0 := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+	for i, tc := range []struct {
+		state State
+		took  time.Duration
+	}{{StateSucceeded, 21 * time.Minute}, {StateSucceeded, 24 * time.Minute}, {StateFailed, 2 * time.Minute}, {StateSucceeded, 23 * time.Minute}} {
+		id := fmt.Sprintf("2026120%d-100000-h%d", i+1, i)
+		os.Mkdir(filepath.Join(e.store.Dir, id), 0o700)
+		r := &Record{ID: id, Name: "h", State: tc.state, Started: t0, Ended: t0.Add(time.Hour), Phases: []nim.PhaseStatus{
+			{Phase: nim.PhaseSpot, State: nim.PhaseDoneOK, Started: t0, Ended: t0.Add(tc.took)},
+		}}
+		rf, err := createRecordFile(filepath.Join(e.store.Dir, id), r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rf.Close()
+	}
+	h, err := e.store.History(nim.PhaseSpot)
+	if err != nil || h.Runs != 3 || h.String() != "SPOT creation took 21 min–24 min in 3 earlier runs here" {
+		t.Fatalf("%+v %q %v", h, h.String(), err)
+	}
+}
+
+// A job that may still be working uses what it creates and what it builds
+// from: the browser must not remove or change those.
+func TestUsingNamesTheJobsThatUseAResource(t *testing.T) {
+	e := newEnv(t, jobtest.EnvHold+"=spot")
+	p := plan("use1")
+	p.Source = "aix73_lpp"
+	j, err := Start(e.store, e.exec, p, e.self)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.at("spot")
+	for _, n := range []string{"aix73_lpp", "use1", "use1_shared_root"} {
+		rs, err := e.store.Using(n)
+		if err != nil || len(rs) != 1 || rs[0].ID != j.ID {
+			t.Errorf("Using(%s): %v %v", n, ids(rs), err)
+		}
+	}
+	if rs, _ := e.store.Using("other_lpp"); len(rs) != 0 {
+		t.Errorf("Using(other_lpp): %v", ids(rs))
+	}
+	jobtest.Let(t, e.fake, "spot")
+	e.wait(j.ID)
+	if rs, _ := e.store.Using("aix73_lpp"); len(rs) != 0 {
+		t.Errorf("after the end: %v", ids(rs))
 	}
 }

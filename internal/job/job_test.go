@@ -495,12 +495,11 @@ func TestSupervisorIgnoresTerminalSignals(t *testing.T) {
 // through the supervisor into the log.
 func BenchmarkJobOutput(b *testing.B) {
 	exe, _ := os.Executable()
-	bin := b.TempDir()
-	os.Symlink(exe, filepath.Join(bin, "mknimimage"))
 	fake := b.TempDir()
-	ex := &nim.Executor{Dirs: []string{bin}, Env: []string{jobtest.EnvDir + "=" + fake, jobtest.EnvNoise + "=100000"}}
+	ex := &nim.Executor{Dirs: []string{jobtest.Bin(b)}, LiveDir: jobtest.LiveDir(b), Env: []string{jobtest.EnvDir + "=" + fake, jobtest.EnvNoise + "=100000"}}
 	b.SetBytes(int64(len(output("bench", 100000))))
 	for b.Loop() {
+		os.Remove(filepath.Join(fake, "defined-bench")) // a new osimage each time
 		s := NewStore(b.TempDir())
 		j, err := Start(s, ex, plan("bench"), []string{exe, "__supervise"})
 		if err != nil {

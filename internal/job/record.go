@@ -185,6 +185,3 @@ const (
 	interruptFile = "interrupt"
 	supervisorLog = "supervisor.log" // the supervisor's stderr: empty unless it crashed
 )
-
-// PhaseName is a short human name of a phase, for messages and tables.
-func PhaseName(p nim.Phase) string { return p.String() }

@@ -127,7 +127,7 @@ func Start(store *Store, ex *nim.Executor, plan nim.Plan, self []string) (*Job, 
 	rec := Record{
 		ID: id, Name: plan.Name, Plan: plan, Argv: argv,
 		State: StateStarting, Started: now, ExitCode: -1,
-		Phase: nim.PhaseStart, PhaseName: PhaseName(nim.PhaseStart),
+		Phase: nim.PhaseStart, PhaseName: nim.PhaseStart.String(),
 		Critical: true, CriticalWhy: nim.NewTracker(plan).Risk().Why(),
 		Existing: existing,
 		Dir:      dir,

@@ -5,12 +5,15 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/nimwiz/nimwiz/internal/safefs"
+
+	"github.com/nimwiz/nimwiz/nim"
 )
 
 // Store keeps jobs under Dir (normally <stateDir>/jobs): one directory per job
@@ -158,4 +161,41 @@ func (s *Store) Running() (Record, bool, error) {
 		}
 	}
 	return Record{}, false, nil
+}
+
+// Using returns the jobs that may still be working on the NIM master (Busy)
+// and create or use one of names: the osimage they make, a resource they
+// create, or an existing resource they reuse (an lpp_source a SPOT is being
+// built from). What such a job uses must not be removed or changed.
+func (s *Store) Using(names ...string) ([]Record, error) {
+	all, err := s.List()
+	if err != nil {
+		return nil, err
+	}
+	var out []Record
+	for _, r := range all {
+		if !r.Busy() || r.State == StateUnreadable {
+			continue
+		}
+		if slices.ContainsFunc(JobUses(r.Plan), func(n string) bool { return slices.Contains(names, n) }) {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// JobUses are the names a job of plan p creates or uses: JobNames, the
+// existing lpp_source it builds from and the existing resources it names.
+func JobUses(p nim.Plan) []string {
+	p = p.WithDefaults()
+	names := JobNames(p)
+	if p.SourceKind() == nim.SourceLppSource {
+		names = append(names, p.Source)
+	}
+	for _, r := range p.Resources() {
+		if r.Reused && !slices.Contains(names, r.Name) {
+			names = append(names, r.Name)
+		}
+	}
+	return names
 }

@@ -482,7 +482,7 @@ func (s *supervisor) feedLine(line []byte) {
 func (s *supervisor) setPhase() {
 	ph := s.tracker.Phase()
 	s.rec.Phase = ph
-	s.rec.PhaseName = PhaseName(ph)
+	s.rec.PhaseName = ph.String()
 	risk := s.tracker.Risk()
 	s.rec.Critical = risk != nim.RiskNone
 	s.rec.CriticalWhy = risk.Why()
@@ -508,7 +508,7 @@ func (s *supervisor) onSignal(sig os.Signal) {
 func (s *supervisor) event(sig, req, action, why string) {
 	s.rec.Events = append(s.rec.Events, Event{
 		Time: time.Now(), Signal: sig, Request: req,
-		Phase: PhaseName(s.tracker.Phase()), Action: action, Why: why,
+		Phase: s.tracker.Phase().String(), Action: action, Why: why,
 	})
 }
 
@@ -616,7 +616,7 @@ func (s *supervisor) finish(cmd *exec.Cmd, werr error) (settle bool) {
 	} else if werr != nil {
 		s.rec.Error = werr.Error()
 	}
-	s.rec.EndedIn = PhaseName(s.tracker.Phase())
+	s.rec.EndedIn = s.tracker.Phase().String()
 	s.tracker.Finish(code)
 	s.setPhase()
 	s.rec.ExitCode = code

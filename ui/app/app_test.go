@@ -12,8 +12,7 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/nimwiz/nimwiz/nim"
-	"github.com/nimwiz/nimwiz/steps"
-	"github.com/nimwiz/nimwiz/steps/fakenim"
+	"github.com/nimwiz/nimwiz/nim/nimtest"
 	"github.com/nimwiz/nimwiz/ui/uitest"
 )
 
@@ -37,14 +36,14 @@ func hostRoot(t testing.TB) string {
 type harness struct {
 	t *testing.T
 	m *Model
-	f *fakenim.Fake
+	f *nimtest.Fake
 	d *uitest.Driver
 }
 
 func newHarness(t *testing.T, cfg Config, w, h int) *harness {
 	t.Helper()
-	if cfg.Env.NIM == nil {
-		cfg.Env.NIM = fakenim.World()
+	if cfg.Services.NIM == nil {
+		cfg.Services.NIM = nimtest.World()
 	}
 	if cfg.Env.Root == "" {
 		cfg.Env.Root = hostRoot(t)
@@ -56,7 +55,7 @@ func newHarness(t *testing.T, cfg Config, w, h int) *harness {
 	if cfg.PlanDir == "" {
 		cfg.PlanDir = "/plans"
 	}
-	hs := &harness{t: t, m: New(cfg), f: cfg.Env.NIM.(*fakenim.Fake)}
+	hs := &harness{t: t, m: New(cfg), f: cfg.Services.NIM.(*nimtest.Fake)}
 	hs.d = &uitest.Driver{TB: t, Update: func(msg tea.Msg) tea.Cmd { _, c := hs.m.Update(msg); return c }}
 	hs.d.Send(tea.WindowSizeMsg{Width: w, Height: h})
 	hs.d.Run(hs.m.Init())
@@ -183,9 +182,9 @@ func TestFromPrefill(t *testing.T) {
 }
 
 func TestFromErrorRetry(t *testing.T) {
-	f := fakenim.World()
+	f := nimtest.World()
 	f.Fail("Osimage", errors.New("lsdef: timed out after 1m0s"))
-	h := newHarness(t, Config{Start: StartCreate, From: "72cosi", Env: steps.Env{NIM: f}}, 80, 24)
+	h := newHarness(t, Config{Start: StartCreate, From: "72cosi", Services: Services{NIM: f}}, 80, 24)
 	if h.m.Active() != -1 || !strings.Contains(h.m.View(), "Press r to try again") {
 		t.Fatalf("no retry offered:\n%s", h.m.View())
 	}

@@ -9,18 +9,13 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/nimwiz/nimwiz/nim"
-	"github.com/nimwiz/nimwiz/steps"
-	"github.com/nimwiz/nimwiz/steps/fakenim"
+	"github.com/nimwiz/nimwiz/nim/nimtest"
 	"github.com/nimwiz/nimwiz/ui/browse"
 	"github.com/nimwiz/nimwiz/ui/uitest"
 )
 
-func browseConfig(f *fakenim.Fake) Config {
-	return Config{
-		Start:  StartBrowse,
-		Env:    steps.Env{NIM: f},
-		Browse: browse.Env{NIM: fakenim.Browser{Fake: f}, Run: f},
-	}
+func browseConfig(f *nimtest.Fake) Config {
+	return Config{Start: StartBrowse, Services: Services{NIM: f, Run: f}}
 }
 
 func (h *harness) typ(s string) { h.t.Helper(); h.d.Type(s) }
@@ -48,7 +43,7 @@ func (h *harness) goldenBoth(t *testing.T, name string) {
 // TestBrowseScreens goldens the browser's screens at both sizes.
 // A view with its own esc binding does not get the global one too.
 func TestBrowseHelpNamesEscOnce(t *testing.T) {
-	h := newHarness(t, browseConfig(fakenim.BrowseWorld()), 160, 40)
+	h := newHarness(t, browseConfig(nimtest.BrowseWorld()), 160, 40)
 	h.sees("71dskls")
 	h.keys("down", "enter", "down", "enter")
 	h.sees("installed software")
@@ -58,7 +53,7 @@ func TestBrowseHelpNamesEscOnce(t *testing.T) {
 }
 
 func TestBrowseScreens(t *testing.T) {
-	f := fakenim.BrowseWorld()
+	f := nimtest.BrowseWorld()
 	h := newHarness(t, browseConfig(f), 80, 24)
 	h.sees("71dskls", "7100-05-lpp_source", "lsdef -t osimage -l -w imagetype==NIM")
 	h.goldenBoth(t, "01-list")
@@ -127,7 +122,7 @@ func TestBrowseScreens(t *testing.T) {
 }
 
 func TestBrowseRefusalNotRemoved(t *testing.T) {
-	f := fakenim.BrowseWorld()
+	f := nimtest.BrowseWorld()
 	f.Canned = map[string]nim.Result{"rmnimimage": {Stdout: []byte(
 		"xcatmn: Removed the NIM resource named '61cosi_paging'.\n\nError: xcatmn: Could not remove the NIM resource definition '61cosi'.\n" +
 			"0042-001 nim: processing error encountered on \"master\":\n   0042-062 m_rmspot: cannot remove 61cosi because it is allocated\n\n" +
@@ -140,7 +135,7 @@ func TestBrowseRefusalNotRemoved(t *testing.T) {
 }
 
 func TestBrowseRemoveRefreshes(t *testing.T) {
-	f := fakenim.BrowseWorld()
+	f := nimtest.BrowseWorld()
 	h := newHarness(t, browseConfig(f), 80, 24)
 	h.keys("enter", "d", "y") // 61cosi shares nothing
 	h.sees("ok: removed the definition 61cosi and the NIM resources", "61cosi_shared_root,")
@@ -172,7 +167,7 @@ func TestBrowseRecreatePrefill(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.image, func(t *testing.T) {
-			h := newHarness(t, browseConfig(fakenim.BrowseWorld()), 80, 24)
+			h := newHarness(t, browseConfig(nimtest.BrowseWorld()), 80, 24)
 			for i := 0; i < tc.downs; i++ {
 				h.keys("down")
 			}
@@ -195,7 +190,7 @@ func TestBrowseRecreatePrefill(t *testing.T) {
 // Replacing removes the old osimage (detaching what the new one reuses)
 // and opens the wizard with the same name.
 func TestBrowseReplace(t *testing.T) {
-	f := fakenim.BrowseWorld()
+	f := nimtest.BrowseWorld()
 	h := newHarness(t, browseConfig(f), 80, 24)
 	h.keys("down", "down", "down", "down", "n", "down", "enter") // aix73
 	h.sees("chdef -t osimage -o aix73 lpp_source= resolv_conf= root= script=", "rmnimimage -d -x aix73")
@@ -233,7 +228,7 @@ func TestBrowseReplace(t *testing.T) {
 
 // A replacement whose resources are allocated does not start.
 func TestBrowseReplaceBlocked(t *testing.T) {
-	f := fakenim.BrowseWorld()
+	f := nimtest.BrowseWorld()
 	h := newHarness(t, browseConfig(f), 80, 24)
 	h.keys("down", "down", "n", "down", "enter") // 71dtls: root allocated
 	h.sees("error: cannot replace: root 71dtls_root is allocated to 2 NIM client(s)")
@@ -245,7 +240,7 @@ func TestBrowseReplaceBlocked(t *testing.T) {
 	}
 }
 
-func listed(f *fakenim.Fake, name string) bool {
+func listed(f *nimtest.Fake, name string) bool {
 	for _, l := range f.Listing {
 		if l.Name == name {
 			return true
@@ -257,7 +252,7 @@ func listed(f *fakenim.Fake, name string) bool {
 // An option of the definition is typed, checked with the attribute table
 // and set with chdef; empty drops it.
 func TestBrowseChangeOption(t *testing.T) {
-	f := fakenim.BrowseWorld()
+	f := nimtest.BrowseWorld()
 	h := newHarness(t, browseConfig(f), 80, 24)
 	h.keys("down", "down", "down", "enter", "c") // 72cosi details
 	for range len(browse.ChangeAttrs()) - 3 {    // to otherpkgs, the first option
@@ -296,7 +291,7 @@ func TestBrowseChangeOption(t *testing.T) {
 }
 
 func TestBrowseChangeRuns(t *testing.T) {
-	f := fakenim.BrowseWorld()
+	f := nimtest.BrowseWorld()
 	h := newHarness(t, browseConfig(f), 80, 24)
 	h.keys("down", "down", "down", "enter", "c") // 72cosi details
 	for i := 0; i < 7; i++ {
@@ -318,7 +313,7 @@ func TestBrowseChangeRuns(t *testing.T) {
 
 // ctrl+c while rmnimimage runs is refused twice, then quits.
 func TestBrowseQuitWhileRunning(t *testing.T) {
-	f := fakenim.BrowseWorld()
+	f := nimtest.BrowseWorld()
 	h := newHarness(t, browseConfig(f), 80, 24)
 	h.keys("d")
 	// Start the removal without running its command: the model is busy.
@@ -337,7 +332,7 @@ func TestBrowseQuitWhileRunning(t *testing.T) {
 }
 
 func TestHomeOpensBrowser(t *testing.T) {
-	f := fakenim.BrowseWorld()
+	f := nimtest.BrowseWorld()
 	cfg := browseConfig(f)
 	cfg.Start = StartHome
 	h := newHarness(t, cfg, 80, 24)
@@ -351,7 +346,7 @@ func keyMsg(name string) tea.KeyMsg { return uitest.Key(name) }
 
 // At the minimum size every browser screen still fits.
 func TestBrowseSmallest(t *testing.T) {
-	f := fakenim.BrowseWorld()
+	f := nimtest.BrowseWorld()
 	h := newHarness(t, browseConfig(f), 60, 20)
 	for _, step := range []struct {
 		name string

@@ -10,8 +10,8 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/charmbracelet/x/exp/teatest"
 
+	"github.com/nimwiz/nimwiz/nim/nimtest"
 	"github.com/nimwiz/nimwiz/steps"
-	"github.com/nimwiz/nimwiz/steps/fakenim"
 )
 
 // TestProgram runs the root model in a real tea.Program (spinner ticks,
@@ -19,8 +19,8 @@ import (
 // preview, then goldens the final View.
 func TestProgram(t *testing.T) {
 	cfg := Config{
+		Services: Services{NIM: nimtest.World()},
 		Env: steps.Env{
-			NIM:       fakenim.World(),
 			Root:      hostRoot(t),
 			FreeSpace: func(string) (uint64, error) { return 40 << 30, nil },
 			Debounce:  10 * time.Millisecond,

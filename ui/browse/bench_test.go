@@ -47,8 +47,8 @@ func (noNIM) Showres(context.Context, string, string) ([]nim.Fileset, error) { r
 func loaded(tb testing.TB, imgs []nim.Osimage) *Model {
 	m := New(ui.NewCommon(), Env{NIM: noNIM{}})
 	m.SetSize(120, 36)
-	m.loadList()
-	m.Update(listMsg{gen: m.gen, images: imgs})
+	m.d.loadList()
+	m.Update(listMsg{gen: m.d.gen, images: imgs})
 	return m
 }
 

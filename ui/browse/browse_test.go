@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/nimwiz/nimwiz/nim"
 	"github.com/nimwiz/nimwiz/ui/browse"
 )
 
@@ -114,27 +113,5 @@ func TestEscFromListGoesBack(t *testing.T) {
 	}
 	if _, ok := h.got[0].(browse.BackMsg); !ok {
 		t.Errorf("got %T", h.got[0])
-	}
-}
-
-func TestReplaceArgvs(t *testing.T) {
-	tests := []struct {
-		o    nim.Osimage
-		want [][]string
-	}{
-		{nim.Osimage{Name: "a", Attrs: map[string]string{"spot": "a", "root": "a_root", "paging": "a_paging", "lpp_source": "a_lpp_source"}},
-			[][]string{{"chdef", "-t", "osimage", "-o", "a", "lpp_source="}, {"rmnimimage", "-d", "-x", "a"}}},
-		{nim.Osimage{Name: "a", Attrs: map[string]string{"spot": "a", "dump": "shared_dump", "installp_bundle": "x,y"}},
-			[][]string{{"chdef", "-t", "osimage", "-o", "a", "dump=", "installp_bundle="}, {"rmnimimage", "-d", "-x", "a"}}},
-		{nim.Osimage{Name: "a", Attrs: map[string]string{"spot": "a"}},
-			[][]string{{"rmnimimage", "-d", "-x", "a"}}},
-	}
-	for _, tc := range tests {
-		if got, _ := browse.ReplaceArgvs(tc.o); !reflect.DeepEqual(got, tc.want) {
-			t.Errorf("%v:\n got %q\nwant %q", tc.o.Attrs, got, tc.want)
-		}
-	}
-	if got := browse.CommandLine(browse.RemoveArgv("a", true, true, true)); got != "rmnimimage -f -d -x a" {
-		t.Errorf("%s", got)
 	}
 }

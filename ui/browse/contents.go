@@ -1,7 +1,6 @@
 package browse
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 
@@ -13,52 +12,34 @@ import (
 	"github.com/nimwiz/nimwiz/ui"
 )
 
-// contents is a SPOT's installed software or an lpp_source's images, from
-// nim -o showres, loaded only when opened and cached until refreshed.
-type contents struct {
-	name, typ string
-	gen       int
-	load      ui.Loader
-	files     []nim.Fileset
-	list      flist
+// contentsView is a SPOT's installed software or an lpp_source's images,
+// filtered as typed.
+type contentsView struct {
+	c    ui.Common
+	keys ui.ContentsKeys
+	d    *data
+	open *contents // the contents shown
 }
 
-type contentsMsg struct {
-	name  string
-	gen   int
-	files []nim.Fileset
-	err   error
+func newContentsView(c ui.Common, d *data) *contentsView {
+	return &contentsView{c: c, keys: c.Keys.Browse.Contents, d: d}
 }
 
-// ShowresCommand is the query behind a resource's contents.
-func ShowresCommand(name string) string { return "nim -o showres " + nim.ShellQuote(name) }
+func (v *contentsView) SetSize(w, h int) { v.c.Width, v.c.Height = w, h }
+func (v *contentsView) capturing() bool  { return v.open != nil && v.open.list.typing }
 
-func (m *Model) openContents(r resRef) tea.Cmd {
-	if !m.canShow(r) {
+// openRef shows r's contents: cached, or asked of NIM now.
+func (v *contentsView) openRef(r nim.ResourceRef) tea.Cmd {
+	if c := v.d.contents[r.Name]; c != nil && c.typ == r.Attr {
+		v.open = c
 		return nil
 	}
-	c := m.contents[r.name]
-	m.mode = modeContents
-	if c != nil && c.typ == r.attr {
-		m.open = c
-		return nil
-	}
-	c = &contents{name: r.name, typ: r.attr, load: ui.NewLoader(typeLabel(r.attr) + " " + r.name + " contents (" + ShowresCommand(r.name) + ")"),
-		list: newFlist("fileset or level words; state=C for a state")}
-	m.contents[r.name] = c
-	m.open = c
-	return m.fetchContents(c)
-}
-
-func (m *Model) fetchContents(c *contents) tea.Cmd {
-	c.gen++
-	gen, n, name, typ := c.gen, m.env.NIM, c.name, c.typ
-	return tea.Batch(c.load.Start(), func() tea.Msg {
-		ctx, cancel := qctx()
-		defer cancel()
-		fs, err := n.Showres(ctx, name, typ)
-		return contentsMsg{name, gen, fs, err}
-	})
+	c := &contents{name: r.Name, typ: r.Attr,
+		load: ui.NewLoader(typeLabel(r.Attr) + " " + r.Name + " contents (" + nim.ShowresCommand(r.Name) + ")"),
+		list: newFlist(v.keys.ListKeys, v.c.Keys.Browse.Filter, "fileset or level words; state=C for a state")}
+	v.d.contents[r.Name] = c
+	v.open = c
+	return v.d.fetchContents(c)
 }
 
 func typeLabel(t string) string {
@@ -68,17 +49,8 @@ func typeLabel(t string) string {
 	return t
 }
 
-// got takes showres's answer: rows and search text once, here.
-func (c *contents) got(msg contentsMsg) {
-	err := msg.err
-	if errors.Is(err, nim.ErrResourceBusy) {
-		err = fmt.Errorf("%w (another NIM operation is using it; press r in a moment)", err)
-	}
-	c.load.Finish(err)
-	if err != nil {
-		return
-	}
-	c.files = msg.files
+// setRows makes the rows and their search text once, when showres answers.
+func (c *contents) setRows() {
 	nameW := len("FILESET")
 	levelW := len("LEVEL")
 	for _, f := range c.files {
@@ -96,50 +68,49 @@ func (c *contents) got(msg contentsMsg) {
 	c.list.set(rows, hay)
 }
 
-func (m *Model) keyContents(msg tea.KeyMsg) tea.Cmd {
-	c := m.open
+func (v *contentsView) update(msg tea.KeyMsg) tea.Cmd {
+	c, k := v.open, v.keys
 	if c == nil {
-		m.mode = modeDetails
-		return nil
+		return goTo(goMsg{to: pageDetails})
 	}
 	if c.list.typing {
-		if msg.String() == "ctrl+r" {
-			return m.fetchContents(c)
+		if key.Matches(msg, c.list.fkeys.Refresh) {
+			return v.d.fetchContents(c)
 		}
 		return c.list.keyTyping(msg)
 	}
-	if c.list.move(msg, m.page()) {
+	if c.list.move(msg, pageSize(v.c)) {
 		return nil
 	}
 	switch {
-	case msg.String() == "esc":
+	case key.Matches(msg, k.Back):
 		if c.list.terms != "" {
 			c.list.clear()
 			return nil
 		}
-		m.mode, m.open = modeDetails, nil
-	case key.Matches(msg, m.keys.Filter):
+		v.open = nil
+		return goTo(goMsg{to: pageDetails})
+	case key.Matches(msg, k.Filter):
 		return c.list.startTyping()
-	case key.Matches(msg, m.keys.Refresh):
-		return m.fetchContents(c)
+	case key.Matches(msg, k.Refresh):
+		return v.d.fetchContents(c)
 	}
 	return nil
 }
 
-func (m *Model) contentsHelp() []key.Binding {
-	c := m.open
-	if c != nil && c.list.typing {
-		return []key.Binding{
-			key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep filter")),
-			escHelp("clear filter"),
-		}
+func (v *contentsView) ShortHelp() []key.Binding {
+	if c := v.open; c != nil && c.list.typing {
+		f := c.list.fkeys
+		return []key.Binding{f.Keep, f.Clear, f.Refresh}
 	}
-	return []key.Binding{m.keys.Up, m.keys.Down, m.keys.Filter, m.keys.Refresh, escHelp("back")}
+	return []key.Binding{v.keys.Up, v.keys.Down, v.keys.Filter, v.keys.Refresh, v.keys.Back}
 }
 
-func (m *Model) contentsView() string {
-	st, w := m.c.Styles, m.c.Width
-	c := m.open
+func (v *contentsView) FullHelp() [][]key.Binding { return [][]key.Binding{v.ShortHelp()} }
+
+func (v *contentsView) View() string {
+	st := v.c.Styles
+	c := v.open
 	if c == nil {
 		return ""
 	}
@@ -147,26 +118,8 @@ func (m *Model) contentsView() string {
 	if c.typ == "lpp_source" {
 		what = "installation images"
 	}
-	var b strings.Builder
-	b.WriteString(st.Heading.Render(fmt.Sprintf("%s %s: %s", typeLabel(c.typ), c.name, what)) + "  " + st.Code.Render(ShowresCommand(c.name)) + "\n")
-	switch {
-	case c.load.Loading && !c.load.Loaded || c.load.Err != nil:
-		b.WriteString("\n" + c.load.View(st, min(w, 100), "r"))
-		return b.String()
-	case len(c.files) == 0:
-		b.WriteString("\n" + st.Subtle.Render("showres listed no filesets."))
-		return b.String()
-	}
-	b.WriteString(c.list.filterLine(st, "filesets", "; state=C, type=F match columns") + "\n")
-	if c.load.Loading {
-		b.WriteString(c.load.View(st, w, "r") + "\n")
-	} else {
-		b.WriteString(st.Label.Render(ui.Truncate("  "+c.list.hdr, w)) + "\n")
-	}
-	if len(c.list.shown) == 0 {
-		b.WriteString(st.Subtle.Render("  No fileset matches the filter. Press esc to clear it."))
-		return b.String()
-	}
-	b.WriteString(c.list.view(st, w, m.c.Height-3, true))
-	return b.String()
+	return c.list.page(st, &c.load, v.c.Width, v.c.Height,
+		st.Heading.Render(fmt.Sprintf("%s %s: %s", typeLabel(c.typ), c.name, what))+"  "+st.Code.Render(nim.ShowresCommand(c.name)),
+		st.Subtle.Render("showres listed no filesets."),
+		"filesets", "; state=C, type=F match columns", "  No fileset matches the filter. Press esc to clear it.")
 }

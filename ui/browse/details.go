@@ -1,9 +1,9 @@
 package browse
 
 import (
-	"errors"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -14,237 +14,113 @@ import (
 	"github.com/nimwiz/nimwiz/ui"
 )
 
-// resRef is one NIM resource an osimage names.
-type resRef struct{ attr, name string }
-
-// attrOrder puts the resources in the order mknimimage makes them; the
-// others follow by attribute.
-var attrOrder = map[string]int{"lpp_source": 0, "spot": 1, "root": 2, "shared_root": 3, "dump": 4, "paging": 5}
-
-// resourcesOf lists the NIM resources o names, in attrOrder; a
-// comma-separated list (installp_bundle, script) gives one per name.
-func resourcesOf(o nim.Osimage) []resRef {
-	attrs := o.ResourceAttrs()
-	sort.SliceStable(attrs, func(i, j int) bool {
-		a, aok := attrOrder[attrs[i].Key]
-		b, bok := attrOrder[attrs[j].Key]
-		switch {
-		case aok && bok:
-			return a < b
-		case aok != bok:
-			return aok
-		}
-		return attrs[i].Key < attrs[j].Key
-	})
-	var out []resRef
-	for _, a := range attrs {
-		// Every value is split: xCAT splits only lists, but a comma in
-		// another one is still worth seeing as two names.
-		for _, n := range strings.Split(a.Value, ",") {
-			if n = strings.TrimSpace(n); n != "" {
-				out = append(out, resRef{a.Key, n})
-			}
-		}
-	}
-	return out
+// detailsView is one osimage: its definition and, from one lsnim -l, the
+// state of every NIM resource it names.
+type detailsView struct {
+	c    ui.Common
+	keys ui.DetailsKeys
+	d    *data
+	cur  int // resource under the cursor
 }
 
-// ResourceRef is one NIM resource an osimage names, by attribute.
-type ResourceRef struct{ Attr, Name string }
-
-// ResourceRefs lists the NIM resources o names, in the order mknimimage
-// makes them (lpp_source, spot, root, shared_root, dump, paging), the
-// others by attribute; a comma-separated list gives one per name.
-func ResourceRefs(o nim.Osimage) []ResourceRef {
-	rs := resourcesOf(o)
-	out := make([]ResourceRef, len(rs))
-	for i, r := range rs {
-		out[i] = ResourceRef{r.attr, r.name}
-	}
-	return out
+func newDetailsView(c ui.Common, d *data) *detailsView {
+	return &detailsView{c: c, keys: c.Keys.Browse.Details, d: d}
 }
 
-// ResourceNames are the distinct NIM resource names o names, in display
-// order: what one lsnim -l asks about.
-func ResourceNames(o nim.Osimage) []string {
-	var names []string
-	seen := map[string]bool{}
-	for _, r := range resourcesOf(o) {
-		if !seen[r.name] {
-			seen[r.name] = true
-			names = append(names, r.name)
-		}
-	}
-	return names
-}
+func (v *detailsView) SetSize(w, h int) { v.c.Width, v.c.Height = w, h }
+func (v *detailsView) capturing() bool  { return true } // esc back is in its help
 
-// LsnimCommand is the query behind an osimage's details.
-func LsnimCommand(o nim.Osimage) string {
-	q := []string{"lsnim", "-l"}
-	for _, n := range ResourceNames(o) {
-		q = append(q, nim.ShellQuote(n))
-	}
-	return strings.Join(q, " ")
-}
-
-// OsLevel is a SPOT's AIX level: oslevel_r, else version.release.mod.
-func OsLevel(o nim.Object) string {
-	if v := o.Get("oslevel_r"); v != "" {
-		return v
-	}
-	if v := o.Get("version"); v != "" {
-		return v + "." + o.Get("release") + "." + o.Get("mod")
-	}
-	return ""
-}
-
-// detail is the cached NIM details of one osimage.
-type detail struct {
-	gen        int
-	load       ui.Loader
-	objs       map[string]nim.Object
-	missing    map[string]bool
-	unanswered map[string]bool
-	warn       string
-}
-
-type detailsMsg struct {
-	name    string
-	gen     int
-	found   []nim.Object
-	missing []string
-	err     error
-}
-
-// loadDetails asks lsnim -l about every resource of the selected osimage in
-// one call, unless cached (force: ask again).
-func (m *Model) loadDetails(force bool) tea.Cmd {
-	o, ok := m.Selected()
+func (v *detailsView) update(msg tea.KeyMsg) tea.Cmd {
+	o, ok := v.d.selected()
 	if !ok {
-		return nil
+		return goTo(goMsg{to: pageList})
 	}
-	d := m.details[o.Name]
-	if d != nil && !force && (d.load.Loaded || d.load.Loading) {
-		return nil
-	}
-	if d == nil {
-		d = &detail{load: ui.NewLoader("NIM details (" + LsnimCommand(o) + ")")}
-		m.details[o.Name] = d
-	}
-	d.gen++
-	names := ResourceNames(o)
-	if len(names) == 0 {
-		d.load.Finish(nil)
-		d.objs = map[string]nim.Object{}
-		return nil
-	}
-	gen, n, name := d.gen, m.env.NIM, o.Name
-	return tea.Batch(d.load.Start(), func() tea.Msg {
-		ctx, cancel := qctx()
-		defer cancel()
-		found, missing, err := n.Objects(ctx, names...)
-		return detailsMsg{name, gen, found, missing, err}
-	})
-}
-
-func (m *Model) gotDetails(msg detailsMsg) tea.Cmd {
-	d := m.details[msg.name]
-	if d == nil || d.gen != msg.gen {
-		return nil
-	}
-	d.warn = ""
-	err := msg.err
-	if errors.Is(err, nim.ErrUnanswered) {
-		// Partial: show what lsnim said and flag the rest.
-		d.warn = err.Error()
-		err = nil
-	}
-	d.load.Finish(err)
-	if err != nil {
-		return nil
-	}
-	d.objs = map[string]nim.Object{}
-	d.missing = map[string]bool{}
-	d.unanswered = map[string]bool{}
-	for _, o := range msg.found {
-		d.objs[o.Name] = o
-	}
-	for _, n := range msg.missing {
-		d.missing[n] = true
-	}
-	if o, ok := m.byName[msg.name]; ok {
-		for _, n := range ResourceNames(m.images[o]) {
-			if _, ok := d.objs[n]; !ok && !d.missing[n] {
-				d.unanswered[n] = true
-			}
-		}
-	}
-	return nil
-}
-
-func (m *Model) keyDetails(msg tea.KeyMsg) tea.Cmd {
-	o, ok := m.Selected()
-	if !ok {
-		m.mode = modeList
-		return nil
-	}
-	rs := resourcesOf(o)
+	k, rs := v.keys, nim.ResourceRefs(o)
 	switch {
-	case msg.String() == "esc":
-		m.mode = modeList
-		return nil
-	case key.Matches(msg, m.keys.Up):
-		m.dcur = max(m.dcur-1, 0)
-	case key.Matches(msg, m.keys.Down):
-		m.dcur = min(m.dcur+1, max(len(rs)-1, 0))
-	case key.Matches(msg, m.keys.Refresh):
-		return m.loadDetails(true)
-	case key.Matches(msg, m.keys.Open):
-		if m.dcur < len(rs) {
-			return m.openContents(rs[m.dcur])
+	case key.Matches(msg, k.Back):
+		return goTo(goMsg{to: pageList})
+	case key.Matches(msg, k.Up):
+		v.cur = max(v.cur-1, 0)
+	case key.Matches(msg, k.Down):
+		v.cur = min(v.cur+1, max(len(rs)-1, 0))
+	case key.Matches(msg, k.Refresh):
+		return v.d.loadDetails(true)
+	case key.Matches(msg, k.Open):
+		if v.cur < len(rs) && v.d.canShow(rs[v.cur]) {
+			return goTo(goMsg{to: pageContents, ref: rs[v.cur]})
 		}
-	case key.Matches(msg, m.keys.Recreate):
-		return m.openRecreate(modeDetails)
-	case key.Matches(msg, m.keys.Remove):
-		return m.openRemove(modeDetails, false)
-	case key.Matches(msg, m.keys.Change):
-		return m.openChange(modeDetails)
+	case key.Matches(msg, k.Recreate):
+		return goTo(goMsg{to: pageRecreate, from: pageDetails})
+	case key.Matches(msg, k.Remove):
+		return goTo(goMsg{to: pageRemove, from: pageDetails})
+	case key.Matches(msg, k.Change):
+		return goTo(goMsg{to: pageChange, from: pageDetails})
 	}
 	return nil
 }
 
-// canShow reports whether r's contents can be listed (nim -o showres).
-func (m *Model) canShow(r resRef) bool {
-	if r.attr != "spot" && r.attr != "lpp_source" {
-		return false
-	}
-	d := m.details[m.sel]
-	return d == nil || !d.missing[r.name]
+func (v *detailsView) ShortHelp() []key.Binding {
+	k := v.keys
+	o, _ := v.d.selected()
+	rs := nim.ResourceRefs(o)
+	k.Open.SetEnabled(v.cur < len(rs) && v.d.canShow(rs[v.cur]))
+	return []key.Binding{k.Open, k.Recreate, k.Remove, k.Change, k.Refresh, k.Back, k.Up, k.Down}
 }
 
-func (m *Model) detailsHelp() []key.Binding {
-	kk := m.keys
-	open := key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "contents"))
-	o, _ := m.Selected()
-	rs := resourcesOf(o)
-	open.SetEnabled(m.dcur < len(rs) && m.canShow(rs[m.dcur]))
-	return []key.Binding{open, kk.Recreate, kk.Remove, kk.Change, kk.Refresh, escHelp("back"), kk.Up, kk.Down}
+func (v *detailsView) FullHelp() [][]key.Binding { return [][]key.Binding{v.ShortHelp()} }
+
+// resourceLines are the resources, one to three lines each, and the lines
+// of the one under the cursor.
+func (v *detailsView) resourceLines(o nim.Osimage, dt *detail, rs []nim.ResourceRef) (lines []string, first, last int) {
+	st := v.c.Styles
+	nameW, attrW := 8, 6
+	for _, r := range rs {
+		nameW, attrW = max(nameW, len(r.Name)), max(attrW, len(r.Attr))
+	}
+	for i, r := range rs {
+		if i == v.cur {
+			first = len(lines)
+		}
+		status, bad := resourceStatus(dt, r.Name)
+		prefix, style := "  ", st.Item
+		if i == v.cur {
+			prefix, style = "> ", st.Selected
+		}
+		statusStyle := st.Text
+		if bad {
+			statusStyle = st.Warning
+		}
+		lines = append(lines, style.Render(fmt.Sprintf("%s%-*s %-*s", prefix, attrW, r.Attr, nameW, r.Name))+"  "+statusStyle.Render(status))
+		if f := resourceFacts(dt, r); f != "" {
+			lines = append(lines, st.Subtle.Render("     "+f))
+		}
+		if others := v.d.sharers(r.Name, o.Name); len(others) > 0 {
+			lines = append(lines, st.Text.Render("     shared with osimage "+strings.Join(others, ", ")))
+		}
+		if i == v.cur {
+			last = len(lines) - 1
+		}
+	}
+	if len(rs) == 0 {
+		lines = append(lines, st.Subtle.Render("  This definition names no NIM resources."))
+	}
+	return lines, first, last
 }
 
 // resourceStatus is the first thing said about a resource: Rstate, marked
 // in text when it is not "ready for use", or why nothing is known.
-func resourceStatus(d *detail, name string) (text string, bad bool) {
+func resourceStatus(dt *detail, name string) (text string, bad bool) {
 	switch {
-	case d == nil || d.load.Loading && d.objs == nil:
+	case dt == nil || dt.load.Loading && dt.objs == nil:
 		return "...", false
-	case d.load.Err != nil && d.objs == nil:
+	case dt.load.Err != nil && dt.objs == nil:
 		return "(not loaded)", false
-	case d.missing[name]:
+	case dt.missing[name]:
 		return "! MISSING: NIM has no object of this name", true
-	case d.unanswered[name]:
+	case dt.unanswered[name]:
 		return "! NO ANSWER from lsnim: press r to ask again", true
 	}
-	obj, ok := d.objs[name]
+	obj, ok := dt.objs[name]
 	if !ok {
 		return "...", false
 	}
@@ -260,22 +136,19 @@ func resourceStatus(d *detail, name string) (text string, bad bool) {
 
 // resourceFacts is the second line: the SPOT's oslevel, alloc_count and
 // location (and the type when it is not the attribute's).
-func resourceFacts(d *detail, r resRef) string {
-	if d == nil || d.objs == nil {
-		return ""
-	}
-	obj, ok := d.objs[r.name]
+func resourceFacts(dt *detail, r nim.ResourceRef) string {
+	obj, ok := dt.object(r.Name)
 	if !ok {
 		return ""
 	}
 	var f []string
-	if spec, ok := nim.LookupAttr(r.attr); ok {
+	if spec, ok := nim.LookupAttr(r.Attr); ok {
 		if t := obj.Get("type"); t != "" && t != spec.NIMType {
 			f = append(f, "! type "+t+", not "+spec.NIMType)
 		}
 	}
-	if r.attr == "spot" || obj.Get("type") == "spot" {
-		if lv := OsLevel(obj); lv != "" {
+	if r.Attr == "spot" || obj.Get("type") == "spot" {
+		if lv := nim.OsLevel(obj); lv != "" {
 			f = append(f, "oslevel "+lv)
 		}
 	}
@@ -291,120 +164,51 @@ func resourceFacts(d *detail, r resRef) string {
 	return termtext.String(strings.Join(f, " | "))
 }
 
-func (m *Model) detailsView() string {
-	st, w := m.c.Styles, m.c.Width
-	o, ok := m.Selected()
+func (v *detailsView) View() string {
+	st, w := v.c.Styles, v.c.Width
+	o, ok := v.d.selected()
 	if !ok {
 		return ""
 	}
-	d := m.details[o.Name]
+	dt := v.d.details[o.Name]
 	var top strings.Builder
 	top.WriteString(st.Heading.Render("Osimage "+o.Name) + st.Text.Render(fmt.Sprintf(": %s, %s, dump %s", dash(string(o.NimType())), modeOf(o), yesNo(o.HasDump()))) + "\n")
-	top.WriteString(st.Label.Render("Definition  ") + st.Code.Render("lsdef -t osimage -o "+nim.ShellQuote(o.Name)+" -l") + "\n")
+	top.WriteString(st.Label.Render("Definition  ") + st.Code.Render(nim.DefinitionCommand(o.Name)) + "\n")
 	res := map[string]bool{}
 	for _, a := range o.ResourceAttrs() {
 		res[a.Key] = true
 	}
 	var def []string
-	keys := make([]string, 0, len(o.Attrs))
-	for k := range o.Attrs {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(o.Attrs)) {
 		if !res[k] && o.Attrs[k] != "" {
 			def = append(def, termtext.String(k+"="+o.Attrs[k]))
 		}
 	}
-	top.WriteString(strings.Join(wrapLines(st, st.Text, "  "+strings.Join(def, "  "), min(w, 100)), "\n") + "\n")
+	top.WriteString(strings.Join(wrapLines(st.Text, "  "+strings.Join(def, "  "), min(w, 100)), "\n") + "\n")
 	// The command wraps rather than being cut: it is what the admin learns.
-	top.WriteString(strings.Join(wrapLines(st, st.Code, st.Label.Render("NIM resources  ")+LsnimCommand(o), w), "\n"))
+	top.WriteString(strings.Join(wrapLines(st.Code, st.Label.Render("NIM resources  ")+nim.LsnimCommand(o), w), "\n"))
 
-	rs := resourcesOf(o)
-	var lines []string
-	var first, last int // lines of the cursor's resource
-	nameW, attrW := 8, 6
-	for _, r := range rs {
-		nameW, attrW = max(nameW, len(r.name)), max(attrW, len(r.attr))
-	}
-	for i, r := range rs {
-		if i == m.dcur {
-			first = len(lines)
-		}
-		status, bad := resourceStatus(d, r.name)
-		prefix := "  "
-		style := st.Item
-		if i == m.dcur {
-			prefix, style = "> ", st.Selected
-		}
-		line := style.Render(fmt.Sprintf("%s%-*s %-*s", prefix, attrW, r.attr, nameW, r.name)) + "  "
-		if bad {
-			line += st.Warning.Render(status)
-		} else {
-			line += st.Text.Render(status)
-		}
-		lines = append(lines, line)
-		if f := resourceFacts(d, r); f != "" {
-			lines = append(lines, st.Subtle.Render("     "+f))
-		}
-		if others := m.sharers(r.name, o.Name); len(others) > 0 {
-			lines = append(lines, st.Text.Render("     shared with osimage "+strings.Join(others, ", ")))
-		}
-		if i == m.dcur {
-			last = len(lines) - 1
-		}
-	}
-	if len(rs) == 0 {
-		lines = append(lines, st.Subtle.Render("  This definition names no NIM resources."))
-	}
-
+	rs := nim.ResourceRefs(o)
+	lines, first, last := v.resourceLines(o, dt, rs)
 	var foot []string
-	if d != nil && (d.load.Loading || d.load.Err != nil) {
-		foot = append(foot, d.load.View(st, min(w, 100), "r"))
+	if dt != nil && (dt.load.Loading || dt.load.Err != nil) {
+		foot = append(foot, dt.load.View(st, min(w, 100), "r"))
 	}
-	if d != nil && d.warn != "" {
-		foot = append(foot, ui.Wrap(st.Warning, "warning: "+d.warn, min(w, 100)))
+	if dt != nil && dt.warn != "" {
+		foot = append(foot, ui.Wrap(st.Warning, "warning: "+dt.warn, min(w, 100)))
 	}
-	if m.dcur < len(rs) && m.canShow(rs[m.dcur]) {
-		foot = append(foot, st.Subtle.Render("enter: contents (nim -o showres "+rs[m.dcur].name+")"))
+	if v.cur < len(rs) && v.d.canShow(rs[v.cur]) {
+		foot = append(foot, st.Subtle.Render("enter: contents ("+nim.ShowresCommand(rs[v.cur].Name)+")"))
 	}
 	topS := top.String()
 	footS := strings.Join(foot, "\n")
-	h := m.c.Height - strings.Count(topS, "\n") - 1
+	h := v.c.Height - strings.Count(topS, "\n") - 1
 	if footS != "" {
 		h -= strings.Count(footS, "\n") + 1
 	}
-	body := window(st, lines, first, last, max(h, 3))
-	out := topS + "\n" + body
+	out := topS + "\n" + window(st, lines, first, last, max(h, 3))
 	if footS != "" {
 		out += "\n" + footS
 	}
 	return out
-}
-
-// window shows lines [first,last] within height lines, with "more" marks.
-func window(st *ui.Styles, lines []string, first, last, height int) string {
-	if len(lines) <= height {
-		return strings.Join(lines, "\n")
-	}
-	fit := height - 2
-	start := 0
-	if last >= fit {
-		start = last - fit + 1
-	}
-	if first < start {
-		start = first
-	}
-	start = min(start, len(lines)-fit)
-	end := min(start+fit, len(lines))
-	out := []string{""}
-	if start > 0 {
-		out[0] = st.Subtle.Render(fmt.Sprintf("  (%d lines above)", start))
-	}
-	out = append(out, lines[start:end]...)
-	more := ""
-	if end < len(lines) {
-		more = st.Subtle.Render(fmt.Sprintf("  (%d lines below)", len(lines)-end))
-	}
-	return strings.Join(append(out, more), "\n")
 }

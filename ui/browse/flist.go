@@ -17,22 +17,25 @@ import (
 // rows, and View renders only the rows that fit. That keeps thousands of
 // rows cheap on every keystroke.
 type flist struct {
-	hdr    string   // column titles, aligned with rows
-	rows   []string // rendered text of each row, without the "> " prefix
-	hay    []string // lower-cased text the filter searches
-	shown  []int    // indexes of rows matching the filter, in order
-	cur    int      // index into shown
+	keys   ui.ListKeys
+	fkeys  ui.FilterKeys // while typing
+	hdr    string        // column titles, aligned with rows
+	rows   []string      // rendered text of each row, without the "> " prefix
+	names  []string      // what each row is (the osimage list: its name)
+	hay    []string      // lower-cased text the filter searches
+	shown  []int         // indexes of rows matching the filter, in order
+	cur    int           // index into shown
 	input  textinput.Model
 	typing bool   // keys go to the filter field
 	terms  string // the filter the shown rows match
 }
 
-func newFlist(placeholder string) flist {
+func newFlist(keys ui.ListKeys, fkeys ui.FilterKeys, placeholder string) flist {
 	in := ui.NewTextInput()
 	in.Prompt = "/"
 	in.Placeholder = placeholder
 	in.CharLimit = 80
-	return flist{input: in}
+	return flist{keys: keys, fkeys: fkeys, input: in}
 }
 
 // set replaces the rows, keeping the filter and (when still shown) the row
@@ -112,18 +115,18 @@ func (l *flist) clear() {
 }
 
 // keyTyping handles a key while the filter field has focus: enter keeps the
-// filter and returns to the list, esc clears it, up/down still move.
+// filter and returns to the list, esc clears it, the arrows and page keys
+// still move (the letter keys are typed).
 func (l *flist) keyTyping(msg tea.KeyMsg) tea.Cmd {
-	switch msg.String() {
-	case "enter":
+	switch {
+	case key.Matches(msg, l.fkeys.Keep):
 		l.typing = false
 		l.input.Blur()
 		return nil
-	case "esc":
+	case key.Matches(msg, l.fkeys.Clear):
 		l.clear()
 		return nil
-	case "up", "down", "pgup", "pgdown":
-		l.move(msg, 10)
+	case l.moveBy(msg, l.fkeys.Move, 10):
 		return nil
 	}
 	before := l.input.Value()
@@ -136,21 +139,23 @@ func (l *flist) keyTyping(msg tea.KeyMsg) tea.Cmd {
 	return cmd
 }
 
-// move handles up/down/pgup/pgdown; it reports whether msg was one.
-func (l *flist) move(msg tea.KeyMsg, page int) bool {
+// move handles the list's moves (ListKeys); it reports whether msg was one.
+func (l *flist) move(msg tea.KeyMsg, page int) bool { return l.moveBy(msg, l.keys, page) }
+
+func (l *flist) moveBy(msg tea.KeyMsg, k ui.ListKeys, page int) bool {
 	n := len(l.shown)
 	switch {
-	case key.Matches(msg, ui.KeyUp):
+	case key.Matches(msg, k.Up):
 		l.cur--
-	case key.Matches(msg, ui.KeyDown):
+	case key.Matches(msg, k.Down):
 		l.cur++
-	case key.Matches(msg, ui.KeyPgUp):
+	case key.Matches(msg, k.PgUp):
 		l.cur -= max(page, 1)
-	case key.Matches(msg, ui.KeyPgDown):
+	case key.Matches(msg, k.PgDown):
 		l.cur += max(page, 1)
-	case msg.String() == "home":
+	case key.Matches(msg, k.Home):
 		l.cur = 0
-	case msg.String() == "end":
+	case key.Matches(msg, k.End):
 		l.cur = n - 1
 	default:
 		return false
@@ -199,6 +204,36 @@ func (l *flist) view(s *ui.Styles, width, height int, focused bool) string {
 	if n > height && end < n {
 		b.WriteString("\n" + s.Subtle.Render(fmt.Sprintf("  (%d more below)", n-end)))
 	}
+	return b.String()
+}
+
+// page is the list under its heading line: the loader while the first
+// answer comes or after a failure, empty (rendered) when there are no
+// rows; else the filter line, the column titles (the loader while the rows
+// load again), and the rows that fit, or noMatch. what names the rows
+// ("osimages"), hint adds to the filter line.
+func (l *flist) page(st *ui.Styles, load *ui.Loader, width, height int, heading, empty, what, hint, noMatch string) string {
+	var b strings.Builder
+	b.WriteString(heading + "\n")
+	switch {
+	case load.Loading && !load.Loaded || load.Err != nil:
+		b.WriteString("\n" + load.View(st, min(width, 100), "r"))
+		return b.String()
+	case len(l.rows) == 0:
+		b.WriteString("\n" + empty)
+		return b.String()
+	}
+	b.WriteString(l.filterLine(st, what, hint) + "\n")
+	if load.Loading {
+		b.WriteString(load.View(st, width, "r") + "\n")
+	} else {
+		b.WriteString(st.Label.Render(ui.Truncate("  "+l.hdr, width)) + "\n")
+	}
+	if len(l.shown) == 0 {
+		b.WriteString(st.Subtle.Render(noMatch))
+		return b.String()
+	}
+	b.WriteString(l.view(st, width, height-3, true))
 	return b.String()
 }
 

@@ -11,7 +11,7 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/muesli/termenv"
 
-	"github.com/nimwiz/nimwiz/steps/fakenim"
+	"github.com/nimwiz/nimwiz/nim/nimtest"
 	"github.com/nimwiz/nimwiz/ui"
 	"github.com/nimwiz/nimwiz/ui/browse"
 	"github.com/nimwiz/nimwiz/ui/uitest"
@@ -29,20 +29,20 @@ func TestMain(m *testing.M) {
 type harness struct {
 	t   testing.TB
 	m   *browse.Model
-	f   *fakenim.Fake
+	f   *nimtest.Fake
 	d   *uitest.Driver
 	got []tea.Msg
 	w   int
 	h   int
 }
 
-func newHarness(t testing.TB, f *fakenim.Fake, w, h int) *harness {
+func newHarness(t testing.TB, f *nimtest.Fake, w, h int) *harness {
 	t.Helper()
 	if f == nil {
-		f = fakenim.BrowseWorld()
+		f = nimtest.BrowseWorld()
 	}
 	hs := &harness{t: t, f: f, w: w, h: h}
-	hs.m = browse.New(ui.NewCommon(), browse.Env{NIM: fakenim.Browser{Fake: f}, Run: f})
+	hs.m = browse.New(ui.NewCommon(), browse.Env{NIM: f, Run: f})
 	hs.m.SetSize(w, h)
 	hs.d = &uitest.Driver{TB: t, Update: func(msg tea.Msg) tea.Cmd {
 		switch msg.(type) {
@@ -95,4 +95,4 @@ func (h *harness) calls(prefix string) []string {
 
 var errTimeout = errors.New("lsdef -t osimage -l -w imagetype==NIM: timed out after 1m0s")
 
-func fakeWorld() *fakenim.Fake { return fakenim.BrowseWorld() }
+func fakeWorld() *nimtest.Fake { return nimtest.BrowseWorld() }

@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/nimwiz/nimwiz/nim"
-	"github.com/nimwiz/nimwiz/steps/fakenim"
+	"github.com/nimwiz/nimwiz/nim/nimtest"
 	"github.com/nimwiz/nimwiz/ui/plain"
 )
 
@@ -37,7 +37,7 @@ func FuzzCreate(f *testing.F) {
 			}
 		}
 		cfg := plain.Config{
-			NIM:       fakenim.World(),
+			NIM:       nimtest.World(),
 			Root:      root,
 			FreeSpace: func(string) (uint64, error) { return 40 << 30, nil },
 			In:        strings.NewReader(input),

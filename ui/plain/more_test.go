@@ -9,7 +9,7 @@ import (
 
 	"github.com/nimwiz/nimwiz/internal/sim/simtest"
 	"github.com/nimwiz/nimwiz/nim"
-	"github.com/nimwiz/nimwiz/steps/fakenim"
+	"github.com/nimwiz/nimwiz/nim/nimtest"
 	"github.com/nimwiz/nimwiz/ui/plain"
 )
 
@@ -91,7 +91,7 @@ func TestQuitAndEOF(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := run(t, fakenim.World(), nim.Plan{}, tt.input, nil)
+			s := run(t, nimtest.World(), nim.Plan{}, tt.input, nil)
 			if !errors.Is(s.err, tt.err) || (tt.err == nil && s.err != nil) {
 				t.Fatalf("err = %v, want %v\n%s", s.err, tt.err, s.out)
 			}
@@ -103,7 +103,7 @@ func TestQuitAndEOF(t *testing.T) {
 			}
 		})
 	}
-	s := run(t, fakenim.World(), nim.Plan{}, "img1", nil)
+	s := run(t, nimtest.World(), nim.Plan{}, "img1", nil)
 	if !strings.Contains(s.out, `ok: "img1" is free`) {
 		t.Fatalf("the last line without a newline was not taken:\n%s", s.out)
 	}
@@ -114,7 +114,7 @@ func TestQuitAndEOF(t *testing.T) {
 func TestExtrasKeptAndRemoved(t *testing.T) {
 	start := nim.Plan{Name: "img1", Source: "/dev/cd0", Extra: map[string]string{"root": "myroot", "resolv_conf": "cluster_resolv", "tmp": "gone_tmp"}}
 	tune := func(c *plain.Config) { c.Preview = true }
-	s := run(t, fakenim.World(), start, lines("3", "6", "nope=", "root=", "", "4"), tune)
+	s := run(t, nimtest.World(), start, lines("3", "6", "nope=", "root=", "", "4"), tune)
 	if s.err != nil || s.c.Action != plain.ActionQuit {
 		t.Fatalf("%v %v\n%s", s.err, s.c.Action, s.out)
 	}
@@ -141,7 +141,7 @@ func TestExtrasKeptAndRemoved(t *testing.T) {
 // step that fixes it.
 func TestPreviewRefusesInvalidPlan(t *testing.T) {
 	start := nim.Plan{Name: "this_name_is_far_too_long_for_nim", Source: "/dev/cd0"}
-	s := run(t, fakenim.World(), start, lines("1", "", "", "short", "", "y"), func(c *plain.Config) { c.Preview = true })
+	s := run(t, nimtest.World(), start, lines("1", "", "", "short", "", "y"), func(c *plain.Config) { c.Preview = true })
 	if s.err != nil || s.c.Action != plain.ActionRun {
 		t.Fatalf("%v %v\n%s", s.err, s.c.Action, s.out)
 	}
@@ -164,7 +164,7 @@ func TestExtrasKeptReachPreview(t *testing.T) {
 		{"my.root", `resource name "my.root" contains '.'`},
 	} {
 		start := nim.Plan{Name: "img1", Source: "/dev/cd0", Extra: map[string]string{"root": tc.root, "resolv_conf": "cluster_resolv"}}
-		s := run(t, fakenim.World(), start, lines("3", "6", "", "4"), tune)
+		s := run(t, nimtest.World(), start, lines("3", "6", "", "4"), tune)
 		if s.err != nil || s.c.Action != plain.ActionQuit {
 			t.Fatalf("%v %v\n%s", s.err, s.c.Action, s.out)
 		}

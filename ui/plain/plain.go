@@ -1,7 +1,7 @@
 // Package plain is the create wizard as line-by-line prompts, for screen
 // readers, serial consoles (the HMC virtual console of an AIX LPAR) and
-// TERM=dumb: the same seven steps and checks as the full-screen wizard
-// (package steps), asked as numbered questions over a plain io.Reader and
+// TERM=dumb: the same seven steps, texts and checks as the full-screen
+// wizard (package wizard, which package steps renders full-screen), asked as numbered questions over a plain io.Reader and
 // io.Writer. One question per line, no cursor movement, no colour, nothing
 // redrawn; every question takes b (back), q (quit) and ? (explain again).
 //
@@ -19,17 +19,17 @@ import (
 	"strings"
 
 	"github.com/nimwiz/nimwiz/nim"
-	"github.com/nimwiz/nimwiz/steps"
+	"github.com/nimwiz/nimwiz/wizard"
 )
 
 // Config is what the prompts need from the command line.
 type Config struct {
-	NIM steps.NIM
+	NIM wizard.NIM
 	// Root prefixes host paths for the local checks (image directories,
 	// free space): the demo's simulated host root, "" on a real master.
 	Root string
 	// FreeSpace returns the bytes available on the filesystem holding a
-	// path (already under Root); nil means steps.FreeSpace (statfs).
+	// path (already under Root); nil means wizard.FreeSpace (statfs).
 	FreeSpace func(path string) (uint64, error)
 	Demo      bool // say first that this is a simulation
 	In        io.Reader
@@ -210,7 +210,7 @@ func (s *session) end(err error) (nim.Plan, Choice, error) {
 // loadFrom reads the --from osimage and prefills the plan from it.
 func (s *session) loadFrom() error {
 	var o nim.Osimage
-	err := s.query("read osimage "+s.cfg.From, "lsdef -t osimage -o "+s.cfg.From+" -l", true, false, func(ctx context.Context) error {
+	err := s.query("read osimage "+s.cfg.From, nim.DefinitionCommand(s.cfg.From), true, false, func(ctx context.Context) error {
 		var err error
 		o, err = s.cfg.NIM.Osimage(ctx, s.cfg.From)
 		return err

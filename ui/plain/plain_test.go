@@ -14,7 +14,7 @@ import (
 
 	"github.com/nimwiz/nimwiz/internal/sim/simtest"
 	"github.com/nimwiz/nimwiz/nim"
-	"github.com/nimwiz/nimwiz/steps/fakenim"
+	"github.com/nimwiz/nimwiz/nim/nimtest"
 	"github.com/nimwiz/nimwiz/ui/plain"
 )
 
@@ -23,7 +23,7 @@ func TestMain(m *testing.M) { simtest.Main(m) }
 
 // hostRoot builds a host root with image directories of each kind.
 func hostRoot(t testing.TB) string {
-	return fakenim.HostRoot(t, map[string]string{
+	return nimtest.HostRoot(t, map[string]string{
 		"export/aix72/installp/ppc/.toc":                         "0 1911041234 2\n",
 		"export/aix72/installp/ppc/bos.rte.7.2.5.0.I":            "",
 		"export/aix72/installp/ppc/bos.net.tcp.client.7.2.5.0.I": "",
@@ -54,7 +54,7 @@ type session struct {
 
 // run feeds input to Create against f and returns the transcript with the
 // plan directory written as $PLANDIR.
-func run(t *testing.T, f *fakenim.Fake, start nim.Plan, input string, tune func(*plain.Config)) session {
+func run(t *testing.T, f *nimtest.Fake, start nim.Plan, input string, tune func(*plain.Config)) session {
 	t.Helper()
 	var out strings.Builder
 	cfg := plain.Config{
@@ -93,7 +93,7 @@ func TestSessions(t *testing.T) {
 		name   string
 		start  nim.Plan
 		tune   func(*plain.Config)
-		fake   func(*fakenim.Fake)
+		fake   func(*nimtest.Fake)
 		input  string
 		action plain.Action
 		plan   nim.Plan // checked when Name is set
@@ -162,7 +162,7 @@ func TestSessions(t *testing.T) {
 		},
 		{
 			name: "failing_query_retry",
-			fake: func(f *fakenim.Fake) {
+			fake: func(f *nimtest.Fake) {
 				f.FailTimes("CDDevices", 1, timeout("lsdev", "-Cc", "cdrom"))
 				f.Fail("XcatVersion", errors.New("exit status 1: Connection refused"))
 				f.Fail("Resources", timeout("lsnim", "-c", "resources"))
@@ -193,7 +193,7 @@ func TestSessions(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f := fakenim.World()
+			f := nimtest.World()
 			if tt.fake != nil {
 				tt.fake(f)
 			}

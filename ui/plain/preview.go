@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/nimwiz/nimwiz/nim"
-	"github.com/nimwiz/nimwiz/steps"
+	"github.com/nimwiz/nimwiz/wizard"
 )
 
 var actions = []string{"Create now", "Save the plan to a file", "Go back to a step", "Quit"}
@@ -51,7 +51,7 @@ func (s *session) preview() (c Choice, to int, err error) {
 				p.say("error", fmt.Sprintf("the plan has %d problem(s), listed above under \"Problems to fix\": choose 3 to go back to the step that fixes it.", len(probs)))
 				continue
 			}
-			ok, err := p.yesNo(steps.CreateQuestion(s.plan.Name), false, nil)
+			ok, err := p.yesNo(wizard.CreateQuestion(s.plan.Name), false, nil)
 			switch {
 			case err == errBack:
 				continue
@@ -124,21 +124,21 @@ func stepOf(field string) int {
 // resources, the definition, every problem and warning, and the caution.
 func (s *session) showPlan() {
 	p, plan := s.p, s.plan
-	p.println(steps.PreviewHeading)
+	p.println(wizard.PreviewHeading)
 	p.println("")
-	p.println(steps.CommandLabel)
+	p.println(wizard.CommandLabel)
 	p.println(plan.CommandLine())
-	p.para("", steps.VerboseNote(plan))
+	p.para("", wizard.VerboseNote(plan))
 	p.println("")
 
-	p.println(steps.ResourcesLabel)
-	rows, attrW, nameW := steps.ResourceRows(plan)
+	p.println(wizard.ResourcesLabel)
+	rows, attrW, nameW := wizard.ResourceRows(plan)
 	for _, r := range rows {
 		p.println(r.Line(attrW, nameW))
 	}
 	p.println("")
 
-	label, lines := steps.DefinitionLines(plan)
+	label, lines := wizard.DefinitionLines(plan)
 	p.println(label)
 	for _, l := range lines {
 		p.println(l)
@@ -146,20 +146,20 @@ func (s *session) showPlan() {
 	p.println("")
 
 	if probs := plan.Validate(); len(probs) > 0 {
-		p.println(steps.ProblemsLabel)
+		p.println(wizard.ProblemsLabel)
 		for _, pr := range probs {
 			p.para("  ", fmt.Sprintf("error: %s (step %d, %s)", pr.Error(), stepOf(pr.Field)+1, stepTitles[stepOf(pr.Field)]))
 		}
 		p.println("")
 	}
 	if notes := s.warnings(); len(notes) > 0 {
-		p.println(steps.WarningsLabel)
+		p.println(wizard.WarningsLabel)
 		for _, n := range notes {
 			p.para("  ", "warning: "+n)
 		}
 		p.println("")
 	}
-	p.para("", steps.PreviewCaution)
+	p.para("", wizard.PreviewCaution)
 	p.println("")
 }
 
@@ -169,12 +169,12 @@ func (s *session) showPlan() {
 func (s *session) warnings() []string {
 	var out []string
 	if s.plan.SourceKind() == nim.SourceDirectory && problemOf(s.plan, "source") == "" {
-		r := steps.InspectDir(s.cfg.Root, s.plan.Source)
+		r := wizard.InspectDir(s.cfg.Root, s.plan.Source)
 		r.Dir = s.plan.Source
-		if msg := dirRefusal(r); msg != "" {
+		if msg := wizard.DirRefusal(r, pickSubdir); msg != "" {
 			out = append(out, msg)
-		} else if r.Layout == steps.LayoutNoTOC {
-			out = append(out, noTOC(r))
+		} else if r.Layout == wizard.LayoutNoTOC {
+			out = append(out, wizard.NoTOC(r))
 		}
 	}
 	if problemOf(s.plan, "location") == "" {
@@ -183,10 +183,10 @@ func (s *session) warnings() []string {
 		}
 	}
 	if s.plan.Dump && s.versionErr != nil {
-		out = append(out, steps.DumpVersionUnknown)
+		out = append(out, wizard.DumpVersionUnknown)
 	}
 	for _, d := range s.dropped {
-		out = append(out, steps.DroppedExtra(d))
+		out = append(out, wizard.DroppedExtra(d))
 	}
 	return out
 }
@@ -200,7 +200,7 @@ func (s *session) save() (string, error) {
 	if dir == "" {
 		dir = "."
 	}
-	def := steps.DefaultPlanPath(dir, s.plan)
+	def := wizard.DefaultPlanPath(dir, s.plan)
 	name := s.plan.Name // for the hint when a directory is typed
 	if name == "" {
 		name = "plan"

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+
+	"github.com/nimwiz/nimwiz/wizard"
 )
 
 // The prompts are hand-written rather than huh's accessible mode
@@ -169,10 +171,10 @@ func (p *prompter) yesNo(label string, def bool, explain func()) (bool, error) {
 		if err != nil {
 			return false, err
 		}
-		switch strings.ToLower(ans) {
-		case "y", "yes":
+		switch {
+		case wizard.Yes(ans):
 			return true, nil
-		case "n", "no":
+		case strings.EqualFold(ans, "n") || strings.EqualFold(ans, "no"):
 			return false, nil
 		}
 		p.say("error", fmt.Sprintf("%q: type y or n (b goes back, q quits).", ans))

@@ -8,21 +8,14 @@ import (
 	"strings"
 
 	"github.com/nimwiz/nimwiz/nim"
-	"github.com/nimwiz/nimwiz/steps"
+	"github.com/nimwiz/nimwiz/wizard"
 )
 
-// The texts follow the full-screen steps (package steps) so both modes say
-// the same things; the lines that name keys say the typed answers instead.
+// The texts are the wizard's (package wizard), as the full-screen steps
+// say them; the lines that name keys say the typed answers instead.
 
 // problemOf is the first Validate problem of p in field, or "".
-func problemOf(p nim.Plan, field string) string {
-	for _, pr := range p.Validate() {
-		if pr.Field == field {
-			return pr.Message
-		}
-	}
-	return ""
-}
+func problemOf(p nim.Plan, field string) string { return wizard.FieldProblem(p.Validate(), field) }
 
 // number reads a 1-based choice of n rows.
 func number(ans string, n int) (int, bool) {
@@ -40,8 +33,8 @@ func (s *session) askName() error {
 	explain := func() {
 		q := s.plan
 		q.Name = "NAME"
-		p.para("", steps.NameQuestion+" "+steps.NameExplain)
-		p.para("", steps.NameLimit(q, "NAME"+steps.LongestSuffix(q)))
+		p.para("", wizard.NameQuestion+" "+wizard.NameExplain)
+		p.para("", wizard.NameLimit(q, "NAME"+wizard.LongestSuffix(q)))
 	}
 	explain()
 
@@ -88,7 +81,7 @@ func (s *session) askName() error {
 				continue
 			}
 		}
-		p.say("ok", steps.NameFree(v))
+		p.say("ok", wizard.NameFree(v))
 		s.plan.Name, s.nameFree = v, v
 		return nil
 	}
@@ -105,17 +98,17 @@ func (s *session) nameTaken(v string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return steps.TakenProblem(v, t), nil
+	return wizard.TakenProblem(v, t), nil
 }
 
 // suggestName finds a free name as the full-screen name step does
-// (steps.SuggestName). "" when none is free or the admin went on without
+// (wizard.SuggestName). "" when none is free or the admin went on without
 // one.
 func (s *session) suggestName() (string, error) {
 	var found string
 	err := s.query("find a free name", "lsdef -t osimage; lsnim NAME", true, true, func(ctx context.Context) error {
 		var err error
-		found, err = steps.SuggestName(ctx, s.cfg.NIM, s.plan, s.from)
+		found, err = wizard.SuggestName(ctx, s.cfg.NIM, s.plan, s.from)
 		if found != "" {
 			s.nameFree = found
 		}
@@ -132,22 +125,22 @@ func (s *session) suggestName() (string, error) {
 func (s *session) askSource() error {
 	p := s.p
 	explain := func() {
-		p.para("", steps.SourceQuestion+" mknimimage builds the SPOT from an lpp_source: "+
+		p.para("", wizard.SourceQuestion+" mknimimage builds the SPOT from an lpp_source: "+
 			"it copies product media or a directory of installp images into a new one, or reuses one NIM already has.")
-		for i, k := range steps.SourceKinds {
+		for i, k := range wizard.SourceKinds {
 			p.printf("  %d) %-20s %s\n", i+1, k.Title, k.What)
 		}
 	}
 	for {
 		explain()
-		k, err := p.choose(question{label: "Kind of source", explain: explain}, len(steps.SourceKinds), steps.KindOf(s.plan))
+		k, err := p.choose(question{label: "Kind of source", explain: explain}, len(wizard.SourceKinds), wizard.KindOf(s.plan))
 		if err != nil {
 			return err
 		}
 		switch k {
-		case steps.KindMedia:
+		case wizard.KindMedia:
 			err = s.askDevice()
-		case steps.KindDirectory:
+		case wizard.KindDirectory:
 			err = s.askDirectory()
 		default:
 			err = s.askLppSource()
@@ -172,21 +165,21 @@ func (s *session) askDevice() error {
 			return err
 		}
 		if len(devs) == 0 {
-			s.p.para("", steps.NoDrives)
+			s.p.para("", wizard.NoDrives)
 			return errBack
 		}
 		k := pick{
 			label: "Drive", noun: "drives", ok: "the source is %s.",
 			intro:  "Which drive holds the AIX product media? mknimimage copies it into a new lpp_source (NAME_lpp_source). Only an Available drive can be read.",
 			need:   "no drive is Available: configure one and type r, or b for another kind of source",
-			refuse: func(i int) string { return steps.DeviceRefusal(devs[i], "type r") },
+			refuse: func(i int) string { return wizard.DeviceRefusal(devs[i], "type r") },
 		}
 		for _, d := range devs {
 			note := ""
-			if !steps.DeviceUsable(d) {
+			if !wizard.DeviceUsable(d) {
 				note = fmt.Sprintf("%s is %s, not Available", d.Name, d.Status)
 			}
-			k.add(steps.DeviceRow(d), note, "/dev/"+d.Name)
+			k.add(wizard.DeviceRow(d), note, "/dev/"+d.Name)
 		}
 		if again, err := s.pickSource(k); !again {
 			return err
@@ -257,27 +250,8 @@ func (s *session) pickSource(k pick) (again bool, err error) {
 	}
 }
 
-// dirRefusal says why a directory cannot be a source, or "".
-func dirRefusal(r steps.DirReport) string {
-	switch {
-	case r.Err != nil:
-		return fmt.Sprintf("cannot read %s: %v", r.Dir, r.Err)
-	case r.Layout == steps.LayoutMissing:
-		return fmt.Sprintf("%s does not exist; type the directory that holds the installp images", r.Dir)
-	case r.Layout == steps.LayoutNotDir:
-		return fmt.Sprintf("%s is a file, not a directory", r.Dir)
-	case r.Layout == steps.LayoutEmpty && len(r.Subdirs) > 0:
-		return fmt.Sprintf("no installp images directly in %s. Its subdirectories: %s. Type the one that holds the images.", r.Dir, strings.Join(r.Subdirs, ", "))
-	case r.Layout == steps.LayoutEmpty:
-		return fmt.Sprintf("%s holds no installp images. Copy them from the product media first: `gencopy -U -X -d /dev/cd0 -t %s all`", r.Dir, r.Dir)
-	}
-	return ""
-}
-
-// noTOC is the warning for images without a table of contents.
-func noTOC(r steps.DirReport) string {
-	return fmt.Sprintf("%s has %d image files but no .toc; run `inutoc %s` before creating, so installp can find them.", r.Dir, r.Images, path.Join(r.Dir, r.ImgDir))
-}
+// pickSubdir is how a subdirectory is picked here (wizard.DirRefusal).
+const pickSubdir = "Type the one that holds the images."
 
 func (s *session) askDirectory() error {
 	p := s.p
@@ -290,8 +264,8 @@ func (s *session) askDirectory() error {
 	if s.plan.SourceKind() == nim.SourceDirectory {
 		def = s.plan.Source
 	} else {
-		for _, d := range steps.DefaultImageDirs {
-			if r := steps.InspectDir(s.cfg.Root, path.Clean(d)); r.Usable() {
+		for _, d := range wizard.DefaultImageDirs {
+			if r := wizard.InspectDir(s.cfg.Root, path.Clean(d)); r.Usable() {
 				def = path.Clean(d)
 				break
 			}
@@ -302,27 +276,20 @@ func (s *session) askDirectory() error {
 		if err != nil {
 			return err
 		}
-		if !path.IsAbs(ans) {
-			p.say("error", fmt.Sprintf("%q is not an absolute path: type the full path, starting with /", ans))
-			continue
-		}
 		dir := path.Clean(ans)
-		q := s.plan
-		q.Source = dir
-		if msg := problemOf(q, "source"); msg != "" {
+		r := wizard.DirReport{Dir: ans}
+		if path.IsAbs(ans) {
+			r = wizard.InspectDir(s.cfg.Root, dir)
+			r.Dir = dir
+		}
+		if msg := wizard.DirRefusal(r, pickSubdir); msg != "" {
 			p.say("error", msg)
 			continue
 		}
-		r := steps.InspectDir(s.cfg.Root, dir)
-		r.Dir = dir
-		if msg := dirRefusal(r); msg != "" {
-			p.say("error", msg)
-			continue
-		}
-		if found := steps.LayoutFinding(r); found != "" {
+		if found := wizard.LayoutFinding(r); found != "" {
 			p.say("ok", found)
-		} else if r.Layout == steps.LayoutNoTOC {
-			p.say("warning", noTOC(r))
+		} else if r.Layout == wizard.LayoutNoTOC {
+			p.say("warning", wizard.NoTOC(r))
 		}
 		s.plan.Source = dir
 		return nil
@@ -341,22 +308,22 @@ func (s *session) askLppSource() error {
 			return err
 		}
 		if len(lpps) == 0 {
-			s.p.para("", steps.NoLppSources)
+			s.p.para("", wizard.NoLppSources)
 			return errBack
 		}
 		k := pick{
 			label: "lpp_source", noun: "lpp_sources", ok: "the source is the existing lpp_source %s.",
 			intro:  "Which lpp_source should the SPOT be built from? It is reused as it is: nothing is copied. Only one that is \"ready for use\" can be used.",
 			need:   "no lpp_source is ready for use: type b for another kind of source",
-			refuse: func(i int) string { return steps.LppRefusal(lpps[i]) },
+			refuse: func(i int) string { return wizard.LppRefusal(lpps[i]) },
 		}
-		nameW := steps.LppNameWidth(lpps)
+		nameW := wizard.LppNameWidth(lpps)
 		for _, o := range lpps {
 			note := ""
 			if !o.Ready() {
 				note = fmt.Sprintf("its Rstate is not %q", nim.RstateReady)
 			}
-			k.add(steps.LppRow(o, nameW), note, o.Name)
+			k.add(wizard.LppRow(o, nameW), note, o.Name)
 		}
 		if again, err := s.pickSource(k); !again {
 			return err
@@ -369,19 +336,19 @@ func (s *session) askLppSource() error {
 func (s *session) askNodeType() error {
 	p := s.p
 	explain := func() {
-		p.para("", steps.NodeTypeQuestion)
-		for i, t := range steps.NodeTypes {
+		p.para("", wizard.NodeTypeQuestion)
+		for i, t := range wizard.NodeTypes {
 			p.printf("  %d) %s (%s)\n", i+1, t.Title, t.Flags)
 			p.para("     ", t.What)
 		}
 	}
 	explain()
-	i, err := p.choose(question{label: "Node type", explain: explain}, len(steps.NodeTypes), steps.NodeTypeOf(s.plan))
+	i, err := p.choose(question{label: "Node type", explain: explain}, len(wizard.NodeTypes), wizard.NodeTypeOf(s.plan))
 	if err != nil {
 		return err
 	}
-	s.plan = steps.WithNodeType(s.plan, i)
-	p.say("ok", steps.NodeTypes[i].Title+".")
+	s.plan = wizard.WithNodeType(s.plan, i)
+	p.say("ok", wizard.NodeTypes[i].Title+".")
 	return nil
 }
 
@@ -390,8 +357,8 @@ func (s *session) askNodeType() error {
 func (s *session) askLocation() error {
 	p := s.p
 	explain := func() {
-		p.para("", steps.LocationQuestion+" "+steps.LocationExplain)
-		p.para("", fmt.Sprintf("This plan needs about %s (%s).", steps.FormatSize(steps.Need(s.plan)), steps.NeedParts(s.plan)))
+		p.para("", wizard.LocationQuestion+" "+wizard.LocationExplain)
+		p.para("", fmt.Sprintf("This plan needs about %s (%s).", wizard.FormatSize(wizard.Need(s.plan)), wizard.NeedParts(s.plan)))
 	}
 	explain()
 	def := s.plan.Location
@@ -404,7 +371,7 @@ func (s *session) askLocation() error {
 			return err
 		}
 		if !path.IsAbs(ans) {
-			p.say("error", fmt.Sprintf("%q is not an absolute path: type the full path, starting with / (Enter takes %s)", ans, def))
+			p.say("error", wizard.NotAbsolute+" (Enter takes "+def+")")
 			continue
 		}
 		q := s.plan
@@ -417,7 +384,7 @@ func (s *session) askLocation() error {
 		if w := s.spaceWarning(); w != "" {
 			p.say("warning", w)
 		} else if free, dir, err := s.free(); err == nil {
-			p.say("ok", steps.FreeText(free, dir))
+			p.say("ok", wizard.FreeText(free, dir))
 		}
 		return nil
 	}
@@ -425,8 +392,8 @@ func (s *session) askLocation() error {
 
 // free measures the space on the filesystem that will hold the location.
 func (s *session) free() (uint64, string, error) {
-	env := steps.Env{Root: s.cfg.Root, FreeSpace: s.cfg.FreeSpace}
-	return env.MeasureFree(s.plan.WithDefaults().Location)
+	h := wizard.Host{Root: s.cfg.Root, FreeSpace: s.cfg.FreeSpace}
+	return h.MeasureFree(s.plan.WithDefaults().Location)
 }
 
 // spaceWarning says when the location is short of space or could not be
@@ -434,12 +401,12 @@ func (s *session) free() (uint64, string, error) {
 // when it can).
 func (s *session) spaceWarning() string {
 	free, dir, err := s.free()
-	need := steps.Need(s.plan)
+	need := wizard.Need(s.plan)
 	switch {
 	case err != nil:
-		return fmt.Sprintf("could not measure the free space for %s: %v; this plan needs about %s", s.plan.WithDefaults().Location, err, steps.FormatSize(need))
+		return wizard.FreeUnknown(s.plan.WithDefaults().Location, err, need)
 	case free < need:
-		return steps.ShortText(free, dir, need)
+		return wizard.ShortText(free, dir, need)
 	}
 	return ""
 }
@@ -449,8 +416,8 @@ func (s *session) spaceWarning() string {
 func (s *session) askDump() error {
 	p := s.p
 	explain := func() {
-		p.para("", steps.DumpQuestion+" "+steps.DumpExplain+" It needs xCAT 2.5 or later.")
-		for i, c := range steps.DumpChoices {
+		p.para("", wizard.DumpQuestion+" "+wizard.DumpExplain+" It needs xCAT 2.5 or later.")
+		for i, c := range wizard.DumpChoices {
 			p.printf("  %d) %s\n", i+1, c)
 		}
 	}
@@ -472,9 +439,9 @@ func (s *session) askDump() error {
 	}
 	switch {
 	case s.versionRead && s.version.AtLeast(2, 5):
-		p.para("", steps.DumpSupported(s.version.String()))
+		p.para("", wizard.DumpSupported(s.version.String()))
 	case s.versionRead:
-		p.say("warning", steps.DumpUnsupported(s.version.String()))
+		p.say("warning", wizard.DumpUnsupported(s.version.String()))
 	default:
 		p.say("warning", "the xCAT version is not known; dump resources need xCAT 2.5 or later.")
 	}
@@ -483,12 +450,12 @@ func (s *session) askDump() error {
 		def = 1 // a default is never refused
 	}
 	for {
-		i, err := p.choose(question{label: "Dump resource", explain: explain}, len(steps.DumpChoices), def)
+		i, err := p.choose(question{label: "Dump resource", explain: explain}, len(wizard.DumpChoices), def)
 		if err != nil {
 			return err
 		}
 		if i == 1 && s.versionRead && !s.version.AtLeast(2, 5) {
-			p.say("error", steps.DumpRefusal(s.version.String(), "1 (no)"))
+			p.say("error", wizard.DumpRefusal(s.version.String(), "1 (no)"))
 			continue
 		}
 		s.plan.Dump = i == 1
@@ -514,12 +481,12 @@ func (s *session) askExtras() error {
 	if err != nil {
 		return err
 	}
-	items := steps.ExtraItems(all)
+	items := wizard.ExtraItems(all)
 
 	// Prefill from the plan; attrs this step does not list (options, a root
 	// or dump named by a saved plan) are kept as they are.
 	checked := make([]bool, len(items))
-	idx, kept, dropped := steps.ExtraPrefill(s.plan.Extra, items)
+	idx, kept, dropped := wizard.ExtraPrefill(s.plan.Extra, items)
 	for _, i := range idx {
 		checked[i] = true
 	}
@@ -534,28 +501,28 @@ func (s *session) askExtras() error {
 	}
 	list := func() {
 		if len(items) == 0 {
-			p.para("", steps.NoExtras("Enter"))
+			p.para("", wizard.NoExtras("Enter"))
 		}
 		for i, l := range items {
 			mark := "[ ]"
 			if checked[i] {
 				mark = "[x]"
 			}
-			p.printf("  %d) %s %-16s %-*s  %s\n", i+1, mark, l.Type, nameW, l.Name, steps.ExtraWhat(l.Type))
+			p.printf("  %d) %s %-16s %-*s  %s\n", i+1, mark, l.Type, nameW, l.Name, wizard.ExtraWhat(l.Type))
 		}
-		p.para("", steps.OptionsLine("type"))
+		p.para("", wizard.OptionsLine("type"))
 		if len(kept) > 0 {
-			p.para("", steps.KeptExtras(kept, "type attr="))
+			p.para("", wizard.KeptExtras(kept, "type attr="))
 		}
 	}
 	explain := func() {
-		p.para("", steps.ExtrasQuestion+" "+steps.ExtrasExplain+" "+
+		p.para("", wizard.ExtrasQuestion+" "+wizard.ExtrasExplain+" "+
 			"Type numbers to select or unselect them (e.g. 1 3), or attr=value to add one by name (e.g. resolv_conf=cluster_resolv, otherpkgs=I:openssh.base). "+
 			"Press Enter when done; choosing none is fine.")
 		list()
 	}
 	for _, d := range s.dropped {
-		p.say("warning", steps.DroppedExtra(d))
+		p.say("warning", wizard.DroppedExtra(d))
 	}
 	explain()
 	selected := func() string {
@@ -566,7 +533,7 @@ func (s *session) askExtras() error {
 			}
 		}
 		if len(kept) > 0 {
-			out = append(out, steps.JoinPairs(kept))
+			out = append(out, wizard.JoinPairs(kept))
 		}
 		if len(out) == 0 {
 			return "none"
@@ -575,7 +542,7 @@ func (s *session) askExtras() error {
 	}
 	// set checks or unchecks row i; a single-valued type keeps one.
 	set := func(i int, on bool) {
-		if on && !steps.IsList(items[i].Type) {
+		if on && !wizard.IsList(items[i].Type) {
 			for j := range items {
 				if items[j].Type == items[i].Type {
 					checked[j] = false
@@ -592,12 +559,12 @@ func (s *session) askExtras() error {
 		if strings.EqualFold(ans, "done") {
 			break
 		}
-		if help, ok := steps.AttrHelp(ans); ok {
+		if help, ok := wizard.AttrHelp(ans); ok {
 			p.say("note", help)
 			continue
 		}
 		if strings.Contains(ans, "=") {
-			msg, ok, _ := steps.ExtraTyped(ans, s.plan, s.cfg.Root, items, kept, set)
+			msg, ok, _ := wizard.ExtraTyped(ans, s.plan, s.cfg.Root, items, kept, set)
 			if !ok {
 				p.say("error", msg)
 				continue
@@ -618,7 +585,7 @@ func (s *session) askExtras() error {
 				}
 				break
 			}
-			if j, dup := seen[items[i].Type]; dup && !steps.IsList(items[i].Type) && !checked[i] && !checked[j] {
+			if j, dup := seen[items[i].Type]; dup && !wizard.IsList(items[i].Type) && !checked[i] && !checked[j] {
 				bad = fmt.Sprintf("%d and %d are both %s, which takes one resource: choose one", j+1, i+1, items[i].Type)
 				break
 			}
@@ -634,7 +601,7 @@ func (s *session) askExtras() error {
 		}
 		p.para("", "Selected: "+selected())
 	}
-	s.plan.Extra = steps.ExtraAttrs(items, func(i int) bool { return checked[i] }, kept)
+	s.plan.Extra = wizard.ExtraAttrs(items, func(i int) bool { return checked[i] }, kept)
 	p.say("ok", "extra resources: "+selected()+".")
 	return nil
 }

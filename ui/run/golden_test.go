@@ -44,7 +44,7 @@ func record(state job.State, phase nim.Phase, critical bool, phases []nim.PhaseS
 	p := goldenPlan()
 	r := job.Record{
 		ID: jobID, Name: p.Name, Plan: p, Argv: p.Args(), State: state, Started: t0, ExitCode: -1,
-		Phase: phase, PhaseName: job.PhaseName(phase), Critical: critical, Phases: phases, Live: true,
+		Phase: phase, PhaseName: phase.String(), Critical: critical, Phases: phases, Live: true,
 		Dir: "/var/lib/nimwiz/jobs/" + jobID,
 	}
 	if critical {
@@ -115,7 +115,7 @@ func TestGoldenSpotRefused(t *testing.T) {
 	m := screen(at(3*time.Minute+12*time.Second), rec, output)
 	m.Update(sizeMsg{id: jobID, bytes: 157 << 20, files: 3120})
 	m.Update(keyMsg("ctrl+c"))
-	if m.confirm || !strings.Contains(m.notice, "ctrl+c refused") {
+	if m.confirm.Open() || !strings.Contains(m.notice, "ctrl+c refused") {
 		t.Fatalf("not refused: %q", m.notice)
 	}
 	m.Update(SignalMsg{Sig: syscall.SIGTERM})
@@ -133,7 +133,7 @@ func TestGoldenStopQuestion(t *testing.T) {
 	})
 	m := screen(at(12*time.Second), rec, output[:strings.Index(output, "Creating a NIM SPOT")])
 	m.Update(keyMsg("ctrl+c"))
-	if !m.confirm {
+	if !m.confirm.Open() {
 		t.Fatal("no question")
 	}
 	check(t, m)

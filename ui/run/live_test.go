@@ -93,7 +93,7 @@ func TestLiveRefusesDuringSpotAndEnds(t *testing.T) {
 	l := startLive(t, testPlan("live1"), simtest.SpotSeconds(3))
 	l.until("SPOT creation", func() bool { return l.m.rec.Phase == nim.PhaseSpot && l.m.Critical() })
 	l.d.Keys("ctrl+c")
-	if v := l.m.View(); !strings.Contains(v, "ctrl+c refused: the SPOT is being created") || l.m.confirm {
+	if v := l.m.View(); !strings.Contains(v, "ctrl+c refused: the SPOT is being created") || l.m.confirm.Open() {
 		t.Fatalf("no refusal:\n%s", v)
 	}
 	l.until("the end", func() bool { return l.m.facts != nil })
@@ -122,7 +122,7 @@ func TestLiveStopOutsideCriticalPhase(t *testing.T) {
 		return l.m.rec.Phase == nim.PhaseLppSource && !l.m.Critical()
 	})
 	l.d.Keys("ctrl+c")
-	if !l.m.confirm {
+	if !l.m.confirm.Open() {
 		t.Fatalf("no question:\n%s", l.m.View())
 	}
 	l.d.Keys("y")

@@ -130,33 +130,11 @@ type interruptMsg struct {
 	err error
 }
 
-// Keys are the run screen's bindings.
-type Keys struct {
-	Up, Down, PgUp, PgDown, Top, Follow, Detach, Output, Stop, Yes, No, Back key.Binding
-}
-
-func defaultKeys() Keys {
-	return Keys{
-		Up:     key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("up/k", "scroll up")),
-		Down:   key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("down/j", "scroll down")),
-		PgUp:   key.NewBinding(key.WithKeys("pgup", "b"), key.WithHelp("pgup", "page up")),
-		PgDown: key.NewBinding(key.WithKeys("pgdown", " "), key.WithHelp("pgdn", "page down")),
-		Top:    key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("home", "top")),
-		Follow: key.NewBinding(key.WithKeys("end", "G", "f"), key.WithHelp("f/end", "follow")),
-		Detach: key.NewBinding(key.WithKeys("d", "q"), key.WithHelp("d", "detach (the job goes on)")),
-		Output: key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "output/ending")),
-		Stop:   key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "stop mknimimage...")),
-		Yes:    key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "yes, stop it")),
-		No:     key.NewBinding(key.WithKeys("n", "N", "esc", "enter"), key.WithHelp("n", "no")),
-		Back:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back to the preview")),
-	}
-}
-
 // Model is the run screen.
 type Model struct {
 	c    ui.Common
 	cfg  Config
-	keys Keys
+	keys ui.RunKeys
 
 	st       state
 	plan     nim.Plan
@@ -173,7 +151,7 @@ type Model struct {
 
 	notice     string
 	noticeKind ending.Kind
-	confirm    bool
+	confirm    ui.Confirm // "Stop mknimimage?"
 	stopping   bool
 
 	spotBytes int64
@@ -202,7 +180,7 @@ func New(c ui.Common, cfg Config) *Model {
 	if cfg.SizeEvery <= 0 {
 		cfg.SizeEvery = DefaultSizeEvery
 	}
-	return &Model{c: c, cfg: cfg, keys: defaultKeys(), lines: job.NewLines(cfg.Capacity)}
+	return &Model{c: c, cfg: cfg, keys: c.Keys.Run, confirm: ui.NewConfirm(c.Keys.Run.Confirm), lines: job.NewLines(cfg.Capacity)}
 }
 
 func (m *Model) now() time.Time {
@@ -392,8 +370,11 @@ func (m *Model) onTick(msg tickMsg) tea.Cmd {
 	if m.cfg.Guard != nil {
 		m.cfg.Guard.SetCritical(crit)
 	}
-	if crit && m.confirm {
-		m.confirm = false
+	if m.confirm.Open() {
+		m.confirm.Ask(m.stopQuestion()) // the phase it names may have changed
+	}
+	if crit && m.confirm.Open() {
+		m.confirm.Close()
 		m.say(ending.Warning, "Not now: "+m.criticalWhy()+" The question to stop it is withdrawn.")
 	}
 	if !crit && wasCritical && m.notice != "" && m.noticeKind == ending.Warning && !m.stopping {
@@ -401,7 +382,8 @@ func (m *Model) onTick(msg tickMsg) tea.Cmd {
 	}
 	var cmds []tea.Cmd
 	if m.rec.State.Ended() {
-		m.confirm, m.stopping = false, false
+		m.confirm.Close()
+		m.stopping = false
 		// While NIM may still be working for the job the ending says so;
 		// it is gathered again once NIM is quiet.
 		if m.facts != nil && m.facts.Rec.Busy() && !m.rec.Busy() && !m.gathering {
@@ -493,7 +475,7 @@ func (m *Model) askStop(what string) {
 		m.say(ending.Warning, what+": already stopping mknimimage; waiting for it to end.")
 		return
 	}
-	m.confirm = true
+	m.confirm.Ask(m.stopQuestion())
 	m.notice = ""
 }
 
@@ -528,10 +510,11 @@ func (m *Model) onSignal(sig os.Signal) tea.Cmd {
 }
 
 func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
-	k := msg.String()
+	k := msg.String() // named in the messages
+	stopKeys := key.Matches(msg, m.keys.Stop, m.keys.Interrupt, m.keys.Suspend)
 	switch m.st {
 	case stateStarting:
-		if k == "ctrl+c" || k == "ctrl+\\" || k == "ctrl+z" {
+		if stopKeys {
 			m.say(ending.Warning, k+": the job is being started; once it runs you can stop it (outside SPOT creation) or detach.")
 		}
 		return nil
@@ -539,16 +522,21 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 		switch {
 		case key.Matches(msg, m.keys.Back):
 			return func() tea.Msg { return BackMsg{} }
-		case key.Matches(msg, m.keys.Detach), k == "ctrl+c":
+		case key.Matches(msg, m.keys.Detach, m.keys.Stop):
 			m.quitting = true
 			return tea.Quit
 		}
 		return nil
 	}
-	if m.confirm {
+	if m.confirm.Open() {
+		if key.Matches(msg, m.keys.Stop) {
+			m.confirm.Close()
+			m.say(ending.Subtle, "Not stopped: the job goes on.")
+			return nil
+		}
+		answered, yes := m.confirm.Update(msg)
 		switch {
-		case key.Matches(msg, m.keys.Yes):
-			m.confirm = false
+		case answered && yes:
 			if m.Critical() {
 				m.refuse("Stopping")
 				return nil
@@ -562,21 +550,18 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 				ev, err := store.Interrupt(ctx, id)
 				return interruptMsg{id: id, ev: ev, err: err}
 			}
-		case key.Matches(msg, m.keys.No), k == "ctrl+c":
-			m.confirm = false
+		case answered:
 			m.say(ending.Subtle, "Not stopped: the job goes on.")
-			return nil
 		}
 		return nil
 	}
-	switch k {
-	case "ctrl+c", "ctrl+\\", "ctrl+z":
+	if stopKeys {
 		switch {
 		case m.ended():
 			return m.detach("")
 		case m.Critical():
 			m.refuse(k)
-		case k == "ctrl+z":
+		case key.Matches(msg, m.keys.Suspend):
 			m.say(ending.Subtle, "ctrl+z: nimwiz does not suspend while it follows a job; press d to detach (the job goes on) and 'nimwiz attach "+m.id+"' to come back.")
 		default:
 			m.askStop(k)
@@ -632,8 +617,8 @@ func (m *Model) ShortHelp() []key.Binding {
 		q := m.keys.Detach
 		q.SetHelp("q", "quit")
 		return []key.Binding{m.keys.Back, q}
-	case m.confirm:
-		return []key.Binding{m.keys.Yes, m.keys.No}
+	case m.confirm.Open():
+		return m.confirm.ShortHelp()
 	}
 	d := m.keys.Detach
 	stop := m.keys.Stop

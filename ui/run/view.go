@@ -140,10 +140,15 @@ func stateWord(r job.Record) string {
 	return string(r.State)
 }
 
+// stopQuestion asks whether to stop mknimimage in the phase it is in.
+func (m *Model) stopQuestion() string {
+	return fmt.Sprintf("Stop mknimimage? It is in %s; what it made so far stays behind and must be cleaned up before a re-run (nimwiz shows how).", m.rec.PhaseName)
+}
+
 func (m *Model) noticeView() string {
 	s, w := m.c.Styles, m.c.Width
-	if m.confirm {
-		return "\n" + ui.Wrap(s.Warning, fmt.Sprintf("Stop mknimimage? It is in %s; what it made so far stays behind and must be cleaned up before a re-run (nimwiz shows how). [y/N]", m.rec.PhaseName), w)
+	if m.confirm.Open() {
+		return "\n" + m.confirm.View(s, w)
 	}
 	if m.notice == "" {
 		return ""

@@ -1,37 +1,23 @@
-package steps_test
+package wizard_test
 
 import (
-	"go/parser"
-	"go/token"
 	"maps"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/nimwiz/nimwiz/nim"
-	"github.com/nimwiz/nimwiz/steps"
+	"github.com/nimwiz/nimwiz/nim/nimtest"
+	"github.com/nimwiz/nimwiz/wizard"
 )
 
-// shared.go is what ui/plain uses of the wizard's texts and checks; it must
-// stay free of Bubble Tea, styles and keys, so both modes can say it.
-func TestSharedIsPlain(t *testing.T) {
-	f, err := parser.ParseFile(token.NewFileSet(), "shared.go", nil, parser.ImportsOnly)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, imp := range f.Imports {
-		path, _ := strconv.Unquote(imp.Path.Value)
-		if strings.Contains(path, "charmbracelet") || strings.HasSuffix(path, "/ui") {
-			t.Errorf("shared.go imports %s: keep terminal code in the step files", path)
-		}
-	}
-}
+// hostRoot is a simulated host root with image directories of each kind.
+func hostRoot(t testing.TB) string { return nimtest.ImageDirs(t) }
 
 // A wrapped command line still runs as one when pasted into a shell.
 func TestWrapCommand(t *testing.T) {
 	argv := []string{"mknimimage", "-t", "diskless", "-r", "-s", "/export/images/7200", "aix72_stateless_full", "installp_bundle=hpc_bundle", "resolv_conf=cluster_resolv_conf"}
-	got := steps.WrapCommand(argv, 40)
+	got := wizard.WrapCommand(argv, 40)
 	for _, line := range strings.Split(got, "\n") {
 		if len(line) > 40 {
 			t.Errorf("line longer than 40: %q", line)
@@ -41,7 +27,7 @@ func TestWrapCommand(t *testing.T) {
 	if joined != strings.Join(argv, " ") {
 		t.Errorf("unwrapped %q\nwant     %q", joined, strings.Join(argv, " "))
 	}
-	if one := steps.WrapCommand(argv, 200); strings.Contains(one, "\n") {
+	if one := wizard.WrapCommand(argv, 200); strings.Contains(one, "\n") {
 		t.Errorf("wrapped although it fits: %q", one)
 	}
 }
@@ -81,8 +67,8 @@ func TestExtraTyped(t *testing.T) {
 		{"script=", true, "removed every script", nil, map[string]string{"root": "myroot"}, -1},
 		{"dump=", false, "dump is not in the plan: nothing to remove", []int{1}, map[string]string{"root": "myroot"}, -1},
 		{"root=otherroot", false, `"root" is not one of the resources nimwiz adds here`, []int{1}, map[string]string{"root": "myroot"}, -1},
-		{"=x", false, steps.ExtraUsage, []int{1}, map[string]string{"root": "myroot"}, -1},
-		{"resolv_conf", false, steps.ExtraUsage, []int{1}, map[string]string{"root": "myroot"}, -1},
+		{"=x", false, wizard.ExtraUsage, []int{1}, map[string]string{"root": "myroot"}, -1},
+		{"resolv_conf", false, wizard.ExtraUsage, []int{1}, map[string]string{"root": "myroot"}, -1},
 		{"resolv_conf=a,b", false, "resolv_conf takes one resource; type one name", []int{1}, map[string]string{"root": "myroot"}, -1},
 		{"installp_bundle=hpc_bundle,bad.name", false, `installp_bundle: resource name "bad.name" contains '.'`, []int{1}, map[string]string{"root": "myroot"}, -1},
 		{"installp_bundle=hpc_bundle,nosuch", false, `NIM has no installp_bundle resource named "nosuch"`, []int{1}, map[string]string{"root": "myroot"}, -1},
@@ -92,7 +78,7 @@ func TestExtraTyped(t *testing.T) {
 			checked := map[int]bool{1: true}
 			kept := map[string]string{"root": "myroot"}
 			p := nim.Plan{Name: "aix73", Source: "/dev/cd0"}
-			msg, ok, first := steps.ExtraTyped(tc.in, p, hostRoot(t), items, kept, func(i int, on bool) { checked[i] = on })
+			msg, ok, first := wizard.ExtraTyped(tc.in, p, hostRoot(t), items, kept, func(i int, on bool) { checked[i] = on })
 			if ok != tc.ok || !strings.HasPrefix(msg, tc.msg) || first != tc.first {
 				t.Errorf("= %q, %v, %d; want %q, %v, %d", msg, ok, first, tc.msg, tc.ok, tc.first)
 			}
@@ -121,7 +107,7 @@ func TestAttrHelp(t *testing.T) {
 		"nosuch":       "",
 		"installp_bun": "",
 	} {
-		got, ok := steps.AttrHelp(in)
+		got, ok := wizard.AttrHelp(in)
 		if got != want || ok != (want != "") {
 			t.Errorf("AttrHelp(%q) = %q, %v; want %q", in, got, ok, want)
 		}
@@ -132,14 +118,69 @@ func TestAttrHelp(t *testing.T) {
 // offered but gone.
 func TestExtraPrefill(t *testing.T) {
 	items := []nim.Listing{{Name: "cluster_resolv", Type: "resolv_conf"}, {Name: "hpc_bundle", Type: "installp_bundle"}}
-	checked, kept, dropped := steps.ExtraPrefill(map[string]string{
+	checked, kept, dropped := wizard.ExtraPrefill(map[string]string{
 		"root": "myroot", "dump": "mydump", "resolv_conf": "cluster_resolv", "installp_bundle": "hpc_bundle,gone_bundle", "otherpkgs": "I:a",
 	}, items)
 	if !slices.Equal(checked, []int{1, 0}) || !maps.Equal(kept, map[string]string{"root": "myroot", "dump": "mydump", "otherpkgs": "I:a"}) ||
 		!slices.Equal(dropped, []string{"installp_bundle=gone_bundle"}) {
 		t.Errorf("checked %v kept %v dropped %v", checked, kept, dropped)
 	}
-	if _, kept, _ := steps.ExtraPrefill(nil, items); kept == nil {
+	if _, kept, _ := wizard.ExtraPrefill(nil, items); kept == nil {
 		t.Error("kept is nil: attr= could not remove from it")
+	}
+}
+
+func TestInspectDir(t *testing.T) {
+	root := hostRoot(t)
+	tests := []struct {
+		dir    string
+		layout wizard.DirLayout
+		images int
+		usable bool
+	}{
+		{"/export/aix72", wizard.LayoutInstallp, 2, true},
+		{"/export/flat", wizard.LayoutFlat, 1, true},
+		{"/export/old", wizard.LayoutInstImage, 1, true},
+		{"/export/notoc", wizard.LayoutNoTOC, 3, true},
+		{"/export/empty", wizard.LayoutEmpty, 0, false},
+		{"/export/afile", wizard.LayoutNotDir, 0, false},
+		{"/export/missing", wizard.LayoutMissing, 0, false},
+	}
+	for _, tc := range tests {
+		r := wizard.InspectDir(root, tc.dir)
+		if r.Layout != tc.layout || r.Images != tc.images || r.Usable() != tc.usable {
+			t.Errorf("%s: %+v, want layout %d, %d images, usable %v", tc.dir, r, tc.layout, tc.images, tc.usable)
+		}
+	}
+}
+
+func TestCompleteDir(t *testing.T) {
+	root := hostRoot(t)
+	tests := []struct{ typed, want, matches string }{
+		{"/exp", "/export/", "export"},
+		{"/export/a", "/export/aix72/", "aix72"},
+		{"/export/", "/export/", "aix72 empty flat notoc old"},
+		{"/export/zz", "/export/zz", ""},
+		{"/nowhere/x", "/nowhere/x", ""},
+	}
+	for _, tc := range tests {
+		got, m := wizard.CompleteDir(root, tc.typed)
+		if got != tc.want || strings.Join(m, " ") != tc.matches {
+			t.Errorf("CompleteDir(%q) = %q %q, want %q %q", tc.typed, got, m, tc.want, tc.matches)
+		}
+	}
+}
+
+func TestFreeSpaceReal(t *testing.T) {
+	n, err := wizard.FreeSpace(t.TempDir())
+	if err != nil || n == 0 {
+		t.Fatalf("FreeSpace = %d, %v", n, err)
+	}
+}
+
+func TestSuggestBases(t *testing.T) {
+	got := wizard.SuggestBases(nim.Plan{Source: "/export/AIX 7.2!"}, "")
+	if strings.Join(got, ",") != "AIX72,osimage" {
+		t.Errorf("got %q", got)
 	}
 }

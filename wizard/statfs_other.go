@@ -1,8 +1,10 @@
 //go:build !(aix || linux || darwin || freebsd || netbsd || openbsd)
 
-package steps
+package wizard
 
-import "errors"
+import (
+	"errors"
+)
 
 // FreeSpace is not available on this system; the location step then says
 // it could not check.

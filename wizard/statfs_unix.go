@@ -1,6 +1,6 @@
 //go:build aix || linux || darwin || freebsd || netbsd || openbsd
 
-package steps
+package wizard
 
 import (
 	"fmt"

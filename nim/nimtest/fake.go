@@ -1,7 +1,10 @@
-// Package fakenim is an in-memory NIM master for the wizard's tests: it
-// answers the steps.NIM queries from fields the test sets, records the
-// calls, and can be told to fail a query.
-package fakenim
+// Package nimtest is an in-memory NIM master for the screens' tests: it
+// answers the wizard's and the browser's queries from fields the test
+// sets, runs the browser's rmnimimage and chdef on them, records the calls,
+// and can be told to fail a query. What rmnimimage prints is taken from the
+// repository's testdata/rmnimimage fixtures (the same text the nim parsers
+// are tested on), not written again here.
+package nimtest
 
 import (
 	"context"
@@ -13,11 +16,12 @@ import (
 	"github.com/nimwiz/nimwiz/nim"
 )
 
-// Fake implements steps.NIM.
+// Fake answers the wizard's queries (wizard.NIM), the browser's
+// (browse.NIM) and runs its commands (browse.Runner).
 type Fake struct {
 	mu      sync.Mutex
 	Images  map[string]nim.Osimage
-	Objects map[string][]nim.Object // lsnim -l -t TYPE, by type
+	ByType  map[string][]nim.Object // lsnim -l -t TYPE, by type
 	Listing []nim.Listing           // lsnim -c resources
 	Devices []nim.CDDevice
 	Others  map[string]string // other NIM object names (machines, networks) -> type
@@ -27,7 +31,7 @@ type Fake struct {
 
 	// For the browser (additive; World leaves them empty):
 	// Details are lsnim -l answers by name; Objects looks here first, then
-	// in Objects by type, then makes a ready object from Listing.
+	// in ByType, then makes a ready object from Listing.
 	Details map[string]nim.Object
 	// Filesets are nim -o showres answers by resource name.
 	Filesets map[string][]nim.Fileset
@@ -59,7 +63,7 @@ func World() *Fake {
 				"dump": "72cosi_dump", "resolv_conf": "cluster_resolv", "installp_bundle": "hpc_bundle,gone_bundle",
 			}},
 		},
-		Objects: map[string][]nim.Object{
+		ByType: map[string][]nim.Object{
 			"lpp_source": {
 				lpp("7200-05-lpp_source", nim.RstateReady, "/install/nim/lpp_source/7200-05-lpp_source"),
 				lpp("broken_lpp", "unavailable for use", "/export/broken"),
@@ -160,7 +164,7 @@ func (f *Fake) ObjectsOfType(ctx context.Context, t string) ([]nim.Object, error
 	if err := f.call("ObjectsOfType"); err != nil {
 		return nil, err
 	}
-	return f.Objects[t], nil
+	return f.ByType[t], nil
 }
 
 func (f *Fake) Resources(ctx context.Context) ([]nim.Listing, error) {
@@ -201,18 +205,8 @@ func (f *Fake) XcatVersion(ctx context.Context) (nim.Version, error) {
 	return f.Version, nil
 }
 
-// Browser wraps a Fake for the osimage browser, whose NIM interface has an
-// Objects method (the Fake's Objects is a field).
-type Browser struct{ *Fake }
-
-// Objects answers lsnim -l NAME...; see Fake.LsnimL.
-func (b Browser) Objects(ctx context.Context, names ...string) ([]nim.Object, []string, error) {
-	return b.LsnimL(ctx, names...)
-}
-
-// LsnimL answers lsnim -l NAME...: known names are found, others missing.
-// It is recorded as the call "Objects".
-func (f *Fake) LsnimL(ctx context.Context, names ...string) ([]nim.Object, []string, error) {
+// Objects answers lsnim -l NAME...: known names are found, others missing.
+func (f *Fake) Objects(ctx context.Context, names ...string) ([]nim.Object, []string, error) {
 	if err := f.call("Objects"); err != nil {
 		return nil, nil, err
 	}
@@ -234,7 +228,7 @@ func (f *Fake) object(name string) (nim.Object, bool) {
 	if o, ok := f.Details[name]; ok {
 		return o, true
 	}
-	for _, objs := range f.Objects {
+	for _, objs := range f.ByType {
 		for _, o := range objs {
 			if o.Name == name {
 				return o, true
@@ -312,7 +306,8 @@ func (f *Fake) rmnimimage(out *strings.Builder, args []string) int {
 	}
 	img, ok := f.Images[name]
 	if !ok {
-		fmt.Fprintf(out, "Error: '%s' is not a valid xCAT image name.\n\nError: Return=1.\n", name)
+		say(out, notValid, name)
+		say(out, returnOne)
 		return 1
 	}
 	res := img.ResourceAttrs()
@@ -326,19 +321,20 @@ func (f *Fake) rmnimimage(out *strings.Builder, args []string) int {
 				for _, b := range other.ResourceAttrs() {
 					if a.Value == b.Value {
 						shared = true
-						fmt.Fprintf(out, "The osimage %s and %s share the common resource %s\n\n", name, other.Name, a.Value)
+						say(out, shareCommon, a.Value, name, other.Name)
 					}
 				}
 			}
 		}
 		if shared {
-			fmt.Fprintf(out, "Error: One or more resources are being used in other osimage definitions.  The osimage %s will not be removed.  Use the force option to override this check.\n\nError: Return=1.\n", name)
+			say(out, sharedRefused, name)
+			say(out, returnOne)
 			return 1
 		}
 	}
 	if xdef {
 		delete(f.Images, name)
-		fmt.Fprintf(out, "Removed the xCAT osimage definition '%s'.\n\n", name)
+		say(out, definitionRemoved, name)
 	}
 	rc := 0
 	for _, a := range res {
@@ -351,30 +347,31 @@ func (f *Fake) rmnimimage(out *strings.Builder, args []string) int {
 				continue
 			}
 			if n := o.Get("alloc_count"); n != "" && n != "0" {
-				fmt.Fprintf(out, "Error: [xcatmn]: xcatmn: The resource named '%s' is currently allocated. It will not be removed.\n\n", r)
+				say(out, allocated, r)
 				rc = 1
 				continue
 			}
 			f.removeObject(r)
-			fmt.Fprintf(out, "xcatmn: Removed the NIM resource named '%s'.\n\n", r)
+			say(out, resourceRemoved, r)
 		}
 	}
 	if rc != 0 {
-		fmt.Fprintf(out, "Error: [xcatmn]: xcatmn: One or more errors occurred when trying to remove the xCAT osimage definition '%s' and the related NIM resources.\n\nError: [xcatmn]: Return=1.\n", name)
+		say(out, errorsOccurred, name)
+		say(out, returnOneHost)
 	}
 	return rc
 }
 
 func (f *Fake) removeObject(name string) {
 	delete(f.Details, name)
-	for t, objs := range f.Objects {
+	for t, objs := range f.ByType {
 		var keep []nim.Object
 		for _, o := range objs {
 			if o.Name != name {
 				keep = append(keep, o)
 			}
 		}
-		f.Objects[t] = keep
+		f.ByType[t] = keep
 	}
 	var keep []nim.Listing
 	for _, l := range f.Listing {

@@ -1,0 +1,115 @@
+package wizard
+
+import (
+	"fmt"
+	"maps"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/nimwiz/nimwiz/nim"
+)
+
+// The preview's headings and its closing caution.
+const (
+	PreviewHeading = "Review the plan. Nothing has been changed on the NIM master yet."
+	CommandLabel   = "Command (copy it to run it yourself):"
+	ResourcesLabel = "NIM resources:"
+	ProblemsLabel  = "Problems to fix before creating:"
+	WarningsLabel  = "Warnings:"
+	PreviewCaution = "Caution: creating the SPOT takes a long time (often 20 to 60 minutes) and cannot be interrupted safely: stopping NIM while it builds a SPOT leaves a broken resource. Start it when the master can stay up."
+)
+
+// VerboseNote says what -V does for plan p, or what its absence costs.
+func VerboseNote(p nim.Plan) string {
+	if p.Quiet {
+		return "No -V (verbose = false in the plan): if NIM fails, you see only xCAT's \"Could not create a NIM definition\", not NIM's reason."
+	}
+	return "-V: mknimimage shows each command it runs and, if NIM fails, NIM's own message (verbose = false in a saved plan drops it)."
+}
+
+// CreateQuestion asks to run mknimimage for the osimage name (each mode
+// adds how to answer).
+func CreateQuestion(name string) string {
+	return fmt.Sprintf("Create osimage %s now? This runs mknimimage on the NIM master", name)
+}
+
+// ResourceRow is one NIM resource in the preview: created, or reused as
+// NIM has it.
+type ResourceRow struct{ Verb, Attr, Name, Where string }
+
+// ResourceRows are the plan's resources as the preview lists them, and the
+// widths of the attribute and name columns.
+func ResourceRows(p nim.Plan) (rows []ResourceRow, attrW, nameW int) {
+	res := p.Resources()
+	attrW, nameW = 10, 10
+	for _, r := range res {
+		attrW = max(attrW, len(r.Attr))
+		nameW = max(nameW, len(r.Name))
+	}
+	for _, r := range res {
+		row := ResourceRow{Verb: "create", Attr: r.Attr, Name: r.Name, Where: r.Location}
+		if r.Reused {
+			row.Verb = "reuse "
+			if row.Where == "" {
+				row.Where = "(existing)"
+			}
+		}
+		rows = append(rows, row)
+	}
+	return rows, attrW, nameW
+}
+
+// Line is the row on one line, in columns attrW and nameW wide.
+func (r ResourceRow) Line(attrW, nameW int) string {
+	return fmt.Sprintf("  %s  %s  %s  %s", r.Verb, Pad(r.Attr, attrW), Pad(r.Name, nameW), r.Where)
+}
+
+// DefinitionLines are the xCAT osimage definition a successful run gives,
+// as lsdef -l shows it: a label, then the object's lines.
+func DefinitionLines(p nim.Plan) (label string, lines []string) {
+	def := p.Definition()
+	label = fmt.Sprintf("xCAT osimage definition that will result (lsdef -t osimage -o %s):", def.Name)
+	lines = append(lines, "  Object name: "+def.Name)
+	keys := slices.Sorted(maps.Keys(def.Attrs))
+	for _, k := range keys {
+		lines = append(lines, "      "+k+"="+def.Attrs[k])
+	}
+	return label, lines
+}
+
+// DefaultPlanPath is where plan p is saved unless the admin types another
+// path: <planDir>/<name>.toml ("." and "plan" when empty).
+func DefaultPlanPath(planDir string, p nim.Plan) string {
+	if planDir == "" {
+		planDir = "."
+	}
+	name := p.Name
+	if name == "" {
+		name = "plan"
+	}
+	return filepath.Join(planDir, name+".toml")
+}
+
+// WrapCommand lays argv out for a screen width as a shell command that still
+// pastes and runs as one: breaks fall between arguments and end in " \".
+// An argument longer than the width stands on its own line.
+func WrapCommand(argv []string, width int) string {
+	var b strings.Builder
+	col := 0
+	for i, a := range argv {
+		q := nim.ShellQuote(a)
+		switch {
+		case i == 0:
+		case col+1+len(q)+2 > width: // room for " \" on the line before
+			b.WriteString(" \\\n  ")
+			col = 2
+		default:
+			b.WriteByte(' ')
+			col++
+		}
+		b.WriteString(q)
+		col += len(q)
+	}
+	return b.String()
+}
