@@ -47,6 +47,15 @@ type Facts struct {
 	Reasons []nim.NimReason // NIM's own words on a failure (mknimimage -V)
 
 	Cleanup []nim.CleanupStep // failures: what to run before a re-run
+
+	// The day-two facts (kinds.go).
+	Kind       nim.PlanKind
+	Def        nim.Osimage         // the definition, when it exists after a failure
+	Complete   *nim.CompleteAdvice // a failed create (or copy) whose definition exists: mknimimage -c
+	Report     nim.UpdateReport    // what the SPOT update installed
+	Old        nim.Osimage         // a copy's old image (lsdef), or an update's when it updates a copy
+	CopiedFrom string              // an update of a copy: the image it was copied from (the copy's job)
+	Use        nim.ImageUse        // who uses the old image (copy, update of a copy) or the image (update)
 }
 
 // Succeeded reports whether the job ended well.
@@ -76,7 +85,11 @@ func Gather(ctx context.Context, c *nim.Client, rec job.Record) Facts {
 		}
 	}
 	plan := rec.Plan.WithDefaults()
-	if f.HasSummary {
+	f.Kind = plan.PlanKind()
+	f.Report = nim.ParseUpdateReport(out)
+	if f.Kind == nim.KindUpdate {
+		f.Asked = []string{plan.Name}
+	} else if f.HasSummary {
 		for _, a := range f.Summary.ResourceAttrs() {
 			for _, n := range strings.Split(a.Value, ",") {
 				if n = strings.TrimSpace(n); n != "" && nim.ValidName(n) == nil {
@@ -96,13 +109,16 @@ func Gather(ctx context.Context, c *nim.Client, rec job.Record) Facts {
 		return f
 	}
 	f.Objects, f.Missing, f.QueryErr = c.Objects(ctx, f.Asked...)
-	if f.Succeeded() {
+	if f.Kind != nim.KindCreate {
+		f.gatherDayTwo(ctx, c)
+	}
+	if f.Succeeded() || f.Kind == nim.KindUpdate {
 		return f
 	}
 	if f.HasSummary {
 		f.DefExists = true // mknimimage writes it before the summary
-	} else if _, err := c.Osimage(ctx, plan.Name); err == nil {
-		f.DefExists = true
+	} else if def, err := c.Osimage(ctx, plan.Name); err == nil {
+		f.DefExists, f.Def = true, def
 	} else if !errors.Is(err, nim.ErrNoSuchOsimage) {
 		f.DefErr = err
 	}
@@ -116,7 +132,14 @@ func Gather(ctx context.Context, c *nim.Client, rec job.Record) Facts {
 			}
 		}
 		defOurs := f.DefExists && !slices.Contains(rec.Existing, nim.OsimagePrefix+plan.Name)
-		f.Cleanup = nim.Cleanup(plan, left, f.Missing, defOurs)
+		if f.Kind == nim.KindCopy {
+			f.Cleanup = nim.CleanupCopy(plan, left, defOurs)
+		} else {
+			f.Cleanup = nim.Cleanup(plan, left, f.Missing, defOurs)
+		}
+		if defOurs && !f.HasSummary {
+			f.offerComplete(plan)
+		}
 	}
 	return f
 }
@@ -176,6 +199,9 @@ func (f Facts) Headline() Line {
 	during := r.EndedIn
 	if during == "" {
 		during = r.Phase.String()
+	}
+	if h, ok := f.dayTwoHeadline(during); ok {
+		return h
 	}
 	switch r.State {
 	case job.StateSucceeded:
@@ -257,10 +283,17 @@ func (f Facts) Lines() []Line {
 	l.add(f.Headline())
 	// Most useful first: a small screen shows the top.
 	switch {
+	case f.Kind == nim.KindUpdate && !f.Rec.Busy():
+		f.updateLines(&l)
 	case f.Rec.Busy():
 		f.busy(&l)
 		f.messages(&l)
 		f.leftBehind(&l)
+	case f.Succeeded() && f.Kind == nim.KindCopy:
+		f.copyNextSteps(&l)
+		f.rstates(&l, "NIM resources of the osimage (lsnim -l):")
+		f.definition(&l)
+		f.messages(&l)
 	case f.Succeeded():
 		f.nextSteps(&l)
 		f.rstates(&l, "NIM resources of the osimage (lsnim -l):")
@@ -277,7 +310,12 @@ func (f Facts) Lines() []Line {
 		f.settled(&l)
 		f.messages(&l)
 		f.reasons(&l)
-		f.cleanup(&l, fmt.Sprintf("Clean up before running mknimimage for %s again:", f.Rec.Name))
+		f.complete(&l)
+		title := fmt.Sprintf("Clean up before running mknimimage for %s again:", f.Rec.Name)
+		if f.Complete != nil {
+			title = "Or clean up and run it again:"
+		}
+		f.cleanup(&l, title)
 		f.leftBehind(&l)
 	}
 	l.blank()
@@ -328,23 +366,55 @@ func (f Facts) settled(l *lines) {
 }
 
 // reasons shows NIM's own words on the failure, its innermost messages
-// first; the whole text is in the log.
+// first, and for a tool run inside the SPOT (installp, rpm, emgr) the
+// lines that say what failed; the whole text is in the log.
 func (f Facts) reasons(l *lines) {
 	if len(f.Reasons) == 0 {
 		return
 	}
-	l.head("NIM's reason (from mknimimage -V):")
+	var nimSaid, toolSaid bool
 	for _, r := range f.Reasons {
-		for _, m := range r.Core {
-			l.add(Line{Kind: Error, Indent: 2, Text: m.String()})
-		}
-		if len(r.Core) == 0 {
-			for _, t := range r.Text {
-				l.add(Line{Kind: Text, Indent: 2, Text: t})
-			}
+		if r.From == "Command output" {
+			toolSaid = true
+		} else {
+			nimSaid = true
 		}
 	}
-	l.add(Line{Kind: Subtle, Indent: 2, Text: "NIM's whole text is in the output (Error message is: '...')."})
+	if nimSaid {
+		l.head("NIM's reason (from mknimimage -V):")
+		for _, r := range f.Reasons {
+			if r.From == "Command output" {
+				continue
+			}
+			for _, m := range r.Core {
+				l.add(Line{Kind: Error, Indent: 2, Text: m.String()})
+			}
+			if len(r.Core) == 0 {
+				for _, t := range r.Text {
+					l.add(Line{Kind: Text, Indent: 2, Text: t})
+				}
+			}
+		}
+		l.add(Line{Kind: Subtle, Indent: 2, Text: "NIM's whole text is in the output (Error message is: '...')."})
+	}
+	if toolSaid {
+		l.head("What failed inside the SPOT (installp, rpm or emgr, from their output):")
+		for _, r := range f.Reasons {
+			if r.From != "Command output" {
+				continue
+			}
+			show := r.Failures
+			if len(show) == 0 {
+				// No line says FAILED or error: its last lines, where
+				// the tools sum up.
+				show = r.Text[max(0, len(r.Text)-6):]
+			}
+			for _, t := range show {
+				l.add(Line{Kind: Error, Indent: 2, Text: strings.TrimSpace(t)})
+			}
+		}
+		l.add(Line{Kind: Subtle, Indent: 2, Text: "Their whole output is in the log (Error: Command output:)."})
+	}
 }
 
 type lines []Line
