@@ -8,7 +8,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"slices"
+	"strings"
 	"syscall"
 	"time"
 
@@ -68,32 +71,19 @@ func runApply(a *app, args []string) error {
 			return failure("%v; nothing was run", err)
 		}
 		// A job that holds the name says more than what NIM has under it.
-		if b, err := job.NewStore(a.stateDir).NameBusy(plan.Name, a.exec); err != nil || b != nil {
-			if err == nil {
-				err = b
+		for _, name := range job.JobLocks(plan) {
+			if b, err := job.NewStore(a.stateDir).NameBusy(name, a.exec); err != nil || b != nil {
+				if err == nil {
+					err = b
+				}
+				return failure("%v; nothing was run", err)
 			}
-			return failure("%v; nothing was run", err)
 		}
-		// What only the master can tell: the source directory and location
-		// on its disk, and the NIM resources the plan reuses.
-		probs = plan.CheckHost(a.hostRoot)
-		ctx, cancel := queryCtx()
-		rprobs, err := a.client.CheckResources(ctx, plan)
-		var nc nim.NameCheck
-		if err == nil {
-			// Every name the plan creates: mknimimage reuses what it finds.
-			nc, err = a.client.CheckNames(ctx, plan)
-		}
-		cancel()
+		// What only the master can tell, per kind.
+		var err error
+		probs, err = a.preflight(plan)
 		if err != nil {
 			return failure("%v; nothing was run", err)
-		}
-		probs = append(probs, rprobs...)
-		probs = append(probs, nc.Problems...)
-		for _, n := range nc.Names {
-			if n.Reuse() && n.Object.Ready() {
-				fmt.Fprintf(a.stderr, "nimwiz: NIM already has the %s %s (%s): mknimimage will reuse it as it is\n", n.Resource.Type, n.Resource.Name, n.Rstate())
-			}
 		}
 	}
 	if len(probs) > 0 {
@@ -107,7 +97,7 @@ func runApply(a *app, args []string) error {
 		if !isTerminal(a.stdin) {
 			return usageError("stdin is not a terminal, so nimwiz cannot ask: add --yes to run the command above; nothing was run")
 		}
-		fmt.Fprint(a.stderr, wizard.YesNo("Run it now? Once SPOT creation starts it cannot be interrupted.")+" ")
+		fmt.Fprint(a.stderr, wizard.YesNo(runQuestion(plan))+" ")
 		if answer, _ := bufio.NewReader(a.stdin).ReadString('\n'); !wizard.Yes(answer) {
 			return failure("not confirmed; nothing was run")
 		}
@@ -128,6 +118,88 @@ func runApply(a *app, args []string) error {
 	fmt.Fprintf(a.stderr, "nimwiz: started job %s; output is kept in %s\n", j.ID, j.LogPath())
 	fmt.Fprintln(a.stderr, "nimwiz: the job goes on if this terminal goes away; 'nimwiz jobs' lists it")
 	return followJob(a, store, j.ID, j.Ended(), g)
+}
+
+// preflight is apply's check of a valid plan on the master, per kind, with
+// what the admin should know before saying yes on stderr: for a create,
+// the source and location on the master's disk, the resources the plan
+// reuses and every name it creates; for an update, the image, its SPOT,
+// the software and the nodes that use it (refused while any does), and the
+// files the software names; for a copy, the old image and the new names,
+// and the space the copy needs.
+func (a *app) preflight(plan nim.Plan) ([]nim.Problem, error) {
+	ctx, cancel := queryCtx()
+	defer cancel()
+	switch plan.PlanKind() {
+	case nim.KindUpdate:
+		uc, err := a.client.CheckUpdate(ctx, plan)
+		if err != nil {
+			return nil, err
+		}
+		probs := uc.Problems
+		if len(uc.Software) > 0 {
+			// The files it names, the definition's included.
+			probs = append(probs, uc.SoftwarePlan(plan).CheckHost(a.hostRoot)...)
+			var sw []string
+			for _, k := range slices.Sorted(maps.Keys(uc.Software)) {
+				sw = append(sw, k+"="+uc.Software[k])
+			}
+			fmt.Fprintf(a.stderr, "nimwiz: the update installs into the SPOT %s: %s\n", plan.Name, strings.Join(sw, " "))
+		}
+		if !uc.Use.InUse() && uc.Use.Known() {
+			fmt.Fprintf(a.stderr, "nimwiz: no node uses %s: no xCAT node boots from it, NIM has it allocated to no client\n", plan.Name)
+		}
+		for _, w := range uc.Warnings {
+			fmt.Fprintf(a.stderr, "nimwiz: %s\n", w)
+		}
+		return probs, nil
+	case nim.KindCopy:
+		probs := plan.CheckHost(a.hostRoot)
+		cc, err := a.client.CheckCopy(ctx, plan)
+		if err != nil {
+			return nil, err
+		}
+		probs = append(probs, cc.Problems...)
+		if cc.OldSpot.Name != "" {
+			for _, l := range cc.CopySpace(plan, a.hostRoot, wizard.FreeSpace).Lines(plan) {
+				fmt.Fprintf(a.stderr, "nimwiz: space: %s\n", l)
+			}
+		}
+		if use := a.client.WhoUses(ctx, cc.Old); use.InUse() {
+			fmt.Fprintf(a.stderr, "nimwiz: %s is in use (%s): the copy reads it only; move the nodes after updating the copy\n", plan.From, use.Describe())
+		}
+		return probs, nil
+	}
+	probs := plan.CheckHost(a.hostRoot)
+	rprobs, err := a.client.CheckResources(ctx, plan)
+	var nc nim.NameCheck
+	if err == nil {
+		// Every name the plan creates: mknimimage reuses what it finds.
+		nc, err = a.client.CheckNames(ctx, plan)
+	}
+	if err != nil {
+		return nil, err
+	}
+	probs = append(probs, rprobs...)
+	probs = append(probs, nc.Problems...)
+	for _, n := range nc.Names {
+		if n.Reuse() && n.Object.Ready() {
+			fmt.Fprintf(a.stderr, "nimwiz: NIM already has the %s %s (%s): mknimimage will reuse it as it is\n", n.Resource.Type, n.Resource.Name, n.Rstate())
+		}
+	}
+	return probs, nil
+}
+
+// runQuestion asks to run the plan, saying when it can no longer be
+// interrupted.
+func runQuestion(p nim.Plan) string {
+	switch p.PlanKind() {
+	case nim.KindUpdate:
+		return "Run it now? The whole update changes the SPOT: it cannot be interrupted once it starts."
+	case nim.KindCopy:
+		return "Run it now? It cannot be interrupted until its summary (the SPOT is copied in between)."
+	}
+	return "Run it now? Once SPOT creation starts it cannot be interrupted."
 }
 
 // startStatus is the exit status when a job did not start: 2 when the
@@ -173,7 +245,14 @@ func followJob(a *app, store *job.Store, id string, ended <-chan struct{}, g *jo
 	// Interrupts are refused until the output proves a phase they cannot
 	// harm: said once at the start, then with each phase line, and when
 	// they become accepted or refused again.
-	fmt.Fprintln(a.stderr, "nimwiz: interrupts are refused until mknimimage's output shows the lpp_source copy running; the SPOT is protected throughout")
+	switch tr.Kind() {
+	case nim.KindUpdate:
+		fmt.Fprintln(a.stderr, "nimwiz: interrupts are refused for the whole update: it changes the SPOT from its start to its end")
+	case nim.KindCopy:
+		fmt.Fprintln(a.stderr, "nimwiz: interrupts are refused until the copy's summary: the SPOT is copied and then changed (root password)")
+	default:
+		fmt.Fprintln(a.stderr, "nimwiz: interrupts are refused until mknimimage's output shows the lpp_source copy running; the SPOT is protected throughout")
+	}
 	const unsaid = "\x00"
 	said := unsaid // the reason last said; "" when accepting
 	warnedNotLive, toldSpot := false, false

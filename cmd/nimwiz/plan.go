@@ -51,15 +51,24 @@ func runPlan(a *app, args []string) error {
 		}
 		return exitStatus(exitUsage)
 	}
-	printPlan(a.stdout, p)
+	switch p.PlanKind() {
+	case nim.KindUpdate:
+		printUpdatePlan(a.stdout, p)
+	case nim.KindCopy:
+		printCopyPlan(a.stdout, p)
+	default:
+		printPlan(a.stdout, p)
+	}
 	return nil
 }
 
 func planUsage(w io.Writer) {
 	fmt.Fprintln(w, "usage: nimwiz plan FILE")
 	fmt.Fprintln(w, "Checks the TOML plan FILE and shows the mknimimage command, the NIM resources and the")
-	fmt.Fprintln(w, "osimage definition it would make. Nothing is run. Keys: name, type, source, stateless,")
-	fmt.Fprintln(w, "location, dump, verbose (default true: -V), a [resources] table of attr = \"existing")
+	fmt.Fprintln(w, "osimage definition it would make or change. Nothing is run. Keys: kind (create, the")
+	fmt.Fprintln(w, "default; update: mknimimage -u; copy: mknimimage -i), name, type, source, stateless,")
+	fmt.Fprintln(w, "location, dump, verbose (default true: -V), from and copy_lpp_source (copy),")
+	fmt.Fprintln(w, "update_from (update: \"definition\" or \"plan\"), a [resources] table of attr = \"existing")
 	fmt.Fprintln(w, "resource\" and an [options] table of mknimimage's other attr = \"value\" (otherpkgs,")
 	fmt.Fprintln(w, "synclists, installp_flags, ...).")
 }
@@ -116,4 +125,85 @@ func planOptions(p nim.Plan) []nim.AttrSpec {
 		_, ok := p.Extra[a.Name]
 		return ok && a.Kind == nim.OptionAttr
 	})
+}
+
+// printUpdatePlan shows a valid update plan: the command, where its
+// software comes from, what it changes, and what apply checks first.
+func printUpdatePlan(w io.Writer, p nim.Plan) {
+	p = p.WithDefaults()
+	fmt.Fprintf(w, "Plan to update the SPOT of osimage %s is valid. Nothing was run. The command:\n\n", p.Name)
+	fmt.Fprintf(w, "  %s\n\n", p.CommandLine())
+	if p.UpdateSource() == nim.FromDefinition {
+		fmt.Fprintf(w, "The software comes from the osimage definition of %s: its installp_bundle, otherpkgs and\n", p.Name)
+		fmt.Fprintln(w, "synclists (mknimimage -u with none of them on the command line; the definition keeps the record).")
+	} else {
+		fmt.Fprintln(w, "The software comes from this plan (an ad hoc update): the definition's installp_bundle,")
+		fmt.Fprintf(w, "otherpkgs and synclists are neither used nor changed (to record it: chdef -t osimage -o %s ...).\n", p.Name)
+	}
+	fmt.Fprintln(w, "\nNIM resources it changes or reads:")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "  NAME\tTYPE\tHOW")
+	for _, r := range p.Resources() {
+		how := "read"
+		if r.Changed {
+			how = "changed: installp, rpm and emgr run inside it (xcatchroot)"
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\n", r.Name, r.Type, how)
+	}
+	tw.Flush()
+	if opts := planOptions(p); len(opts) > 0 {
+		fmt.Fprintln(w, "\nOptions for mknimimage:")
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		for _, o := range opts {
+			fmt.Fprintf(tw, "  %s=%s\t%s\n", o.Name, p.Extra[o.Name], o.What)
+		}
+		tw.Flush()
+	}
+	for _, warn := range p.Warnings() {
+		fmt.Fprintf(w, "\n%s\n", warn)
+	}
+	fmt.Fprintf(w, "\nBefore it runs, apply checks that the SPOT %s is ready for use, that NIM has it allocated to\n", p.Name)
+	fmt.Fprintln(w, "no client and that no xCAT node boots from the image; otherwise it refuses and shows the safe")
+	fmt.Fprintln(w, "path instead (copy the image, update the copy, move the nodes). The whole run is a SPOT update:")
+	fmt.Fprintln(w, "interrupts are refused from its start to its end. mknimimage -u prints no summary and writes no")
+	fmt.Fprintln(w, "definition; nimwiz proves the end from -V's \"Updated software in the NIM SPOT called ...\".")
+}
+
+// printCopyPlan shows a valid copy plan: the command, what it makes, what
+// it shares with the image it copies.
+func printCopyPlan(w io.Writer, p nim.Plan) {
+	p = p.WithDefaults()
+	fmt.Fprintf(w, "Plan to copy osimage %s to %s is valid. Nothing was run. The command:\n\n", p.From, p.Name)
+	fmt.Fprintf(w, "  %s\n", p.CommandLine())
+	fmt.Fprintf(w, "  %s\n\n", wizard.VerboseNote(p))
+	fmt.Fprintln(w, "NIM resources, in the order mknimimage makes them:")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "  NAME\tTYPE\tNEW/SHARED\tLOCATION")
+	if !p.CopyLppSource {
+		fmt.Fprintf(tw, "  (%s's)\tlpp_source\tshared\t(existing resource)\n", p.From)
+	}
+	for _, r := range p.Resources() {
+		state, loc := "new", r.Location
+		switch {
+		case r.Reused:
+			state, loc = "shared", "(existing resource)"
+		case r.Attr == "spot":
+			loc += "  (cpcosi copies " + p.From + "'s SPOT)"
+		case r.Either:
+			loc += fmt.Sprintf("  (if %s has a %s)", p.From, r.Attr)
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", r.Name, r.Type, state, loc)
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "  Shared with %s, by name: its paging, dump, resolv_conf, installp_bundles and every other\n", p.From)
+	fmt.Fprintf(w, "  resource; every attribute of %s's definition is carried into %s's.\n", p.From, p.Name)
+	if p.Location == nim.DefaultLocation {
+		fmt.Fprintf(w, "  (%s is mknimimage's default, <site.installdir>/nim: nimwiz does not pass -l for it.)\n", nim.DefaultLocation)
+	}
+	fmt.Fprintf(w, "\nxCAT checks only for %d MB free for the SPOT", nim.XcatSpotMB)
+	if p.CopyLppSource {
+		fmt.Fprintf(w, " and %d MB for the lpp_source", nim.XcatLppMB)
+	}
+	fmt.Fprintf(w, "; apply measures the SPOT of %s\nand the free space before it runs. Interrupts are refused from the start to the summary.\n", p.From)
+	fmt.Fprintf(w, "\nThen: update the copy (kind = \"update\", name = %q) and move the nodes of %s onto it.\n", p.Name, p.From)
 }

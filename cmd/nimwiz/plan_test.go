@@ -25,7 +25,7 @@ func runPlanCmd(t *testing.T, args ...string) (code int, stdout, stderr string) 
 // Valid plans print the command, resources and definition; golden files
 // hold the whole output.
 func TestPlanVerbGood(t *testing.T) {
-	for _, name := range []string{"stateful.toml", "stateless.toml", "dataless-reuse.toml", "options.toml", "quiet.toml"} {
+	for _, name := range []string{"stateful.toml", "stateless.toml", "dataless-reuse.toml", "options.toml", "quiet.toml", "update-definition.toml", "update-adhoc.toml", "copy.toml"} {
 		t.Run(name, func(t *testing.T) {
 			code, out, errOut := runPlanCmd(t, planFile(name))
 			if code != exitOK || errOut != "" {
