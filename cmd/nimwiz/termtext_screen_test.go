@@ -69,7 +69,8 @@ func TestBrowserShowsHostileValuesAsText(t *testing.T) {
 	plant(t, state, func(w map[string]any) {
 		for _, o := range w["objects"].([]any) {
 			if m := o.(map[string]any); m["name"] == "aix7302_lpp" {
-				m["filesets"] = append(m["filesets"].([]any), map[string]any{"name": "evil.rte", "level": "7.3.2.0", "desc": "Base" + bad, "pkg": "evil"})
+				// First, so it shows on the first page whatever else the lpp_source holds.
+				m["filesets"] = append([]any{map[string]any{"name": "evil.rte", "level": "7.3.2.0", "desc": "Base" + bad, "pkg": "evil"}}, m["filesets"].([]any)...)
 			}
 		}
 	})
