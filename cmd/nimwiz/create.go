@@ -117,7 +117,7 @@ func wizardConfig(a *app) uiapp.Config {
 	return uiapp.Config{
 		// The browser's removal and chdef run through the same executor as
 		// every query, without the query timeout (nim.ExecRunner).
-		Services: uiapp.Services{NIM: a.client, Run: nim.ExecRunner{Exec: a.exec}},
+		Services: uiapp.Services{NIM: a.client, Run: nim.ExecRunner{Exec: a.exec}, Jobs: job.NewStore(a.stateDir).Using},
 		Env:      steps.Env{Root: a.hostRoot},
 		Demo:     a.demo,
 		PlanDir:  filepath.Clean(dir),

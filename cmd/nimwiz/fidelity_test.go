@@ -130,7 +130,7 @@ func TestClientInterruptedFromOutsideIsNotSuccess(t *testing.T) {
 	}
 	r = waitJob(t, state, r.ID)
 	if r.State != job.StateInterrupted || !r.Interrupted.IsZero() {
-		t.Fatalf("job %s (interrupted by nimwiz: %v)", r.State, !r.Interrupted.IsZero())
+		t.Fatalf("job %s (interrupted by nimwiz: %v, exit %d %s)\n%s", r.State, !r.Interrupted.IsZero(), r.ExitCode, r.ExitSig, stderr.String())
 	}
 	if !strings.Contains(stderr.String(), "not by nimwiz") || strings.Contains(stderr.String(), "succeeded") {
 		t.Errorf("apply's ending:\n%s", stderr.String())

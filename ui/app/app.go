@@ -9,6 +9,7 @@ package app
 import (
 	"github.com/charmbracelet/bubbles/help"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/nimwiz/nimwiz/internal/job"
 
 	"github.com/nimwiz/nimwiz/nim"
 	"github.com/nimwiz/nimwiz/steps"
@@ -46,6 +47,9 @@ type Services struct {
 	// chdef): nim.ExecRunner. Nil: the browser shows them but cannot run
 	// them.
 	Run browse.Runner
+	// Jobs says which nimwiz jobs use a name (job.Store.Using): the
+	// browser refuses to remove or change what they use.
+	Jobs func(names ...string) ([]job.Record, error)
 }
 
 // Config is what the root model needs from the command line.

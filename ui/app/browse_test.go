@@ -3,11 +3,13 @@ package app
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/nimwiz/nimwiz/internal/job"
 	"github.com/nimwiz/nimwiz/nim"
 	"github.com/nimwiz/nimwiz/nim/nimtest"
 	"github.com/nimwiz/nimwiz/ui/browse"
@@ -359,5 +361,44 @@ func TestBrowseSmallest(t *testing.T) {
 	} {
 		h.keys(step.keys...)
 		t.Run(step.name, func(t *testing.T) { h.golden(t) })
+	}
+}
+
+// A job that creates or uses an osimage's resources (here: a SPOT being
+// built from 61cosi's lpp_source) makes the browser refuse to remove or
+// change that osimage, naming the job; nothing runs.
+func TestBrowseRefusesWhatARunningJobUses(t *testing.T) {
+	f := nimtest.BrowseWorld()
+	cfg := browseConfig(f)
+	var asked [][]string
+	cfg.Services.Jobs = func(names ...string) ([]job.Record, error) {
+		asked = append(asked, names)
+		for _, n := range names {
+			if n == "61cosi_lpp_source" {
+				return []job.Record{{ID: "20261204-120000-k7", Name: "k7", State: job.StateRunning}}, nil
+			}
+		}
+		return nil, nil
+	}
+	h := newHarness(t, cfg, 80, 24)
+	h.keys("enter", "d")
+	h.sees("cannot remove: job 20261204-120000-k7", "nimwiz jobs 20261204-120000-k7")
+	h.keys("y")
+	h.sees("cannot remove: job 20261204-120000-k7")
+	if c := f.Calls(); slices.ContainsFunc(c, func(s string) bool { return strings.HasPrefix(s, "Run:") }) {
+		t.Fatalf("ran commands while a job uses the osimage: %v", c)
+	}
+	if len(asked) == 0 || !slices.Contains(asked[0], "61cosi") || !slices.Contains(asked[0], "61cosi_lpp_source") {
+		t.Errorf("asked about %v", asked)
+	}
+	h.keys("esc", "esc")
+	h.keys("c", "enter") // the first attribute
+	for range 3 {
+		h.keys("enter")
+	}
+	h.keys("y")
+	h.sees("cannot change it now: job 20261204-120000-k7")
+	if c := f.Calls(); slices.ContainsFunc(c, func(s string) bool { return strings.HasPrefix(s, "Run:") }) {
+		t.Fatalf("chdef ran while a job uses the osimage: %v", c)
 	}
 }

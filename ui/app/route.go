@@ -276,7 +276,7 @@ func (m *Model) back() tea.Cmd {
 // openBrowse shows a fresh browser, which loads the list.
 func (m *Model) openBrowse() tea.Cmd {
 	m.stage = stageBrowse
-	m.browse = browse.New(m.c, browse.Env{NIM: m.cfg.Services.NIM, Run: m.cfg.Services.Run})
+	m.browse = browse.New(m.c, browse.Env{NIM: m.cfg.Services.NIM, Run: m.cfg.Services.Run, Jobs: m.cfg.Services.Jobs})
 	m.resize()
 	return m.browse.Init()
 }

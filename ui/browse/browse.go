@@ -15,6 +15,7 @@ package browse
 
 import (
 	"context"
+	"github.com/nimwiz/nimwiz/internal/job"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/spinner"
@@ -46,6 +47,10 @@ var _ Runner = nim.ExecRunner{}
 type Env struct {
 	NIM NIM
 	Run Runner // nil: the browser shows commands but cannot run them
+	// Jobs, when set, says which nimwiz jobs may still be working on the
+	// NIM master with one of names (job.Store.Using): what they create or
+	// build from must not be removed or changed under them.
+	Jobs func(names ...string) ([]job.Record, error)
 }
 
 // BackMsg asks the root to leave the browser (esc on the list).

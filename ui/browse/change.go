@@ -43,6 +43,7 @@ type changeView struct {
 	input   textinput.Model // an option's value
 	bad     string          // why the typed value is refused
 	argv    []string
+	refused []string // why the change may not run now (a job uses the osimage)
 	confirm ui.Confirm
 	run     runner
 }
@@ -248,6 +249,9 @@ func (v *changeView) keyConfirm(msg tea.KeyMsg) tea.Cmd {
 	case answered && !yes:
 		v.step = chValue
 		return v.focus()
+	case answered && len(v.d.jobsUsing(v.o)) > 0:
+		v.refused = v.d.jobsUsing(v.o)
+		v.confirm.Ask("Run it now? This changes the xCAT definition.") // refused: the question stays
 	case answered && v.run.run != nil:
 		v.step = chRun
 		return v.run.start([][]string{v.argv})
@@ -405,6 +409,9 @@ func (v *changeView) commandView() string {
 	line := nim.ShellLine(v.argv)
 	b.WriteString(st.Label.Render("Command: ") + st.Code.Render(line) + "\n\n")
 	b.WriteString(ui.Wrap(st.Subtle, v.attrNote(), w) + "\n\n")
+	for _, e := range v.refused {
+		b.WriteString(ui.Wrap(st.Error, "error: cannot change it now: "+e, w) + "\n")
+	}
 	switch r := &v.run; {
 	case r.running:
 		b.WriteString(r.runningLine(st, "Running "+line+" ..."))

@@ -346,3 +346,21 @@ func (r resources) ofType(typ string) []string {
 	slices.Sort(names)
 	return names
 }
+
+// jobsUsing says which jobs keep the osimage o (or a resource it names)
+// busy, as lines for the admin; an error of the question is one too.
+func (d *data) jobsUsing(o nim.Osimage) []string {
+	if d.env.Jobs == nil {
+		return nil
+	}
+	names := append([]string{o.Name}, nim.ResourceNames(o)...)
+	uses, err := d.env.Jobs(names...)
+	if err != nil {
+		return []string{"nimwiz cannot tell whether a job uses it (" + err.Error() + "): look with 'nimwiz jobs' first"}
+	}
+	var out []string
+	for _, u := range uses {
+		out = append(out, fmt.Sprintf("job %s (osimage %s, %s) creates or uses it and may still be working on the NIM master: wait until it has ended and NIM is quiet ('nimwiz jobs %s')", u.ID, u.Name, u.State, u.ID))
+	}
+	return out
+}

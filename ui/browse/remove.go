@@ -60,15 +60,17 @@ func (v *removeView) commands() [][]string {
 	return [][]string{nim.RemoveArgv(v.o.Name, d, x, f)}
 }
 
-// blockers are why a replacement must not start: a resource it would remove
-// is shared with another osimage or allocated. Starting anyway would leave
-// the definition changed and the old image half-removed.
+// blockers are why nothing may run: a nimwiz job creates or uses the
+// osimage or one of its resources (a SPOT being built from its lpp_source);
+// for a replacement also a resource it would remove that is shared with
+// another osimage or allocated (starting anyway would leave the definition
+// changed and the old image half-removed).
 func (v *removeView) blockers() []string {
+	out := v.d.jobsUsing(v.o)
 	if !v.replace {
-		return nil
+		return out
 	}
 	dt := v.d.details[v.o.Name]
-	var out []string
 	for _, r := range nim.ResourceRefs(v.o) {
 		if !v.o.NamedAfter(r) {
 			continue

@@ -63,7 +63,7 @@ func (v *removeView) question() string {
 		return v.confirm.View(st, v.c.Width)
 	case v.ready():
 		return v.toggles() + "\n" + v.confirm.View(st, v.c.Width)
-	case v.replace && len(v.blockers()) > 0:
+	case len(v.blockers()) > 0:
 		return st.Subtle.Render("Nothing can run until the errors above are solved. Press esc to go back.")
 	}
 	return st.Subtle.Render("Waiting for the NIM details...")
@@ -109,10 +109,14 @@ func (v *removeView) plannedLines() []string {
 	kept, sharedAny, shared := v.removesLines(b, detached)
 	v.keepsLines(b, kept, detached)
 	b.add("")
+	what := "remove"
 	if v.replace {
-		for _, e := range v.blockers() {
-			b.wrap(st.Error, "error: cannot replace: "+e)
-		}
+		what = "replace"
+	}
+	for _, e := range v.blockers() {
+		b.wrap(st.Error, "error: cannot "+what+": "+e)
+	}
+	if v.replace {
 		if len(detached) > 0 {
 			b.wrap(st.Subtle, "Why chdef first: rmnimimage removes every NIM resource the definition names, extras included, and -d would delete the lpp_source; detaching them keeps them for the new image. Why -d -x and no -f: the definition and the resources named "+v.o.Name+"* go with their directories, so mknimimage starts clean instead of reusing them; the shared check stays on to protect other osimages. To restore the detached attributes by hand: "+nim.ShellLine(nim.RestoreArgv(v.o)))
 		}
