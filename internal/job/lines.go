@@ -192,6 +192,11 @@ func Sanitize(b []byte) string {
 // sanitize is Sanitize's general case, on a line already cut at its last \r.
 func sanitize(b []byte) string {
 	vis := termtext.Append(make([]byte, 0, len(b)+16), b) // keeps tabs
+	// termtext keeps newlines for multi-line text; inside one line (only a
+	// direct caller can pass one) a newline is a control like any other.
+	if bytes.IndexByte(vis, '\n') >= 0 {
+		vis = bytes.ReplaceAll(vis, []byte{'\n'}, []byte("^J"))
+	}
 	var sb strings.Builder
 	col := 0
 	for i := 0; i < len(vis); {
