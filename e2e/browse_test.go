@@ -39,7 +39,7 @@ func TestBrowse(t *testing.T) {
 	// The lpp_source's contents (the first row), then the SPOT's.
 	p.keys("Enter")
 	p.waitFor("lpp_source aix7302_lpp: installation images", short)
-	p.waitFor("29 filesets", short)
+	p.waitFor("32 filesets", short) // the seeded lpp_source, update filesets included
 	p.keys("Escape")
 	p.waitFor("Osimage aix73_full:", short)
 	p.selectRow("spot ")
