@@ -31,6 +31,11 @@ type NIM interface {
 	Objects(ctx context.Context, names ...string) ([]nim.Object, []string, error)
 	Resources(ctx context.Context) ([]nim.Listing, error)
 	Showres(ctx context.Context, name, nimType string) ([]nim.Fileset, error)
+	// Day two: who uses an osimage (one query each side), and checking one.
+	WhoUses(ctx context.Context, img nim.Osimage) nim.ImageUse
+	CheckImage(ctx context.Context, name string) (nim.ImageCheck, error)
+	CheckCopy(ctx context.Context, p nim.Plan) (nim.CopyCheck, error)
+	CheckUpdate(ctx context.Context, p nim.Plan) (nim.UpdateCheck, error)
 }
 
 var _ NIM = (*nim.Client)(nil)
@@ -235,6 +240,9 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	case detailsMsg:
 		m.d.gotDetails(msg)
 		return nil
+	case usesMsg:
+		m.d.gotUse(msg)
+		return nil
 	case contentsMsg:
 		m.d.gotContents(msg)
 		return nil
@@ -312,7 +320,7 @@ func (m *Model) show(msg goMsg) tea.Cmd {
 		}
 		m.active, m.quitTries = pageChange, 0
 		m.change = newChangeView(m.c, m.d, o, msg.from)
-		return tea.Batch(m.change.focus(), m.d.loadResources(false))
+		return tea.Batch(m.change.focus(), m.d.loadResources(false), m.d.loadDetails(false))
 	}
 	return nil
 }

@@ -186,7 +186,9 @@ func (v *detailsView) View() string {
 	}
 	top.WriteString(strings.Join(wrapLines(st.Text, "  "+strings.Join(def, "  "), min(w, 100)), "\n") + "\n")
 	// The command wraps rather than being cut: it is what the admin learns.
-	top.WriteString(strings.Join(wrapLines(st.Code, st.Label.Render("NIM resources  ")+nim.LsnimCommand(o), w), "\n"))
+	top.WriteString(strings.Join(wrapLines(st.Code, st.Label.Render("NIM resources  ")+nim.LsnimCommand(o), w), "\n") + "\n")
+	use, useStyle := v.d.useLine(st, o)
+	top.WriteString(strings.Join(wrapLines(useStyle, use, min(w, 100)), "\n"))
 
 	rs := nim.ResourceRefs(o)
 	lines, first, last := v.resourceLines(o, dt, rs)
