@@ -594,6 +594,14 @@ func BrowseWorld() *Fake {
 			{Name: "cn02", Type: "dataless", Cstate: "ready for a NIM operation", Uses: []nim.Attr{{Key: "root", Value: "71dtls_root"}}},
 		},
 	}}
+	// 61cosi as nimwiz check finds it: its SPOT not ready, its paging gone.
+	f.Checks = map[string]nim.ImageCheck{"61cosi": {Osimage: f.Images["61cosi"], Findings: []nim.Finding{
+		{Level: nim.FindingProblem, Text: `spot 61cosi is "unavailable for use", not "ready for use"`, Fix: "nim -Fo reset 61cosi, then nim -Fo check 61cosi"},
+		{Level: nim.FindingProblem, Text: "paging 61cosi_paging: NIM has no such object", Fix: "make it again: chdef -t osimage -o 61cosi paging= then mknimimage -c 61cosi (-c never makes what the definition names)"},
+		{Level: nim.FindingWarning, Text: "chkosimage could not be run: chkosimage -V 61cosi: timed out after 1m0s"},
+		{Level: nim.FindingOK, Text: "no node uses it: no xCAT node boots from it and NIM has its SPOT allocated to no client"},
+		{Level: nim.FindingOK, Text: "not run: nim -o check: it is not read-only (it syncs the diskless clients' roots and rebuilds the SPOT's boot images)", Fix: "after an update, or when the SPOT is not ready: nim -Fo check 61cosi"},
+	}}}
 	f.Filesets = map[string][]nim.Fileset{
 		"71dskls": {
 			{Name: "bos.rte", Level: "7.1.5.0", State: "C", Type: "F", Description: "Base Operating System Runtime"},

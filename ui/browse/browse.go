@@ -56,6 +56,11 @@ type Env struct {
 	// NIM master with one of names (job.Store.Using): what they create or
 	// build from must not be removed or changed under them.
 	Jobs func(names ...string) ([]job.Record, error)
+	// Root and FreeSpace measure a copy's space on the master's disks as
+	// the wizard does (steps.Env): Root prefixes host paths (the demo's
+	// simulated host); FreeSpace nil is statfs.
+	Root      string
+	FreeSpace func(path string) (uint64, error)
 }
 
 // BackMsg asks the root to leave the browser (esc on the list).
@@ -79,6 +84,9 @@ const (
 	pageRecreate // new name or replace?
 	pageRemove   // the removal (or replacement): confirmation, run, result
 	pageChange   // change one attribute of the definition
+	pageCheck    // check it (read-only)
+	pageCopy     // copy it (mknimimage -i)
+	pageUpdate   // update its SPOT's software (mknimimage -u)
 )
 
 // goMsg asks the browser to show another view: from is where that view
@@ -120,6 +128,9 @@ type Model struct {
 	recreate *recreateView
 	remove   *removeView // while open
 	change   *changeView // while open
+	check    *checkView  // while open
+	copy     *copyView   // while open
+	update   *updateView // while open
 
 	// quitTries counts ctrl+c refused while a command runs.
 	quitTries int
@@ -153,6 +164,15 @@ func (m *Model) views() []view {
 	if m.change != nil {
 		vs = append(vs, m.change)
 	}
+	if m.check != nil {
+		vs = append(vs, m.check)
+	}
+	if m.copy != nil {
+		vs = append(vs, m.copy)
+	}
+	if m.update != nil {
+		vs = append(vs, m.update)
+	}
 	return vs
 }
 
@@ -172,6 +192,18 @@ func (m *Model) view() view {
 	case pageChange:
 		if m.change != nil {
 			return m.change
+		}
+	case pageCheck:
+		if m.check != nil {
+			return m.check
+		}
+	case pageCopy:
+		if m.copy != nil {
+			return m.copy
+		}
+	case pageUpdate:
+		if m.update != nil {
+			return m.update
 		}
 	}
 	return m.list
@@ -243,6 +275,21 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	case usesMsg:
 		m.d.gotUse(msg)
 		return nil
+	case checkMsg:
+		if m.check != nil {
+			m.check.got(msg)
+		}
+		return nil
+	case copyCheckMsg:
+		if m.copy != nil {
+			m.copy.got(msg)
+		}
+		return nil
+	case updateCheckMsg:
+		if m.update != nil {
+			m.update.got(msg)
+		}
+		return nil
 	case contentsMsg:
 		m.d.gotContents(msg)
 		return nil
@@ -274,6 +321,15 @@ func (m *Model) loaders() []*ui.Loader {
 	if m.change != nil {
 		ls = append(ls, &m.change.run.spin)
 	}
+	if m.check != nil {
+		ls = append(ls, &m.check.load)
+	}
+	if m.copy != nil {
+		ls = append(ls, &m.copy.load)
+	}
+	if m.update != nil {
+		ls = append(ls, &m.update.load)
+	}
 	return ls
 }
 
@@ -285,10 +341,12 @@ func (m *Model) show(msg goMsg) tea.Cmd {
 	switch msg.to {
 	case pageList:
 		m.active, m.remove, m.change = pageList, nil, nil
+		m.check, m.copy, m.update = nil, nil, nil
 		return nil
 	case pageDetails:
 		// Back from a view that may have removed the osimage: the list.
 		m.remove, m.change = nil, nil
+		m.check, m.copy, m.update = nil, nil, nil
 		if _, ok := m.d.selected(); !ok || msg.removed && m.d.load.Loading {
 			m.active = pageList
 			return nil
@@ -321,6 +379,30 @@ func (m *Model) show(msg goMsg) tea.Cmd {
 		m.active, m.quitTries = pageChange, 0
 		m.change = newChangeView(m.c, m.d, o, msg.from)
 		return tea.Batch(m.change.focus(), m.d.loadResources(false), m.d.loadDetails(false))
+	case pageCheck:
+		o, ok := m.d.selected()
+		if !ok {
+			return nil
+		}
+		m.active = pageCheck
+		m.check = newCheckView(m.c, m.d, o.Name, msg.from)
+		return m.check.start()
+	case pageCopy:
+		o, ok := m.d.selected()
+		if !ok {
+			return nil
+		}
+		m.active = pageCopy
+		m.copy = newCopyView(m.c, m.d, o, msg.from)
+		return tea.Batch(m.copy.focus(), m.d.loadDetails(false))
+	case pageUpdate:
+		o, ok := m.d.selected()
+		if !ok {
+			return nil
+		}
+		m.active = pageUpdate
+		m.update = newUpdateView(m.c, m.d, o, msg.from)
+		return tea.Batch(m.d.loadResources(false), m.d.loadDetails(false))
 	}
 	return nil
 }

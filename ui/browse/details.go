@@ -55,6 +55,12 @@ func (v *detailsView) update(msg tea.KeyMsg) tea.Cmd {
 		return goTo(goMsg{to: pageRemove, from: pageDetails})
 	case key.Matches(msg, k.Change):
 		return goTo(goMsg{to: pageChange, from: pageDetails})
+	case key.Matches(msg, k.Check):
+		return goTo(goMsg{to: pageCheck, from: pageDetails})
+	case key.Matches(msg, k.Copy):
+		return goTo(goMsg{to: pageCopy, from: pageDetails})
+	case key.Matches(msg, k.Update):
+		return goTo(goMsg{to: pageUpdate, from: pageDetails})
 	}
 	return nil
 }
@@ -67,7 +73,9 @@ func (v *detailsView) ShortHelp() []key.Binding {
 	return []key.Binding{k.Open, k.Recreate, k.Remove, k.Change, k.Refresh, k.Back, k.Up, k.Down}
 }
 
-func (v *detailsView) FullHelp() [][]key.Binding { return [][]key.Binding{v.ShortHelp()} }
+func (v *detailsView) FullHelp() [][]key.Binding {
+	return [][]key.Binding{v.ShortHelp(), {v.keys.Check, v.keys.Copy, v.keys.Update}}
+}
 
 // resourceLines are the resources, one to three lines each, and the lines
 // of the one under the cursor.

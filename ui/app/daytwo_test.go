@@ -1,0 +1,79 @@
+package app
+
+import (
+	"strings"
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/nimwiz/nimwiz/nim"
+	"github.com/nimwiz/nimwiz/nim/nimtest"
+	"github.com/nimwiz/nimwiz/ui/run"
+)
+
+// dayTwoConfig is the browser with a host whose 71dtls SPOT holds 3 MB and
+// whose disks have 10 GB free, and a run screen that records the plan.
+func dayTwoConfig(t *testing.T, f *nimtest.Fake, started *[]nim.Plan) Config {
+	cfg := browseConfig(f)
+	cfg.Env.Root = nimtest.HostRoot(t, map[string]string{
+		"install/nim/spot/71dtls/usr/lib/libc.a":            strings.Repeat("x", 3<<20),
+		"install/nim/lpp_source/7100-05-lpp_source/.toc":    strings.Repeat("x", 5<<20),
+		"install/nim/lpp_source/7100-05-lpp_source/bos.rte": "",
+	})
+	cfg.Env.FreeSpace = func(string) (uint64, error) { return 10 << 30, nil }
+	cfg.OnCreate = func(p nim.Plan) tea.Cmd {
+		*started = append(*started, p)
+		return func() tea.Msg { return run.StartedMsg{ID: "20261204-183000-" + p.Name} }
+	}
+	return cfg
+}
+
+// Check: read-only findings, plainly; copy: name, -p, preview with the
+// exact command and the space, then the run screen with the copy plan.
+func TestDayTwoScreens(t *testing.T) {
+	var started []nim.Plan
+	f := nimtest.BrowseWorld()
+	h := newHarness(t, dayTwoConfig(t, f, &started), 80, 24)
+	h.sees("61cosi")
+	h.keys("v") // 61cosi, first in the list
+	h.sees("Check osimage 61cosi", "PROBLEM  spot 61cosi", "-> nim -Fo reset 61cosi", "2 problem(s).")
+	h.goldenBoth(t, "01-check")
+	h.keys("esc", "down", "down", "enter") // 71dtls's details
+	h.sees("Used by  xCAT nodes cn01,cn02")
+	h.keys("p")
+	h.sees("Copy osimage 71dtls", "tab: 71dtls_u1")
+	h.goldenBoth(t, "02-copy-name")
+	h.keys("tab", "ctrl+p", "enter")
+	h.sees("Command: mknimimage -V -t dataless -i 71dtls -p 71dtls_u1", "SPOT: 3 MB to copy")
+	h.goldenBoth(t, "03-copy-preview")
+	h.keys("pgdown")
+	h.sees("mkdsklsnode -n -i 71dtls_u1 cn01,cn02", "rmdsklsnode -r cn01,cn02")
+	h.keys("y")
+	if len(started) != 1 || started[0].Kind != nim.KindCopy || started[0].From != "71dtls" || started[0].Name != "71dtls_u1" || !started[0].CopyLppSource {
+		t.Fatalf("started %+v", started)
+	}
+	if h.m.stage != stageRun {
+		t.Errorf("stage %v, want the run screen", h.m.stage)
+	}
+}
+
+// A taken name is refused with the reason, and nothing starts.
+func TestCopyTakenName(t *testing.T) {
+	var started []nim.Plan
+	h := newHarness(t, dayTwoConfig(t, nimtest.BrowseWorld(), &started), 80, 24)
+	h.sees("61cosi")
+	h.keys("down", "down", "p")
+	h.typ("71dskls")
+	h.keys("enter")
+	h.sees("error: name: 71dskls is taken")
+	h.keys("y")
+	if len(started) != 0 {
+		t.Errorf("started %+v", started)
+	}
+	h.keys("n")
+	h.sees("Name of the copy")
+	h.keys("ctrl+u")
+	h.typ("bad name")
+	h.keys("enter")
+	h.sees("error: name:")
+}
