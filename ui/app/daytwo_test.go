@@ -77,3 +77,66 @@ func TestCopyTakenName(t *testing.T) {
 	h.keys("enter")
 	h.sees("error: name:")
 }
+
+// Update from the definition: the definition changed with chdef first (so
+// it records the software), the RPM warning, then the run screen.
+func TestUpdateScreens(t *testing.T) {
+	var started []nim.Plan
+	f := nimtest.BrowseWorld()
+	h := newHarness(t, dayTwoConfig(t, f, &started), 80, 24)
+	h.sees("71dskls")
+	h.keys("down", "u") // 71dskls: no node uses it
+	h.sees("Update osimage 71dskls", "From the osimage definition", "Ad hoc, on the command line")
+	h.goldenBoth(t, "01-update-source")
+	h.keys("enter")
+	h.sees("[ ] hpc_bundle")
+	h.keys("space", "tab")
+	h.typ("R:curl-7.9.3-2.aix4.3.ppc.rpm")
+	h.sees("[x] hpc_bundle", "WARNING: Installing random RPM packages in a SPOT")
+	h.goldenBoth(t, "02-update-software")
+	h.keys("enter")
+	h.sees("Step 1:  chdef -t osimage -o 71dskls installp_bundle=hpc_bundle", "Step 2:  mknimimage -V -u 71dskls")
+	h.goldenBoth(t, "03-update-preview")
+	h.keys("y")
+	if got := f.Images["71dskls"].Get("otherpkgs"); got != "R:curl-7.9.3-2.aix4.3.ppc.rpm" {
+		t.Errorf("the definition was not changed first: otherpkgs=%q", got)
+	}
+	if len(started) != 1 || started[0].Kind != nim.KindUpdate || started[0].Name != "71dskls" || started[0].UpdateSource() != nim.FromDefinition {
+		t.Fatalf("started %+v", started)
+	}
+}
+
+// Ad hoc: the definition is neither used nor changed; its software goes on
+// the command line.
+func TestUpdateAdHoc(t *testing.T) {
+	var started []nim.Plan
+	f := nimtest.BrowseWorld()
+	h := newHarness(t, dayTwoConfig(t, f, &started), 80, 24)
+	h.sees("71dskls")
+	h.keys("down", "u", "down", "enter", "tab")
+	h.typ("I:openssh.base")
+	h.keys("enter")
+	h.sees("Command: mknimimage -V -u 71dskls otherpkgs=I:openssh.base", "is neither used nor changed")
+	h.keys("y")
+	if len(started) != 1 || started[0].Extra["otherpkgs"] != "I:openssh.base" || f.Images["71dskls"].Get("otherpkgs") != "" {
+		t.Fatalf("started %+v; definition %v", started, f.Images["71dskls"].Attrs)
+	}
+}
+
+// An image that nodes use is refused with the nodes named; p offers the copy.
+func TestUpdateRefusedInUse(t *testing.T) {
+	var started []nim.Plan
+	h := newHarness(t, dayTwoConfig(t, nimtest.BrowseWorld(), &started), 80, 24)
+	h.sees("71dtls")
+	h.keys("down", "down", "enter") // the details ask who uses it
+	h.sees("Used by  xCAT nodes cn01,cn02")
+	h.keys("u")
+	h.sees("nimwiz does not update 71dtls", "cn01,cn02", "mknimimage -V -t dataless -i 71dtls 71dtls_u1")
+	h.goldenBoth(t, "01-refused")
+	h.keys("enter", "y")
+	if len(started) != 0 {
+		t.Fatalf("started %+v", started)
+	}
+	h.keys("p")
+	h.sees("Copy osimage 71dtls")
+}

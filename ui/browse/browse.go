@@ -215,7 +215,8 @@ func (m *Model) Init() tea.Cmd { return m.d.loadList() }
 // Busy reports whether a command that changes the master is running: the
 // root must not quit under it.
 func (m *Model) Busy() bool {
-	return (m.remove != nil && m.remove.run.running) || (m.change != nil && m.change.run.running)
+	return (m.remove != nil && m.remove.run.running) || (m.change != nil && m.change.run.running) ||
+		(m.update != nil && m.update.run.running)
 }
 
 // RefuseQuit is called by the root on ctrl+c while Busy. It returns true
@@ -328,7 +329,7 @@ func (m *Model) loaders() []*ui.Loader {
 		ls = append(ls, &m.copy.load)
 	}
 	if m.update != nil {
-		ls = append(ls, &m.update.load)
+		ls = append(ls, &m.update.load, &m.update.run.spin)
 	}
 	return ls
 }
@@ -416,6 +417,8 @@ func (m *Model) gotRun(msg runMsg) tea.Cmd {
 		cmd, finished = m.remove.gotRun(msg)
 	case m.change != nil && m.change.run.owns(msg):
 		cmd, finished = m.change.gotRun(msg)
+	case m.update != nil && m.update.run.owns(msg):
+		cmd, finished = m.update.gotRun(msg)
 	default:
 		return nil
 	}
