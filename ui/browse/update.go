@@ -29,7 +29,6 @@ type updateView struct {
 	from    page
 	step    int
 	src     int // index in wizard.UpdateSources
-	bundles []string
 	picked  map[string]bool
 	bcur    int
 	typing  bool // the otherpkgs field has the focus
@@ -196,7 +195,6 @@ func (v *updateView) update(msg tea.KeyMsg) tea.Cmd {
 			v.src = 1
 		case key.Matches(msg, k.Choose):
 			v.step = upSoftware
-			v.bundles = v.bundleChoices()
 		}
 		return nil
 	case upSoftware:
@@ -262,13 +260,15 @@ func (v *updateView) keySoftware(msg tea.KeyMsg) tea.Cmd {
 		v.bad = nil
 		return cmd
 	}
+	// NIM's listing may come after the step opened: asked each time.
+	bundles := v.bundleChoices()
 	switch {
 	case key.Matches(msg, k.Up):
 		v.bcur = max(v.bcur-1, 0)
 	case key.Matches(msg, k.Down):
-		v.bcur = min(v.bcur+1, max(len(v.bundles)-1, 0))
-	case key.Matches(msg, k.Select) && v.bcur < len(v.bundles):
-		b := v.bundles[v.bcur]
+		v.bcur = min(v.bcur+1, max(len(bundles)-1, 0))
+	case key.Matches(msg, k.Select) && v.bcur < len(bundles):
+		b := bundles[v.bcur]
 		v.picked[b] = !v.picked[b]
 		v.bad = nil
 	}
@@ -419,10 +419,10 @@ func (v *updateView) softwareLines(w int) []string {
 	switch {
 	case res.load.Loading || res.load.Err != nil:
 		b.add(strings.Split(res.load.View(st, w, ""), "\n")...)
-	case len(v.bundles) == 0:
+	case len(v.bundleChoices()) == 0:
 		b.wrap(st.Subtle, "NIM has no installp_bundle. Define one first (nim -o define -t installp_bundle -a server=master -a location=FILE NAME), or type otherpkgs below.")
 	default:
-		for i, bn := range v.bundles {
+		for i, bn := range v.bundleChoices() {
 			prefix, style := "  ", st.Item
 			if i == v.bcur && !v.typing {
 				prefix, style = "> ", st.Selected
