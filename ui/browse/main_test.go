@@ -46,7 +46,7 @@ func newHarness(t testing.TB, f *nimtest.Fake, w, h int) *harness {
 	hs.m.SetSize(w, h)
 	hs.d = &uitest.Driver{TB: t, Update: func(msg tea.Msg) tea.Cmd {
 		switch msg.(type) {
-		case browse.BackMsg, browse.RecreateMsg:
+		case browse.BackMsg, browse.RecreateMsg, browse.StartMsg:
 			hs.got = append(hs.got, msg)
 			return nil
 		}

@@ -78,8 +78,21 @@ func (v *updateView) capturing() bool  { return true }
 // inUse reports whether nodes are known to use the image: the update is
 // refused before anything is picked.
 func (v *updateView) inUse() bool {
-	u, ok := v.d.use(v.o.Name)
-	return ok && u.InUse()
+	if u, ok := v.d.use(v.o.Name); ok && u.InUse() {
+		return true
+	}
+	return v.spotAllocated() != ""
+}
+
+// spotAllocated is the SPOT's alloc_count when NIM counts allocations of
+// it (the only test mknimimage makes, aixinstall.pm 2.9.2 L1460-1468),
+// else "".
+func (v *updateView) spotAllocated() string {
+	obj, ok := v.d.details[v.o.Name].object(v.o.Name)
+	if a := strings.TrimSpace(obj.Get("alloc_count")); ok && a != "" && a != "0" {
+		return a
+	}
+	return ""
 }
 
 // bundleChoices are NIM's installp_bundles and any the definition names
@@ -364,6 +377,9 @@ func (v *updateView) refusalLines(w int) []string {
 	b.wrap(st.Error, "error: nimwiz does not update "+v.o.Name+": its SPOT is in use, and a SPOT cannot be changed under the nodes that boot from it (mknimimage refuses an allocated SPOT: \"is currently allocated. It cannot be updated\").")
 	b.add("")
 	b.add(v.d.useLines(st, v.o, w)...)
+	if a := v.spotAllocated(); a != "" {
+		b.wrap(st.Text, "NIM counts "+a+" allocation(s) of the SPOT "+v.o.Name+" (alloc_count, lsnim -l "+v.o.Name+").")
+	}
 	if v.step == upPreview {
 		for _, p := range v.uc.Problems {
 			b.wrap(st.Text, termtext.String(p.Message))
