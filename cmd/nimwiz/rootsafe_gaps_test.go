@@ -268,8 +268,8 @@ func TestJobsListsUnreadableAndFutureRecords(t *testing.T) {
 // #16.8 "attach on a lost job shows it as lost": the supervisor and
 // mknimimage are both gone while the record says running. attach shows
 // the job as lost (not as protected and running), says NIM may still be
-// working, and advises no cleanup. (Its elapsed time still ticks: see
-// docs/ROOTSAFE.md, Gaps.)
+// working, and advises no cleanup (its stopped clock: ui/run
+// TestLostJobClockStops).
 func TestAttachShowsALostJobAsLost(t *testing.T) {
 	state := t.TempDir()
 	dead := exec.Command("true")
