@@ -66,7 +66,6 @@ func newCopyView(c ui.Common, d *data, o nim.Osimage, from page) *copyView {
 		taken = append(taken, l.Name)
 	}
 	sug := nim.CopyName(o.Name, taken...)
-	in.Placeholder = sug
 	k := c.Keys.Browse.Copy
 	return &copyView{c: c, keys: k, d: d, o: o, from: from, input: in, suggest: sug,
 		load: ui.NewLoader("the copy's checks (lsdef, lsnim -l, the names it makes, the space)"), confirm: ui.NewConfirm(k.Confirm)}
@@ -211,7 +210,7 @@ func (v *copyView) nameView(w int) string {
 		b.WriteString(ui.Wrap(st.Error, "error: "+e, w) + "\n")
 	}
 	b.WriteString("\n" + st.Text.Render(check(v.pFlag)+" -p  also copy the lpp_source "+dash(v.o.LppSource())+" (ctrl+p)") + "\n")
-	b.WriteString(ui.Wrap(st.Subtle, "Without -p the copy shares the lpp_source: an update of the copy installs from it, and removing the old image later must keep it (rmnimimage without -d).", w) + "\n")
+	b.WriteString(ui.Wrap(st.Subtle, "Without -p the copy shares the lpp_source: an update of the copy installs from it, and removing the old image later must keep it (the copy's ending shows how).", w) + "\n")
 	return b.String()
 }
 
