@@ -285,7 +285,7 @@ func (m *Model) back() tea.Cmd {
 func (m *Model) openBrowse() tea.Cmd {
 	m.stage = stageBrowse
 	m.browse = browse.New(m.c, browse.Env{NIM: m.cfg.Services.NIM, Run: m.cfg.Services.Run, Jobs: m.cfg.Services.Jobs,
-		Root: m.cfg.Env.Root, FreeSpace: m.cfg.Env.FreeSpace})
+		Root: m.cfg.Env.Root, FreeSpace: m.cfg.Env.FreeSpace, CanStart: m.cfg.OnCreate != nil})
 	m.resize()
 	return m.browse.Init()
 }

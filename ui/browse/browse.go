@@ -61,6 +61,9 @@ type Env struct {
 	// simulated host); FreeSpace nil is statfs.
 	Root      string
 	FreeSpace func(path string) (uint64, error)
+	// CanStart says the root can run a copy or an update as a job
+	// (StartMsg); without it the browser shows their commands only.
+	CanStart bool
 }
 
 // BackMsg asks the root to leave the browser (esc on the list).

@@ -124,7 +124,7 @@ func (v *copyView) got(msg copyCheckMsg) {
 
 // ready reports whether the copy may start: checked, no problem, room.
 func (v *copyView) ready() bool {
-	return v.step == cpPreview && v.load.Loaded && len(v.cc.Problems) == 0 && !v.space.Short() && len(v.d.jobsUsing(v.o)) == 0
+	return v.step == cpPreview && v.load.Loaded && len(v.cc.Problems) == 0 && !v.space.Short() && len(v.d.jobsUsing(v.o)) == 0 && v.d.env.CanStart
 }
 
 func (v *copyView) update(msg tea.KeyMsg) tea.Cmd {
@@ -301,6 +301,8 @@ func (v *copyView) question() string {
 		return st.Subtle.Render("Press n or esc to go back and try again.")
 	case v.ready():
 		return v.confirm.View(st, v.c.Width)
+	case !v.d.env.CanStart:
+		return ui.Wrap(st.Error, "error: nimwiz cannot start jobs here: run the command above yourself, or save it as a plan (nimwiz apply)", min(v.c.Width, 100))
 	}
 	return ui.Wrap(st.Subtle, "Nothing can run until the errors above are solved. Press n or esc to change the name.", min(v.c.Width, 100))
 }

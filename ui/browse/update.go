@@ -179,7 +179,7 @@ func (v *updateView) got(msg updateCheckMsg) {
 // ready reports whether the update may start.
 func (v *updateView) ready() bool {
 	return v.step == upPreview && v.load.Loaded && len(v.uc.Problems) == 0 && !v.uc.Use.InUse() &&
-		len(v.d.jobsUsing(v.o)) == 0 && (v.urun.Chdef == nil || v.run.run != nil)
+		len(v.d.jobsUsing(v.o)) == 0 && (v.urun.Chdef == nil || v.run.run != nil) && v.d.env.CanStart
 }
 
 // refused reports whether the update is refused because nodes use the
@@ -513,6 +513,8 @@ func (v *updateView) question() string {
 		return v.confirm.View(st, v.c.Width)
 	case v.urun.Chdef != nil && v.run.run == nil:
 		return st.Error.Render("error: nimwiz cannot run chdef here")
+	case !v.d.env.CanStart && v.load.Loaded:
+		return ui.Wrap(st.Error, "error: nimwiz cannot start jobs here: run the commands above yourself, or as a plan (nimwiz apply)", min(v.c.Width, 100))
 	}
 	return ui.Wrap(st.Subtle, "Nothing can run until the errors above are solved. Press n or esc to change the software.", min(v.c.Width, 100))
 }
