@@ -140,3 +140,18 @@ func TestUpdateRefusedInUse(t *testing.T) {
 	h.keys("p")
 	h.sees("Copy osimage 71dtls")
 }
+
+// Without a way to start jobs the copy shows its command and says so.
+func TestCopyWithoutJobs(t *testing.T) {
+	var started []nim.Plan
+	cfg := dayTwoConfig(t, nimtest.BrowseWorld(), &started)
+	cfg.OnCreate = nil
+	h := newHarness(t, cfg, 80, 24)
+	h.sees("61cosi")
+	h.keys("down", "p", "tab", "enter")
+	h.sees("Command: mknimimage -V -t diskless -i 71dskls 71dskls_u1", "error: nimwiz cannot start jobs here")
+	h.keys("y")
+	if len(started) != 0 || h.m.stage != stageBrowse {
+		t.Errorf("started %+v, stage %v", started, h.m.stage)
+	}
+}
