@@ -287,7 +287,7 @@ func (v *copyView) previewLines(w int) []string {
 	b.add(st.Label.Render("Then:"))
 	b.item(st.Text, "update the copy: u on "+v.plan.Name+" in the browser (mknimimage -V -u "+v.plan.Name+" ...)")
 	for _, s := range nim.MoveNodes(v.o.Name, v.plan.Name, use) {
-		b.item(st.Code, s)
+		b.item(st.Code, termtext.String(s)) // node names come from xCAT and NIM
 	}
 	return b.lines
 }

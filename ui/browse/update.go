@@ -397,7 +397,7 @@ func (v *updateView) refusalLines(w int) []string {
 	path := nim.SafePath(v.o.Name, cp, u)
 	path[0] = copyPlan(v.o, cp, false).CommandLine() + "   (p: the copy, checked first)"
 	for i, s := range path {
-		b.add(indented(st.Code, fmt.Sprintf("  %d. ", i+1), 5, s, w)...)
+		b.add(indented(st.Code, fmt.Sprintf("  %d. ", i+1), 5, termtext.String(s), w)...)
 	}
 	return b.lines
 }
