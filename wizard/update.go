@@ -32,17 +32,19 @@ func UpdateChoices(name string) []Choice {
 
 // AdHocNote is said under the ad hoc preview.
 func AdHocNote(name string) string {
-	return "The osimage definition of " + name + " is neither used nor changed: with installp_bundle, otherpkgs or synclists on its command line mknimimage -u ignores the definition's (\"If any of these values are provided ... the osimage definition will not be used\")."
+	// mknimimage.1.pod at 2.9.2_aix_release L37.
+	return "The osimage definition of " + name + " is neither used nor changed: \"If any of these values are provided the mknimimage command will use those values only. The osimage definition will not be used or updated.\" (man mknimimage)"
 }
 
 // OtherpkgsHelp explains the prefixes.
 const OtherpkgsHelp = "otherpkgs, comma-separated: I:name an installp fileset (the default without a prefix), R:name.rpm an RPM, E:name.epkg.Z an interim fix (emgr). They are installed from the lpp_source."
 
 // CheckOtherpkgs checks an otherpkgs list as typed: items separated by
-// commas, each an optional I:, R: or E: prefix and a name without blanks;
-// an R: item must be an RPM file name (parse_otherpkgs sorts by the prefix
-// or by ".rpm", aixinstall.pm 2.9.2 L15191-15245). It returns the list
-// cleaned (blanks around items dropped) or why it is refused.
+// commas, each an optional I:, R: or E: prefix and a name without blanks
+// or ':' (parse_otherpkgs, aixinstall.pm 2.9.2 L15191-15250, sorts by the
+// prefix, ".rpm" or "epkg.Z", and keeps only the field after the first
+// ':'). It returns the list cleaned (blanks around items dropped) or why it
+// is refused.
 func CheckOtherpkgs(s string) (string, error) {
 	var items []string
 	for _, it := range strings.Split(s, ",") {
@@ -56,7 +58,9 @@ func CheckOtherpkgs(s string) (string, error) {
 			switch prefix {
 			case "I:", "R:", "E:":
 			default:
-				return "", fmt.Errorf("%q: the prefix %s is not one mknimimage knows: write I: (installp), R: (RPM) or E: (interim fix)", it, prefix)
+				// parse_otherpkgs would drop it and take the rest as an
+				// installp fileset (aixinstall.pm 2.9.2 L15215-15250).
+				return "", fmt.Errorf("%q: the prefix %s is not I: (installp), R: (RPM) or E: (interim fix); mknimimage would drop it and install %s as an installp fileset", it, prefix, name)
 			}
 		}
 		switch {
@@ -64,8 +68,6 @@ func CheckOtherpkgs(s string) (string, error) {
 			return "", fmt.Errorf("%q names no package: write the package after %s", it, prefix)
 		case strings.ContainsAny(name, " \t:"):
 			return "", fmt.Errorf("%q: a package name has no blanks or ':'; separate packages with commas", it)
-		case prefix == "R:" && !strings.Contains(name, ".rpm"):
-			return "", fmt.Errorf("%q: an R: package is an RPM file in the lpp_source, e.g. R:curl-7.9.3-2.aix4.3.ppc.rpm", it)
 		}
 		items = append(items, prefix+name)
 	}

@@ -15,10 +15,10 @@ func TestCheckOtherpkgs(t *testing.T) {
 		{"", "", ""},
 		{" I:openssh.base , R:curl-7.9.3-2.aix4.3.ppc.rpm,E:IV12345s5a.epkg.Z", "I:openssh.base,R:curl-7.9.3-2.aix4.3.ppc.rpm,E:IV12345s5a.epkg.Z", ""},
 		{"openssh.base,,", "openssh.base", ""},
-		{"X:foo", "", "the prefix X: is not one mknimimage knows"},
+		{"X:foo", "", "the prefix X: is not I: (installp), R: (RPM) or E: (interim fix)"},
 		{"R:", "", "names no package"},
 		{"I:open ssh", "", "has no blanks"},
-		{"R:curl", "", "an R: package is an RPM file"},
+		{"I:a:b", "", "no blanks or ':'"},
 	}
 	for _, tc := range tests {
 		got, err := CheckOtherpkgs(tc.in)

@@ -57,9 +57,9 @@ func TestUpdateRefusesAllocatedSpot(t *testing.T) {
 func TestUpdateBadOtherpkgs(t *testing.T) {
 	h := newHarness(t, nil, 120, 30)
 	h.keys("down", "u", "down", "enter", "tab")
-	h.d.Type("R:curl")
+	h.d.Type("X:curl")
 	h.keys("enter")
-	h.contains(`error: otherpkgs: "R:curl": an R: package is an RPM file in the lpp_source`)
+	h.contains(`error: otherpkgs: "X:curl": the prefix X: is not I: (installp), R: (RPM) or E: (interim fix)`)
 	h.keys("esc", "esc")
 	h.contains("Where does the software come from?")
 	h.keys("esc")
