@@ -98,7 +98,7 @@ func TestImageUse(t *testing.T) {
 	if (ImageUse{}).InUse() || (ImageUse{}).Describe() != "" {
 		t.Error("empty use")
 	}
-	steps := SafePath("71dskls", CopyName("71dskls"), u)
+	steps := SafePathOf("71dskls", Diskless, CopyName("71dskls"), u)
 	eq(t, steps[2:], []string{"mkdsklsnode -n -i 71dskls_u1 cn01,cn02,cn05", "rpower cn01,cn02,cn05 reset",
 		"rmdsklsnode -r -i 71dskls cn02", "rmdsklsnode -r cn01   (their NIM clients are named like the nodes: made without -n)"})
 	if steps[0] != `mknimimage -V -t diskless -i 71dskls 71dskls_u1   (nimwiz: kind = "copy", from = "71dskls", name = "71dskls_u1")` {

@@ -62,13 +62,6 @@ func CopyName(image string, taken ...string) string {
 	return image + "_new"
 }
 
-// SafePath is SafePathOf for a diskless image.
-//
-// Deprecated: a dataless image's copy must keep its type; use SafePathOf.
-func SafePath(image, copyName string, use ImageUse) []string {
-	return SafePathOf(image, Diskless, copyName, use)
-}
-
 // SafePathOf is the copy -> update -> move path for an image of type t that
 // nodes use, as commands with the nodes' real names where they are known
 // (use), else "noderange": the xCAT procedure "Node OS update and backout"

@@ -391,10 +391,9 @@ func (v *updateView) refusalLines(w int) []string {
 	if v.uc.Use.InUse() {
 		u = v.uc.Use
 	}
-	// nim.SafePath writes the copy as -t diskless; the image's own type is
-	// what mknimimage -i needs, so the first step is the copy's plan.
 	cp := nim.CopyName(v.o.Name)
-	path := nim.SafePath(v.o.Name, cp, u)
+	path := nim.SafePathOf(v.o.Name, v.o.NimType(), cp, u)
+	// The screen offers the copy itself (p), so its step is the bare command.
 	path[0] = copyPlan(v.o, cp, false).CommandLine() + "   (p: the copy, checked first)"
 	for i, s := range path {
 		b.add(indented(st.Code, fmt.Sprintf("  %d. ", i+1), 5, termtext.String(s), w)...)
