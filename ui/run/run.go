@@ -505,6 +505,9 @@ func (m *Model) onSignal(sig os.Signal) tea.Cmd {
 		m.askStop(name)
 		return nil
 	}
+	if sig == syscall.SIGTSTP {
+		return nil // caught only while critical: that has just passed
+	}
 	// SIGTERM, SIGQUIT: nimwiz is asked to end; the job is detached and goes on.
 	return m.detach(name)
 }
