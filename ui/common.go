@@ -77,6 +77,18 @@ func Truncate(s string, width int) string {
 	return ansi.Truncate(s, width, "")
 }
 
+// Elide cuts s (which may hold ANSI sequences) to width cells, ending it
+// with "..." when something was cut, so a cut never passes for the whole.
+func Elide(s string, width int) string {
+	if width <= 0 {
+		return ""
+	}
+	if width < 4 {
+		return ansi.Truncate(s, width, "")
+	}
+	return ansi.Truncate(s, width, "...")
+}
+
 // Fit makes s exactly height lines of at most width cells: long lines are cut
 // and missing lines padded, so the footer stays at the bottom and the
 // renderer never drops the header.

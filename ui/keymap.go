@@ -23,6 +23,7 @@ type KeyMap struct {
 	Extras   ExtrasKeys
 	Preview  PreviewKeys
 	Run      RunKeys
+	Jobs     JobsKeys
 	Browse   BrowseKeys
 }
 
@@ -74,6 +75,9 @@ type RunKeys struct {
 	Stop, Interrupt, Suspend            key.Binding
 	Confirm                             ConfirmKeys
 }
+
+// JobsKeys are the Jobs screen's.
+type JobsKeys struct{ Up, Down, Open, Refresh, Back key.Binding }
 
 // BrowseKeys are the osimage browser's, one set per view.
 type BrowseKeys struct {
@@ -204,13 +208,19 @@ func DefaultKeyMap() *KeyMap {
 			PgDown:    bind("pgdn", "page down", "pgdown", " "),
 			Top:       bind("home", "top", "home", "g"),
 			Follow:    bind("f/end", "follow", "end", "G", "f"),
-			Detach:    bind("d", "detach (the job goes on)", "d", "q"),
+			Detach:    bind("d", "detach (the job goes on)", "d", "q", "esc"),
 			Output:    bind("o", "output/ending", "o"),
 			Back:      esc("back to the preview"),
 			Stop:      bind("ctrl+c", "stop mknimimage...", "ctrl+c"),
 			Interrupt: bind("ctrl+\\", "stop mknimimage...", "ctrl+\\"),
 			Suspend:   bind("ctrl+z", "suspend", "ctrl+z"),
 			Confirm:   confirm("yes, stop it", "n"),
+		},
+		Jobs: JobsKeys{
+			Up: up, Down: down,
+			Open:    bind("enter", "open", "enter"),
+			Refresh: refresh,
+			Back:    bind("esc/q", "back", "esc", "q"),
 		},
 		Browse: BrowseKeys{
 			List: BrowseListKeys{

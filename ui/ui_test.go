@@ -62,3 +62,20 @@ func TestApplyTheme(t *testing.T) {
 		t.Error("dark theme not applied")
 	}
 }
+
+// A cut is marked: Elide never passes a cut line for the whole.
+func TestElide(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		w    int
+		want string
+	}{
+		{"/install/nim/spot/71cosi/usr", 40, "/install/nim/spot/71cosi/usr"},
+		{"/install/nim/spot/71cosi/usr", 20, "/install/nim/spot..."},
+		{"abcdef", 3, "abc"},
+	} {
+		if got := Elide(tc.in, tc.w); got != tc.want {
+			t.Errorf("Elide(%q, %d) = %q, want %q", tc.in, tc.w, got, tc.want)
+		}
+	}
+}

@@ -73,6 +73,10 @@ type SignalMsg struct{ Sig os.Signal }
 // BackMsg asks the root to go back to the preview (the job did not start).
 type BackMsg struct{}
 
+// LeftMsg says the admin left the screen (q, esc, d) while it Returns: the
+// root shows what it came from; the job goes on.
+type LeftMsg struct{}
+
 // StartCmd starts plan as a job off the event loop: job.Start waits until
 // mknimimage runs.
 func StartCmd(store *job.Store, ex *nim.Executor, plan nim.Plan, self []string) tea.Cmd {
@@ -166,6 +170,7 @@ type Model struct {
 	showOutput bool
 
 	quitting bool
+	returns  bool // leaving goes back (LeftMsg), not out of nimwiz
 	result   Result
 }
 
@@ -463,7 +468,14 @@ func (m *Model) refuse(what string) {
 	m.say(ending.Warning, what+" refused: "+m.criticalWhy())
 }
 
+// Returns makes leaving the screen (q, esc, d) go back to the view it was
+// opened from (LeftMsg) instead of ending nimwiz.
+func (m *Model) Returns(on bool) { m.returns = on }
+
 func (m *Model) detach(sig string) tea.Cmd {
+	if m.returns && sig == "" {
+		return func() tea.Msg { return LeftMsg{} }
+	}
 	m.result.Detached = m.haveRec && !m.rec.State.Ended()
 	m.result.Signal = sig
 	m.quitting = true
