@@ -89,6 +89,33 @@ func Elide(s string, width int) string {
 	return ansi.Truncate(s, width, "...")
 }
 
+// WrapWords wraps plain text s to width cells at spaces only, so a command,
+// a path or an id stays whole unless it alone is wider than width (then it
+// is broken at width).
+func WrapWords(s string, width int) string {
+	if width <= 0 {
+		return s
+	}
+	var lines []string
+	line := ""
+	for _, w := range strings.Fields(s) {
+		switch {
+		case line == "":
+			line = w
+		case ansi.StringWidth(line)+1+ansi.StringWidth(w) <= width:
+			line += " " + w
+		default:
+			lines = append(lines, line)
+			line = w
+		}
+		for ansi.StringWidth(line) > width {
+			lines = append(lines, ansi.Truncate(line, width, ""))
+			line = ansi.TruncateLeft(line, width, "")
+		}
+	}
+	return strings.Join(append(lines, line), "\n")
+}
+
 // Fit makes s exactly height lines of at most width cells: long lines are cut
 // and missing lines padded, so the footer stays at the bottom and the
 // renderer never drops the header.

@@ -79,3 +79,14 @@ func TestElide(t *testing.T) {
 		}
 	}
 }
+
+// WrapWords breaks at spaces only: an id or a path stays whole.
+func TestWrapWords(t *testing.T) {
+	got := WrapWords("nimwiz --demo --state-dir /home/admin/nimwiz-practice attach 20261125-184501-71cosi", 80)
+	if want := "nimwiz --demo --state-dir /home/admin/nimwiz-practice attach\n20261125-184501-71cosi"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	if got := WrapWords("abcdefghij", 4); got != "abcd\nefgh\nij" {
+		t.Errorf("a word wider than the line: %q", got)
+	}
+}

@@ -116,7 +116,7 @@ func runApply(a *app, args []string) error {
 		return &exitError{startStatus(err), err}
 	}
 	fmt.Fprintf(a.stderr, "nimwiz: started job %s; output is kept in %s\n", j.ID, j.LogPath())
-	fmt.Fprintln(a.stderr, "nimwiz: the job goes on if this terminal goes away; 'nimwiz jobs' lists it")
+	fmt.Fprintf(a.stderr, "nimwiz: the job goes on if this terminal goes away; '%s' lists it, '%s' follows it again\n", a.command("jobs"), a.command("--plain", "attach", j.ID))
 	return followJob(a, store, j.ID, j.Ended(), g)
 }
 
@@ -406,7 +406,7 @@ func onSignal(a *app, store *job.Store, g *job.Guard, id string, sig os.Signal, 
 		return 0, false
 	}
 	if sig != syscall.SIGINT {
-		fmt.Fprintf(a.stderr, "nimwiz: %s: no longer following job %s; it goes on (see 'nimwiz jobs', log %s)\n", name, id, rec.LogPath())
+		fmt.Fprintf(a.stderr, "nimwiz: %s: no longer following job %s; it goes on (follow it again: '%s'; log %s)\n", name, id, a.command("--plain", "attach", id), rec.LogPath())
 		return 128 + int(sig.(syscall.Signal)), true
 	}
 	if *interrupting {

@@ -59,6 +59,10 @@ type Config struct {
 	Tick      time.Duration    // how often the log and record are read, at most (while idle)
 	Capacity  int              // lines kept for scrolling
 	SizeEvery time.Duration    // how often the SPOT directory is measured
+	// Command is how the admin runs nimwiz with the global options in
+	// force ("nimwiz", "--demo", "--state-dir", DIR): the reattach hint
+	// names it whole. Empty: "nimwiz".
+	Command []string
 }
 
 // StartedMsg says a job was started (see StartCmd).
@@ -128,6 +132,12 @@ type endingMsg struct {
 	facts ending.Facts
 }
 
+// historyMsg is what earlier jobs on this master say of the SPOT's time.
+type historyMsg struct {
+	id   string
+	text string
+}
+
 type interruptMsg struct {
 	id  string
 	ev  job.Event
@@ -162,6 +172,10 @@ type Model struct {
 	spotFiles int
 	sizing    bool
 	sizedAt   time.Time
+	// history says how long SPOT creation took in earlier jobs here
+	// ("" until asked); asked once the SPOT phase is seen.
+	history      string
+	askedHistory bool
 
 	gathering  bool
 	facts      *ending.Facts
@@ -324,6 +338,11 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			m.spotBytes, m.spotFiles = msg.bytes, msg.files
 		}
 		return nil
+	case historyMsg:
+		if msg.id == m.id {
+			m.history = msg.text
+		}
+		return nil
 	case endingMsg:
 		if msg.id == m.id {
 			f := msg.facts
@@ -387,6 +406,11 @@ func (m *Model) onTick(msg tickMsg) tea.Cmd {
 	}
 	var cmds []tea.Cmd
 	if m.rec.State.Ended() {
+		if m.stopping || (m.notice != "" && m.noticeKind == ending.Warning) {
+			// "Stopping mknimimage..." and refusals were about a job that
+			// ran; the ending says how it ended.
+			m.notice = ""
+		}
 		m.confirm.Close()
 		m.stopping = false
 		// While NIM may still be working for the job the ending says so;
@@ -409,6 +433,17 @@ func (m *Model) onTick(msg tickMsg) tea.Cmd {
 			m.every = min(max(2*m.every, soon), m.cfg.Tick)
 		}
 		cmds = append(cmds, m.read(m.every))
+		if m.spotRunning() && !m.askedHistory && m.cfg.Store != nil {
+			m.askedHistory = true
+			store, id := m.cfg.Store, m.id
+			cmds = append(cmds, func() tea.Msg {
+				h, err := store.History(nim.PhaseSpot)
+				if err != nil {
+					return historyMsg{id: id}
+				}
+				return historyMsg{id: id, text: h.String()}
+			})
+		}
 		if m.spotRunning() && !m.sizing && m.now().Sub(m.sizedAt) >= m.cfg.SizeEvery {
 			m.sizing, m.sizedAt = true, m.now()
 			cmds = append(cmds, m.measure())
@@ -466,6 +501,16 @@ func (m *Model) criticalWhy() string {
 
 func (m *Model) refuse(what string) {
 	m.say(ending.Warning, what+" refused: "+m.criticalWhy())
+}
+
+// command is the nimwiz command line with args and the global options in
+// force.
+func (m *Model) command(args ...string) string {
+	c := m.cfg.Command
+	if len(c) == 0 {
+		c = []string{"nimwiz"}
+	}
+	return strings.Join(append(append([]string{}, c...), args...), " ")
 }
 
 // Returns makes leaving the screen (q, esc, d) go back to the view it was
