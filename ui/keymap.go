@@ -155,13 +155,18 @@ func DefaultKeyMap() *KeyMap {
 	}
 	refresh := bind("r", "refresh", "r", "ctrl+r")
 	esc := func(what string) key.Binding { return bind("esc", what, "esc") }
+	// back is esc, and q where nothing is typed: the same on every view.
+	back := bind("esc", "back", "esc", "q")
 	return &KeyMap{
 		Global: GlobalKeys{
 			Quit: bind("ctrl+c", "quit", "ctrl+c"),
 			Help: bind("?", "more keys", "?"),
 			Back: esc("back"),
 		},
-		Home:    HomeKeys{Up: up, Down: down, Choose: bind("enter", "open", "enter"), Quit: bind("q", "quit", "q")},
+		// q and esc mean one thing on every view: back (or detach, on the
+		// run screen); on Home, where there is nothing to go back to, quit.
+		// Where q is typed into a field, esc alone.
+		Home:    HomeKeys{Up: up, Down: down, Choose: bind("enter", "open", "enter"), Quit: bind("q", "quit", "q", "esc")},
 		Loading: LoadingKeys{Retry: retry},
 		Name: NameKeys{
 			Next:    enter,
@@ -231,7 +236,7 @@ func DefaultKeyMap() *KeyMap {
 				Recreate: bind("n", "re-create", "n"),
 				Remove:   bind("d", "remove", "d"),
 				Change:   bind("c", "change", "c"),
-				Back:     esc("back"),
+				Back:     back,
 			},
 			Filter: FilterKeys{
 				Keep:    bind("enter", "keep filter", "enter"),
@@ -249,9 +254,9 @@ func DefaultKeyMap() *KeyMap {
 				Remove:   bind("d", "remove", "d"),
 				Change:   bind("c", "change", "c"),
 				Refresh:  refresh,
-				Back:     esc("back"),
+				Back:     back,
 			},
-			Contents: ContentsKeys{ListKeys: list, Filter: bind("/", "filter", "/"), Refresh: refresh, Back: esc("back")},
+			Contents: ContentsKeys{ListKeys: list, Filter: bind("/", "filter", "/"), Refresh: refresh, Back: back},
 			Recreate: RecreateKeys{Up: up, Down: down, Choose: bind("enter", "choose", "enter"), Cancel: esc("cancel")},
 			Remove: RemoveKeys{
 				ToggleD: bind("d", "toggle -d", "d"),

@@ -10,6 +10,7 @@ import (
 
 	"github.com/nimwiz/nimwiz/internal/job"
 	"github.com/nimwiz/nimwiz/nim"
+	"github.com/nimwiz/nimwiz/nim/nimtest"
 	"github.com/nimwiz/nimwiz/ui/jobs"
 )
 
@@ -108,4 +109,47 @@ func TestJobsScreenUnreadableAndEmpty(t *testing.T) {
 	h.sees("No mknimimage jobs yet")
 	h.d.Send(tea.WindowSizeMsg{Width: 60, Height: 20})
 	h.sees("No mknimimage jobs yet")
+}
+
+// q and esc mean one thing on every view: back (detach on the run screen),
+// and quit only on Home.
+func TestQAndEscAgree(t *testing.T) {
+	for _, k := range []string{"q", "esc"} {
+		t.Run(k, func(t *testing.T) {
+			cfg := jobsConfig()
+			cfg.Services.NIM = nimtest.BrowseWorld()
+			h := newHarness(t, cfg, 80, 24)
+			// Browse: its list, an osimage's details, back to Home.
+			h.keys("down", "enter")
+			h.sees("Browse osimages", "61cosi")
+			h.keys("enter")
+			h.keys(k)
+			if h.m.stage != stageBrowse {
+				t.Fatalf("%s in the details left the browser", k)
+			}
+			h.keys(k)
+			if h.m.stage != stageHome || h.d.Quit {
+				t.Fatalf("%s on the browser's list: stage %d, quit %v", k, h.m.stage, h.d.Quit)
+			}
+			// Jobs, a job on the run screen, back, back.
+			h.keys("down", "enter")
+			h.keys("enter")
+			if h.m.stage != stageRun {
+				t.Fatalf("no run screen:\n%s", h.m.View())
+			}
+			h.keys(k)
+			if h.m.stage != stageJobs {
+				t.Fatalf("%s on the run screen: stage %d", k, h.m.stage)
+			}
+			h.keys(k)
+			if h.m.stage != stageHome || h.d.Quit {
+				t.Fatalf("%s on Jobs: stage %d, quit %v", k, h.m.stage, h.d.Quit)
+			}
+			// Home: quit.
+			h.keys(k)
+			if !h.d.Quit {
+				t.Fatalf("%s on Home did not quit", k)
+			}
+		})
+	}
 }
