@@ -30,7 +30,7 @@ func runAttach(a *app, args []string) error {
 	if len(args) == 1 {
 		r, err := store.Load(args[0])
 		if err != nil {
-			return usageError("%v", err)
+			return loadError(err)
 		}
 		rec = r
 	} else {

@@ -117,7 +117,7 @@ func TestAttachWithoutJobs(t *testing.T) {
 	if code != exitFail || !strings.Contains(errs, "no mknimimage jobs yet") || !strings.Contains(errs, "--state-dir "+c.state+" create") {
 		t.Fatalf("exit %d\n%s", code, errs)
 	}
-	if code, _, errs := c.run("--plain", "attach", "nosuch"); code != exitUsage {
+	if code, _, errs := c.run("--plain", "attach", "nosuch"); code != exitFail {
 		t.Fatalf("unknown job: exit %d\n%s", code, errs)
 	}
 }

@@ -316,7 +316,7 @@ func TestAttachRefuses(t *testing.T) {
 	}
 	errb.Reset()
 	code = run([]string{"--state-dir", state, "attach", "nope"}, strings.NewReader(""), &out, &errb)
-	if code != exitUsage || !strings.Contains(errb.String(), "no job nope") {
+	if code != exitFail || !strings.Contains(errb.String(), "no job nope") {
 		t.Errorf("unknown job: exit %d, %q", code, errb.String())
 	}
 	// A finished job on a pipe: exit 2, pointing to jobs and the log.
