@@ -153,3 +153,4 @@ func TestQAndEscAgree(t *testing.T) {
 		})
 	}
 }
+

@@ -51,10 +51,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		cmd := m.openRun(msg.ID)
 		m.run.Returns(true) // q/esc come back here; the job goes on
+		m.jobs.Pause(true)
 		return m, cmd
 	case jobs.BackMsg:
 		if m.stage == stageJobs {
-			m.stage = stageHome
+			m.stage, m.jobs = stageHome, nil
 			m.resize()
 		}
 		return m, nil
@@ -62,7 +63,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if m.stage == stageRun && m.jobs != nil {
 			m.stage, m.run = stageJobs, nil
 			m.resize()
-			return m, m.jobs.Init() // what the job did since
+			return m, tea.Batch(m.jobs.Init(), m.jobs.Pause(false)) // what the jobs did since
 		}
 		return m, nil
 	case run.BackMsg:
@@ -332,7 +333,7 @@ func (m *Model) openJobs() tea.Cmd {
 	m.jobs = jobs.New(m.c, cfg)
 	m.stage = stageJobs
 	m.resize()
-	return m.jobs.Init()
+	return tea.Batch(m.jobs.Init(), m.jobs.Pause(false))
 }
 
 // signal is a signal nimwiz received: the run screen's to answer; before

@@ -23,6 +23,9 @@ type Config struct {
 	List func() ([]job.Record, error) // job.Store.List
 	Now  func() time.Time             // nil: time.Now
 	Loc  *time.Location               // nil: time.Local
+	// Every is how often the list is read again while shown (0: only on
+	// r and when the screen is opened or returned to).
+	Every time.Duration
 }
 
 // OpenMsg asks the root to show job ID on the run screen.
@@ -36,6 +39,12 @@ type listedMsg struct {
 	err  error
 }
 
+// refreshMsg is the timed re-read of one screen (gen).
+type refreshMsg struct{ gen int }
+
+// gens tells apart the refresh ticks of screens made one after another.
+var gens int
+
 // Model is the Jobs screen.
 type Model struct {
 	c      ui.Common
@@ -46,11 +55,34 @@ type Model struct {
 	loaded bool
 	cur    int
 	top    int
+	gen    int
+	paused bool
 }
 
-// New returns the screen; Init loads the list.
+// New returns the screen, paused; Init loads the list, Pause(false) starts
+// the timed re-reads.
 func New(c ui.Common, cfg Config) *Model {
-	return &Model{c: c, cfg: cfg, keys: c.Keys.Jobs}
+	gens++
+	return &Model{c: c, cfg: cfg, keys: c.Keys.Jobs, gen: gens, paused: true}
+}
+
+// Pause stops (true) or resumes the timed re-reads: the root pauses them
+// while the screen is not shown.
+func (m *Model) Pause(on bool) tea.Cmd {
+	was := m.paused
+	m.paused = on
+	if was && !on {
+		return m.tick()
+	}
+	return nil
+}
+
+func (m *Model) tick() tea.Cmd {
+	if m.cfg.Every <= 0 || m.paused {
+		return nil
+	}
+	gen := m.gen
+	return tea.Tick(m.cfg.Every, func(time.Time) tea.Msg { return refreshMsg{gen} })
 }
 
 // Init (and r) reads the job store.
@@ -93,6 +125,11 @@ func (m *Model) Selected() string {
 // Update takes the screen's keys and its list.
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
+	case refreshMsg:
+		if msg.gen != m.gen || m.paused {
+			return nil // an old screen's, or hidden: Pause(false) starts again
+		}
+		return tea.Batch(m.Init(), m.tick())
 	case listedMsg:
 		sel := m.Selected()
 		m.recs, m.err, m.loaded = msg.recs, msg.err, true
