@@ -153,4 +153,3 @@ func TestQAndEscAgree(t *testing.T) {
 		})
 	}
 }
-
