@@ -34,7 +34,7 @@ func checkSchema(t *testing.T, verb string, v any, path string) {
 				t.Errorf("%s: key %s is not snake_case", verb, p)
 			}
 			switch k {
-			case "state", "phase", "kind", "type", "action":
+			case "state", "phase", "kind", "type", "action", "level":
 				if _, ok := val.(string); !ok {
 					t.Errorf("%s: %s is %T, want a string", verb, p, val)
 				}
@@ -76,6 +76,20 @@ func TestJSONSchemaListShow(t *testing.T) {
 		t.Fatalf("show: exit %d %s", code, errb)
 	}
 	checkJSON(t, "show", "show-aix73_stateless.json", out.String())
+	out.Reset()
+	// check: its findings; exit 1 when one is a problem, as without --json.
+	code := a.do("check", []string{"--json", "aix73_stateless"})
+	if code != exitOK && code != exitFail {
+		t.Fatalf("check: exit %d %s", code, errb)
+	}
+	var c struct {
+		Problems int `json:"problems"`
+	}
+	json.Unmarshal(out.Bytes(), &c)
+	if (c.Problems > 0) != (code == exitFail) {
+		t.Errorf("check: exit %d with %d problems", code, c.Problems)
+	}
+	checkJSON(t, "check", "check-aix73_stateless.json", out.String())
 }
 
 // writeRecord puts a job record in state as a supervisor would leave it.

@@ -200,3 +200,26 @@ func firstNonEmpty(s ...string) string {
 	}
 	return ""
 }
+
+// checkOutJSON is check --json.
+type checkOutJSON struct {
+	Osimage  osimageJSON   `json:"osimage"`
+	Problems int           `json:"problems"` // findings of level "problem" (exit 1 when any)
+	Findings []findingJSON `json:"findings"`
+}
+
+type findingJSON struct {
+	Level string `json:"level"` // ok, warning, problem
+	Text  string `json:"text"`
+	Fix   string `json:"fix"` // a command or what to do; "" when nothing is to be done
+}
+
+var findingLevels = map[nim.FindingLevel]string{nim.FindingOK: "ok", nim.FindingWarning: "warning", nim.FindingProblem: "problem"}
+
+func checkOut(ic nim.ImageCheck) checkOutJSON {
+	out := checkOutJSON{Osimage: osimageOut(ic.Osimage), Problems: ic.Problems(), Findings: []findingJSON{}}
+	for _, f := range ic.Findings {
+		out.Findings = append(out.Findings, findingJSON{Level: findingLevels[f.Level], Text: f.Text, Fix: f.Fix})
+	}
+	return out
+}
