@@ -36,7 +36,7 @@ func runCheck(a *app, args []string) error {
 	defer cancel()
 	ic, err := a.client.CheckImage(ctx, name)
 	if errors.Is(err, nim.ErrNoSuchOsimage) {
-		return failure("no osimage named %q; run 'nimwiz list' to see them", name)
+		return failure("no osimage named %q; run '%s' to see them", name, a.command("list"))
 	}
 	if err != nil {
 		return failure("%v", err)

@@ -379,9 +379,9 @@ func (m *Model) startFailedView() string {
 		b.WriteString(ui.Wrap(s.Text, fmt.Sprintf("Osimage %s is already being created by %s (supervisor pid %d). Two runs of one name would trip over each other's SPOT.", busy.Name, who, busy.PID), w) + "\n\n")
 		b.WriteString(s.Label.Render("What to do:") + "\n")
 		if busy.JobID != "" {
-			b.WriteString(s.Code.Render("  nimwiz attach "+busy.JobID) + s.Subtle.Render("   follow that job") + "\n")
+			b.WriteString(s.Code.Render(ui.WrapWords("  "+m.command("attach", busy.JobID), w)) + s.Subtle.Render("   follow that job") + "\n")
 		}
-		b.WriteString(s.Code.Render("  nimwiz jobs") + s.Subtle.Render("   see all jobs") + "\n")
+		b.WriteString(s.Code.Render(ui.WrapWords("  "+m.command("jobs"), w)) + s.Subtle.Render("   see all jobs") + "\n")
 		b.WriteString(ui.Wrap(s.Subtle, "or press esc and choose another name.", w))
 	case errors.As(m.startErr, &pe):
 		b.WriteString(s.Label.Render("The plan is not valid:") + "\n")
