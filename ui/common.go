@@ -56,6 +56,10 @@ const DemoBanner = "DEMO - simulated NIM master: nothing here touches a real sys
 func Header(c Common, title, where string) string {
 	s := c.Styles
 	left := s.Title.Render("nimwiz") + s.Subtle.Render(" - ") + s.Title.Render(title)
+	if lipgloss.Width(left)+1+ansi.StringWidth(where) > c.Width {
+		// Cut with a mark, never silently.
+		where = Elide(where, max(0, c.Width-lipgloss.Width(left)-1))
+	}
 	right := s.StepInfo.Render(where)
 	gap := c.Width - lipgloss.Width(left) - lipgloss.Width(right)
 	if gap < 1 {
@@ -63,7 +67,7 @@ func Header(c Common, title, where string) string {
 	}
 	lines := []string{left + strings.Repeat(" ", gap) + right}
 	if c.Demo {
-		lines = append(lines, s.Banner.Render(Truncate(" "+DemoBanner+" ", c.Width)))
+		lines = append(lines, s.Banner.Render(Elide(" "+DemoBanner+" ", c.Width)))
 	}
 	lines = append(lines, s.Rule.Render(strings.Repeat("-", c.Width)))
 	return strings.Join(lines, "\n")

@@ -622,7 +622,7 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 		case m.Critical():
 			m.refuse(k)
 		case key.Matches(msg, m.keys.Suspend):
-			m.say(ending.Subtle, "ctrl+z: nimwiz does not suspend while it follows a job; press d to detach (the job goes on) and 'nimwiz attach "+m.id+"' to come back.")
+			m.say(ending.Subtle, "ctrl+z: nimwiz does not suspend while it follows a job; press d to detach (the job goes on) and '"+m.command("attach", m.id)+"' to come back.")
 		default:
 			m.askStop(k)
 		}
