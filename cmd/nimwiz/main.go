@@ -26,11 +26,14 @@ type app struct {
 	// and the full-screen UI write to rawOut(a), with their own escaping.
 	stdout, stderr io.Writer
 	stateDir       string
-	demo           bool
-	plain          bool
-	theme          string // "", "light" or "dark"
-	exec           *nim.Executor
-	client         *nim.Client
+	// stateDirFlag is the state directory when --state-dir named it: the
+	// hints nimwiz prints carry it (app.command).
+	stateDirFlag string
+	demo         bool
+	plain        bool
+	theme        string // "", "light" or "dark"
+	exec         *nim.Executor
+	client       *nim.Client
 	// hostRoot prefixes paths on the NIM master's filesystem: the demo's
 	// simulated host root, "" on a real master.
 	hostRoot string
@@ -110,6 +113,9 @@ func (a *app) setUp(args []string) (string, []string, error) {
 	if a.stateDir, err = checkState(dir); err != nil {
 		return "", nil, usageError("refusing to use the state directory %s: %v\nnimwiz: nothing was run.", dir, err)
 	}
+	if flagGiven(fs, "state-dir") {
+		a.stateDirFlag = a.stateDir
+	}
 	a.exec = &nim.Executor{Hint: notNIMMaster}
 	// Every xCAT client nimwiz runs loads the live module (PERL5OPT), so
 	// its output reaches nimwiz as printed (nim/live.go); rewritten at each
@@ -152,6 +158,13 @@ func (a *app) setUp(args []string) (string, []string, error) {
 		fmt.Fprintf(a.stderr, "nimwiz: DEMO: a simulated NIM master (%s); nothing touches a real system\n", a.hostRoot)
 	}
 	return name, rest, nil
+}
+
+// flagGiven reports whether the command line set flag name.
+func flagGiven(fs *flag.FlagSet, name string) bool {
+	given := false
+	fs.Visit(func(f *flag.Flag) { given = given || f.Name == name })
+	return given
 }
 
 // parseFlags parses fs (see flagError).

@@ -360,7 +360,7 @@ func TestHistoryOfAPhase(t *testing.T) {
 		rf.Close()
 	}
 	h, err := e.store.History(nim.PhaseSpot)
-	if err != nil || h.Runs != 3 || h.String() != "SPOT creation took 21 min–24 min in 3 earlier runs here" {
+	if err != nil || h.Runs != 3 || h.String() != "SPOT creation took 21–24 min in 3 earlier runs here" {
 		t.Fatalf("%+v %q %v", h, h.String(), err)
 	}
 }

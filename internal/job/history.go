@@ -2,6 +2,7 @@ package job
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/nimwiz/nimwiz/nim"
@@ -61,9 +62,14 @@ func (h History) String() string {
 	if h.Runs == 0 {
 		return fmt.Sprintf("no earlier %s on this master to go by", h.Phase)
 	}
-	took := roundDuration(h.Min)
-	if roundDuration(h.Max) != took {
-		took += "–" + roundDuration(h.Max)
+	took, most := roundDuration(h.Min), roundDuration(h.Max)
+	if most != took {
+		// "21–24 min", the unit once when both have it.
+		lo, hi := strings.Fields(took), strings.Fields(most)
+		if len(lo) == 2 && len(hi) == 2 && lo[1] == hi[1] {
+			took = lo[0]
+		}
+		took += "–" + most
 	}
 	runs := "1 earlier run"
 	if h.Runs > 1 {
