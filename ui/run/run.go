@@ -443,7 +443,7 @@ func (m *Model) onTick(msg tickMsg) tea.Cmd {
 			m.askedHistory = true
 			store, id := m.cfg.Store, m.id
 			cmds = append(cmds, func() tea.Msg {
-				h, err := store.History(nim.PhaseSpot)
+				h, err := store.HistoryBefore(nim.PhaseSpot, id)
 				if err != nil {
 					return historyMsg{id: id}
 				}
