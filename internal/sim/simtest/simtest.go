@@ -57,9 +57,10 @@ type World struct {
 type Option func(*config)
 
 type config struct {
-	buffered bool
-	env      map[string]string
-	site     map[string]string
+	buffered     bool
+	serviceNodes bool
+	env          map[string]string
+	site         map[string]string
 }
 
 // Env sets one NIMWIZ_SIM_* (or other) variable for the commands.
@@ -116,6 +117,10 @@ func Buffered() Option { return func(c *config) { c.buffered = true } }
 // Site sets a key of the world's site table (nimprime, master, ...).
 func Site(key, value string) Option { return func(c *config) { c.site[key] = value } }
 
+// ServiceNodes gives the world the demo's two service nodes
+// (sim.SeedServiceNodes): sn01 and sn02, with drift.
+func ServiceNodes() Option { return func(c *config) { c.serviceNodes = true } }
+
 // New seeds a world in t.TempDir(), installs the simulated commands (the
 // Perl client, and links to the test binary), and returns it. The test
 // package must call Main from TestMain. When the test ends, every process
@@ -136,6 +141,11 @@ func New(t testing.TB, opts ...Option) *World {
 	w := &World{Root: filepath.Join(dir, "world"), Bin: filepath.Join(dir, "bin")}
 	if err := sim.Seed(w.Root); err != nil {
 		t.Fatal(err)
+	}
+	if c.serviceNodes {
+		if err := sim.SeedServiceNodes(w.Root); err != nil {
+			t.Fatal(err)
+		}
 	}
 	for k, v := range c.site {
 		if err := sim.SetSite(w.Root, k, v); err != nil {
