@@ -107,6 +107,17 @@ func (s SNState) String() string {
 // MarshalText names the state in JSON.
 func (s SNState) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
 
+// UnmarshalText reads the name back (scripts, tests).
+func (s *SNState) UnmarshalText(b []byte) error {
+	for i, n := range snStateNames {
+		if n == string(b) {
+			*s = SNState(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("unknown service node state %q", b)
+}
+
 // SNAnswer is one service node's answer to the fan-out.
 type SNAnswer struct {
 	Node   string
