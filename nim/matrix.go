@@ -21,8 +21,8 @@ const MNColumn = "MN"
 
 // Server is one column of the matrix.
 type Server struct {
-	Name   string   `json:"name"`            // MNColumn or the SN's xCAT name
-	State  SNState  `json:"state"`           // how it answered (the MN: answered)
+	Name   string   `json:"name"`             // MNColumn or the SN's xCAT name
+	State  SNState  `json:"state"`            // how it answered (the MN: answered)
 	Reason string   `json:"reason,omitempty"` // why it did not answer
 	Serves []string `json:"serves,omitempty"` // nodes it serves (primary or backup)
 	// UsesImage are the nodes it serves whose provmethod is the image.
