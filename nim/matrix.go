@@ -58,6 +58,9 @@ type Matrix struct {
 	Rows          []Row    `json:"resources"`
 	// Queries is how many commands built it (one xdsh for all SNs).
 	Queries int `json:"queries"`
+	// Xdsh is the fan-out's command line, to show ("" when no SN serves
+	// nodes).
+	Xdsh string `json:"xdsh,omitempty"`
 }
 
 // Pending reports whether some SN has not answered yet.
@@ -223,8 +226,13 @@ func (c *Client) HierarchyMatrix(ctx context.Context, name string, first, update
 	}
 	queries++
 	m.Queries = queries
+	if remote, err := LsnimRemote(names); err == nil {
+		if argv, err := XdshArgv(sns, remote); err == nil {
+			m.Xdsh = ShellLine(argv)
+		}
+	}
 	if first != nil {
-		first(m)
+		first(m.Clone())
 	}
 	err = c.SNObjectsOf(ctx, sns, names, func(a SNObjects) {
 		m.Apply(img, a)

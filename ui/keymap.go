@@ -77,13 +77,15 @@ type RunKeys struct {
 
 // BrowseKeys are the osimage browser's, one set per view.
 type BrowseKeys struct {
-	List     BrowseListKeys
-	Filter   FilterKeys
-	Details  DetailsKeys
-	Contents ContentsKeys
-	Recreate RecreateKeys
-	Remove   RemoveKeys
-	Change   ChangeKeys
+	List    BrowseListKeys
+	Filter  FilterKeys
+	Details DetailsKeys
+	// Hierarchy is the osimage's copies on the service nodes.
+	Hierarchy HierarchyKeys
+	Contents  ContentsKeys
+	Recreate  RecreateKeys
+	Remove    RemoveKeys
+	Change    ChangeKeys
 }
 
 // BrowseListKeys are the osimage list's.
@@ -102,7 +104,12 @@ type FilterKeys struct {
 // DetailsKeys are an osimage's details'.
 type DetailsKeys struct {
 	Up, Down, Open, Recreate, Remove, Change, Refresh, Back key.Binding
+	Hierarchy                                               key.Binding // the service nodes' copies
 }
+
+// HierarchyKeys are the service-node matrix's: rows, columns (when not
+// every service node fits), refresh, back.
+type HierarchyKeys struct{ Up, Down, Left, Right, Refresh, Back key.Binding }
 
 // ContentsKeys are a resource's contents'.
 type ContentsKeys struct {
@@ -240,7 +247,12 @@ func DefaultKeyMap() *KeyMap {
 				Change:   bind("c", "change", "c"),
 				Refresh:  refresh,
 				Back:     esc("back"),
+				// h: the hierarchy (the service nodes' copies).
+				Hierarchy: bind("h", "service nodes", "h"),
 			},
+			Hierarchy: HierarchyKeys{Up: up, Down: down,
+				Left: bind("left", "← nodes", "left"), Right: bind("right", "nodes →", "right"),
+				Refresh: refresh, Back: esc("back")},
 			Contents: ContentsKeys{ListKeys: list, Filter: bind("/", "filter", "/"), Refresh: refresh, Back: esc("back")},
 			Recreate: RecreateKeys{Up: up, Down: down, Choose: bind("enter", "choose", "enter"), Cancel: esc("cancel")},
 			Remove: RemoveKeys{

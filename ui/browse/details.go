@@ -55,6 +55,8 @@ func (v *detailsView) update(msg tea.KeyMsg) tea.Cmd {
 		return goTo(goMsg{to: pageRemove, from: pageDetails})
 	case key.Matches(msg, k.Change):
 		return goTo(goMsg{to: pageChange, from: pageDetails})
+	case key.Matches(msg, k.Hierarchy):
+		return goTo(goMsg{to: pageHierarchy})
 	}
 	return nil
 }
@@ -64,7 +66,7 @@ func (v *detailsView) ShortHelp() []key.Binding {
 	o, _ := v.d.selected()
 	rs := nim.ResourceRefs(o)
 	k.Open.SetEnabled(v.cur < len(rs) && v.d.canShow(rs[v.cur]))
-	return []key.Binding{k.Open, k.Recreate, k.Remove, k.Change, k.Refresh, k.Back, k.Up, k.Down}
+	return []key.Binding{k.Open, k.Recreate, k.Remove, k.Change, k.Hierarchy, k.Refresh, k.Back, k.Up, k.Down}
 }
 
 func (v *detailsView) FullHelp() [][]key.Binding { return [][]key.Binding{v.ShortHelp()} }
