@@ -40,6 +40,37 @@ type Cell struct {
 	// MNOnly: not on the SN, and mkdsklsnode does not copy it (the
 	// lpp_source of a diskless or dataless image).
 	MNOnly bool `json:"mn_only,omitempty"`
+	// File is ls -ld of a file resource's location (nil: not a file
+	// resource, or ls could not tell).
+	File *FileStat `json:"file,omitempty"`
+}
+
+// fileTypes are the NIM resource types whose location is one file: their
+// copies are compared by size and modification time.
+var fileTypes = map[string]bool{"script": true, "bosinst_data": true, "resolv_conf": true, "installp_bundle": true, "image_data": true, "fb_script": true}
+
+// FilePaths are the locations of m's file resources on the MN, checked
+// (ValidPath) and distinct: what ls -ld is asked about.
+func (m Matrix) FilePaths() []string {
+	var out []string
+	for _, r := range m.Rows {
+		c := r.Cells[MNColumn]
+		if fileTypes[r.Type] && c.Present && ValidPath(c.Location) == nil {
+			out = appendUnique(out, c.Location)
+		}
+	}
+	return out
+}
+
+// SetMNFiles records ls -ld's answers on the MN.
+func (m *Matrix) SetMNFiles(files map[string]FileStat) {
+	for i := range m.Rows {
+		c := m.Rows[i].Cells[MNColumn]
+		if f, ok := files[c.Location]; ok && fileTypes[m.Rows[i].Type] {
+			c.File = &f
+			m.Rows[i].Cells[MNColumn] = c
+		}
+	}
 }
 
 // Row is one resource of the image.
@@ -145,9 +176,13 @@ func (m *Matrix) Apply(img Osimage, a SNObjects) {
 	if a.State != SNAnswered {
 		return
 	}
+	// The resources made on the SN beside its SPOT copy (make_SN_resource,
+	// aixinstall.pm 2.9.2 L13253-13304): one of them without the SPOT
+	// means the SPOT was there and went (mknimimage -u).
 	hasAny := false
 	for _, o := range a.Found {
-		if o.Name != "master" {
+		switch o.Get("type") {
+		case "root", "shared_root", "paging", "dump":
 			hasAny = true
 		}
 	}
@@ -164,7 +199,7 @@ func (m *Matrix) Apply(img Osimage, a SNObjects) {
 		case !c.Present && notCopied(img.NimType(), r.Attr):
 			c.MNOnly = true // stays on the MN: not drift
 		case !c.Present && r.Attr == "spot" && hasAny:
-			c.Drift = append(c.Drift, "SPOT missing while the other copies are there: removed by an update (mknimimage -u) and not copied back yet (the next mkdsklsnode does)")
+			c.Drift = append(c.Drift, "SPOT missing beside the image's other copies: removed by an update (mknimimage -u) and not copied back yet (the next mkdsklsnode does)")
 		case !c.Present && len(srv.UsesImage) > 0:
 			c.Drift = append(c.Drift, "missing although nodes it serves use the image ("+strings.Join(srv.UsesImage, ", ")+")")
 		case c.Present:
@@ -176,6 +211,12 @@ func (m *Matrix) Apply(img Osimage, a SNObjects) {
 			}
 			if !mn.Present {
 				c.Drift = append(c.Drift, "on the service node but not on the management node")
+			}
+			if f, ok := a.Files[c.Location]; ok && fileTypes[r.Type] {
+				c.File = &f
+				if mn.File != nil && (f.Size != mn.File.Size || f.Mtime != mn.File.Mtime) {
+					c.Drift = append(c.Drift, fmt.Sprintf("copy differs from the management node's: %d bytes, %s here; %d bytes, %s there (with sharedinstall=no mkdsklsnode never copies it again)", f.Size, f.Mtime, mn.File.Size, mn.File.Mtime))
+				}
 			}
 		}
 		r.Cells[a.Node] = c
@@ -213,6 +254,15 @@ func (c *Client) HierarchyMatrix(ctx context.Context, name string, first, update
 	}
 	queries++
 	m := NewMatrix(img, found, h, using)
+	paths := m.FilePaths()
+	if len(paths) > 0 {
+		// The MN's side of the comparison, by argv here.
+		res, err := c.Exec.Query(ctx, "ls", append([]string{"-ld"}, paths...)...)
+		if _, ran := ranAndFailed(err); err == nil || ran {
+			m.SetMNFiles(ParseLsLd(strings.Split(string(res.Stdout), "\n")))
+		}
+		queries++
+	}
 	var sns []string
 	for _, s := range m.Servers[1:] {
 		sns = append(sns, s.Name)
@@ -226,7 +276,7 @@ func (c *Client) HierarchyMatrix(ctx context.Context, name string, first, update
 	}
 	queries++
 	m.Queries = queries
-	if remote, err := LsnimRemote(names); err == nil {
+	if remote, err := RemoteQuery(names, paths); err == nil {
 		if argv, err := XdshArgv(sns, remote); err == nil {
 			m.Xdsh = ShellLine(argv)
 		}
@@ -234,7 +284,7 @@ func (c *Client) HierarchyMatrix(ctx context.Context, name string, first, update
 	if first != nil {
 		first(m.Clone())
 	}
-	err = c.SNObjectsOf(ctx, sns, names, func(a SNObjects) {
+	err = c.SNObjectsOf(ctx, sns, names, paths, func(a SNObjects) {
 		m.Apply(img, a)
 		if update != nil {
 			update(m.Clone())

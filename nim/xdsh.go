@@ -57,7 +57,49 @@ func shellQuote(s string) string { return "'" + s + "'" }
 // each SN, its stderr folded in, then the marker with its exit status.
 // Every name must pass ValidName; the command holds nothing else but fixed
 // text.
-func LsnimRemote(names []string) (string, error) {
+func LsnimRemote(names []string) (string, error) { return RemoteQuery(names, nil) }
+
+// lsSeparator is the line between lsnim's output and ls's.
+const lsSeparator = "nimwiz-ls"
+
+// lsPath is ls on AIX.
+const lsPath = "/usr/bin/ls"
+
+// RemoteQuery is LsnimRemote followed, when paths are given, by
+// "ls -ld" of them (the size and modification time of file resources'
+// copies), after a separator line. Every path must pass ValidPath.
+func RemoteQuery(names, paths []string) (string, error) {
+	cmd, err := lsnimRemote(names)
+	if err != nil || len(paths) == 0 {
+		return cmd, err
+	}
+	q := make([]string, len(paths))
+	for i, p := range paths {
+		if err := ValidPath(p); err != nil {
+			return "", fmt.Errorf("ls on the service nodes: %w", err)
+		}
+		q[i] = shellQuote(p)
+	}
+	base := strings.TrimSuffix(cmd, "; echo "+rcMarker+"$?")
+	return base + "; echo " + lsSeparator + "; " + lsPath + " -ld " + strings.Join(q, " ") + " 2>&1; echo " + rcMarker + "$?", nil
+}
+
+// ValidPath checks a NIM location before it reaches a remote shell:
+// absolute, of letters, digits and "/._-+" only, no "..".
+func ValidPath(p string) error {
+	if !strings.HasPrefix(p, "/") || len(p) > 1024 || strings.Contains(p, "..") {
+		return fmt.Errorf("location %q: nimwiz passes only absolute paths without '..'", p)
+	}
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		if !isAlnum(c) && !strings.ContainsRune("/._-+", rune(c)) {
+			return fmt.Errorf("location %q has %q: nimwiz passes only letters, digits and /._-+ to a remote shell", p, string(c))
+		}
+	}
+	return nil
+}
+
+func lsnimRemote(names []string) (string, error) {
 	if len(names) == 0 {
 		return "", fmt.Errorf("lsnim on the service nodes: no resources to ask about")
 	}
@@ -280,6 +322,39 @@ type SNObjects struct {
 	Found   []Object // lsnim -l stanzas
 	Missing []string // 0042-053: the SN has no such object
 	Other   []string // other messages (lsnim's own errors)
+	// Files are ls -ld's answers by path (RemoteQuery with paths).
+	Files map[string]FileStat
+}
+
+// FileStat is what ls -ld says of a file: its size and its modification
+// time as ls prints it ("Dec 04 18:26" or "Dec 04  2025").
+type FileStat struct {
+	Size  int64  `json:"size"`
+	Mtime string `json:"mtime"`
+}
+
+// ParseLsLd reads "ls -ld" lines: mode, links, owner, group, size, three
+// date fields, then the path (AIX and GNU ls alike with LANG=C). Other
+// lines (errors such as AIX's "ls: 0653-341 The file X does not exist.")
+// give nothing.
+func ParseLsLd(lines []string) map[string]FileStat {
+	out := map[string]FileStat{}
+	for _, l := range lines {
+		f := strings.Fields(l)
+		if len(f) < 9 || len(f[0]) < 10 || !strings.ContainsRune("-dlbcps", rune(f[0][0])) {
+			continue
+		}
+		n, err := strconv.ParseInt(f[4], 10, 64)
+		if err != nil || n < 0 {
+			continue
+		}
+		path := strings.Join(f[8:], " ")
+		if !strings.HasPrefix(path, "/") {
+			continue
+		}
+		out[path] = FileStat{Size: n, Mtime: f[5] + " " + f[6] + " " + f[7]}
+	}
+	return out
 }
 
 // ReadSNObjects turns an answer into objects: the stanzas of lsnim -l and
@@ -289,7 +364,17 @@ func ReadSNObjects(a SNAnswer) SNObjects {
 	if a.State != SNAnswered {
 		return r
 	}
-	text := []byte(strings.Join(a.Lines, "\n") + "\n")
+	lines, lsLines := a.Lines, []string(nil)
+	for i, l := range a.Lines {
+		if l == lsSeparator {
+			lines, lsLines = a.Lines[:i], a.Lines[i+1:]
+			break
+		}
+	}
+	if lsLines != nil {
+		r.Files = ParseLsLd(lsLines)
+	}
+	text := []byte(strings.Join(lines, "\n") + "\n")
 	r.Found = ParseLsnimLong(text)
 	for _, m := range ParseMessages(text) {
 		if m.Code == "0042-053" {
@@ -310,8 +395,8 @@ func ReadSNObjects(a SNAnswer) SNObjects {
 // answer arrives, so a slow SN never holds back the others. When xdsh ends,
 // every node not yet reported is reported as failed (or timed out).
 // Names and nodes are checked before anything runs.
-func (c *Client) SNObjectsOf(ctx context.Context, nodes, names []string, each func(SNObjects)) error {
-	remote, err := LsnimRemote(names)
+func (c *Client) SNObjectsOf(ctx context.Context, nodes, names, paths []string, each func(SNObjects)) error {
+	remote, err := RemoteQuery(names, paths)
 	if err != nil {
 		return err
 	}

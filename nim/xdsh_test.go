@@ -125,3 +125,54 @@ func FuzzXdshParser(f *testing.F) {
 		}
 	})
 }
+
+func TestRemoteQueryWithPaths(t *testing.T) {
+	got, err := RemoteQuery([]string{"cluster_resolv_conf"}, []string{"/install/nim/resolv_conf/r/resolv.conf"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "/usr/sbin/lsnim -l 'cluster_resolv_conf' 2>&1; echo nimwiz-ls; /usr/bin/ls -ld '/install/nim/resolv_conf/r/resolv.conf' 2>&1; echo nimwiz-rc:$?"
+	if got != want {
+		t.Errorf("remote = %q\nwant     %q", got, want)
+	}
+	for _, bad := range []string{"relative/x", "/a/../etc/passwd", "/a b", "/a'b", "/a;b", "/$(x)"} {
+		if _, err := RemoteQuery([]string{"ok"}, []string{bad}); err == nil {
+			t.Errorf("path %q reached the remote shell", bad)
+		}
+	}
+}
+
+func TestParseLsLd(t *testing.T) {
+	got := ParseLsLd([]string{
+		"-rw-r--r--    1 root     system           47 Dec 04 18:41 /install/nim/resolv_conf/r/resolv.conf",
+		"-rwxr-xr-x    1 root     system         1024 Mar 02  2025 /install/nim/scripts/post.sh",
+		"ls: 0653-341 The file /install/nim/x does not exist.",
+		"total 8",
+		"-rw-r--r-- 1 root system notanumber Dec 04 18:41 /x",
+	})
+	want := map[string]FileStat{
+		"/install/nim/resolv_conf/r/resolv.conf": {47, "Dec 04 18:41"},
+		"/install/nim/scripts/post.sh":           {1024, "Mar 02 2025"},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %v\nwant %v", got, want)
+	}
+	a := SNAnswer{Node: "sn01", State: SNAnswered, Lines: []string{
+		"0042-053 lsnim: there is no NIM object named \"x\"", lsSeparator,
+		"-rw-r--r--    1 root     system           35 Nov 04 18:41 /r/resolv.conf"}}
+	r := ReadSNObjects(a)
+	if r.Files["/r/resolv.conf"].Size != 35 || len(r.Missing) != 1 {
+		t.Errorf("ReadSNObjects = %+v", r)
+	}
+}
+
+func FuzzParseLsLd(f *testing.F) {
+	f.Add("-rw-r--r--    1 root     system           47 Dec 04 18:41 /a/b\nls: 0653-341 The file /c does not exist.\n")
+	f.Fuzz(func(t *testing.T, s string) {
+		for p, st := range ParseLsLd(strings.Split(s, "\n")) {
+			if !strings.HasPrefix(p, "/") || st.Size < 0 {
+				t.Fatalf("%q %+v", p, st)
+			}
+		}
+	})
+}

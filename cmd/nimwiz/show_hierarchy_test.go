@@ -65,3 +65,32 @@ func TestShowHierarchyUnreachable(t *testing.T) {
 		t.Errorf("stderr: %s", errb)
 	}
 }
+
+// A file resource whose SN copy has another size and time than the MN's
+// (ls -ld on both sides: one ls here, the SN's inside the one xdsh).
+func TestShowHierarchyFileDrift(t *testing.T) {
+	a, out, errb, _ := simApp(t, simtest.ServiceNodes())
+	if code := a.do("show", []string{"aix73_full", "--json", "--hierarchy"}); code != exitOK {
+		t.Fatalf("exit %d: %s", code, errb)
+	}
+	var m nim.Matrix
+	if err := json.Unmarshal(out.Bytes(), &m); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range m.Rows {
+		c := r.Cells["sn01"]
+		switch r.Attr {
+		case "resolv_conf":
+			if len(c.Drift) != 1 || !strings.Contains(c.Drift[0], "differs from the management node's") || c.File == nil || r.Cells["MN"].File == nil {
+				t.Errorf("resolv_conf on sn01: %+v", c)
+			}
+		case "script":
+			if len(c.Drift) != 0 || c.File == nil || *c.File != *r.Cells["MN"].File {
+				t.Errorf("script on sn01 (same copy): %+v", c)
+			}
+		}
+	}
+	if !strings.Contains(m.Xdsh, "nimwiz-ls; /usr/bin/ls -ld") {
+		t.Errorf("xdsh %s", m.Xdsh)
+	}
+}

@@ -48,7 +48,7 @@ func fanOut(t *testing.T, w *simtest.World, names []string) (map[string]nim.SNOb
 	var calls int
 	e := *w.Exec
 	e.Observe = func(nim.Result) { calls++ }
-	err := nim.NewClient(&e).SNObjectsOf(context.Background(), []string{"sn01", "sn02"}, names, func(r nim.SNObjects) {
+	err := nim.NewClient(&e).SNObjectsOf(context.Background(), []string{"sn01", "sn02"}, names, nil, func(r nim.SNObjects) {
 		mu.Lock()
 		defer mu.Unlock()
 		got[r.Node] = r

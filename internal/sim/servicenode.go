@@ -3,6 +3,7 @@ package sim
 import (
 	"bytes"
 	"fmt"
+	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -31,6 +32,16 @@ type ServiceNode struct {
 	// SlowSeconds: a remote command there takes this long before it
 	// answers (a loaded SN, NFS trouble).
 	SlowSeconds float64 `json:"slow_seconds,omitempty"`
+	// Files are the SN's copies of file resources, by path: what ls -ld
+	// shows there (prsync -o "rlHpEAogDz" kept the MN's mtime when it
+	// copied, aixinstall.pm 2.9.2 L9537-9578).
+	Files map[string]SNFile `json:"files,omitempty"`
+}
+
+// SNFile is one file of an SN.
+type SNFile struct {
+	Size  int64     `json:"size"`
+	Mtime time.Time `json:"mtime"`
 }
 
 // ServiceNode returns the SN called name, or nil.
@@ -226,7 +237,7 @@ func (p *proc) runOnNode(s *State, node, cmd string) snResult {
 		db = &State{Host: node, Domain: s.Domain, Objects: sn.Objects}
 	}
 	var out, errb bytes.Buffer
-	rc := p.remoteShell(db, cmd, &out, &errb)
+	rc := p.remoteShell(s, db, cmd, &out, &errb)
 	r.stdout, r.stderr = splitLines(out.String()), splitLines(errb.String())
 	// DSHCLI appends its own rc marker; a non-zero remote status fails the
 	// target (L655-672).
@@ -245,7 +256,7 @@ func splitLines(s string) []string {
 // remoteShell runs cmd as the SN's ksh would, for the commands an SN
 // answers here: lists separated by ';', words with quotes, "2>&1", and $?
 // in echo. db is the SN's NIM database (nil: not a NIM master).
-func (p *proc) remoteShell(db *State, cmd string, stdout, stderr *bytes.Buffer) int {
+func (p *proc) remoteShell(s, db *State, cmd string, stdout, stderr *bytes.Buffer) int {
 	rc := 0
 	for _, part := range splitTopLevel(cmd, ';') {
 		words := shellWords(part)
@@ -271,6 +282,16 @@ func (p *proc) remoteShell(db *State, cmd string, stdout, stderr *bytes.Buffer) 
 				continue
 			}
 			rc = q.lsnimIn(db, op)
+		case "ls":
+			var files map[string]SNFile
+			if db != nil {
+				files = s.ServiceNode(db.Host).Files
+			}
+			q := newProc("ls", p.getenv, stdout, errw)
+			if files == nil {
+				files = map[string]SNFile{}
+			}
+			rc = q.ls(words[1:], files)
 		case "echo":
 			args := make([]string, len(words)-1)
 			for i, w := range words[1:] {
@@ -383,6 +404,88 @@ func SeedServiceNodes(root string) error {
 			}
 			s.ServiceNodes = append(s.ServiceNodes, node)
 		}
+		// An earlier mkdsklsnode copied aix73_full to sn01 (all but its
+		// lpp_source, L9729); the MN's resolv.conf was edited since: sn01
+		// keeps the old one.
+		sn1 := s.ServiceNode("sn01")
+		sn1.Files = map[string]SNFile{}
+		if full := s.Osimage("aix73_full"); full != nil {
+			for _, k := range []string{"spot", "shared_root", "dump", "paging", "home", "tmp", "resolv_conf", "script", "installp_bundle"} {
+				for _, n := range splitComma(full.Attrs[k]) {
+					ob := s.Object(n)
+					if ob == nil || sn1.object(n) != nil {
+						continue
+					}
+					sn1.Objects = append(sn1.Objects, copyForSN(ob))
+					loc := ob.Get("location")
+					if k == "spot" || k == "shared_root" || k == "dump" || k == "paging" || k == "home" || k == "tmp" {
+						continue // directories: not compared
+					}
+					fi, err := os.Stat(filepath.Join(root, filepath.FromSlash(loc)))
+					if err != nil {
+						continue
+					}
+					f := SNFile{Size: fi.Size(), Mtime: fi.ModTime().UTC().Truncate(time.Minute)}
+					if ob.Type == "resolv_conf" {
+						f.Size -= 12
+						f.Mtime = f.Mtime.Add(-30 * 24 * time.Hour)
+					}
+					sn1.Files[loc] = f
+				}
+			}
+		}
 		return nil
 	})
+}
+
+func (sn *ServiceNode) object(name string) *NimObject {
+	for _, o := range sn.Objects {
+		if o.Name == name {
+			return o
+		}
+	}
+	return nil
+}
+
+// ls answers "ls -ld PATH..." as AIX's ls prints it with LANG=C (mode,
+// links, owner, group, size, "Mon DD HH:MM" within six months or
+// "Mon DD  YYYY", path); a missing file: "ls: 0653-341 The file PATH does
+// not exist." and exit status 2. files, when set, is an SN's files;
+// otherwise the world's real files are statted.
+func (p *proc) ls(argv []string, files map[string]SNFile) int {
+	rc := 0
+	for _, a := range argv {
+		if strings.HasPrefix(a, "-") {
+			continue
+		}
+		var size int64
+		var mt time.Time
+		mode := "-rw-r--r--"
+		if files != nil {
+			f, ok := files[a]
+			if !ok {
+				fmt.Fprintf(p.stderr, "ls: 0653-341 The file %s does not exist.\n", a)
+				rc = 2
+				continue
+			}
+			size, mt = f.Size, f.Mtime
+		} else {
+			fi, err := os.Stat(p.host(a))
+			if err != nil {
+				fmt.Fprintf(p.stderr, "ls: 0653-341 The file %s does not exist.\n", a)
+				rc = 2
+				continue
+			}
+			size, mt = fi.Size(), fi.ModTime()
+			if fi.IsDir() {
+				mode = "drwxr-xr-x"
+			}
+		}
+		when := mt.Format("Jan 02 15:04")
+		if time.Since(mt) > 182*24*time.Hour || mt.After(time.Now().Add(time.Hour)) {
+			when = mt.Format("Jan 02  2006")
+		}
+		fmt.Fprintf(p.stdout, "%s    1 root     system   %10d %s %s\n", mode, size, when, a)
+	}
+	return rc
 }

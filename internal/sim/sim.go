@@ -153,7 +153,7 @@ var Clients = []string{"mknimimage", "rmnimimage", "lsdef", "chdef", "lsxcatd", 
 
 // Links are the names Install links to the binary, which answers as them
 // through Main: the simulated xcatd and the AIX commands.
-var Links = []string{"xcatd", "lsnim", "nim", "lsdev", "ps", "xcatchroot", "cpcosi"}
+var Links = []string{"xcatd", "lsnim", "nim", "lsdev", "ps", "xcatchroot", "cpcosi", "ls"}
 
 // Commands are all the names Install puts in the command directory.
 var Commands = append(append([]string{}, Clients...), Links...)
@@ -434,6 +434,8 @@ func (p *proc) dispatch(args []string) int {
 		return p.xcatchroot(args)
 	case "cpcosi":
 		return p.cpcosi(args)
+	case "ls":
+		return p.ls(args, nil)
 	}
 	fmt.Fprintf(p.stderr, "%s: not a simulated command\n", p.name)
 	return 127
