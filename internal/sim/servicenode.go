@@ -489,3 +489,43 @@ func (p *proc) ls(argv []string, files map[string]SNFile) int {
 	}
 	return rc
 }
+
+// SeedServiceNodesAtScale adds sns service nodes (snNNN, group service) to
+// the world at root, 32 compute nodes each (cnNNNNN, primary snNNN, backup
+// the next SN) provisioned with image, and on each SN copies of all of
+// image's resources but its lpp_source: a large hierarchy, for benchmarks.
+func SeedServiceNodesAtScale(root string, sns int, image string) error {
+	return store{root: root}.Update(func(s *State) error {
+		img := s.Osimage(image)
+		if img == nil {
+			return fmt.Errorf("seed service nodes: no osimage %s", image)
+		}
+		var copies []*NimObject
+		for k, v := range img.Attrs {
+			if k == "lpp_source" {
+				continue
+			}
+			for _, n := range splitComma(v) {
+				if ob := s.Object(n); ob != nil && ob.Class == "resources" {
+					copies = append(copies, ob)
+				}
+			}
+		}
+		for i := 0; i < sns; i++ {
+			name := fmt.Sprintf("sn%03d", i)
+			backup := fmt.Sprintf("sn%03d", (i+1)%sns)
+			s.Nodes = append(s.Nodes, &Node{Name: name, Attrs: map[string]string{"groups": "service,all", "os": "AIX"}})
+			for j := 0; j < 32; j++ {
+				s.Nodes = append(s.Nodes, &Node{Name: fmt.Sprintf("cn%03d%02d", i, j), Attrs: map[string]string{
+					"groups": "compute,all", "os": "AIX", "servicenode": name + "," + backup, "provmethod": image}})
+			}
+			sn := &ServiceNode{Name: name}
+			for _, ob := range copies {
+				sn.Objects = append(sn.Objects, copyForSN(ob))
+			}
+			s.ServiceNodes = append(s.ServiceNodes, sn)
+		}
+		sort.Slice(s.Nodes, func(i, j int) bool { return s.Nodes[i].Name < s.Nodes[j].Name })
+		return nil
+	})
+}
