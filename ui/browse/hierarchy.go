@@ -3,6 +3,8 @@ package browse
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -130,6 +132,10 @@ func (v *hierarchyView) got(msg hierMsg) tea.Cmd {
 	}
 	if msg.have {
 		s.m, s.have = msg.m, true
+		if v.d.hier == nil {
+			v.d.hier = map[string]nim.Matrix{}
+		}
+		v.d.hier[msg.name] = msg.m
 	}
 	if msg.done {
 		s.running, s.err = false, msg.err
@@ -286,4 +292,83 @@ func (v *hierarchyView) View() string {
 		out += "\n" + footS
 	}
 	return out
+}
+
+// impactLines say what the removal does on each server, from the last
+// hierarchy matrix fetched for the osimage (none: say how to see it), and
+// how to limit it with -M or -s.
+func impactLines(b *lineBuilder, d *data, o nim.Osimage, dFlag, xFlag, fFlag bool) {
+	st := b.st
+	m, ok := d.hier[o.Name]
+	if _, can := d.env.NIM.(HierarchyNIM); !ok && !can {
+		return // a master that cannot be asked: nothing to say
+	}
+	if !ok {
+		b.wrap(st.Subtle, "On service nodes: rmnimimage also removes these resources on every service node that serves nodes. Press esc, then h in the details, to see what each holds.")
+		return
+	}
+	if len(m.Servers) < 2 {
+		return
+	}
+	b.add("", st.Heading.Render("On each NIM server (from the hierarchy view):"))
+	var sns []string
+	for _, si := range nim.RemoveImpact(m, dFlag) {
+		name := si.Server
+		if name == nim.MNColumn {
+			name = "management node"
+		} else {
+			sns = append(sns, si.Server)
+		}
+		switch {
+		case si.Unknown:
+			b.item(st.Warning, name+": not known ("+si.Reason+"); rmnimimage will try it too")
+		case len(si.Removes) == 0 && len(si.Allocated) == 0:
+			b.item(st.Text, name+": nothing (it holds none of them)")
+		default:
+			t := name + ": removes " + dash(strings.Join(si.Removes, ", "))
+			if len(si.Allocated) > 0 {
+				t += "; leaves " + strings.Join(si.Allocated, ", ") + " (allocated there: rmdsklsnode first)"
+			}
+			b.item(st.Text, termtext.String(t))
+		}
+	}
+	mOnly, snOnly := nim.LimitedRemoveArgvs(o.Name, dFlag, xFlag, fFlag, sns)
+	b.wrap(st.Subtle, "To limit it: "+nim.ShellLine(mOnly)+" (the NIM primary only) or "+nim.ShellLine(snOnly)+" (those service nodes only).")
+}
+
+// perServerLines summarise rmnimimage's output per server when more than
+// one spoke (its "<server>: " lines, nim.ParseRmnimimageByServer): which
+// removed what, left what allocated, or failed.
+func perServerLines(b *lineBuilder, out []byte) {
+	by := nim.ParseRmnimimageByServer(out)
+	delete(by, "")
+	if len(by) < 2 {
+		return
+	}
+	st := b.st
+	b.add("", st.Heading.Render("Per server:"))
+	for _, srv := range slices.Sorted(maps.Keys(by)) {
+		rep := by[srv]
+		var parts []string
+		if len(rep.Removed) > 0 {
+			parts = append(parts, "removed "+strings.Join(rep.Removed, ", "))
+		}
+		if len(rep.Allocated) > 0 {
+			parts = append(parts, "left "+strings.Join(rep.Allocated, ", ")+" (allocated)")
+		}
+		if len(rep.NotRemoved) > 0 {
+			parts = append(parts, "could not remove "+strings.Join(rep.NotRemoved, ", "))
+		}
+		style := st.Text
+		if !rep.OK() {
+			style = st.Warning
+			if len(rep.Errors) > 0 {
+				parts = append(parts, "failed: "+rep.Errors[0].Text)
+			}
+		}
+		if len(parts) == 0 {
+			parts = append(parts, "nothing")
+		}
+		b.item(style, termtext.String(srv+": "+strings.Join(parts, "; ")))
+	}
 }

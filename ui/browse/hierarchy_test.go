@@ -146,7 +146,7 @@ func TestHierarchyView(t *testing.T) {
 			p := newPump(t, f, size[0], size[1])
 			p.key("down")
 			p.key("enter") // 71dskls's details
-			p.until("the details", p.shows("lsnim -l"))
+			p.until("the details", p.shows("Definition  lsdef"))
 			if n := f.calls.Load(); n != 0 {
 				t.Fatalf("the matrix was fetched %d times before h", n)
 			}
@@ -172,7 +172,7 @@ func TestHierarchyView(t *testing.T) {
 			p.key("r")
 			p.until("the refresh", func() bool { return f.calls.Load() == 2 })
 			p.key("esc")
-			p.until("the details again", p.shows("lsnim -l"))
+			p.until("the details again", p.shows("Definition  lsdef"))
 		})
 	}
 }
@@ -183,9 +183,43 @@ func TestHierarchyUnreachable(t *testing.T) {
 	p := newPump(t, f, 80, 24)
 	p.key("down")
 	p.key("enter")
-	p.until("the details", p.shows("lsnim -l"))
+	p.until("the details", p.shows("Definition  lsdef"))
 	p.key("h")
 	p.until("sn02 unreachable", p.shows("sn02: unreachable (not responding"))
 	p.until("the end of the fetch", func() bool { return !strings.Contains(p.m.View(), "still running") })
 	t.Run("80x24", p.golden)
+}
+
+// The removal's confirmation says what rmnimimage does on each server once
+// the hierarchy was fetched, and how -M or -s limit it.
+func TestRemoveImpactOnServiceNodes(t *testing.T) {
+	for _, size := range [][2]int{{80, 24}, {120, 40}} {
+		t.Run(map[int]string{80: "80x24", 120: "120x40"}[size[0]], func(t *testing.T) {
+			f := &hierFake{Fake: nimtest.BrowseWorld(), release: make(chan struct{})}
+			p := newPump(t, f, size[0], size[1])
+			p.key("down")
+			p.key("enter")
+			p.until("the details", p.shows("Definition  lsdef"))
+			p.key("d")
+			p.until("the hint", p.shows("to see what each holds"))
+			p.key("esc")
+			p.until("the details", p.shows("Definition  lsdef"))
+			p.key("h")
+			close(f.release)
+			p.until("the end of the fetch", func() bool {
+				v := p.m.View()
+				return strings.Contains(v, "missing !") && !strings.Contains(v, "still running")
+			})
+			p.key("esc")
+			p.until("the details", p.shows("Definition  lsdef"))
+			p.key("d")
+			p.until("the impact", p.shows("On each NIM server"))
+			for _, w := range []string{"sn02: removes", "rmnimimage -x -M 71dskls", "rmnimimage -x -s sn01,sn02 71dskls"} {
+				if !strings.Contains(strings.ReplaceAll(p.m.View(), "\n", " "), w) {
+					t.Errorf("lacks %q", w)
+				}
+			}
+			p.golden(t)
+		})
+	}
 }
