@@ -214,7 +214,11 @@ func TestRemoveImpactOnServiceNodes(t *testing.T) {
 			p.until("the details", p.shows("Definition  lsdef"))
 			p.key("d")
 			p.until("the impact", p.shows("On each NIM server"))
-			for _, w := range []string{"sn02: removes", "rmnimimage -x -M 71dskls", "rmnimimage -x -s sn01,sn02 71dskls"} {
+			want := []string{"sn02: removes", "rmnimimage -x -M 71dskls"}
+			if size[0] == 120 { // at 80x24 the -s command is below the fold
+				want = append(want, "rmnimimage -x -s sn01,sn02 71dskls")
+			}
+			for _, w := range want {
 				if !strings.Contains(strings.ReplaceAll(p.m.View(), "\n", " "), w) {
 					t.Errorf("lacks %q", w)
 				}
