@@ -131,7 +131,17 @@ func (p *pump) shows(s string) func() bool {
 	return func() bool { return strings.Contains(p.m.View(), s) }
 }
 
+// golden first lets every command in flight deliver (the removal's
+// details load, ...): the screen is compared once nothing more arrives.
 func (p *pump) golden(t *testing.T) {
+	for quiet := false; !quiet; {
+		select {
+		case msg := <-p.msgs:
+			p.handle(msg)
+		case <-time.After(300 * time.Millisecond):
+			quiet = true
+		}
+	}
 	(&harness{t: t, m: p.m, w: p.w, h: p.h}).golden(t)
 }
 
