@@ -267,7 +267,10 @@ func TestFullDiskEndsTruthfully(t *testing.T) {
 // The record is rewritten in place: its size never changes, and a torn
 // read (a writer caught half-way) is detected by the checksum.
 func TestRecordIsWrittenInPlace(t *testing.T) {
-	dir := t.TempDir()
+	dir := filepath.Join(t.TempDir(), "x") // a record is its directory's
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
 	r := Record{ID: "x", Name: "x", State: StateRunning}
 	rf, err := createRecordFile(dir, &r)
 	if err != nil {

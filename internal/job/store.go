@@ -145,7 +145,16 @@ func (s *Store) List() ([]Record, error) {
 	}
 	var out []Record
 	for _, e := range ents {
-		if !e.IsDir() || validID(e.Name()) != nil {
+		if validID(e.Name()) != nil {
+			continue
+		}
+		if !e.IsDir() {
+			if e.Type()&os.ModeSymlink != 0 {
+				// Never followed; listed so that the admin sees it.
+				to, _ := os.Readlink(filepath.Join(s.Dir, e.Name()))
+				out = append(out, Record{ID: e.Name(), State: StateUnreadable, Dir: filepath.Join(s.Dir, e.Name()),
+					Error: fmt.Sprintf("%s is a symbolic link (to %s), not a job directory: nimwiz never follows one in its state; move it aside", filepath.Join(s.Dir, e.Name()), to)})
+			}
 			continue
 		}
 		r, err := readRecord(filepath.Join(s.Dir, e.Name()))
