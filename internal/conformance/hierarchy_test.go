@@ -3,6 +3,7 @@ package conformance
 import (
 	"context"
 	"reflect"
+	"sort"
 	"sync"
 	"testing"
 	"time"
@@ -114,5 +115,36 @@ func TestFanOutTimeout(t *testing.T) {
 	}
 	if res.ExitCode == 0 {
 		t.Error("xdsh exit 0 although a target failed")
+	}
+}
+
+// rmnimimage over the simulated hierarchy, read per server: by default the
+// MN and every SN that serves nodes, -M the MN only, -s those SNs only.
+func TestRmnimimagePerServerOverSim(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		flags   []string
+		servers []string // who removed something
+	}{
+		{"default", nil, []string{"sn01", "xcatmn"}},
+		{"-M", []string{"-M"}, []string{"xcatmn"}},
+		{"-s", []string{"-s", "sn01"}, []string{"sn01"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			w := simtest.New(t, simtest.ServiceNodes())
+			argv := append(append([]string{"-f"}, tc.flags...), "aix73_full")
+			res, _ := w.Exec.Run(context.Background(), time.Minute, "rmnimimage", argv...)
+			by := nim.ParseRmnimimageByServer(res.Stdout)
+			var removers []string
+			for srv, rep := range by {
+				if len(rep.Removed) > 0 {
+					removers = append(removers, srv)
+				}
+			}
+			sort.Strings(removers)
+			if !reflect.DeepEqual(removers, tc.servers) {
+				t.Errorf("removed on %v, want %v:\n%s", removers, tc.servers, res.Stdout)
+			}
+		})
 	}
 }
