@@ -4,6 +4,7 @@ import (
 	"context"
 	"reflect"
 	"sort"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -146,5 +147,39 @@ func TestRmnimimagePerServerOverSim(t *testing.T) {
 				t.Errorf("removed on %v, want %v:\n%s", removers, tc.servers, res.Stdout)
 			}
 		})
+	}
+}
+
+// mknimimage -u over the simulated hierarchy: refused while the SPOT is
+// allocated on an SN; otherwise the SPOT is removed on each SN that had it,
+// and the hierarchy matrix then shows it missing there (drift).
+func TestUpdateRemovesSpotOnSNs(t *testing.T) {
+	w := simtest.New(t, simtest.ServiceNodes())
+	res, err := w.Exec.Run(context.Background(), time.Minute, "mknimimage", "-V", "-u", "aix73_stateless")
+	if err == nil || !strings.Contains(string(res.Stdout), "The resource named 'aix73_stateless' is currently allocated") {
+		t.Errorf("-u of a SPOT allocated (on the MN and sn01) went on: %v\n%s", err, res.Stdout)
+	}
+	res, err = w.Exec.Run(context.Background(), time.Minute, "mknimimage", "-V", "-u", "aix73_full")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, res.Stdout)
+	}
+	if !strings.Contains(string(res.Stdout), "Removing SPOT 'aix73_full' on service node sn01. This could take a while.") {
+		t.Errorf("no removal on sn01:\n%s", res.Stdout)
+	}
+	m, err := nim.NewClient(w.Exec).HierarchyMatrix(context.Background(), "aix73_full", nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range m.Rows {
+		if r.Attr == "spot" {
+			if c := r.Cells["sn01"]; c.Present || len(c.Drift) == 0 {
+				t.Errorf("sn01's SPOT after -u: %+v", c)
+			}
+		}
+		if r.Attr == "shared_root" {
+			if c := r.Cells["sn01"]; c.Present {
+				t.Errorf("sn01's unallocated shared_root stays after -u: %+v", c)
+			}
+		}
 	}
 }
