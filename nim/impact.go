@@ -128,3 +128,37 @@ func isAddress(s string) bool {
 	}
 	return true
 }
+
+// UpdateImpact is what mknimimage -u of the image's SPOT does on the SNs
+// of m (aixinstall.pm 2.9.2 L1471-1535, L1704-1775): refused when the SPOT
+// is allocated on any SN; otherwise the SPOT (and an unallocated
+// shared_root) removed on each SN that has it, until the next mkdsklsnode
+// copies it again (with sharedinstall=sns xCAT leaves the copies). Unknown
+// lists the SNs that did not answer.
+type UpdateEffect struct {
+	RefusedBy []string `json:"refused_by,omitempty"` // SNs where the SPOT is allocated
+	RemovesOn []string `json:"removes_on,omitempty"` // SNs whose copy -u removes
+	Unknown   []string `json:"unknown,omitempty"`
+}
+
+// UpdateImpact reads the effect from the matrix.
+func UpdateImpact(m Matrix) UpdateEffect {
+	var e UpdateEffect
+	for _, r := range m.Rows {
+		if r.Attr != "spot" {
+			continue
+		}
+		for _, s := range m.Servers[1:] {
+			c := r.Cells[s.Name]
+			switch {
+			case s.State != SNAnswered:
+				e.Unknown = appendUnique(e.Unknown, s.Name)
+			case c.Present && c.Alloc > 0:
+				e.RefusedBy = appendUnique(e.RefusedBy, s.Name)
+			case c.Present && m.SharedInstall != "sns":
+				e.RemovesOn = appendUnique(e.RemovesOn, s.Name)
+			}
+		}
+	}
+	return e
+}

@@ -62,3 +62,23 @@ Error: sn2: One or more errors occurred when trying to remove the xCAT osimage d
 		t.Errorf("MN: %+v", r)
 	}
 }
+
+func TestUpdateImpact(t *testing.T) {
+	m, _ := impactMatrix()
+	e := UpdateImpact(m)
+	want := UpdateEffect{RefusedBy: []string{"sn1"}, Unknown: []string{"sn3"}}
+	if !reflect.DeepEqual(e, want) {
+		t.Errorf("got %+v, want %+v", e, want)
+	}
+	// sn1's copy freed: -u would remove it there.
+	for i := range m.Rows {
+		if m.Rows[i].Attr == "spot" {
+			c := m.Rows[i].Cells["sn1"]
+			c.Alloc = 0
+			m.Rows[i].Cells["sn1"] = c
+		}
+	}
+	if e := UpdateImpact(m); !reflect.DeepEqual(e.RemovesOn, []string{"sn1"}) || e.RefusedBy != nil {
+		t.Errorf("got %+v", e)
+	}
+}

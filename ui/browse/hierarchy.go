@@ -273,6 +273,9 @@ func (v *hierarchyView) View() string {
 	} else if s.err != nil {
 		foot = append(foot, ui.Wrap(st.Error, "error: "+termtext.String(s.err.Error()), w))
 	}
+	if u := updateLine(m); u != "" && !s.running {
+		foot = append(foot, wrapLines(st.Subtle, u, w)...)
+	}
 	if v.cur < len(m.Rows) {
 		r := m.Rows[v.cur]
 		for _, c := range m.Servers {
@@ -371,4 +374,24 @@ func perServerLines(b *lineBuilder, out []byte) {
 		}
 		b.item(style, termtext.String(srv+": "+strings.Join(parts, "; ")))
 	}
+}
+
+// updateLine says what mknimimage -u of the image would do on the SNs
+// (nim.UpdateImpact).
+func updateLine(m nim.Matrix) string {
+	if len(m.Servers) < 2 {
+		return ""
+	}
+	e := nim.UpdateImpact(m)
+	unknown := ""
+	if len(e.Unknown) > 0 {
+		unknown = " Not known for " + strings.Join(e.Unknown, ", ") + "."
+	}
+	switch {
+	case len(e.RefusedBy) > 0:
+		return "mknimimage -u would refuse: the SPOT is allocated on " + strings.Join(e.RefusedBy, ", ") + " (rmdsklsnode its nodes there first)." + unknown
+	case len(e.RemovesOn) > 0:
+		return "mknimimage -u would remove the SPOT on " + strings.Join(e.RemovesOn, ", ") + "; the next mkdsklsnode copies it again." + unknown
+	}
+	return strings.TrimSpace(unknown)
 }
