@@ -148,6 +148,11 @@ func UpdateImpact(m Matrix) UpdateEffect {
 		if r.Attr != "spot" {
 			continue
 		}
+		// The MN's own allocation refuses too ("currently allocated. It
+		// cannot be updated.", aixinstall.pm 2.9.2 spot_updates).
+		if c := r.Cells[MNColumn]; c.Present && c.Alloc > 0 {
+			e.RefusedBy = appendUnique(e.RefusedBy, MNColumn)
+		}
 		for _, s := range m.Servers[1:] {
 			c := r.Cells[s.Name]
 			switch {

@@ -66,16 +66,18 @@ Error: sn2: One or more errors occurred when trying to remove the xCAT osimage d
 func TestUpdateImpact(t *testing.T) {
 	m, _ := impactMatrix()
 	e := UpdateImpact(m)
-	want := UpdateEffect{RefusedBy: []string{"sn1"}, Unknown: []string{"sn3"}}
+	want := UpdateEffect{RefusedBy: []string{"MN", "sn1"}, Unknown: []string{"sn3"}}
 	if !reflect.DeepEqual(e, want) {
 		t.Errorf("got %+v, want %+v", e, want)
 	}
-	// sn1's copy freed: -u would remove it there.
+	// The SPOT freed on the MN and sn1: -u would remove sn1's copy.
 	for i := range m.Rows {
 		if m.Rows[i].Attr == "spot" {
-			c := m.Rows[i].Cells["sn1"]
-			c.Alloc = 0
-			m.Rows[i].Cells["sn1"] = c
+			for _, srv := range []string{"MN", "sn1"} {
+				c := m.Rows[i].Cells[srv]
+				c.Alloc = 0
+				m.Rows[i].Cells[srv] = c
+			}
 		}
 	}
 	if e := UpdateImpact(m); !reflect.DeepEqual(e.RemovesOn, []string{"sn1"}) || e.RefusedBy != nil {

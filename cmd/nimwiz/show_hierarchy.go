@@ -27,7 +27,12 @@ func showHierarchy(a *app, name string, asJSON bool) error {
 		return failure("%v", err)
 	}
 	if asJSON {
-		if werr := writeJSON(a, m); werr != nil {
+		out := struct {
+			nim.Matrix
+			Remove []nim.ServerImpact `json:"rmnimimage"` // rmnimimage -x NAME on each server
+			Update nim.UpdateEffect   `json:"mknimimage_u"`
+		}{m, nim.RemoveImpact(m, false), nim.UpdateImpact(m)}
+		if werr := writeJSON(a, out); werr != nil {
 			return werr
 		}
 	} else {
@@ -76,4 +81,33 @@ func printMatrix(w io.Writer, m nim.Matrix) {
 			fmt.Fprintf(w, "\n%s %s: %s\n", s.Name, s.State, strings.TrimSpace(s.Reason))
 		}
 	}
+	if len(m.Servers) > 1 {
+		fmt.Fprintln(w, "\nrmnimimage -x "+m.Image+" (lpp_source only with -d):")
+		for _, si := range nim.RemoveImpact(m, false) {
+			switch {
+			case si.Unknown:
+				fmt.Fprintf(w, "  %s: not known (%s)\n", si.Server, si.Reason)
+			default:
+				fmt.Fprintf(w, "  %s: removes %s", si.Server, orNone(si.Removes))
+				if len(si.Allocated) > 0 {
+					fmt.Fprintf(w, "; leaves %s (allocated there)", strings.Join(si.Allocated, ", "))
+				}
+				fmt.Fprintln(w)
+			}
+		}
+		e := nim.UpdateImpact(m)
+		switch {
+		case len(e.RefusedBy) > 0:
+			fmt.Fprintf(w, "mknimimage -u: refused, the SPOT is allocated on %s\n", strings.Join(e.RefusedBy, ", "))
+		case len(e.RemovesOn) > 0:
+			fmt.Fprintf(w, "mknimimage -u: removes the SPOT on %s (copied again by the next mkdsklsnode)\n", strings.Join(e.RemovesOn, ", "))
+		}
+	}
+}
+
+func orNone(l []string) string {
+	if len(l) == 0 {
+		return "nothing"
+	}
+	return strings.Join(l, ", ")
 }
