@@ -283,7 +283,7 @@ func followJob(a *app, store *job.Store, id string, ended <-chan struct{}, g *jo
 		if phaseLine && tr.Phase() == nim.PhaseSpot && !toldSpot {
 			// It prints nothing for tens of minutes: say what to expect.
 			toldSpot = true
-			if h, err := store.History(nim.PhaseSpot); err == nil {
+			if h, err := store.HistoryBefore(nim.PhaseSpot, id); err == nil {
 				defer fmt.Fprintf(a.stderr, "nimwiz: %s\n", h)
 			}
 		}

@@ -18,14 +18,25 @@ type History struct {
 
 // History looks at the jobs that succeeded here and the time phase took in
 // each (the rows of their records).
-func (s *Store) History(phase nim.Phase) (History, error) {
+func (s *Store) History(phase nim.Phase) (History, error) { return s.HistoryBefore(phase, "") }
+
+// HistoryBefore is History as job id sees it: only the jobs that started
+// before it. A fast job may have ended, its phase done, by the time the
+// question is asked, and must not count as its own "earlier run".
+func (s *Store) HistoryBefore(phase nim.Phase, id string) (History, error) {
 	h := History{Phase: phase}
 	all, err := s.List()
 	if err != nil {
 		return h, err
 	}
+	var self time.Time
 	for _, r := range all {
-		if r.State != StateSucceeded {
+		if r.ID == id {
+			self = r.Started
+		}
+	}
+	for _, r := range all {
+		if r.State != StateSucceeded || r.ID == id || (!self.IsZero() && !r.Started.Before(self)) {
 			continue
 		}
 		for _, st := range r.Phases {
