@@ -1,6 +1,7 @@
 package nim
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -10,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 )
@@ -299,6 +301,80 @@ func (e *Executor) run(ctx context.Context, timeout time.Duration, combined bool
 	if !combined {
 		res.Stderr = stderr.Bytes()
 	}
+	if cmd.ProcessState != nil {
+		res.ExitCode = cmd.ProcessState.ExitCode()
+	}
+	if e.Observe != nil {
+		e.Observe(res)
+	}
+	if err != nil {
+		return res, &CommandError{Result: res, Err: err}
+	}
+	return res, nil
+}
+
+// Stream runs a query whose lines matter as they arrive (xdsh's per-node
+// answers): onLine gets every line of stdout and stderr, one call at a
+// time, in the order each stream delivers them. timeout bounds the whole
+// run. The Result holds the exit status only; a non-zero exit gives a
+// *CommandError as Query does.
+func (e *Executor) Stream(ctx context.Context, timeout time.Duration, name string, args []string, onLine func(string)) (Result, error) {
+	argv := append([]string{name}, args...)
+	res := Result{Argv: argv, ExitCode: -1}
+	cmd, err := e.Command(name, args...)
+	if err != nil {
+		return res, &CommandError{Result: res, Err: err}
+	}
+	if timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, timeout)
+		defer cancel()
+	}
+	outR, err := cmd.StdoutPipe()
+	if err != nil {
+		return res, &CommandError{Result: res, Err: err}
+	}
+	errR, err := cmd.StderrPipe()
+	if err != nil {
+		return res, &CommandError{Result: res, Err: err}
+	}
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		return res, &CommandError{Result: res, Err: err}
+	}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	read := func(r io.Reader) {
+		defer wg.Done()
+		sc := bufio.NewScanner(r)
+		sc.Buffer(make([]byte, 64*1024), 1024*1024)
+		for sc.Scan() {
+			mu.Lock()
+			onLine(sc.Text())
+			mu.Unlock()
+		}
+	}
+	wg.Add(2)
+	go read(outR)
+	go read(errR)
+	readDone := make(chan struct{})
+	go func() { wg.Wait(); close(readDone) }()
+	select {
+	case <-readDone:
+		err = cmd.Wait()
+	case <-ctx.Done():
+		_ = cmd.Process.Kill()
+		_ = outR.(io.Closer).Close()
+		_ = errR.(io.Closer).Close()
+		<-readDone
+		_ = cmd.Wait()
+		if timeout > 0 && ctx.Err() == context.DeadlineExceeded {
+			err = fmt.Errorf("%w after %s", ErrTimeout, timeout)
+		} else {
+			err = ctx.Err()
+		}
+	}
+	res.Duration = time.Since(start)
 	if cmd.ProcessState != nil {
 		res.ExitCode = cmd.ProcessState.ExitCode()
 	}

@@ -81,16 +81,18 @@ type JobsKeys struct{ Up, Down, Open, Refresh, Back key.Binding }
 
 // BrowseKeys are the osimage browser's, one set per view.
 type BrowseKeys struct {
-	List     BrowseListKeys
-	Filter   FilterKeys
-	Details  DetailsKeys
-	Contents ContentsKeys
-	Recreate RecreateKeys
-	Remove   RemoveKeys
-	Change   ChangeKeys
-	Check    CheckKeys
-	Copy     CopyKeys
-	Update   UpdateKeys
+	List    BrowseListKeys
+	Filter  FilterKeys
+	Details DetailsKeys
+	// Hierarchy is the osimage's copies on the service nodes.
+	Hierarchy HierarchyKeys
+	Contents  ContentsKeys
+	Recreate  RecreateKeys
+	Remove    RemoveKeys
+	Change    ChangeKeys
+	Check     CheckKeys
+	Copy      CopyKeys
+	Update    UpdateKeys
 }
 
 // BrowseListKeys are the osimage list's.
@@ -111,7 +113,12 @@ type FilterKeys struct {
 type DetailsKeys struct {
 	Up, Down, Open, Recreate, Remove, Change, Refresh, Back key.Binding
 	Check, Copy, Update                                     key.Binding // day two
+	Hierarchy                                               key.Binding // the service nodes' copies
 }
+
+// HierarchyKeys are the service-node matrix's: rows, columns (when not
+// every service node fits), refresh, back.
+type HierarchyKeys struct{ Up, Down, Left, Right, Refresh, Back key.Binding }
 
 // ContentsKeys are a resource's contents'.
 type ContentsKeys struct {
@@ -284,7 +291,12 @@ func DefaultKeyMap() *KeyMap {
 				Check:    bind("v", "check", "v"),
 				Copy:     bind("p", "copy", "p"),
 				Update:   bind("u", "update", "u"),
+				// h: the hierarchy (the service nodes' copies).
+				Hierarchy: bind("h", "service nodes", "h"),
 			},
+			Hierarchy: HierarchyKeys{Up: up, Down: down,
+				Left: bind("left", "← nodes", "left"), Right: bind("right", "nodes →", "right"),
+				Refresh: refresh, Back: back},
 			Contents: ContentsKeys{ListKeys: list, Filter: bind("/", "filter", "/"), Refresh: refresh, Back: back},
 			Recreate: RecreateKeys{Up: up, Down: down, Choose: bind("enter", "choose", "enter"), Cancel: esc("cancel")},
 			Remove: RemoveKeys{

@@ -50,6 +50,10 @@ func setupDemo(a *app, reset bool) error {
 		if err := sim.Seed(world); err != nil {
 			return err
 		}
+		// Two service nodes with drift, for the hierarchy view.
+		if err := sim.SeedServiceNodes(world); err != nil {
+			return err
+		}
 	}
 	self, err := os.Executable()
 	if err != nil {

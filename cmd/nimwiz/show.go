@@ -16,13 +16,14 @@ import (
 // (lsdef, lsnim -l), no terminal needed.
 
 func init() {
-	register(verb{name: "show", args: "NAME [--json]", summary: "show an osimage's definition and the lsnim -l details of its resources", run: runShow})
+	register(verb{name: "show", args: "NAME [--json] [--hierarchy]", summary: "show an osimage's definition and the lsnim -l details of its resources (--hierarchy: on every service node)", run: runShow})
 }
 
 func runShow(a *app, args []string) error {
 	fs := flag.NewFlagSet("nimwiz show", flag.ContinueOnError)
 	fs.SetOutput(a.stderr)
 	asJSON := fs.Bool("json", false, "print the definition and resources as JSON")
+	hierarchy := fs.Bool("hierarchy", false, "show the resources on the management node and every service node that serves nodes (one xdsh), with drift")
 	// The name may come before or after --json.
 	var name string
 	for {
@@ -38,10 +39,13 @@ func runShow(a *app, args []string) error {
 		name, args = fs.Arg(0), fs.Args()[1:]
 	}
 	if name == "" {
-		return usageError("give the osimage name: nimwiz show NAME [--json]; 'nimwiz list' lists them")
+		return usageError("give the osimage name: nimwiz show NAME [--json] [--hierarchy]; 'nimwiz list' lists them")
 	}
 	if err := nim.ValidName(name); err != nil {
 		return usageError("osimage name %v", err)
+	}
+	if *hierarchy {
+		return showHierarchy(a, name, *asJSON)
 	}
 	ctx, cancel := queryCtx()
 	defer cancel()

@@ -62,6 +62,12 @@ func (p *proc) lsnim(argv []string) int {
 		fmt.Fprintf(p.stderr, "lsnim: %v\n", err)
 		return 1
 	}
+	return p.lsnimIn(s, op)
+}
+
+// lsnimIn answers lsnim from the NIM database s (the management node's, or
+// a service node's for a command xdsh runs there).
+func (p *proc) lsnimIn(s *State, op opts) int {
 	rc := 0
 	var sel []*NimObject
 	if len(op.args) > 0 {

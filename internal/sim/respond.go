@@ -19,6 +19,9 @@ type response struct {
 	Error, Warning, Info []string
 	ErrorCode            []int
 	ServerDone           bool
+	// NoErrorPrefix: the client prints the errors without "Error: "
+	// (Client.pm 2.9.2 L1100-1111; xdsh's remote stderr, DSHCLI.pm L609).
+	NoErrorPrefix bool
 }
 
 // A responder takes a plugin's responses: printed at once as the client
@@ -43,6 +46,10 @@ func (pr *printer) send(r response) {
 	}
 	r.Error, r.Warning, r.Info = collapse(r.Error), collapse(r.Warning), collapse(r.Info)
 	for _, t := range r.Error {
+		if r.NoErrorPrefix {
+			fmt.Fprintf(pr.stderr, "%s\n", t)
+			continue
+		}
 		fmt.Fprintf(pr.stderr, "Error: %s\n", t)
 	}
 	for _, t := range r.Warning {
@@ -143,6 +150,9 @@ func encodeResponse(r response) []byte {
 	for _, t := range r.Info {
 		elem("info", t)
 	}
+	if r.NoErrorPrefix {
+		elem("NoErrorPrefix", "1")
+	}
 	if r.ServerDone {
 		elem("serverdone", "")
 	}
@@ -201,6 +211,8 @@ func decodeResponses(b []byte) []response {
 				r.ErrorCode = append(r.ErrorCode, n)
 			case "serverdone":
 				r.ServerDone = true
+			case "NoErrorPrefix":
+				r.NoErrorPrefix = true
 			}
 		}
 		out = append(out, r)

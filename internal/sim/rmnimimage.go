@@ -108,6 +108,63 @@ func (p *proc) rmnimimage(argv []string) int {
 	}
 	sort.Strings(keys)
 	errors := 0
+	// The servers: the NIM primary and every SN that serves nodes by
+	// default; -M the primary only; -s only the SNs named (aixinstall.pm
+	// 2.9.2 L5860-5888). Each server's lines carry its name.
+	servers := []string{""} // "": the management node's own database
+	switch {
+	case op.has('M'):
+	case op.has('s'):
+		servers = nil
+		for _, sn := range splitComma(op.str('s')) {
+			if s.ServiceNode(sn) != nil {
+				servers = append(servers, sn)
+			}
+		}
+	default:
+		var sns []string
+		for _, n := range s.Nodes {
+			for _, sn := range splitComma(n.Attrs["servicenode"]) {
+				if s.ServiceNode(sn) != nil && !contains(sns, sn) {
+					sns = append(sns, sn)
+				}
+			}
+		}
+		sort.Strings(sns)
+		servers = append(servers, sns...)
+	}
+	for _, srv := range servers {
+		prefix := mn
+		if srv != "" {
+			prefix = srv
+			if sn := s.ServiceNode(srv); sn != nil && p.snDown(sn) {
+				// GUESS: xcatd's dispatch to a server it cannot reach
+				// (Client.pm 2.9.2 L869, commented there).
+				o.err(prefix + ": Unable to dispatch command to " + srv + ", command will not make changes to that server.\n")
+				errors++
+				continue
+			}
+		}
+		errors += p.rmnimresOn(o, op, img, srv, prefix)
+	}
+	if errors > 0 {
+		o.err(mn + ": One or more errors occurred when trying to remove the xCAT osimage definition '" + name +
+			"' and the related NIM resources.\n")
+		return o.done(1)
+	}
+	return o.done(0)
+}
+
+// rmnimresOn removes img's resources from one server's NIM database (srv
+// "": the management node's; else that SN's), saying so prefixed with the
+// server's name, and returns the number of errors.
+func (p *proc) rmnimresOn(o *xout, op opts, img *Osimage, srv, prefix string) int {
+	keys := make([]string, 0, len(img.Attrs))
+	for k := range img.Attrs {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	errors := 0
 	done := map[string]bool{}
 	for _, attr := range keys {
 		if !contains(nimResAttrs, attr) || (attr == "lpp_source" && !op.has('d')) {
@@ -122,38 +179,43 @@ func (p *proc) rmnimimage(argv []string) int {
 			var gone *NimObject
 			var allocated bool
 			err := p.st.Update(func(s *State) error {
-				ob := s.Object(res)
-				if ob == nil || ob.Class != "resources" {
+				objs := &s.Objects
+				if srv != "" {
+					sn := s.ServiceNode(srv)
+					if sn == nil {
+						return nil
+					}
+					objs = &sn.Objects
+				}
+				for i, ob := range *objs {
+					if ob.Name != res || ob.Class != "resources" {
+						continue
+					}
+					if atoi(ob.Get("alloc_count")) > 0 {
+						allocated = true
+						return nil
+					}
+					gone = ob
+					*objs = append((*objs)[:i:i], (*objs)[i+1:]...)
 					return nil
 				}
-				if atoi(ob.Get("alloc_count")) > 0 {
-					allocated = true
-					return nil
-				}
-				gone = ob
-				s.Remove(res)
 				return nil
 			})
 			switch {
 			case err != nil:
-				o.err(mn+": Could not remove the NIM resource definition '"+res+"'.\n", err.Error())
+				o.err(prefix+": Could not remove the NIM resource definition '"+res+"'.\n", err.Error())
 				errors++
 			case allocated:
-				o.info(mn + ": The resource named '" + res + "' is currently allocated. It will not be removed.\n")
+				o.info(prefix + ": The resource named '" + res + "' is currently allocated. It will not be removed.\n")
 			case gone != nil:
-				if op.has('d') {
+				if op.has('d') && srv == "" {
 					if d := rmDirOf(gone.Type, gone.Get("location")); d != "" && d != "/" {
 						_ = os.RemoveAll(p.host(d))
 					}
 				}
-				o.info(mn + ": Removed the NIM resource named '" + res + "'.\n")
+				o.info(prefix + ": Removed the NIM resource named '" + res + "'.\n")
 			}
 		}
 	}
-	if errors > 0 {
-		o.err(mn + ": One or more errors occurred when trying to remove the xCAT osimage definition '" + name +
-			"' and the related NIM resources.\n")
-		return o.done(1)
-	}
-	return o.done(0)
+	return errors
 }

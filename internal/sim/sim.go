@@ -78,8 +78,10 @@
 // lpp_sources), osimages, and xCAT nodes with their provmethod; the
 // stateless image is allocated to two NIM clients (dln01 made by
 // mkdsklsnode, dln02_aix73_stateless by mkdsklsnode -n) and cn01 still
-// names aix72_stateful (rmdsklsnode never clears provmethod). No service
-// nodes: the SPOT update's service-node checks and removals find none.
+// names aix72_stateful (rmdsklsnode never clears provmethod). Service nodes
+// (servicenode.go: SeedServiceNodes, which the demo calls) each keep a NIM
+// database of their own, reached only through xdsh; the SPOT update's
+// service-node checks and removals do not look at them yet.
 //
 // GUESSES: the plugin's child is nim itself (the shell of runcmd's
 // backticks execs it); NIM's SPOT progress lines (aix-nim.md §3.2); ps's
@@ -147,11 +149,11 @@ import (
 
 // Clients are the xCAT client commands: Install writes the Perl client
 // under these names.
-var Clients = []string{"mknimimage", "rmnimimage", "lsdef", "chdef", "lsxcatd", "chkosimage"}
+var Clients = []string{"mknimimage", "rmnimimage", "lsdef", "chdef", "lsxcatd", "chkosimage", "xdsh"}
 
 // Links are the names Install links to the binary, which answers as them
 // through Main: the simulated xcatd and the AIX commands.
-var Links = []string{"xcatd", "lsnim", "nim", "lsdev", "ps", "xcatchroot", "cpcosi"}
+var Links = []string{"xcatd", "lsnim", "nim", "lsdev", "ps", "xcatchroot", "cpcosi", "ls"}
 
 // Commands are all the names Install puts in the command directory.
 var Commands = append(append([]string{}, Clients...), Links...)
@@ -432,6 +434,8 @@ func (p *proc) dispatch(args []string) int {
 		return p.xcatchroot(args)
 	case "cpcosi":
 		return p.cpcosi(args)
+	case "ls":
+		return p.ls(args, nil)
 	}
 	fmt.Fprintf(p.stderr, "%s: not a simulated command\n", p.name)
 	return 127
@@ -459,6 +463,8 @@ func (p *proc) plugin(args []string, cwd string) {
 		p.lsxcatd(args)
 	case "chkosimage":
 		p.chkosimage(args)
+	case "xdsh":
+		p.xdsh(args)
 	default:
 		// xcatd's do_request for a command no plugin handles (2.9.2 xcatd L2026-2031).
 		p.rs.send(response{Error: []string{"Unsupported request"}})

@@ -107,6 +107,9 @@ type State struct {
 	Site map[string]string `json:"site,omitempty"`
 	// Nodes are the xCAT nodes, sorted by name.
 	Nodes []*Node `json:"nodes,omitempty"`
+	// ServiceNodes are the xCAT service nodes, each a NIM master of its
+	// own (servicenode.go); their xCAT node definitions are in Nodes.
+	ServiceNodes []*ServiceNode `json:"service_nodes,omitempty"`
 }
 
 // Node returns the xCAT node called name, or nil.

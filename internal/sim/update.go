@@ -15,8 +15,10 @@ import (
 // process of the plugin, like NIM's defines (chroot.go). Texts and order
 // from the xcat-day-two notes §1 (transcripts T1, T2), checked in [aix].
 //
-// Not simulated: service nodes (the world has none: [aix] L1473-1544 and
-// L1704-1786 find nothing to check or remove), and -u nfs_vers=4 (L2917).
+// Service nodes (servicenode.go): -u refuses when the SPOT is allocated on
+// one ([aix] L1471-1535) and, after the update, removes the SPOT (and an
+// unallocated shared_root) on each SN that has it (L1704-1775), so the
+// next mkdsklsnode copies it again. Not simulated: -u nfs_vers=4 (L2917).
 
 // spotUpdates is [aix] spot_updates L1400-1790 for the SPOT named like the
 // osimage (L1413), def the osimage definition (its software is used only
@@ -41,6 +43,25 @@ func (r *mkrun) spotUpdates(def *Osimage, update bool) error {
 	if n := atoi(ob.Get("alloc_count")); n != 0 {
 		o.err("The resource named '" + spot + "' is currently allocated. It cannot be updated.\n")
 		return errFail
+	}
+	// -u: the SNs that hold the SPOT ([aix] L1471-1535), through xdsh.
+	var snList []string
+	if update {
+		for _, sn := range s.ServiceNodes {
+			if p.snDown(sn) {
+				o.info("Could not get NIM spot definitions from " + sn.Name + ".")
+				continue
+			}
+			c := sn.object(spot)
+			if c == nil {
+				continue
+			}
+			if atoi(c.Get("alloc_count")) != 0 {
+				o.err("The resource named '" + spot + "' is currently allocated on service node '" + sn.Name + "' and cannot be removed.\n")
+				return errFail
+			}
+			snList = append(snList, sn.Name)
+		}
 	}
 	o.info("Updating the NIM spot resource named '" + spot + "'. This could take a while.\n")
 	if err := p.maybeHang("update"); err != nil {
@@ -91,6 +112,9 @@ func (r *mkrun) spotUpdates(def *Osimage, update bool) error {
 		if r.verbose {
 			o.info("Updated synclists files.\n")
 		}
+	}
+	if len(snList) > 0 && p.site(s)["sharedinstall"] != "sns" {
+		r.removeOnSNs(spot, def, snList)
 	}
 	return nil
 }
@@ -487,4 +511,57 @@ func (r *mkrun) update(def *Osimage) int {
 		return 1
 	}
 	return 0
+}
+
+// removeOnSNs is the end of -u on a hierarchy ([aix] L1704-1775): the SPOT
+// removed on each SN (nim -Fo remove through xdsh), then the image's
+// shared_root unless allocated there.
+func (r *mkrun) removeOnSNs(spot string, def *Osimage, sns []string) {
+	p, o := r.p, r.o
+	sr := ""
+	if def != nil {
+		sr = def.Attrs["shared_root"]
+	}
+	for _, name := range sns {
+		if r.verbose {
+			o.info("Removing SPOT '" + spot + "' on service node " + name + ". This could take a while.\n")
+		}
+		var srAllocated, srGone bool
+		err := p.st.Update(func(s *State) error {
+			sn := s.ServiceNode(name)
+			if sn == nil {
+				return nil
+			}
+			sn.Objects = slicesDelete(sn.Objects, spot)
+			if sr != "" {
+				if c := sn.object(sr); c != nil {
+					if atoi(c.Get("alloc_count")) != 0 {
+						srAllocated = true
+					} else {
+						sn.Objects, srGone = slicesDelete(sn.Objects, sr), true
+					}
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			o.err("Could not remove " + spot + " from service node " + name + ".\n")
+			continue
+		}
+		if srAllocated {
+			o.err("The resource named '" + sr + "' is currently allocated on service node '" + name + "' and cannot be removed.\n")
+		} else if srGone && r.verbose {
+			o.info("Removing shared_root '" + sr + "' on service node " + name + ".\n")
+		}
+	}
+}
+
+func slicesDelete(objs []*NimObject, name string) []*NimObject {
+	out := objs[:0:0]
+	for _, o := range objs {
+		if o.Name != name {
+			out = append(out, o)
+		}
+	}
+	return out
 }

@@ -26,6 +26,7 @@ var modules = map[string]string{
 	"mknimimage": "aixinstall", "rmnimimage": "aixinstall", "chkosimage": "aixinstall",
 	"lsdef": "DBobjectdefs", "chdef": "DBobjectdefs",
 	"lsxcatd": "tabutils",
+	"xdsh":    "xdsh", // xCAT-server/lib/xcat/plugins/xdsh.pm, which runs DSHCLI
 }
 
 func xcatdMain(args []string) int {

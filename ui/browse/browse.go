@@ -84,12 +84,13 @@ const (
 	pageList page = iota
 	pageDetails
 	pageContents
-	pageRecreate // new name or replace?
-	pageRemove   // the removal (or replacement): confirmation, run, result
-	pageChange   // change one attribute of the definition
-	pageCheck    // check it (read-only)
-	pageCopy     // copy it (mknimimage -i)
-	pageUpdate   // update its SPOT's software (mknimimage -u)
+	pageRecreate  // new name or replace?
+	pageRemove    // the removal (or replacement): confirmation, run, result
+	pageChange    // change one attribute of the definition
+	pageCheck     // check it (read-only)
+	pageCopy      // copy it (mknimimage -i)
+	pageUpdate    // update its SPOT's software (mknimimage -u)
+	pageHierarchy // the osimage on the service nodes (hierarchy.go)
 )
 
 // goMsg asks the browser to show another view: from is where that view
@@ -128,6 +129,7 @@ type Model struct {
 	list     *listView
 	details  *detailsView
 	contents *contentsView
+	hier     *hierarchyView
 	recreate *recreateView
 	remove   *removeView // while open
 	change   *changeView // while open
@@ -147,6 +149,7 @@ func New(c ui.Common, env Env) *Model {
 		list:     newListView(c, d),
 		details:  newDetailsView(c, d),
 		contents: newContentsView(c, d),
+		hier:     newHierarchyView(c, d, env.NIM),
 		recreate: newRecreateView(c, d),
 	}
 }
@@ -160,7 +163,7 @@ func (m *Model) SetSize(w, h int) {
 }
 
 func (m *Model) views() []view {
-	vs := []view{m.list, m.details, m.contents, m.recreate}
+	vs := []view{m.list, m.details, m.contents, m.recreate, m.hier}
 	if m.remove != nil {
 		vs = append(vs, m.remove)
 	}
@@ -186,6 +189,8 @@ func (m *Model) view() view {
 		return m.details
 	case pageContents:
 		return m.contents
+	case pageHierarchy:
+		return m.hier
 	case pageRecreate:
 		return m.recreate
 	case pageRemove:
@@ -297,6 +302,8 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	case contentsMsg:
 		m.d.gotContents(msg)
 		return nil
+	case hierMsg:
+		return m.hier.got(msg)
 	case resourcesMsg:
 		m.d.gotResources(msg)
 		if m.change != nil {
@@ -363,6 +370,9 @@ func (m *Model) show(msg goMsg) tea.Cmd {
 	case pageContents:
 		m.active = pageContents
 		return m.contents.openRef(msg.ref)
+	case pageHierarchy:
+		m.active = pageHierarchy
+		return m.hier.open()
 	case pageRecreate:
 		m.active = pageRecreate
 		m.recreate.open(msg.from)

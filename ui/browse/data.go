@@ -39,6 +39,9 @@ type data struct {
 	details  map[string]*detail   // by osimage
 	contents map[string]*contents // by resource name
 	res      resources
+	// hier is the last hierarchy matrix of each osimage the hierarchy view
+	// fetched (hierarchy.go): the removal shows its impact per server.
+	hier map[string]nim.Matrix
 }
 
 func newData(env Env) *data {

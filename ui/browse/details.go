@@ -55,6 +55,8 @@ func (v *detailsView) update(msg tea.KeyMsg) tea.Cmd {
 		return goTo(goMsg{to: pageRemove, from: pageDetails})
 	case key.Matches(msg, k.Change):
 		return goTo(goMsg{to: pageChange, from: pageDetails})
+	case key.Matches(msg, k.Hierarchy):
+		return goTo(goMsg{to: pageHierarchy})
 	case key.Matches(msg, k.Check):
 		return goTo(goMsg{to: pageCheck, from: pageDetails})
 	case key.Matches(msg, k.Copy):
@@ -74,7 +76,7 @@ func (v *detailsView) ShortHelp() []key.Binding {
 }
 
 func (v *detailsView) FullHelp() [][]key.Binding {
-	return [][]key.Binding{v.ShortHelp(), {v.keys.Check, v.keys.Copy, v.keys.Update}}
+	return [][]key.Binding{v.ShortHelp(), {v.keys.Check, v.keys.Copy, v.keys.Update, v.keys.Hierarchy}}
 }
 
 // resourceLines are the resources, one to three lines each, and the lines

@@ -108,6 +108,10 @@ func (v *removeView) plannedLines() []string {
 	}
 	kept, sharedAny, shared := v.removesLines(b, detached)
 	v.keepsLines(b, kept, detached)
+	if !v.replace {
+		d, x, f := v.flags()
+		impactLines(b, v.d, v.o, d, x, f) // the service nodes (hierarchy.go)
+	}
 	b.add("")
 	what := "remove"
 	if v.replace {
@@ -233,6 +237,9 @@ func (v *removeView) resultLines() []string {
 		b.wrap(st.OK, removedText(rep))
 	default:
 		v.failureLines(b)
+	}
+	if len(r.results) > 0 {
+		perServerLines(b, output(r.results[len(r.results)-1])) // hierarchy.go
 	}
 	return append(b.lines, r.outputLines(st, b.width)...)
 }

@@ -57,9 +57,13 @@ type World struct {
 type Option func(*config)
 
 type config struct {
-	buffered bool
-	env      map[string]string
-	site     map[string]string
+	buffered     bool
+	serviceNodes bool
+	large        [2]int // osimages, resources (sim.SeedLarge)
+	scaleSNs     int
+	scaleImage   string
+	env          map[string]string
+	site         map[string]string
 }
 
 // Env sets one NIMWIZ_SIM_* (or other) variable for the commands.
@@ -116,6 +120,22 @@ func Buffered() Option { return func(c *config) { c.buffered = true } }
 // Site sets a key of the world's site table (nimprime, master, ...).
 func Site(key, value string) Option { return func(c *config) { c.site[key] = value } }
 
+// ServiceNodes gives the world the demo's two service nodes
+// (sim.SeedServiceNodes): sn01 and sn02, with drift.
+func ServiceNodes() Option { return func(c *config) { c.serviceNodes = true } }
+
+// Large seeds the world at scale (sim.SeedLarge): osimages extra
+// osimages and at least resources NIM resources.
+func Large(osimages, resources int) Option {
+	return func(c *config) { c.large = [2]int{osimages, resources} }
+}
+
+// ServiceNodesAtScale adds n service nodes serving 32 nodes each that use
+// image, each with copies of its resources (sim.SeedServiceNodesAtScale).
+func ServiceNodesAtScale(n int, image string) Option {
+	return func(c *config) { c.scaleSNs, c.scaleImage = n, image }
+}
+
 // New seeds a world in t.TempDir(), installs the simulated commands (the
 // Perl client, and links to the test binary), and returns it. The test
 // package must call Main from TestMain. When the test ends, every process
@@ -134,8 +154,22 @@ func New(t testing.TB, opts ...Option) *World {
 	}
 	dir := t.TempDir()
 	w := &World{Root: filepath.Join(dir, "world"), Bin: filepath.Join(dir, "bin")}
-	if err := sim.Seed(w.Root); err != nil {
+	seed := sim.Seed
+	if c.large[0] > 0 {
+		seed = func(root string) error { return sim.SeedLarge(root, c.large[0], c.large[1]) }
+	}
+	if err := seed(w.Root); err != nil {
 		t.Fatal(err)
+	}
+	if c.scaleSNs > 0 {
+		if err := sim.SeedServiceNodesAtScale(w.Root, c.scaleSNs, c.scaleImage); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if c.serviceNodes {
+		if err := sim.SeedServiceNodes(w.Root); err != nil {
+			t.Fatal(err)
+		}
 	}
 	for k, v := range c.site {
 		if err := sim.SetSite(w.Root, k, v); err != nil {
