@@ -200,7 +200,9 @@ func TestJobsVerb(t *testing.T) {
 		t.Fatalf("table:\n%s", out)
 	}
 	code, out, _ = c.run("jobs", "--json")
-	var recs []job.Record
+	var recs []struct {
+		ID string `json:"id"`
+	}
 	if err := json.Unmarshal([]byte(out), &recs); code != 0 || err != nil || len(recs) != 1 || recs[0].ID != id {
 		t.Fatalf("json: %v\n%s", err, out)
 	}
@@ -208,7 +210,7 @@ func TestJobsVerb(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "output.log") || !strings.Contains(out, "mknimimage -V -t diskless") {
 		t.Fatalf("one job:\n%s", out)
 	}
-	if code, _, errs := c.run("jobs", "nope"); code != exitUsage || !strings.Contains(errs, "no job nope") {
+	if code, _, errs := c.run("jobs", "nope"); code != exitNotFound || !strings.Contains(errs, "no job nope") {
 		t.Fatalf("unknown id: %d %s", code, errs)
 	}
 }

@@ -26,9 +26,9 @@ func runAttach(a *app, args []string) error {
 	store := job.NewStore(a.stateDir)
 	var rec job.Record
 	if len(args) == 1 {
-		r, err := store.Load(args[0])
+		r, err := loadJob(store, args[0])
 		if err != nil {
-			return usageError("%v", err)
+			return err
 		}
 		rec = r
 	} else {

@@ -14,18 +14,19 @@ import (
 // the SPOT's boot images: it says when to run it.
 
 func init() {
-	register(verb{name: "check", args: "NAME", summary: "check an osimage without changing it: its definition, NIM resources, software (chkosimage) and who uses it", run: runCheck})
+	register(verb{name: "check", args: "NAME [--json]", summary: "check an osimage without changing it: its definition, NIM resources, software (chkosimage) and who uses it", run: runCheck})
 }
 
 func runCheck(a *app, args []string) error {
 	fs := flag.NewFlagSet("nimwiz check", flag.ContinueOnError)
 	fs.SetOutput(a.stderr)
+	asJSON := fs.Bool("json", false, "print the findings as JSON (README: Machine-readable output)")
 	files, err := parseInterleaved(fs, args)
 	if err != nil {
 		return flagError(err)
 	}
 	if len(files) != 1 {
-		return usageError("give one osimage name: nimwiz check NAME; 'nimwiz list' lists them")
+		return usageError("give one osimage name: nimwiz check NAME [--json]; 'nimwiz list' lists them")
 	}
 	name := files[0]
 	if err := nim.ValidName(name); err != nil {
@@ -35,10 +36,23 @@ func runCheck(a *app, args []string) error {
 	defer cancel()
 	ic, err := a.client.CheckImage(ctx, name)
 	if errors.Is(err, nim.ErrNoSuchOsimage) {
-		return failure("no osimage named %q; run 'nimwiz list' to see them", name)
+		return notFound("no osimage named %q; run 'nimwiz list' to see them", name)
 	}
 	if err != nil {
 		return failure("%v", err)
+	}
+	if *asJSON {
+		out := checkJSON{newOsimageJSON(ic.Osimage), ic.Problems(), []findingJSON{}}
+		for _, f := range ic.Findings {
+			out.Findings = append(out.Findings, findingJSON{findingLevelNames[f.Level], f.Text, f.Fix})
+		}
+		if err := writeJSON(a, out); err != nil {
+			return err
+		}
+		if out.Problems > 0 {
+			return exitStatus(exitFail)
+		}
+		return nil
 	}
 	fmt.Fprintf(a.stdout, "Checked osimage %s (%s). Nothing was changed.\n\n", name, describeImage(ic.Osimage))
 	for _, f := range ic.Findings {

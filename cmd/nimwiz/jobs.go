@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"strings"
@@ -35,22 +36,23 @@ func runJobs(a *app, args []string) error {
 			return failure("%v", err)
 		}
 	case 1:
-		r, err := store.Load(ids[0])
+		r, err := loadJob(store, ids[0])
 		if err != nil {
-			return usageError("%v", err)
+			return err
 		}
 		recs = []job.Record{r}
 	default:
 		return usageError("give at most one job id")
 	}
 	if *asJSON {
-		var v any = recs
-		if len(ids) == 1 {
-			v = recs[0]
-		} else if recs == nil {
-			v = []job.Record{}
+		out := make([]jobJSON, 0, len(recs))
+		for _, r := range recs {
+			out = append(out, newJobJSON(r))
 		}
-		return writeJSON(a, v)
+		if len(ids) == 1 {
+			return writeJSON(a, out[0])
+		}
+		return writeJSON(a, out)
 	}
 	if len(ids) == 1 {
 		printJob(a, recs[0])
@@ -67,6 +69,21 @@ func runJobs(a *app, args []string) error {
 	}
 	tw.Flush()
 	return nil
+}
+
+// loadJob is the job called id: exit 3 when there is none (as for an
+// unknown osimage), 2 when id cannot be a job id.
+func loadJob(store *job.Store, id string) (job.Record, error) {
+	r, err := store.Load(id)
+	switch {
+	case errors.Is(err, job.ErrNoSuchJob):
+		return r, notFound("%v", err)
+	case err != nil && store.ValidID(id) != nil:
+		return r, usageError("%v", err)
+	case err != nil:
+		return r, failure("%v", err)
+	}
+	return r, nil
 }
 
 func stateText(r job.Record) string {

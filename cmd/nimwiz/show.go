@@ -19,22 +19,6 @@ func init() {
 	register(verb{name: "show", args: "NAME [--json]", summary: "show an osimage's definition and the lsnim -l details of its resources", run: runShow})
 }
 
-// resourceJSON is one NIM resource of an osimage in show --json.
-type resourceJSON struct {
-	Attr       string     `json:"attr"`
-	Name       string     `json:"name"`
-	Missing    bool       `json:"missing"`              // lsnim: no such object
-	Unanswered bool       `json:"unanswered,omitempty"` // lsnim said nothing about it
-	Ready      bool       `json:"ready"`                // Rstate is "ready for use"
-	Attrs      []nim.Attr `json:"attrs"`                // lsnim -l, in its order
-}
-
-type showJSON struct {
-	Name      string            `json:"name"`
-	Attrs     map[string]string `json:"attrs"`
-	Resources []resourceJSON    `json:"resources"`
-}
-
 func runShow(a *app, args []string) error {
 	fs := flag.NewFlagSet("nimwiz show", flag.ContinueOnError)
 	fs.SetOutput(a.stderr)
@@ -69,7 +53,7 @@ func runShow(a *app, args []string) error {
 			// mknimimage writes the definition only after every NIM resource exists.
 			fmt.Fprintf(a.stderr, "nimwiz: job %s is creating it (phase: %s); the definition appears near the end. Follow it: nimwiz attach %s\n", rec.ID, rec.PhaseName, rec.ID)
 		}
-		return exitStatus(exitFail)
+		return exitStatus(exitNotFound)
 	}
 	if err != nil {
 		return failure("%v", err)
@@ -91,14 +75,30 @@ func runShow(a *app, args []string) error {
 	res := make([]resourceJSON, 0, len(refs))
 	for _, r := range refs {
 		ob, ok := objs[r.Name]
-		rj := resourceJSON{Attr: r.Attr, Name: r.Name, Missing: gone[r.Name], Unanswered: !ok && !gone[r.Name], Ready: ok && ob.Ready(), Attrs: rstateFirst(ob.Attrs)}
+		rj := resourceJSON{Attr: r.Attr, Name: r.Name, Rstate: ob.Get("Rstate"), Lsnim: []nimAttrJSON{}}
+		switch {
+		case gone[r.Name]:
+			rj.State = resMissing
+		case !ok:
+			rj.State = resUnanswered
+		case ob.Ready():
+			rj.State = resReady
+		default:
+			rj.State = resNotReady
+		}
+		if ok {
+			rj.OsLevel = nim.OsLevel(ob)
+		}
+		for _, at := range rstateFirst(ob.Attrs) {
+			rj.Lsnim = append(rj.Lsnim, nimAttrJSON{at.Key, at.Value})
+		}
 		res = append(res, rj)
 	}
 	if qerr != nil && !partial {
 		return failure("%v", qerr)
 	}
 	if *asJSON {
-		if err := writeJSON(a, showJSON{Name: o.Name, Attrs: nonNil(o.Attrs), Resources: res}); err != nil {
+		if err := writeJSON(a, showJSON{newOsimageJSON(o), res}); err != nil {
 			return err
 		}
 	} else {
@@ -140,36 +140,35 @@ func printShow(w io.Writer, o nim.Osimage, res []resourceJSON) {
 	for _, r := range res {
 		head := fmt.Sprintf("  %s %s", r.Attr, r.Name)
 		switch {
-		case r.Missing:
+		case r.missing():
 			fmt.Fprintf(w, "%s: MISSING: NIM has no object of this name\n", head)
 			continue
-		case r.Unanswered:
+		case r.unanswered():
 			fmt.Fprintf(w, "%s: NO ANSWER: lsnim said nothing about it\n", head)
 			continue
-		case !r.Ready:
-			rs := nim.Object{Attrs: r.Attrs}.Get("Rstate")
-			fmt.Fprintf(w, "%s: NOT READY (Rstate %q, not %q)\n", head, rs, nim.RstateReady)
+		case !r.ready():
+			fmt.Fprintf(w, "%s: NOT READY (Rstate %q, not %q)\n", head, r.Rstate, nim.RstateReady)
 		default:
 			fmt.Fprintf(w, "%s\n", head)
 		}
 		width := 0
-		for _, at := range r.Attrs {
-			width = max(width, len(at.Key))
+		for _, at := range r.Lsnim {
+			width = max(width, len(at.Attribute))
 		}
-		for _, at := range r.Attrs {
-			fmt.Fprintf(w, "      %-*s = %s\n", width, at.Key, at.Value)
+		for _, at := range r.Lsnim {
+			fmt.Fprintf(w, "      %-*s = %s\n", width, at.Attribute, at.Value)
 		}
 		if r.Attr == "spot" {
-			if lv := nim.OsLevel(nim.Object{Attrs: r.Attrs}); lv != "" && !hasKey(r.Attrs, "oslevel_r") {
+			if lv := r.OsLevel; lv != "" && !hasKey(r.Lsnim, "oslevel_r") {
 				fmt.Fprintf(w, "      (oslevel %s)\n", lv)
 			}
 		}
 	}
 }
 
-func hasKey(attrs []nim.Attr, k string) bool {
+func hasKey(attrs []nimAttrJSON, k string) bool {
 	for _, a := range attrs {
-		if a.Key == k {
+		if a.Attribute == k {
 			return true
 		}
 	}
