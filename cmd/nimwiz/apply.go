@@ -245,22 +245,34 @@ func followJob(a *app, store *job.Store, id string, ended <-chan struct{}, g *jo
 	// Interrupts are refused until the output proves a phase they cannot
 	// harm: said once at the start, then with each phase line, and when
 	// they become accepted or refused again.
-	switch tr.Kind() {
-	case nim.KindUpdate:
+	// A job that has already ended is replayed: its phases as lines, but
+	// nothing is protected any more and no guess of how long is wanted.
+	first, _ := store.Load(id)
+	replay := first.State.Ended()
+	switch {
+	case replay:
+		fmt.Fprintf(a.stderr, "nimwiz: job %s has ended (%s); its output and phases follow\n", id, stateText(first))
+	case tr.Kind() == nim.KindUpdate:
 		fmt.Fprintln(a.stderr, "nimwiz: interrupts are refused for the whole update: it changes the SPOT from its start to its end")
-	case nim.KindCopy:
+	case tr.Kind() == nim.KindCopy:
 		fmt.Fprintln(a.stderr, "nimwiz: interrupts are refused until the copy's summary: the SPOT is copied and then changed (root password)")
 	default:
 		fmt.Fprintln(a.stderr, "nimwiz: interrupts are refused until mknimimage's output shows the lpp_source copy running; the SPOT is protected throughout")
 	}
 	const unsaid = "\x00"
 	said := unsaid // the reason last said; "" when accepting
+	if replay {
+		said = ""
+	}
 	warnedNotLive, toldSpot := false, false
 	var rec job.Record
 	// protection says why interrupts are refused now ("" if they are not):
 	// our tracker's reason once the output is known to be live (it is in
 	// step with the lines printed), else the supervisor's record's.
 	protection := func() string {
+		if replay {
+			return ""
+		}
 		if tr.Live() {
 			return tr.Risk().Why()
 		}
@@ -280,7 +292,7 @@ func followJob(a *app, store *job.Store, id string, ended <-chan struct{}, g *jo
 		} else {
 			g.SetCritical(why != "")
 		}
-		if phaseLine && tr.Phase() == nim.PhaseSpot && !toldSpot {
+		if phaseLine && tr.Phase() == nim.PhaseSpot && !toldSpot && !replay {
 			// It prints nothing for tens of minutes: say what to expect.
 			toldSpot = true
 			if h, err := store.History(nim.PhaseSpot); err == nil {
@@ -381,6 +393,9 @@ func onSignal(a *app, store *job.Store, id string, sig os.Signal, why string, in
 	if why != "" {
 		fmt.Fprintf(a.stderr, "nimwiz: %s refused: %s; interrupting now could leave a broken SPOT that a re-run silently reuses. mknimimage goes on.\n", name, why)
 		return 0, false
+	}
+	if sig == syscall.SIGTSTP {
+		return 0, false // caught only while critical: the phase has just ended
 	}
 	if sig != syscall.SIGINT {
 		fmt.Fprintf(a.stderr, "nimwiz: %s: no longer following job %s; it goes on (see 'nimwiz jobs', log %s)\n", name, id, rec.LogPath())

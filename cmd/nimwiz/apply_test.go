@@ -272,8 +272,11 @@ func TestApplyRefusesSignalsDuringSpotCreation(t *testing.T) {
 				all := c.jobs()
 				return len(all) == 1 && all[0].Phase == nim.PhaseSpot && all[0].Critical
 			})
-			// ^Z is ignored too, or the refusals below would never come.
+			// ^Z gets the same refusal, or the refusals below would never come.
 			p.cmd.Process.Signal(syscall.SIGTSTP)
+			jobtest.Eventually(t, "^Z refused", func() bool {
+				return strings.Contains(p.err.String(), "SIGTSTP refused: the SPOT is being created")
+			})
 			for i := 1; i <= 2; i++ { // again: Bubble Tea's handler would die on the second
 				p.cmd.Process.Signal(sig)
 				jobtest.Eventually(t, "refusal", func() bool {

@@ -26,11 +26,15 @@ type app struct {
 	// and the full-screen UI write to rawOut(a), with their own escaping.
 	stdout, stderr io.Writer
 	stateDir       string
-	demo           bool
-	plain          bool
-	theme          string // "", "light" or "dark"
-	exec           *nim.Executor
-	client         *nim.Client
+	// stateDirFlag: the state directory was chosen (--state-dir or
+	// NIMWIZ_STATE_DIR), so a command nimwiz tells the admin to run must
+	// name it.
+	stateDirFlag bool
+	demo         bool
+	plain        bool
+	theme        string // "", "light" or "dark"
+	exec         *nim.Executor
+	client       *nim.Client
 	// hostRoot prefixes paths on the NIM master's filesystem: the demo's
 	// simulated host root, "" on a real master.
 	hostRoot string
@@ -101,6 +105,7 @@ func (a *app) setUp(args []string) (string, []string, error) {
 	if *demoReset {
 		a.demo = true
 	}
+	a.stateDirFlag = a.stateDir != "" || os.Getenv("NIMWIZ_STATE_DIR") != ""
 	dir, err := stateDir(a.stateDir)
 	if err != nil {
 		return "", nil, &exitError{exitUsage, err}

@@ -311,22 +311,24 @@ func TestAttachRefuses(t *testing.T) {
 	state := t.TempDir()
 	var out, errb bytes.Buffer
 	code := run([]string{"--state-dir", state, "attach"}, strings.NewReader(""), &out, &errb)
-	if code != exitFail || !strings.Contains(errb.String(), "nimwiz jobs") {
+	if code != exitNotFound || !strings.Contains(errb.String(), "no mknimimage job has run here yet") {
 		t.Errorf("no job: exit %d, %q", code, errb.String())
 	}
 	errb.Reset()
 	code = run([]string{"--state-dir", state, "attach", "nope"}, strings.NewReader(""), &out, &errb)
-	if code != exitUsage || !strings.Contains(errb.String(), "no job nope") {
+	if code != exitNotFound || !strings.Contains(errb.String(), "no job nope") {
 		t.Errorf("unknown job: exit %d, %q", code, errb.String())
 	}
-	// A finished job on a pipe: exit 2, pointing to jobs and the log.
+	// A finished job on a pipe: exit 2, pointing to plain attach, jobs and
+	// the log, with the options in force.
 	c := newCLI(t)
 	if code, _, errs := c.run("apply", "--yes", c.planFile("done")); code != 0 {
 		t.Fatal(errs)
 	}
 	id := c.jobs()[0].ID
 	code, _, errs := c.run("attach", id)
-	if code != exitUsage || !strings.Contains(errs, "nimwiz jobs "+id) || !strings.Contains(errs, "output.log") {
+	if code != exitUsage || !strings.Contains(errs, "nimwiz --state-dir "+c.state+" jobs "+id) ||
+		!strings.Contains(errs, "nimwiz --state-dir "+c.state+" --plain attach "+id) || !strings.Contains(errs, "output.log") {
 		t.Errorf("no terminal: exit %d, %q", code, errs)
 	}
 }

@@ -37,9 +37,10 @@ func NewGuard() *Guard {
 func (g *Guard) C() <-chan os.Signal { return g.c }
 
 // SetCritical says whether a critical phase runs. While it does, SIGTSTP
-// (^Z from a terminal not in raw mode) is ignored too: a stopped watcher
-// could not tell the user anything, and the plain apply prompt would be
-// suspended half-way.
+// (^Z from a terminal not in raw mode) is caught too and delivered on C, so
+// that it gets the same refusal as ^C and ^\: a stopped watcher could not
+// tell the user anything, and the plain apply prompt would be suspended
+// half-way. Outside one, ^Z suspends nimwiz as usual.
 func (g *Guard) SetCritical(on bool) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
@@ -48,7 +49,7 @@ func (g *Guard) SetCritical(on bool) {
 	}
 	g.critical = on
 	if on {
-		signal.Ignore(syscall.SIGTSTP)
+		signal.Notify(g.c, syscall.SIGTSTP)
 	} else {
 		signal.Reset(syscall.SIGTSTP)
 	}

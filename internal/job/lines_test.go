@@ -186,7 +186,11 @@ func TestGuardKeepsCatchingSignals(t *testing.T) {
 			t.Fatalf("got %v, want %v", got, sig)
 		}
 	}
-	syscall.Kill(os.Getpid(), syscall.SIGTSTP) // ignored while critical: we are not stopped
+	// ^Z while critical: delivered for a refusal, and we are not stopped.
+	syscall.Kill(os.Getpid(), syscall.SIGTSTP)
+	if got := <-g.C(); got != syscall.SIGTSTP {
+		t.Fatalf("got %v, want SIGTSTP", got)
+	}
 	g.SetCritical(false)
 }
 

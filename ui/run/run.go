@@ -53,7 +53,7 @@ type Config struct {
 	// host); "" on a real master.
 	HostRoot string
 	// Guard, when set, is told whether a critical phase runs (it then
-	// ignores SIGTSTP too).
+	// catches SIGTSTP too, refused like the others).
 	Guard     *job.Guard
 	Now       func() time.Time // nil: time.Now
 	Tick      time.Duration    // how often the log and record are read, at most (while idle)
@@ -500,6 +500,9 @@ func (m *Model) onSignal(sig os.Signal) tea.Cmd {
 	if m.Critical() {
 		m.refuse(name)
 		return nil
+	}
+	if sig == syscall.SIGTSTP {
+		return nil // caught only while critical (job.Guard): the phase has just ended
 	}
 	if sig == syscall.SIGINT {
 		m.askStop(name)
