@@ -58,10 +58,19 @@ func Header(c Common, title, where string) string {
 	left := s.Title.Render("nimwiz") + s.Subtle.Render(" - ") + s.Title.Render(title)
 	right := s.StepInfo.Render(where)
 	gap := c.Width - lipgloss.Width(left) - lipgloss.Width(right)
+	if gap < 1 && where != "" {
+		// Too narrow for both: where gives way, elided with a mark.
+		room := c.Width - lipgloss.Width(left) - 1
+		right = s.StepInfo.Render(Elide(where, max(room, 0)))
+		if room <= len(ElideMark) {
+			right = ""
+		}
+		gap = c.Width - lipgloss.Width(left) - lipgloss.Width(right)
+	}
 	if gap < 1 {
 		gap = 1
 	}
-	lines := []string{left + strings.Repeat(" ", gap) + right}
+	lines := []string{Truncate(left+strings.Repeat(" ", gap)+right, max(c.Width, 1))}
 	if c.Demo {
 		lines = append(lines, s.Banner.Render(Truncate(" "+DemoBanner+" ", c.Width)))
 	}
@@ -75,6 +84,22 @@ func Truncate(s string, width int) string {
 		return ""
 	}
 	return ansi.Truncate(s, width, "")
+}
+
+// ElideMark ends a value cut short: ASCII, as every mark nimwiz draws (a
+// serial console may not show "…").
+const ElideMark = "..."
+
+// Elide cuts plain text s (no escape sequences) to at most n cells, ending
+// in ElideMark when anything was cut.
+func Elide(s string, n int) string {
+	if ansi.StringWidth(s) <= n {
+		return s
+	}
+	if n <= len(ElideMark) {
+		return ansi.Truncate(s, n, "")
+	}
+	return ansi.Truncate(s, n, ElideMark)
 }
 
 // Fit makes s exactly height lines of at most width cells: long lines are cut

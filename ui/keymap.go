@@ -23,6 +23,7 @@ type KeyMap struct {
 	Extras   ExtrasKeys
 	Preview  PreviewKeys
 	Run      RunKeys
+	Jobs     JobsKeys
 	Browse   BrowseKeys
 }
 
@@ -73,6 +74,13 @@ type RunKeys struct {
 	Detach, Output, Back                key.Binding
 	Stop, Interrupt, Suspend            key.Binding
 	Confirm                             ConfirmKeys
+}
+
+// JobsKeys are the jobs list's. Back (esc and q) goes back to the home
+// screen, as esc and q leave every view but the home screen.
+type JobsKeys struct {
+	ListKeys
+	Open, Refresh, Back key.Binding
 }
 
 // BrowseKeys are the osimage browser's, one set per view.
@@ -204,13 +212,19 @@ func DefaultKeyMap() *KeyMap {
 			PgDown:    bind("pgdn", "page down", "pgdown", " "),
 			Top:       bind("home", "top", "home", "g"),
 			Follow:    bind("f/end", "follow", "end", "G", "f"),
-			Detach:    bind("d", "detach (the job goes on)", "d", "q"),
+			Detach:    bind("q/esc", "detach (the job goes on)", "d", "q", "esc"),
 			Output:    bind("o", "output/ending", "o"),
 			Back:      esc("back to the preview"),
 			Stop:      bind("ctrl+c", "stop mknimimage...", "ctrl+c"),
 			Interrupt: bind("ctrl+\\", "stop mknimimage...", "ctrl+\\"),
 			Suspend:   bind("ctrl+z", "suspend", "ctrl+z"),
 			Confirm:   confirm("yes, stop it", "n"),
+		},
+		Jobs: JobsKeys{
+			ListKeys: list,
+			Open:     bind("enter", "open", "enter"),
+			Refresh:  refresh,
+			Back:     bind("q/esc", "back", "esc", "q"),
 		},
 		Browse: BrowseKeys{
 			List: BrowseListKeys{

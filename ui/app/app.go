@@ -15,6 +15,7 @@ import (
 	"github.com/nimwiz/nimwiz/steps"
 	"github.com/nimwiz/nimwiz/ui"
 	"github.com/nimwiz/nimwiz/ui/browse"
+	"github.com/nimwiz/nimwiz/ui/jobs"
 	"github.com/nimwiz/nimwiz/ui/run"
 	"github.com/nimwiz/nimwiz/wizard"
 )
@@ -71,6 +72,8 @@ type Config struct {
 	// with StartRun, and from the home screen's Jobs entry).
 	Run run.Config
 	Job string // with StartRun: the job to follow
+	// Jobs configures the Jobs screen (its Store is Run.Store when nil).
+	Jobs jobs.Config
 }
 
 // Result is how the program ended, for the caller to report after Run.
@@ -92,6 +95,7 @@ const (
 	stageDone
 	stageBrowse
 	stageRun
+	stageJobs
 )
 
 // Steps in wizard order.
@@ -128,6 +132,7 @@ type Model struct {
 	fromBrowse bool
 	browse     *browse.Model
 	run        *run.Model // the run screen, once shown
+	jobs       *jobs.Model // the Jobs screen, while shown or returned to
 	result     Result
 	width      int
 	height     int

@@ -36,6 +36,8 @@ func (m *Model) View() string {
 		body = m.browse.View()
 	case stageRun:
 		body = m.run.View()
+	case stageJobs:
+		body = m.jobs.View()
 	}
 	// The last line of defence (termtext.KeepSGR): whatever a view let
 	// through, only colour sequences reach the terminal; the body is cut to
@@ -57,6 +59,8 @@ func (m *Model) headerView() string {
 		title, where = "Browse osimages", m.browse.Where()
 	case stageRun:
 		title, where = m.run.Title(), m.run.Where()
+	case stageJobs:
+		title, where = "Jobs", m.jobs.Where()
 	}
 	return ui.Header(c, title, where)
 }
@@ -105,6 +109,9 @@ func (m *Model) resize() {
 	if m.run != nil {
 		m.run.SetSize(w, h)
 	}
+	if m.jobs != nil {
+		m.jobs.SetSize(w, h)
+	}
 }
 
 // DoneMessage is what the caller prints after the program ended with a
@@ -143,6 +150,9 @@ func (m *Model) keyMap() keyMap {
 	case stageRun:
 		// ctrl+c and esc mean what the run screen says they mean.
 		return keyMap{view: m.run, global: []key.Binding{m.keys.Help}}
+	case stageJobs:
+		// q and esc are the screen's own "back".
+		return keyMap{view: m.jobs, global: []key.Binding{m.keys.Help, m.keys.Quit}}
 	}
 	return keyMap{view: view, global: []key.Binding{back, m.keys.Help, m.keys.Quit}}
 }

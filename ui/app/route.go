@@ -11,6 +11,7 @@ import (
 	"github.com/nimwiz/nimwiz/steps"
 	"github.com/nimwiz/nimwiz/ui"
 	"github.com/nimwiz/nimwiz/ui/browse"
+	"github.com/nimwiz/nimwiz/ui/jobs"
 	"github.com/nimwiz/nimwiz/ui/run"
 )
 
@@ -50,6 +51,27 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.stage = stageWizard
 		return m, m.enter(StepPreview)
+	case run.LeftMsg:
+		if m.stage != stageRun || m.jobs == nil {
+			return m, nil
+		}
+		m.stage, m.run = stageJobs, nil
+		m.resize()
+		return m, m.jobs.Init() // states have moved on
+	case jobs.OpenMsg:
+		if m.stage != stageJobs {
+			return m, nil
+		}
+		cmd := m.openRun(msg.ID)
+		m.run.Returns()
+		return m, cmd
+	case jobs.BackMsg:
+		if m.stage != stageJobs {
+			return m, nil
+		}
+		m.stage, m.jobs = stageHome, nil
+		m.resize()
+		return m, nil
 	}
 	return m, m.broadcast(msg)
 }
@@ -66,6 +88,9 @@ func (m *Model) broadcast(msg tea.Msg) tea.Cmd {
 	}
 	if m.run != nil {
 		cmds = append(cmds, m.run.Update(msg))
+	}
+	if m.jobs != nil {
+		cmds = append(cmds, m.jobs.Update(msg))
 	}
 	return tea.Batch(cmds...)
 }
@@ -104,6 +129,8 @@ func (m *Model) stageKey(msg tea.KeyMsg) tea.Cmd {
 	switch m.stage {
 	case stageBrowse:
 		return m.browse.Update(msg)
+	case stageJobs:
+		return m.jobs.Update(msg)
 	case stageHome:
 		return m.homeKey(msg)
 	case stageLoading:
@@ -290,29 +317,16 @@ func (m *Model) openRun(id string) tea.Cmd {
 	return cmd
 }
 
-// openJobs opens the newest running job, else the newest job.
+// openJobs shows the Jobs screen, which loads every job.
 func (m *Model) openJobs() tea.Cmd {
-	if m.cfg.Run.Store == nil {
-		m.home.note = "No job store. Meanwhile: nimwiz jobs."
-		return nil
+	cfg := m.cfg.Jobs
+	if cfg.Store == nil {
+		cfg.Store = m.cfg.Run.Store
 	}
-	all, err := m.cfg.Run.Store.List()
-	switch {
-	case err != nil:
-		m.home.note = "error: " + err.Error()
-		return nil
-	case len(all) == 0:
-		m.home.note = "No mknimimage jobs yet: create an osimage first."
-		return nil
-	}
-	id := all[0].ID
-	for _, r := range all {
-		if !r.State.Ended() {
-			id = r.ID
-			break
-		}
-	}
-	return m.openRun(id)
+	m.jobs = jobs.New(m.c, cfg)
+	m.stage = stageJobs
+	m.resize()
+	return m.jobs.Init()
 }
 
 // signal is a signal nimwiz received: the run screen's to answer; before

@@ -73,6 +73,10 @@ type SignalMsg struct{ Sig os.Signal }
 // BackMsg asks the root to go back to the preview (the job did not start).
 type BackMsg struct{}
 
+// LeftMsg says the admin left the run screen of job ID (q, esc) for the
+// screen it was opened from (Returns); the job goes on.
+type LeftMsg struct{ ID string }
+
 // StartCmd starts plan as a job off the event loop: job.Start waits until
 // mknimimage runs.
 func StartCmd(store *job.Store, ex *nim.Executor, plan nim.Plan, self []string) tea.Cmd {
@@ -166,6 +170,7 @@ type Model struct {
 	showOutput bool
 
 	quitting bool
+	returns  bool // q and esc go back (Returns)
 	result   Result
 }
 
@@ -466,9 +471,24 @@ func (m *Model) refuse(what string) {
 func (m *Model) detach(sig string) tea.Cmd {
 	m.result.Detached = m.haveRec && !m.rec.State.Ended()
 	m.result.Signal = sig
+	if m.returns && sig == "" {
+		// Back to the screen it was opened from; the job goes on.
+		if m.tail != nil {
+			m.tail.Close()
+			m.tail = nil
+		}
+		if m.cfg.Guard != nil {
+			m.cfg.Guard.SetCritical(false)
+		}
+		return func() tea.Msg { return LeftMsg{ID: m.id} }
+	}
 	m.quitting = true
 	return tea.Quit
 }
+
+// Returns makes q and esc go back to the screen the run screen was opened
+// from (LeftMsg) instead of ending the program: the Jobs screen's.
+func (m *Model) Returns() { m.returns = true }
 
 func (m *Model) askStop(what string) {
 	if m.stopping {
@@ -625,8 +645,16 @@ func (m *Model) ShortHelp() []key.Binding {
 	}
 	d := m.keys.Detach
 	stop := m.keys.Stop
+	switch {
+	case m.returns:
+		d.SetHelp("q/esc", "back (the job goes on)")
+		if m.ended() {
+			d.SetHelp("q/esc", "back")
+		}
+	case m.ended():
+		d.SetHelp("q/esc", "quit")
+	}
 	if m.ended() {
-		d.SetHelp("q", "quit")
 		stop.SetEnabled(false)
 	}
 	if m.Critical() {
