@@ -131,7 +131,7 @@ type Model struct {
 	// the first step returns there.
 	fromBrowse bool
 	browse     *browse.Model
-	run        *run.Model // the run screen, once shown
+	run        *run.Model  // the run screen, once shown
 	jobs       *jobs.Model // the Jobs screen, while shown or returned to
 	result     Result
 	width      int
