@@ -86,6 +86,15 @@ func Truncate(s string, width int) string {
 	return ansi.Truncate(s, width, "")
 }
 
+// Capitalize makes s's first letter upper case (a sentence made of a
+// phrase).
+func Capitalize(s string) string {
+	if s == "" || s[0] < 'a' || s[0] > 'z' {
+		return s
+	}
+	return string(s[0]-'a'+'A') + s[1:]
+}
+
 // ElideMark ends a value cut short: ASCII, as every mark nimwiz draws (a
 // serial console may not show "…").
 const ElideMark = "..."

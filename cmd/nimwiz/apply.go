@@ -295,7 +295,7 @@ func followJob(a *app, store *job.Store, id string, ended <-chan struct{}, g *jo
 		if phaseLine && tr.Phase() == nim.PhaseSpot && !toldSpot && !replay {
 			// It prints nothing for tens of minutes: say what to expect.
 			toldSpot = true
-			if h, err := store.History(nim.PhaseSpot); err == nil {
+			if h, err := store.History(tr.Kind(), nim.PhaseSpot); err == nil {
 				defer fmt.Fprintf(a.stderr, "nimwiz: %s\n", h)
 			}
 		}

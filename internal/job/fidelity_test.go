@@ -336,7 +336,7 @@ func TestHistoryOfAPhase(t *testing.T) {
 	if err := e.store.init(); err != nil {
 		t.Fatal(err)
 	}
-	h, _ := e.store.History(nim.PhaseSpot)
+	h, _ := e.store.History(nim.KindCreate, nim.PhaseSpot)
 	if h.Runs != 0 || h.String() != "no earlier SPOT creation on this master to go by" {
 		t.Fatalf("no history: %+v %q", h, h.String())
 	}
@@ -344,10 +344,12 @@ func TestHistoryOfAPhase(t *testing.T) {
 	for i, tc := range []struct {
 		state State
 		took  time.Duration
-	}{{StateSucceeded, 21 * time.Minute}, {StateSucceeded, 24 * time.Minute}, {StateFailed, 2 * time.Minute}, {StateSucceeded, 23 * time.Minute}} {
+		kind  nim.PlanKind
+	}{{StateSucceeded, 21 * time.Minute, ""}, {StateSucceeded, 24 * time.Minute, nim.KindCreate}, {StateFailed, 2 * time.Minute, ""},
+		{StateSucceeded, 23 * time.Minute, ""}, {StateSucceeded, 3 * time.Minute, nim.KindCopy}} {
 		id := fmt.Sprintf("2026120%d-100000-h%d", i+1, i)
 		os.Mkdir(filepath.Join(e.store.Dir, id), 0o700)
-		r := &Record{ID: id, Name: "h", State: tc.state, Started: t0, Ended: t0.Add(time.Hour), Phases: []nim.PhaseStatus{
+		r := &Record{ID: id, Name: "h", State: tc.state, Plan: nim.Plan{Kind: tc.kind}, Started: t0, Ended: t0.Add(time.Hour), Phases: []nim.PhaseStatus{
 			{Phase: nim.PhaseSpot, State: nim.PhaseDoneOK, Started: t0, Ended: t0.Add(tc.took)},
 		}}
 		rf, err := createRecordFile(filepath.Join(e.store.Dir, id), r)
@@ -356,8 +358,8 @@ func TestHistoryOfAPhase(t *testing.T) {
 		}
 		rf.Close()
 	}
-	h, err := e.store.History(nim.PhaseSpot)
-	if err != nil || h.Runs != 3 || h.String() != "SPOT creation took 21 min–24 min in 3 earlier runs here" {
+	h, err := e.store.History(nim.KindCreate, nim.PhaseSpot)
+	if err != nil || h.Runs != 3 || h.String() != "SPOT creation took 21–24 min in 3 earlier runs here" {
 		t.Fatalf("%+v %q %v", h, h.String(), err)
 	}
 }

@@ -2,6 +2,7 @@ package job
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/nimwiz/nimwiz/nim"
@@ -16,16 +17,17 @@ type History struct {
 	Min, Max time.Duration
 }
 
-// History looks at the jobs that succeeded here and the time phase took in
-// each (the rows of their records).
-func (s *Store) History(phase nim.Phase) (History, error) {
+// History looks at the jobs of kind that succeeded here and the time phase
+// took in each (the rows of their records, with their start and end). Only
+// one kind counts: a copy's "SPOT creation" is cpcosi, not NIM's define.
+func (s *Store) History(kind nim.PlanKind, phase nim.Phase) (History, error) {
 	h := History{Phase: phase}
 	all, err := s.List()
 	if err != nil {
 		return h, err
 	}
 	for _, r := range all {
-		if r.State != StateSucceeded {
+		if r.State != StateSucceeded || r.Plan.PlanKind() != kind {
 			continue
 		}
 		for _, st := range r.Phases {
@@ -51,8 +53,13 @@ func (h History) String() string {
 		return fmt.Sprintf("no earlier %s on this master to go by", h.Phase)
 	}
 	took := roundDuration(h.Min)
-	if roundDuration(h.Max) != took {
-		took += "–" + roundDuration(h.Max)
+	if hi := roundDuration(h.Max); hi != took {
+		lo, unit, ok := strings.Cut(took, " ")
+		if hiN, hiUnit, _ := strings.Cut(hi, " "); ok && hiUnit == unit {
+			took = lo + "–" + hiN + " " + unit // "21–24 min"
+		} else {
+			took += "–" + hi
+		}
 	}
 	runs := "1 earlier run"
 	if h.Runs > 1 {

@@ -93,7 +93,7 @@ func screen(now time.Time, rec job.Record, out string) *Model {
 
 func keyMsg(name string) tea.KeyMsg { return uitest.Key(name) }
 
-var sizes = []struct{ w, h int }{{80, 24}, {120, 40}}
+var sizes = []struct{ w, h int }{{80, 24}, {120, 40}, {60, 20}}
 
 func check(t *testing.T, m *Model) {
 	for _, sz := range sizes {
@@ -114,6 +114,7 @@ func TestGoldenSpotRefused(t *testing.T) {
 	})
 	m := screen(at(3*time.Minute+12*time.Second), rec, output)
 	m.Update(sizeMsg{id: jobID, bytes: 157 << 20, files: 3120})
+	m.Update(historyMsg{id: jobID, text: "SPOT creation took 21–24 min in 3 earlier runs here."})
 	m.Update(keyMsg("ctrl+c"))
 	if m.confirm.Open() || !strings.Contains(m.notice, "ctrl+c refused") {
 		t.Fatalf("not refused: %q", m.notice)

@@ -128,6 +128,12 @@ type endingMsg struct {
 	facts ending.Facts
 }
 
+// historyMsg is what SPOT creation took in earlier jobs (job.History).
+type historyMsg struct {
+	id   string
+	text string
+}
+
 type interruptMsg struct {
 	id  string
 	ev  job.Event
@@ -168,6 +174,11 @@ type Model struct {
 	endLines   []string // the ending, rendered at the current width
 	endTop     int
 	showOutput bool
+
+	// history says what SPOT creation took in earlier runs here, asked
+	// once when the SPOT phase is seen.
+	history      string
+	historyAsked bool
 
 	quitting bool
 	returns  bool // q and esc go back (Returns)
@@ -318,6 +329,11 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		return m.onTick(msg)
+	case historyMsg:
+		if msg.id == m.id {
+			m.history = msg.text
+		}
+		return nil
 	case sizeMsg:
 		if msg.id == m.id {
 			m.sizing = false
@@ -386,6 +402,19 @@ func (m *Model) onTick(msg tickMsg) tea.Cmd {
 		m.notice = "" // the refusals were about that phase
 	}
 	var cmds []tea.Cmd
+	if m.spotRunning() && !m.historyAsked && m.cfg.Store != nil {
+		// SPOT creation prints nothing for tens of minutes: what it took
+		// before is the best guess of what it takes now.
+		m.historyAsked = true
+		store, id, kind := m.cfg.Store, m.id, m.rec.Plan.PlanKind()
+		cmds = append(cmds, func() tea.Msg {
+			h, err := store.History(kind, nim.PhaseSpot)
+			if err != nil {
+				return historyMsg{id, "what SPOT creation took before is not known: " + err.Error()}
+			}
+			return historyMsg{id, h.String() + "."}
+		})
+	}
 	if m.rec.State.Ended() {
 		m.confirm.Close()
 		m.stopping = false

@@ -269,7 +269,11 @@ func (m *Model) evidence(now time.Time) string {
 		if !m.sizedAt.IsZero() && !m.sizing || m.spotFiles > 0 {
 			size = fmt.Sprintf("%s in %d files", bytesText(m.spotBytes), m.spotFiles)
 		}
-		return fmt.Sprintf("SPOT creation: %s; %s under %s (NIM prints nothing until it is done).", so, size, SpotDir("", m.plan))
+		ev := fmt.Sprintf("SPOT creation: %s; %s under %s (NIM prints nothing until it is done).", so, size, SpotDir("", m.plan))
+		if m.history != "" {
+			ev += " " + ui.Capitalize(m.history)
+		}
+		return ev
 	case r.Phase == nim.PhaseSpotUpdate && r.Critical:
 		return fmt.Sprintf("SPOT update: %s (xCAT prints nothing until it is done).", so)
 	}

@@ -1,0 +1,67 @@
+package run
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/nimwiz/nimwiz/internal/job"
+	"github.com/nimwiz/nimwiz/nim"
+	"github.com/nimwiz/nimwiz/ui"
+)
+
+// spotHistory feeds a SPOT-phase record of job id to a run screen on store
+// and returns what SPOT creation took before, as the screen shows it.
+func spotHistory(t *testing.T, store *job.Store) string {
+	t.Helper()
+	rec := record(job.StateRunning, nim.PhaseSpot, true, []nim.PhaseStatus{
+		ph(nim.PhaseLppSource, "lpp_source", nim.PhaseDoneOK, 0, 41*time.Second),
+		ph(nim.PhaseSpot, "SPOT", nim.PhaseRunning, 41*time.Second, -1),
+	})
+	m := New(ui.NewCommon(), Config{Store: store, Now: func() time.Time { return at(5 * time.Minute) }})
+	m.st, m.id = stateWatching, rec.ID
+	cmd := m.Update(tickMsg{id: rec.ID, rec: rec})
+	var msgs []tea.Msg
+	// Only the immediate commands: the history query (a size query too).
+	if b, ok := cmd().(tea.BatchMsg); ok {
+		for _, c := range b {
+			if c != nil {
+				if h, ok := c().(historyMsg); ok {
+					msgs = append(msgs, h)
+				}
+			}
+		}
+	}
+	for _, msg := range msgs {
+		m.Update(msg)
+	}
+	m.SetSize(80, 24)
+	return m.View()
+}
+
+// The run screen says during SPOT creation what it took in earlier
+// successful runs of the same kind here, or that there are none.
+func TestSpotHistoryOnTheRunScreen(t *testing.T) {
+	store := &job.Store{Dir: t.TempDir()}
+	if v := spotHistory(t, store); !strings.Contains(v, "No earlier SPOT creation on this") {
+		t.Errorf("no history:\n%s", v)
+	}
+	t0 := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+	for i, took := range []time.Duration{21 * time.Minute, 24 * time.Minute, 23 * time.Minute} {
+		id := "2026112" + string(rune('0'+i)) + "-100000-h"
+		r := job.Record{ID: id, Name: "h", Plan: goldenPlan(), State: job.StateSucceeded, Started: t0, Ended: t0.Add(time.Hour),
+			Phases: []nim.PhaseStatus{{Phase: nim.PhaseSpot, State: nim.PhaseDoneOK, Started: t0, Ended: t0.Add(took)}}}
+		os.MkdirAll(filepath.Join(store.Dir, id), 0o700)
+		data, _ := json.Marshal(r)
+		os.WriteFile(filepath.Join(store.Dir, id, "job.json"), data, 0o600)
+	}
+	v := spotHistory(t, store)
+	if !strings.Contains(strings.Join(strings.Fields(v), " "), "SPOT creation took 21–24 min in 3 earlier runs here.") {
+		t.Errorf("history:\n%s", v)
+	}
+}
