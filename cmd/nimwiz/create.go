@@ -137,7 +137,7 @@ func runWizard(a *app, cfg uiapp.Config) error {
 	store := job.NewStore(a.stateDir)
 	g := job.NewGuard()
 	defer g.Stop()
-	cfg.Run = runs.Config{Store: store, Client: a.client, HostRoot: a.hostRoot, Guard: g}
+	cfg.Run = runs.Config{Store: store, Client: a.client, HostRoot: a.hostRoot, Guard: g, Nimwiz: "nimwiz " + globalOpts(a)}
 	if cfg.OnCreate == nil {
 		if self, err := supervisorArgv(a); err == nil {
 			cfg.OnCreate = func(p nim.Plan) tea.Cmd { return runs.StartCmd(store, a.exec, p, self) }
@@ -202,8 +202,8 @@ func reportRun(a *app, r runs.Result) error {
 		return exitStatus(ending.Status(r.Record))
 	}
 	// Detached: the job goes on.
-	fmt.Fprintf(a.stdout, "nimwiz: job %s goes on without this screen (osimage %s). Follow it again with:\n  nimwiz attach %s\nIts output is kept in %s\n",
-		r.JobID, r.Record.Name, r.JobID, r.LogPath)
+	fmt.Fprintf(a.stdout, "nimwiz: job %s goes on without this screen (osimage %s). Follow it again with:\n  nimwiz %sattach %s\nIts output is kept in %s\n",
+		r.JobID, r.Record.Name, globalOpts(a), r.JobID, r.LogPath)
 	if r.Signal != "" {
 		if sig, ok := signalNumber(r.Signal); ok {
 			return exitStatus(128 + sig)

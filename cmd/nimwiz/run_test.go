@@ -177,7 +177,7 @@ func TestRunScreenRefusesInterrupts(t *testing.T) {
 	second := startTUI(t, state, nil, "create", "--plan", plan)
 	second.create()
 	second.until("already being created by job " + rec.ID)
-	second.until("nimwiz attach " + rec.ID)
+	second.until("nimwiz --demo --state-dir " + state + " attach " + rec.ID)
 	second.keys('q')
 	if code := second.exit(); code != exitFail {
 		t.Errorf("second run: exit %d", code)

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -63,5 +64,39 @@ func TestSpotHistoryOnTheRunScreen(t *testing.T) {
 	v := spotHistory(t, store)
 	if !strings.Contains(strings.Join(strings.Fields(v), " "), "SPOT creation took 21–24 min in 3 earlier runs here.") {
 		t.Errorf("history:\n%s", v)
+	}
+}
+
+// At every supported size the reattach command is whole (with the global
+// options in force; a long one broken with a backslash, as a shell
+// continues it) and the output pane shows output.
+func TestReattachHintWholeAndOutputShown(t *testing.T) {
+	rec := record(job.StateRunning, nim.PhaseSpot, true, []nim.PhaseStatus{
+		ph(nim.PhaseLppSource, "lpp_source", nim.PhaseDoneOK, 0, 41*time.Second),
+		ph(nim.PhaseSpot, "SPOT", nim.PhaseRunning, 41*time.Second, -1),
+		ph(nim.PhaseRoot, "shared_root", nim.PhasePending, -1, -1),
+		ph(nim.PhasePaging, "paging", nim.PhasePending, -1, -1),
+		ph(nim.PhaseDefinition, "osimage definition", nim.PhasePending, -1, -1),
+		ph(nim.PhaseSpotUpdate, "SPOT update", nim.PhasePending, -1, -1),
+	})
+	for _, sz := range sizes {
+		m := New(ui.NewCommon(), Config{Nimwiz: "nimwiz --demo --state-dir /var/tmp/nimwiz-practice ", Now: func() time.Time { return at(3 * time.Minute) }})
+		m.st, m.id = stateWatching, rec.ID
+		m.lines.Write([]byte(output))
+		m.Update(tickMsg{id: rec.ID, rec: rec})
+		m.Update(SignalMsg{Sig: syscall.SIGTERM}) // a refusal takes room too
+		v := frame(m, sz.w, sz.h)
+		joined := strings.ReplaceAll(v, "\\\n", "")
+		if !strings.Contains(joined, "nimwiz --demo --state-dir /var/tmp/nimwiz-practice attach "+jobID) {
+			t.Errorf("%dx%d: the reattach command is not whole:\n%s", sz.w, sz.h, v)
+		}
+		if _, pane, _ := strings.Cut(v, "-- Output"); !strings.Contains(pane, "Creating a NIM SPOT resource") {
+			t.Errorf("%dx%d: the output pane is empty:\n%s", sz.w, sz.h, v)
+		}
+		for i, l := range strings.Split(v, "\n") {
+			if n := len([]rune(l)); n > sz.w {
+				t.Errorf("%dx%d: line %d is %d wide", sz.w, sz.h, i, n)
+			}
+		}
 	}
 }

@@ -55,6 +55,10 @@ type Config struct {
 	// Guard, when set, is told whether a critical phase runs (it then
 	// catches SIGTSTP too, refused like the others).
 	Guard     *job.Guard
+	// Nimwiz is how the admin runs nimwiz, with the global options in
+	// force ("nimwiz --demo "): the reattach command starts with it.
+	// "": "nimwiz ".
+	Nimwiz    string
 	Now       func() time.Time // nil: time.Now
 	Tick      time.Duration    // how often the log and record are read, at most (while idle)
 	Capacity  int              // lines kept for scrolling
@@ -515,6 +519,18 @@ func (m *Model) detach(sig string) tea.Cmd {
 	return tea.Quit
 }
 
+// nimwiz is how the admin runs nimwiz ("nimwiz --demo "), for commands
+// shown.
+func (m *Model) nimwiz() string {
+	if m.cfg.Nimwiz == "" {
+		return "nimwiz "
+	}
+	return m.cfg.Nimwiz
+}
+
+// attachCommand is the command that comes back to this job.
+func (m *Model) attachCommand() string { return m.nimwiz() + "attach " + m.id }
+
 // Returns makes q and esc go back to the screen the run screen was opened
 // from (LeftMsg) instead of ending the program: the Jobs screen's.
 func (m *Model) Returns() { m.returns = true }
@@ -614,7 +630,7 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 		case m.Critical():
 			m.refuse(k)
 		case key.Matches(msg, m.keys.Suspend):
-			m.say(ending.Subtle, "ctrl+z: nimwiz does not suspend while it follows a job; press d to detach (the job goes on) and 'nimwiz attach "+m.id+"' to come back.")
+			m.say(ending.Subtle, "ctrl+z: nimwiz does not suspend while it follows a job; press d to detach (the job goes on) and '"+m.attachCommand()+"' to come back.")
 		default:
 			m.askStop(k)
 		}

@@ -49,7 +49,7 @@ func (m *Model) View() string {
 		end := max(0, len(all)-m.back)
 		pane = all[max(0, end-h):end]
 		for i, l := range pane {
-			pane[i] = ui.Truncate(l, w)
+			pane[i] = ui.Elide(l, w) // the whole line is in the log
 		}
 		lines, _ := m.lines.Total()
 		switch {
@@ -96,33 +96,96 @@ func (m *Model) top() []string {
 	if r.State.Ended() && !r.Ended.IsZero() {
 		end = r.Ended
 	}
-	status := fmt.Sprintf("osimage %s  %s  %s", r.Name, stateWord(r), ending.Duration(end.Sub(r.Started)))
-	out = append(out, s.Heading.Render(ui.Truncate(status, w)))
-	out = append(out, strings.Split(s.Subtle.Render(hardwrap("log: "+r.LogPath(), w)), "\n")...)
+	// The elapsed time first: a long state must not push it off the line.
+	status := fmt.Sprintf("osimage %s  %s  %s", r.Name, ending.Duration(end.Sub(r.Started)), stateWord(r))
+	head := []string{s.Heading.Render(ui.Elide(status, w))}
+	head = append(head, strings.Split(s.Subtle.Render(hardwrap("log: "+r.LogPath(), w)), "\n")...)
 	if !r.State.Ended() {
-		// Say before they leave how to come back, not only after.
-		out = append(out, s.Subtle.Render(ui.Truncate("d detaches (the job goes on); reattach: nimwiz attach "+r.ID, w)))
+		// Say before they leave how to come back, not only after: the
+		// whole command, at every width.
+		hint := "q/esc detaches (the job goes on); reattach: " + m.attachCommand()
+		if len(hint) > w {
+			head = append(head, s.Subtle.Render(ui.Elide("q/esc detaches (the job goes on); reattach:", w)))
+			hint = m.attachCommand()
+		}
+		head = append(head, strings.Split(s.Subtle.Render(hardwrap(hint, w)), "\n")...)
 	}
-	out = append(out, m.phaseLines(now)...)
-	if ev := m.evidence(now); ev != "" {
-		out = append(out, strings.Split(ui.Wrap(s.Text, ev, w), "\n")...)
+	var ev []string
+	if e := m.evidence(now); e != "" {
+		ev = strings.Split(ui.Wrap(s.Text, e, w), "\n")
 	}
+	var tail []string
 	if m.loadErr != nil {
-		out = append(out, ui.Truncate(s.Error.Render("error: "+m.loadErr.Error()), w))
+		tail = append(tail, ui.Truncate(s.Error.Render("error: "+m.loadErr.Error()), w))
 	}
 	if n := m.noticeView(); n != "" {
-		out = append(out, strings.Split(strings.TrimPrefix(n, "\n"), "\n")...)
+		tail = append(tail, strings.Split(strings.TrimPrefix(n, "\n"), "\n")...)
 	}
-	return out
+	// The output pane keeps minPane lines: on a small terminal the phase
+	// list shrinks to one line, then the evidence to its first.
+	phases := m.phaseLines(now)
+	fits := func() bool { return m.c.Height-(len(head)+len(phases)+len(ev)+len(tail))-1 >= minPane }
+	if !fits() {
+		phases = []string{m.phaseSummary(now)}
+	}
+	if !fits() && len(ev) > 1 {
+		ev = []string{ui.Truncate(ev[0], w-len(ui.ElideMark)) + s.Text.Render(ui.ElideMark)}
+	}
+	out = append(out, head...)
+	out = append(out, phases...)
+	out = append(out, ev...)
+	return append(out, tail...)
 }
 
+// minPane is how many lines of output the run screen keeps at least.
+const minPane = 3
+
+// hardwrap breaks s (a path, a command: no spaces to wrap at) into lines
+// of w cells, each broken line ending in a backslash: a visible mark, and
+// a shell line continuation, so the command still runs when copied.
 func hardwrap(s string, w int) string {
+	if w < 2 {
+		return s
+	}
 	var parts []string
-	for len(s) > w && w > 0 {
-		parts = append(parts, s[:w])
-		s = s[w:]
+	for len(s) > w {
+		parts = append(parts, s[:w-1]+"\\")
+		s = s[w-1:]
 	}
 	return strings.Join(append(parts, s), "\n")
+}
+
+// phaseSummary is the phase list in one line: the phase running (or the
+// last one), with how many are done and to come.
+func (m *Model) phaseSummary(now time.Time) string {
+	s, w := m.c.Styles, m.c.Width
+	ps := m.phases()
+	done, left := 0, 0
+	cur := ""
+	for _, p := range ps {
+		switch p.State {
+		case nim.PhaseDoneOK, nim.PhaseReused, nim.PhaseSkipped:
+			done++
+		case nim.PhasePending:
+			left++
+		case nim.PhaseRunning, nim.PhaseFailed:
+			el := ""
+			if !p.Started.IsZero() {
+				end := now
+				if !p.Ended.IsZero() {
+					end = p.Ended
+				} else if m.rec.State.Ended() && !m.rec.Ended.IsZero() {
+					end = m.rec.Ended
+				}
+				el = " " + ending.Duration(end.Sub(p.Started))
+			}
+			cur = marker(p.State) + " " + p.Label + el
+		}
+	}
+	if cur == "" {
+		cur = "phases"
+	}
+	return s.Selected.Render(ui.Elide(fmt.Sprintf("%s  (%d done, %d to come)", cur, done, left), w))
 }
 
 func stateWord(r job.Record) string {
@@ -307,9 +370,9 @@ func (m *Model) startFailedView() string {
 		b.WriteString(ui.Wrap(s.Text, fmt.Sprintf("Osimage %s is already being created by %s (supervisor pid %d). Two runs of one name would trip over each other's SPOT.", busy.Name, who, busy.PID), w) + "\n\n")
 		b.WriteString(s.Label.Render("What to do:") + "\n")
 		if busy.JobID != "" {
-			b.WriteString(s.Code.Render("  nimwiz attach "+busy.JobID) + s.Subtle.Render("   follow that job") + "\n")
+			b.WriteString(s.Code.Render(hardwrap("  "+m.nimwiz()+"attach "+busy.JobID, w)) + s.Subtle.Render("   follow that job") + "\n")
 		}
-		b.WriteString(s.Code.Render("  nimwiz jobs") + s.Subtle.Render("   see all jobs") + "\n")
+		b.WriteString(s.Code.Render(hardwrap("  "+m.nimwiz()+"jobs", w)) + s.Subtle.Render("   see all jobs") + "\n")
 		b.WriteString(ui.Wrap(s.Subtle, "or press esc and choose another name.", w))
 	case errors.As(m.startErr, &pe):
 		b.WriteString(s.Label.Render("The plan is not valid:") + "\n")
