@@ -54,7 +54,7 @@ type Config struct {
 	HostRoot string
 	// Guard, when set, is told whether a critical phase runs (it then
 	// catches SIGTSTP too, refused like the others).
-	Guard     *job.Guard
+	Guard *job.Guard
 	// Nimwiz is how the admin runs nimwiz, with the global options in
 	// force ("nimwiz --demo "): the reattach command starts with it.
 	// "": "nimwiz ".
