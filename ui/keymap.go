@@ -36,7 +36,9 @@ type ListKeys struct{ Up, Down, PgUp, PgDown, Home, End key.Binding }
 // ConfirmKeys answer a y/N question (Confirm); each view words its yes.
 type ConfirmKeys struct{ Yes, No key.Binding }
 
-// HomeKeys are the home screen's.
+// HomeKeys are the home screen's. q and esc mean the same on every view
+// that has no text field: back (detach, on the run screen); only here,
+// with nothing to go back to, they quit.
 type HomeKeys struct{ Up, Down, Choose, Quit key.Binding }
 
 // LoadingKeys are the "loading the osimage to copy" screen's.
@@ -165,7 +167,7 @@ func DefaultKeyMap() *KeyMap {
 			Help: bind("?", "more keys", "?"),
 			Back: esc("back"),
 		},
-		Home:    HomeKeys{Up: up, Down: down, Choose: bind("enter", "open", "enter"), Quit: bind("q", "quit", "q")},
+		Home:    HomeKeys{Up: up, Down: down, Choose: bind("enter", "open", "enter"), Quit: bind("q/esc", "quit", "q", "esc")},
 		Loading: LoadingKeys{Retry: retry},
 		Name: NameKeys{
 			Next:    enter,

@@ -113,14 +113,23 @@ func TestJobsScreen(t *testing.T) {
 			if h.d.Quit || h.m.stage != stageHome {
 				t.Fatalf("q on the jobs screen did not go home: quit %v\n%s", h.d.Quit, h.m.View())
 			}
-			h.keys("down", "down", "esc")
+			h.keys("enter") // Jobs is still chosen
+			if h.m.stage != stageJobs {
+				t.Fatalf("enter on Jobs did not open it:\n%s", h.m.View())
+			}
+			h.keys("esc")
 			if h.d.Quit || h.m.stage != stageHome {
 				t.Fatalf("esc on the jobs screen did not go home: quit %v\n%s", h.d.Quit, h.m.View())
 			}
-			// Only home quits on q.
+			// Only home quits on q, and on esc.
 			h.keys("q")
 			if !h.d.Quit {
 				t.Error("q on the home screen did not quit")
+			}
+			h.d.Quit = false
+			h.keys("esc")
+			if !h.d.Quit {
+				t.Error("esc on the home screen did not quit")
 			}
 		})
 	}

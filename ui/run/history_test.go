@@ -100,3 +100,24 @@ func TestReattachHintWholeAndOutputShown(t *testing.T) {
 		}
 	}
 }
+
+// "Asking ... to stop mknimimage" is true only until the job has ended:
+// then it goes, also when the supervisor's answer comes after the end.
+func TestStoppingNoticeGoesWhenTheJobEnds(t *testing.T) {
+	phases := []nim.PhaseStatus{ph(nim.PhaseLppSource, "lpp_source", nim.PhaseRunning, 0, -1)}
+	rec := record(job.StateRunning, nim.PhaseLppSource, false, phases)
+	m := screen(at(12*time.Second), rec, output[:strings.Index(output, "Creating a NIM SPOT")])
+	m.Update(keyMsg("ctrl+c"))
+	m.Update(keyMsg("y"))
+	if !strings.Contains(m.notice, "stop mknimimage") {
+		t.Fatalf("no stopping notice: %q", m.notice)
+	}
+	ended := record(job.StateInterrupted, nim.PhaseLppSource, false, phases)
+	ended.Ended, ended.EndedIn, ended.ExitCode, ended.Interrupted = at(20*time.Second), "lpp_source", 0, at(13*time.Second)
+	m.Update(tickMsg{id: jobID, rec: ended})
+	m.Update(interruptMsg{id: jobID, ev: job.Event{Action: job.ActionAccepted}})
+	m.SetSize(80, 24)
+	if v := m.View(); strings.Contains(v, "stop mknimimage") || strings.Contains(v, "Stopping") {
+		t.Errorf("a stale stopping notice after the end:\n%s", v)
+	}
+}

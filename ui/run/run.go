@@ -165,6 +165,7 @@ type Model struct {
 
 	notice     string
 	noticeKind ending.Kind
+	stopNotice bool       // the notice says mknimimage is being stopped
 	confirm    ui.Confirm // "Stop mknimimage?"
 	stopping   bool
 
@@ -364,8 +365,11 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		case msg.ev.Action == job.ActionRefused:
 			m.stopping = false
 			m.say(ending.Warning, fmt.Sprintf("Not stopped: %s, and interrupting now could leave a broken SPOT that a re-run silently reuses. The job goes on; press d to detach.", msg.ev.Why))
+		case m.ended():
+			// Already over: the ending says what stopping it left.
+			m.stopping, m.notice = false, ""
 		default:
-			m.say(ending.Warning, "Asked mknimimage to stop (SIGINT: the xCAT client asks xcatd to abort)... what it leaves behind is shown when it has ended.")
+			m.sayStopping("Asked mknimimage to stop (SIGINT: the xCAT client asks xcatd to abort)... what it leaves behind is shown when it has ended.")
 		}
 		return nil
 	case SignalMsg:
@@ -376,7 +380,11 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
-func (m *Model) say(k ending.Kind, s string) { m.notice, m.noticeKind = s, k }
+func (m *Model) say(k ending.Kind, s string) { m.notice, m.noticeKind, m.stopNotice = s, k, false }
+
+// sayStopping says that mknimimage is being stopped: true only until the
+// job has ended, when the notice goes (onTick).
+func (m *Model) sayStopping(s string) { m.say(ending.Warning, s); m.stopNotice = true }
 
 func (m *Model) onTick(msg tickMsg) tea.Cmd {
 	if msg.err != nil {
@@ -422,6 +430,9 @@ func (m *Model) onTick(msg tickMsg) tea.Cmd {
 	if m.rec.State.Ended() {
 		m.confirm.Close()
 		m.stopping = false
+		if m.stopNotice {
+			m.notice, m.stopNotice = "", false // "stopping..." is stale once it stopped
+		}
 		// While NIM may still be working for the job the ending says so;
 		// it is gathered again once NIM is quiet.
 		if m.facts != nil && m.facts.Rec.Busy() && !m.rec.Busy() && !m.gathering {
@@ -537,7 +548,7 @@ func (m *Model) Returns() { m.returns = true }
 
 func (m *Model) askStop(what string) {
 	if m.stopping {
-		m.say(ending.Warning, what+": already stopping mknimimage; waiting for it to end.")
+		m.sayStopping(what + ": already stopping mknimimage; waiting for it to end.")
 		return
 	}
 	m.confirm.Ask(m.stopQuestion())
@@ -610,7 +621,7 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 				return nil
 			}
 			m.stopping = true
-			m.say(ending.Warning, "Asking the job's supervisor to stop mknimimage...")
+			m.sayStopping("Asking the job's supervisor to stop mknimimage...")
 			store, id := m.cfg.Store, m.id
 			return func() tea.Msg {
 				ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
