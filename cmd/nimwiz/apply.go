@@ -116,7 +116,7 @@ func runApply(a *app, args []string) error {
 		return &exitError{startStatus(err), err}
 	}
 	fmt.Fprintf(a.stderr, "nimwiz: started job %s; output is kept in %s\n", j.ID, j.LogPath())
-	fmt.Fprintln(a.stderr, "nimwiz: the job goes on if this terminal goes away; 'nimwiz jobs' lists it")
+	fmt.Fprintf(a.stderr, "nimwiz: the job goes on if this terminal goes away; 'nimwiz %sjobs' lists it, 'nimwiz %sattach %s' follows it again\n", globalOpts(a), globalOpts(a, "--plain"), j.ID)
 	return followJob(a, store, j.ID, j.Ended(), g)
 }
 
@@ -398,7 +398,7 @@ func onSignal(a *app, store *job.Store, id string, sig os.Signal, why string, in
 		return 0, false // caught only while critical: the phase has just ended
 	}
 	if sig != syscall.SIGINT {
-		fmt.Fprintf(a.stderr, "nimwiz: %s: no longer following job %s; it goes on (see 'nimwiz jobs', log %s)\n", name, id, rec.LogPath())
+		fmt.Fprintf(a.stderr, "nimwiz: %s: no longer following job %s; it goes on (follow it again: 'nimwiz %sattach %s'; log %s)\n", name, id, globalOpts(a, "--plain"), id, rec.LogPath())
 		return 128 + int(sig.(syscall.Signal)), true
 	}
 	if *interrupting {

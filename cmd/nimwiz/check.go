@@ -36,7 +36,7 @@ func runCheck(a *app, args []string) error {
 	defer cancel()
 	ic, err := a.client.CheckImage(ctx, name)
 	if errors.Is(err, nim.ErrNoSuchOsimage) {
-		return notFound("no osimage named %q; run 'nimwiz list' to see them", name)
+		return notFound("no osimage named %q; run 'nimwiz %slist' to see them", name, globalOpts(a))
 	}
 	if err != nil {
 		return failure("%v", err)

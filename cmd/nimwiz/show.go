@@ -48,7 +48,7 @@ func runShow(a *app, args []string) error {
 	o, err := a.client.Osimage(ctx, name)
 	if errors.Is(err, nim.ErrNoSuchOsimage) {
 		// Said as nimwiz's own finding, not as show's failure.
-		fmt.Fprintf(a.stderr, "nimwiz: no osimage named %q; run 'nimwiz list' to see them\n", name)
+		fmt.Fprintf(a.stderr, "nimwiz: no osimage named %q; run 'nimwiz %slist' to see them\n", name, globalOpts(a))
 		if rec, ok := runningJobFor(a, name); ok {
 			// mknimimage writes the definition only after every NIM resource exists.
 			fmt.Fprintf(a.stderr, "nimwiz: job %s is creating it (phase: %s); the definition appears near the end. Follow it: nimwiz %sattach %s\n", rec.ID, rec.PhaseName, globalOpts(a), rec.ID)
