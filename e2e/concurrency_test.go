@@ -112,9 +112,7 @@ func TestTwoProcesses(t *testing.T) {
 	}
 	code, out, _ = d.nimwiz("jobs", "--json")
 	var recs []struct {
-		ID    string `json:"id"`
-		Name  string `json:"osimage"`
-		State string `json:"state"`
+		ID, Name, State string
 	}
 	if err := json.Unmarshal([]byte(out), &recs); code != 0 || err != nil || len(recs) != 2 {
 		t.Fatalf("jobs --json: exit %d %v\n%s", code, err, out)

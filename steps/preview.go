@@ -306,7 +306,7 @@ func (s *Preview) View() string {
 		if probs := s.plan.Validate(); len(probs) > 0 {
 			foot = errLine(st, fmt.Sprintf("%d problem(s) to fix first: press 1-%d to change a step", len(probs), len(s.titles)), w)
 		} else {
-			foot = st.Subtle.Render(ui.Elide(fmt.Sprintf("enter: create   s: save the plan   1-%d: change %s", len(s.titles), strings.Join(s.titles, ", ")), w)) // cut with a visible mark
+			foot = st.Subtle.Render(ui.Truncate(fmt.Sprintf("enter: create   s: save the plan   1-%d: change %s", len(s.titles), strings.Join(s.titles, ", ")), w))
 		}
 		if !s.vp.AtBottom() {
 			foot = st.Subtle.Render(fmt.Sprintf("(%d%% - down/pgdn for more)", int(s.vp.ScrollPercent()*100))) + "\n" + foot

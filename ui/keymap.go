@@ -36,9 +36,7 @@ type ListKeys struct{ Up, Down, PgUp, PgDown, Home, End key.Binding }
 // ConfirmKeys answer a y/N question (Confirm); each view words its yes.
 type ConfirmKeys struct{ Yes, No key.Binding }
 
-// HomeKeys are the home screen's. q and esc mean the same on every view
-// that has no text field: back (detach, on the run screen); only here,
-// with nothing to go back to, they quit.
+// HomeKeys are the home screen's.
 type HomeKeys struct{ Up, Down, Choose, Quit key.Binding }
 
 // LoadingKeys are the "loading the osimage to copy" screen's.
@@ -78,12 +76,8 @@ type RunKeys struct {
 	Confirm                             ConfirmKeys
 }
 
-// JobsKeys are the jobs list's. Back (esc and q) goes back to the home
-// screen, as esc and q leave every view but the home screen.
-type JobsKeys struct {
-	ListKeys
-	Open, Refresh, Back key.Binding
-}
+// JobsKeys are the Jobs screen's.
+type JobsKeys struct{ Up, Down, Open, Refresh, Back key.Binding }
 
 // BrowseKeys are the osimage browser's, one set per view.
 type BrowseKeys struct {
@@ -184,13 +178,18 @@ func DefaultKeyMap() *KeyMap {
 	}
 	refresh := bind("r", "refresh", "r", "ctrl+r")
 	esc := func(what string) key.Binding { return bind("esc", what, "esc") }
+	// back is esc, and q where nothing is typed: the same on every view.
+	back := bind("esc", "back", "esc", "q")
 	return &KeyMap{
 		Global: GlobalKeys{
 			Quit: bind("ctrl+c", "quit", "ctrl+c"),
 			Help: bind("?", "more keys", "?"),
 			Back: esc("back"),
 		},
-		Home:    HomeKeys{Up: up, Down: down, Choose: bind("enter", "open", "enter"), Quit: bind("q/esc", "quit", "q", "esc")},
+		// q and esc mean one thing on every view: back (or detach, on the
+		// run screen); on Home, where there is nothing to go back to, quit.
+		// Where q is typed into a field, esc alone.
+		Home:    HomeKeys{Up: up, Down: down, Choose: bind("enter", "open", "enter"), Quit: bind("q", "quit", "q", "esc")},
 		Loading: LoadingKeys{Retry: retry},
 		Name: NameKeys{
 			Next:    enter,
@@ -237,7 +236,7 @@ func DefaultKeyMap() *KeyMap {
 			PgDown:    bind("pgdn", "page down", "pgdown", " "),
 			Top:       bind("home", "top", "home", "g"),
 			Follow:    bind("f/end", "follow", "end", "G", "f"),
-			Detach:    bind("q/esc", "detach (the job goes on)", "d", "q", "esc"),
+			Detach:    bind("d", "detach (the job goes on)", "d", "q", "esc"),
 			Output:    bind("o", "output/ending", "o"),
 			Back:      esc("back to the preview"),
 			Stop:      bind("ctrl+c", "stop mknimimage...", "ctrl+c"),
@@ -246,10 +245,10 @@ func DefaultKeyMap() *KeyMap {
 			Confirm:   confirm("yes, stop it", "n"),
 		},
 		Jobs: JobsKeys{
-			ListKeys: list,
-			Open:     bind("enter", "open", "enter"),
-			Refresh:  refresh,
-			Back:     bind("q/esc", "back", "esc", "q"),
+			Up: up, Down: down,
+			Open:    bind("enter", "open", "enter"),
+			Refresh: refresh,
+			Back:    bind("esc/q", "back", "esc", "q"),
 		},
 		Browse: BrowseKeys{
 			List: BrowseListKeys{
@@ -260,7 +259,7 @@ func DefaultKeyMap() *KeyMap {
 				Recreate: bind("n", "re-create", "n"),
 				Remove:   bind("d", "remove", "d"),
 				Change:   bind("c", "change", "c"),
-				Back:     esc("back"),
+				Back:     back,
 				Check:    bind("v", "check", "v"),
 				Copy:     bind("p", "copy", "p"),
 				Update:   bind("u", "update", "u"),
@@ -281,12 +280,12 @@ func DefaultKeyMap() *KeyMap {
 				Remove:   bind("d", "remove", "d"),
 				Change:   bind("c", "change", "c"),
 				Refresh:  refresh,
-				Back:     esc("back"),
+				Back:     back,
 				Check:    bind("v", "check", "v"),
 				Copy:     bind("p", "copy", "p"),
 				Update:   bind("u", "update", "u"),
 			},
-			Contents: ContentsKeys{ListKeys: list, Filter: bind("/", "filter", "/"), Refresh: refresh, Back: esc("back")},
+			Contents: ContentsKeys{ListKeys: list, Filter: bind("/", "filter", "/"), Refresh: refresh, Back: back},
 			Recreate: RecreateKeys{Up: up, Down: down, Choose: bind("enter", "choose", "enter"), Cancel: esc("cancel")},
 			Remove: RemoveKeys{
 				ToggleD: bind("d", "toggle -d", "d"),

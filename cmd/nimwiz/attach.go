@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/nimwiz/nimwiz/internal/job"
+	"github.com/nimwiz/nimwiz/nim"
 	uiapp "github.com/nimwiz/nimwiz/ui/app"
 )
 
@@ -12,7 +13,7 @@ func init() {
 	register(verb{
 		name:    "attach",
 		args:    "[JOB]",
-		summary: "follow the running mknimimage job (or the one named; else the last one) on the run screen, or as a plain log with --plain",
+		summary: "follow the running mknimimage job (or the one named, or the last one) on the run screen; with --plain as a log",
 		run:     runAttach,
 
 		fullScreen: true,
@@ -27,27 +28,33 @@ func runAttach(a *app, args []string) error {
 	store := job.NewStore(a.stateDir)
 	var rec job.Record
 	if len(args) == 1 {
-		r, err := loadJob(store, args[0])
+		r, err := store.Load(args[0])
 		if err != nil {
-			return err
+			return loadError(err)
 		}
 		rec = r
 	} else {
-		r, err := jobToAttach(store)
+		r, ok, err := store.Running()
 		if err != nil {
-			return err
+			return failure("%v", err)
+		}
+		if !ok {
+			// None runs: the last one, to see how it ended.
+			all, err := store.List()
+			if err != nil {
+				return failure("%v", err)
+			}
+			if len(all) == 0 {
+				return failure("no mknimimage jobs yet in %s: create an osimage first ('%s')", store.Dir, a.command("create"))
+			}
+			r = all[0]
 		}
 		rec = r
 	}
 	if a.plain {
-		// The plain log (serial consoles, screen readers): the output as
-		// lines, phases as lines, the same refusals as apply, the ending.
-		fmt.Fprintf(a.stderr, "nimwiz: job %s (%s): %s\n", rec.ID, rec.State, strings.Join(rec.Argv, " "))
-		g := job.NewGuard()
-		defer g.Stop()
-		return followJob(a, store, rec.ID, nil, g)
+		return attachPlain(a, store, rec)
 	}
-	if err := needTerminal(a, "it is a full-screen view", fmt.Sprintf("Without one: 'nimwiz %sattach %s' follows it as a plain log, 'nimwiz %sjobs %s' shows the job, and its output is in %s", globalOpts(a, "--plain"), rec.ID, globalOpts(a), rec.ID, rec.LogPath())); err != nil {
+	if err := needTerminal(a, "it is a full-screen view", fmt.Sprintf("Without one: '%s' follows the job as a log, '%s' shows it, and its output is in %s", a.command("--plain", "attach", rec.ID), a.command("jobs", rec.ID), rec.LogPath())); err != nil {
 		return err
 	}
 	cfg := wizardConfig(a)
@@ -55,51 +62,41 @@ func runAttach(a *app, args []string) error {
 	return runWizard(a, cfg)
 }
 
-// jobToAttach is the job attach follows without an id: the running one,
-// else the last one started (the one the admin just watched end).
-func jobToAttach(store *job.Store) (job.Record, error) {
-	r, ok, err := store.Running()
-	if err != nil {
-		return r, failure("%v", err)
+// attachPlain follows a job as apply does (plain mode: serial consoles,
+// screen readers): its output from the start, phases as lines, the same
+// refusals of signals while the SPOT is at risk, and the ending.
+func attachPlain(a *app, store *job.Store, rec job.Record) error {
+	if rec.State == job.StateUnreadable {
+		return failure("job %s cannot be read: %s", rec.ID, rec.Error)
 	}
-	if ok {
-		return r, nil
+	g := job.NewGuard()
+	defer g.Stop()
+	fmt.Fprintf(a.stderr, "nimwiz: job %s (osimage %s, %s); output kept in %s\n", rec.ID, rec.Name, rec.State, rec.LogPath())
+	if !rec.State.Ended() {
+		fmt.Fprintf(a.stderr, "nimwiz: the job goes on if this terminal goes away; come back with '%s'\n", a.command("--plain", "attach", rec.ID))
 	}
-	all, err := store.List()
-	if err != nil {
-		return r, failure("%v", err)
-	}
-	for _, r := range all {
-		if r.State != job.StateUnreadable {
-			return r, nil
-		}
-	}
-	return r, notFound("no mknimimage job has run here yet (%s is empty); start one with 'nimwiz create' or 'nimwiz apply FILE'", store.Dir)
+	return followJob(a, store, rec.ID, nil, g)
 }
 
-// globalOpts is the global options in force, as the admin would type them
-// before a verb ("--demo --state-dir DIR "), and extra; "" when none.
-func globalOpts(a *app, extra ...string) string {
-	var o []string
-	if a.demo {
-		o = append(o, "--demo")
-	}
-	if a.stateDirFlag {
-		o = append(o, "--state-dir", shellWord(a.stateDir))
-	}
-	o = append(o, extra...)
-	if len(o) == 0 {
-		return ""
-	}
-	return strings.Join(o, " ") + " "
+// command is how the admin runs nimwiz with args and the global options in
+// force (--demo, --state-dir), for every hint nimwiz prints: a hint without
+// them would look at another state directory, or the real master.
+// A leading "--plain" in args is kept among the global options.
+func (a *app) command(args ...string) string {
+	return strings.Join(commandArgv(a.demo, a.stateDirFlag, args...), " ")
 }
 
-// shellWord quotes s for a command line the admin copies, when it needs it.
-func shellWord(s string) string {
-	if s != "" && strings.IndexFunc(s, func(r rune) bool {
-		return !(r == '/' || r == '.' || r == '-' || r == '_' || r == '+' || r == ':' || r == ',' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z')
-	}) < 0 {
-		return s
+// commandArgv is command as words (each shell-quoted where needed).
+func commandArgv(demo bool, stateDir string, args ...string) []string {
+	out := []string{"nimwiz"}
+	if demo {
+		out = append(out, "--demo")
 	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+	if stateDir != "" {
+		out = append(out, "--state-dir", nim.ShellQuote(stateDir))
+	}
+	for _, s := range args {
+		out = append(out, nim.ShellQuote(s))
+	}
+	return out
 }

@@ -20,13 +20,13 @@ func init() {
 func runCheck(a *app, args []string) error {
 	fs := flag.NewFlagSet("nimwiz check", flag.ContinueOnError)
 	fs.SetOutput(a.stderr)
-	asJSON := fs.Bool("json", false, "print the findings as JSON (README: Machine-readable output)")
+	asJSON := fs.Bool("json", false, "print the findings as JSON")
 	files, err := parseInterleaved(fs, args)
 	if err != nil {
 		return flagError(err)
 	}
 	if len(files) != 1 {
-		return usageError("give one osimage name: nimwiz check NAME [--json]; 'nimwiz list' lists them")
+		return usageError("give one osimage name: nimwiz check NAME; 'nimwiz list' lists them")
 	}
 	name := files[0]
 	if err := nim.ValidName(name); err != nil {
@@ -36,20 +36,16 @@ func runCheck(a *app, args []string) error {
 	defer cancel()
 	ic, err := a.client.CheckImage(ctx, name)
 	if errors.Is(err, nim.ErrNoSuchOsimage) {
-		return notFound("no osimage named %q; run 'nimwiz %slist' to see them", name, globalOpts(a))
+		return failure("no osimage named %q; run '%s' to see them", name, a.command("list"))
 	}
 	if err != nil {
 		return failure("%v", err)
 	}
 	if *asJSON {
-		out := checkJSON{newOsimageJSON(ic.Osimage), ic.Problems(), []findingJSON{}}
-		for _, f := range ic.Findings {
-			out.Findings = append(out.Findings, findingJSON{findingLevelNames[f.Level], f.Text, f.Fix})
-		}
-		if err := writeJSON(a, out); err != nil {
+		if err := writeJSON(a, checkOut(ic)); err != nil {
 			return err
 		}
-		if out.Problems > 0 {
+		if ic.Problems() > 0 {
 			return exitStatus(exitFail)
 		}
 		return nil

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"syscall"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"golang.org/x/term"
@@ -19,6 +20,7 @@ import (
 	"github.com/nimwiz/nimwiz/steps"
 	"github.com/nimwiz/nimwiz/ui"
 	uiapp "github.com/nimwiz/nimwiz/ui/app"
+	"github.com/nimwiz/nimwiz/ui/jobs"
 	runs "github.com/nimwiz/nimwiz/ui/run"
 )
 
@@ -124,6 +126,9 @@ func wizardConfig(a *app) uiapp.Config {
 	}
 }
 
+// jobsEvery is how often the Jobs screen reads the store while shown.
+const jobsEvery = 2 * time.Second
+
 // runWizard runs the root model in one program for the whole flow: the
 // wizard, then the run screen of the job it starts (or, with
 // cfg.Start == StartRun, the run screen of cfg.Job).
@@ -137,7 +142,8 @@ func runWizard(a *app, cfg uiapp.Config) error {
 	store := job.NewStore(a.stateDir)
 	g := job.NewGuard()
 	defer g.Stop()
-	cfg.Run = runs.Config{Store: store, Client: a.client, HostRoot: a.hostRoot, Guard: g, Nimwiz: "nimwiz " + globalOpts(a)}
+	cfg.Run = runs.Config{Store: store, Client: a.client, HostRoot: a.hostRoot, Guard: g, Command: commandArgv(a.demo, a.stateDirFlag)}
+	cfg.Jobs = jobs.Config{List: store.List, Every: jobsEvery}
 	if cfg.OnCreate == nil {
 		if self, err := supervisorArgv(a); err == nil {
 			cfg.OnCreate = func(p nim.Plan) tea.Cmd { return runs.StartCmd(store, a.exec, p, self) }
@@ -202,8 +208,8 @@ func reportRun(a *app, r runs.Result) error {
 		return exitStatus(ending.Status(r.Record))
 	}
 	// Detached: the job goes on.
-	fmt.Fprintf(a.stdout, "nimwiz: job %s goes on without this screen (osimage %s). Follow it again with:\n  nimwiz %sattach %s\nIts output is kept in %s\n",
-		r.JobID, r.Record.Name, globalOpts(a), r.JobID, r.LogPath)
+	fmt.Fprintf(a.stdout, "nimwiz: job %s goes on without this screen (osimage %s). Follow it again with:\n  %s\nIts output is kept in %s\n",
+		r.JobID, r.Record.Name, a.command("attach", r.JobID), r.LogPath)
 	if r.Signal != "" {
 		if sig, ok := signalNumber(r.Signal); ok {
 			return exitStatus(128 + sig)

@@ -187,7 +187,7 @@ func TestCheckVerb(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(world, "install/nim/lpp_source/aix7302_lpp/RPMS/ppc/bash-5.1.16-1.aix7.1.ppc.rpm")); err != nil {
 		t.Errorf("check removed a file: %v", err)
 	}
-	if code, _, errs := check("nosuch"); code != exitNotFound || !strings.Contains(errs, `no osimage named "nosuch"`) {
+	if code, _, errs := check("nosuch"); code != exitFail || !strings.Contains(errs, `no osimage named "nosuch"`) {
 		t.Errorf("unknown image: %d %q", code, errs)
 	}
 	if code, _, _ := check("a;b"); code != exitUsage {

@@ -11,7 +11,6 @@ const (
 	exitOK          = 0
 	exitFail        = 1   // the job or a NIM/xCAT command failed
 	exitUsage       = 2   // bad input: nothing was run
-	exitNotFound    = 3   // no osimage or job of that name (show, check, jobs, attach): nothing was changed
 	exitInterrupted = 130 // a run interrupted on purpose
 )
 
@@ -35,13 +34,6 @@ func (e *exitError) Unwrap() error { return e.err }
 // usageError is bad input: exit 2, nothing was run.
 func usageError(format string, args ...any) error {
 	return &exitError{exitUsage, fmt.Errorf(format, args...)}
-}
-
-// notFound is an osimage or job name that does not exist: exit 3, the
-// same for every verb that takes one, so a script can tell "not there"
-// from "the query failed" (1) and "check found problems" (1).
-func notFound(format string, args ...any) error {
-	return &exitError{exitNotFound, fmt.Errorf(format, args...)}
 }
 
 // failure is a failed command or job: exit 1.

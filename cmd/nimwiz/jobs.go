@@ -36,9 +36,9 @@ func runJobs(a *app, args []string) error {
 			return failure("%v", err)
 		}
 	case 1:
-		r, err := loadJob(store, ids[0])
+		r, err := store.Load(ids[0])
 		if err != nil {
-			return err
+			return loadError(err)
 		}
 		recs = []job.Record{r}
 	default:
@@ -47,7 +47,7 @@ func runJobs(a *app, args []string) error {
 	if *asJSON {
 		out := make([]jobJSON, 0, len(recs))
 		for _, r := range recs {
-			out = append(out, newJobJSON(r))
+			out = append(out, jobOut(r))
 		}
 		if len(ids) == 1 {
 			return writeJSON(a, out[0])
@@ -71,19 +71,15 @@ func runJobs(a *app, args []string) error {
 	return nil
 }
 
-// loadJob is the job called id: exit 3 when there is none (as for an
-// unknown osimage), 2 when id cannot be a job id.
-func loadJob(store *job.Store, id string) (job.Record, error) {
-	r, err := store.Load(id)
-	switch {
-	case errors.Is(err, job.ErrNoSuchJob):
-		return r, notFound("%v", err)
-	case err != nil && store.ValidID(id) != nil:
-		return r, usageError("%v", err)
-	case err != nil:
-		return r, failure("%v", err)
+// loadError is the exit of a job that could not be loaded: an id of no
+// job is 1, like an unknown osimage name in show and check; a malformed
+// id is bad input, 2.
+func loadError(err error) error {
+	var nj *job.NoJobError
+	if errors.As(err, &nj) {
+		return failure("%v", err)
 	}
-	return r, nil
+	return usageError("%v", err)
 }
 
 func stateText(r job.Record) string {

@@ -41,7 +41,7 @@ func runList(a *app, args []string) error {
 	if *asJSON {
 		out := make([]osimageJSON, 0, len(imgs))
 		for _, o := range imgs {
-			out = append(out, newOsimageJSON(o))
+			out = append(out, osimageOut(o))
 		}
 		return writeJSON(a, out)
 	}

@@ -173,13 +173,12 @@ func TestShowJSON(t *testing.T) {
 		Name      string            `json:"name"`
 		Attrs     map[string]string `json:"attrs"`
 		Resources []struct {
-			Attr  string `json:"attr"`
-			Name  string `json:"name"`
-			State string `json:"state"`
-			Lsnim []struct {
-				Attribute string `json:"attribute"`
-				Value     string `json:"value"`
-			} `json:"lsnim"`
+			Attr    string            `json:"attr"`
+			Name    string            `json:"name"`
+			Rstate  string            `json:"rstate"`
+			Missing bool              `json:"missing"`
+			Ready   bool              `json:"ready"`
+			Attrs   map[string]string `json:"attrs"`
 		} `json:"resources"`
 	}
 	if err := json.Unmarshal(out.Bytes(), &got); err != nil {
@@ -189,13 +188,13 @@ func TestShowJSON(t *testing.T) {
 		t.Fatalf("got %+v", got)
 	}
 	r := got.Resources
-	if r[0].Attr != "lpp_source" || r[0].State != "ready" || r[0].Lsnim[0].Attribute != "Rstate" {
+	if r[0].Attr != "lpp_source" || !r[0].Ready || r[0].Rstate != "ready for use" || r[0].Attrs["Rstate"] != "ready for use" {
 		t.Errorf("lpp_source %+v", r[0])
 	}
-	if r[1].Attr != "spot" || r[1].State != "not_ready" {
+	if r[1].Attr != "spot" || r[1].Ready || r[1].Missing {
 		t.Errorf("spot %+v", r[1])
 	}
-	if r[3].Name != "61cosi_paging" || r[3].State != "missing" || len(r[3].Lsnim) != 0 {
+	if r[3].Name != "61cosi_paging" || !r[3].Missing || len(r[3].Attrs) != 0 {
 		t.Errorf("paging %+v", r[3])
 	}
 	// The name may also come first.
@@ -215,7 +214,7 @@ func TestShowExitCodes(t *testing.T) {
 		err  string
 		runs int
 	}{
-		{"unknown", notFound, []string{"nosuch"}, exitNotFound, `nimwiz: no osimage named "nosuch"; run 'nimwiz list' to see them` + "\n", 1},
+		{"unknown", notFound, []string{"nosuch"}, exitFail, `nimwiz: no osimage named "nosuch"; run 'nimwiz list' to see them` + "\n", 1},
 		{"bad name", notFound, []string{"a;b"}, exitUsage, "nimwiz show: osimage name \"a;b\" contains", 0},
 		{"leading dash", notFound, []string{"--", "-x"}, exitUsage, "starts with '-'", 0},
 		{"no name", notFound, nil, exitUsage, "give the osimage name", 0},

@@ -26,10 +26,9 @@ type app struct {
 	// and the full-screen UI write to rawOut(a), with their own escaping.
 	stdout, stderr io.Writer
 	stateDir       string
-	// stateDirFlag: the state directory was chosen (--state-dir or
-	// NIMWIZ_STATE_DIR), so a command nimwiz tells the admin to run must
-	// name it.
-	stateDirFlag bool
+	// stateDirFlag is the state directory when --state-dir named it: the
+	// hints nimwiz prints carry it (app.command).
+	stateDirFlag string
 	demo         bool
 	plain        bool
 	theme        string // "", "light" or "dark"
@@ -105,7 +104,6 @@ func (a *app) setUp(args []string) (string, []string, error) {
 	if *demoReset {
 		a.demo = true
 	}
-	a.stateDirFlag = a.stateDir != "" || os.Getenv("NIMWIZ_STATE_DIR") != ""
 	dir, err := stateDir(a.stateDir)
 	if err != nil {
 		return "", nil, &exitError{exitUsage, err}
@@ -114,6 +112,9 @@ func (a *app) setUp(args []string) (string, []string, error) {
 	// give them root (statedir.go).
 	if a.stateDir, err = checkState(dir); err != nil {
 		return "", nil, usageError("refusing to use the state directory %s: %v\nnimwiz: nothing was run.", dir, err)
+	}
+	if flagGiven(fs, "state-dir") {
+		a.stateDirFlag = a.stateDir
 	}
 	a.exec = &nim.Executor{Hint: notNIMMaster}
 	// Every xCAT client nimwiz runs loads the live module (PERL5OPT), so
@@ -157,6 +158,13 @@ func (a *app) setUp(args []string) (string, []string, error) {
 		fmt.Fprintf(a.stderr, "nimwiz: DEMO: a simulated NIM master (%s); nothing touches a real system\n", a.hostRoot)
 	}
 	return name, rest, nil
+}
+
+// flagGiven reports whether the command line set flag name.
+func flagGiven(fs *flag.FlagSet, name string) bool {
+	given := false
+	fs.Visit(func(f *flag.Flag) { given = given || f.Name == name })
+	return given
 }
 
 // parseFlags parses fs (see flagError).

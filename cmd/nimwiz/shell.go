@@ -11,95 +11,115 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/nimwiz/nimwiz/internal/sim"
+	"github.com/nimwiz/nimwiz/internal/safefs"
 )
 
-// shell is the demo's practice ground: the admin's own shell with the
-// simulated master's commands first on PATH and the environment the demo
-// gives them, so every command nimwiz shows (cleanup advice, next steps)
-// can be tried by hand against the simulated master before the real one.
+// shell is the demo's practice shell: $SHELL (else /bin/sh) with the
+// simulated master's commands first on PATH, so every command nimwiz shows
+// (mknimimage, lsnim, lsdef, nim, rmnimimage, chdef, chkosimage, and the
+// cleanup's rm -R) can be tried by hand before it is typed on a real
+// master. The simulated commands take /install/nim/... as the simulated
+// host's (NIMWIZ_SIM_ROOT); the shell's own rm does the same for the
+// master's directories (shellRm), and touches nothing else differently.
 
 func init() {
-	register(verb{name: "shell", args: "[SHELL ARGS]", summary: "with --demo: a shell whose mknimimage, lsnim, lsdef, nim, rmnimimage, chdef... are the demo's simulated master", run: runShell})
+	register(verb{
+		name:    "shell",
+		args:    "[SHELL ARGS]",
+		summary: "with --demo: a shell whose mknimimage, lsnim, lsdef, nim, rmnimimage, chdef, chkosimage and rm act on the simulated master",
+		run:     runShell,
+	})
 }
+
+// demoShellDir holds the shell's own commands (rm), before the simulator's.
+const demoShellDir = "shell-bin"
+
+// hostDirs are the master's directories the demo's world has: a path under
+// one of them, given to the shell's rm, means the simulated host's.
+var hostDirs = []string{"/install", "/export", "/tftpboot"}
+
+// shellRm is the demo shell's rm: an argument under hostDirs is taken in
+// the simulated host's root, everything else is passed as it is, and the
+// system's rm does the work. (It is a fixed script: no argument is ever
+// put into shell code.)
+const shellRm = `#!/bin/sh
+# nimwiz demo shell: rm, with the NIM master's directories (/install,
+# /export, /tftpboot) taken in the simulated host ($NIMWIZ_SIM_ROOT).
+root=${NIMWIZ_SIM_ROOT:?not in the nimwiz demo shell}
+n=$#
+while [ "$n" -gt 0 ]; do
+	a=$1
+	shift
+	case $a in
+	/install|/install/*|/export|/export/*|/tftpboot|/tftpboot/*) a=$root$a ;;
+	esac
+	set -- "$@" "$a"
+	n=$((n - 1))
+done
+for d in /bin/rm /usr/bin/rm; do
+	if [ -x "$d" ]; then exec "$d" "$@"; fi
+done
+echo "rm: no /bin/rm" >&2
+exit 127
+`
 
 func runShell(a *app, args []string) error {
 	if !a.demo {
-		return usageError("the shell is the demo's: run 'nimwiz --demo shell'. On a real master the xCAT and NIM commands are already on PATH")
+		return usageError("the shell is the demo's: run '%s' to practise on the simulated master", a.command("--demo", "shell"))
 	}
-	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
-		fmt.Fprintln(a.stderr, "Usage: nimwiz --demo shell [ARGS]   ($SHELL, or /bin/sh, with ARGS, e.g. -c 'lsnim -t spot')")
-		return nil
+	bin := filepath.Join(a.stateDir, "demo", demoShellDir)
+	if err := safefs.MkdirPrivate(bin); err != nil {
+		return failure("demo shell: %v", err)
+	}
+	if err := safefs.WriteFileAtomic(filepath.Join(bin, "rm"), []byte(shellRm), 0o700, false); err != nil {
+		return failure("demo shell: %v", err)
 	}
 	sh := os.Getenv("SHELL")
 	if sh == "" || !filepath.IsAbs(sh) {
 		sh = "/bin/sh"
 	}
-	bin := a.exec.Dirs[0]
-	env := demoShellEnv(os.Environ(), bin, a.exec.Env)
-	if len(args) == 0 {
-		// Interactive: say where the admin is, once.
-		fmt.Fprintf(a.stderr, `nimwiz: DEMO SHELL: %s with the simulated NIM master's commands first on PATH:
-nimwiz:   %s
-nimwiz: /install/nim/... in these commands is the simulated host's (%s); nothing touches a real system.
-nimwiz: Try what nimwiz shows: lsnim -t spot, lsdef -t osimage, rmnimimage NAME, nim -o remove NAME ...
-nimwiz: rm, ls and every other command are this machine's own: for them the simulated /install/nim is
-nimwiz:   $NIMWIZ_SIM_ROOT/install/nim (e.g. rm -R "$NIMWIZ_SIM_ROOT/install/nim/spot/NAME"), never /install/nim.
-nimwiz: ps here lists the simulated master's processes. Type exit to leave.
-`, sh, strings.Join(sim.Commands, " "), a.hostRoot)
-	}
+	env := shellEnv(os.Environ(), bin, a.exec.Dirs, a.exec.Env)
+	fmt.Fprintf(a.stderr, "nimwiz: DEMO shell (%s): mknimimage, lsnim, lsdef, nim, rmnimimage, chdef, chkosimage and rm act on the simulated NIM master; /install/nim/... means %s/install/nim/.... Nothing touches a real system. 'exit' leaves.\n",
+		sh, a.hostRoot)
 	cmd := exec.Command(sh, args...)
 	cmd.Env = env
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = a.stdin, rawOut(a), rawErr(a)
-	if cmd.Stdin == nil {
-		cmd.Stdin = os.Stdin
-	}
-	// As system(3): ^C and ^\ are the shell's, not ours.
-	signal.Ignore(syscall.SIGINT, syscall.SIGQUIT)
-	defer signal.Reset(syscall.SIGINT, syscall.SIGQUIT)
+	// Keys the shell's commands are for: nimwiz waits, it does not die
+	// (caught, not ignored: an ignored signal would stay ignored in the shell).
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGQUIT)
+	defer signal.Stop(sigs)
 	err := cmd.Run()
 	var ee *exec.ExitError
 	switch {
 	case errors.As(err, &ee):
-		if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
-			return exitStatus(128 + int(ws.Signal()))
-		}
 		return exitStatus(ee.ExitCode())
 	case err != nil:
-		return failure("start %s: %v", sh, err)
+		return failure("demo shell %s: %v", sh, err)
 	}
 	return nil
 }
 
-// demoShellEnv is the demo shell's environment: the admin's, with the
-// simulated commands' directory first on PATH, the variables the demo gives
-// those commands (NIMWIZ_SIM_ROOT, its NIMWIZ_SIM_* settings), and a prompt
-// that says it is the demo.
-func demoShellEnv(base []string, bin string, simEnv []string) []string {
+// shellEnv is the demo shell's environment: the caller's, with the
+// shell's and the simulator's commands first on PATH, the simulator's
+// settings (NIMWIZ_SIM_ROOT, ...), and a prompt that says where it is.
+func shellEnv(base []string, shellBin string, simDirs, simEnv []string) []string {
+	path := strings.Join(append([]string{shellBin}, simDirs...), string(os.PathListSeparator))
 	var env []string
-	path := ""
 	for _, kv := range base {
 		switch {
 		case strings.HasPrefix(kv, "PATH="):
-			path = strings.TrimPrefix(kv, "PATH=")
-		case strings.HasPrefix(kv, "NIMWIZ_SIM_"), strings.HasPrefix(kv, "PS1="):
+			path += string(os.PathListSeparator) + strings.TrimPrefix(kv, "PATH=")
+		case strings.HasPrefix(kv, "PS1="), strings.HasPrefix(kv, "NIMWIZ_SIM_"):
 		default:
 			env = append(env, kv)
 		}
 	}
-	if path == "" {
-		path = "/usr/bin:/bin:/usr/sbin:/sbin"
-	}
-	env = append(env, "PATH="+bin+string(os.PathListSeparator)+path, "NIMWIZ_DEMO_SHELL=1", "PS1=[nimwiz demo] $ ")
-	for _, kv := range simEnv {
-		if strings.HasPrefix(kv, "NIMWIZ_SIM_") {
-			env = append(env, kv)
-		}
-	}
-	return env
+	env = append(env, "PATH="+path, "PS1=nimwiz-demo$ ", "NIMWIZ_DEMO_SHELL=1")
+	return append(env, simEnv...)
 }
 
-// rawErr is stderr as it is (see rawOut).
+// rawErr is stderr as it is (the shell's own terminal).
 func rawErr(a *app) io.Writer {
 	if u, ok := a.stderr.(interface{ Unwrap() io.Writer }); ok {
 		return u.Unwrap()

@@ -7,50 +7,63 @@ import (
 	"testing"
 )
 
-// TestDemoShell: nimwiz --demo shell runs $SHELL with the simulated
-// commands first on PATH and the demo's environment, non-interactively
-// here (-c, and commands on stdin): lsnim, lsdef and rmnimimage answer as
-// the simulated master, /install/nim/... is the simulated host's, and a
-// removal there is seen by nimwiz itself.
+// The demo shell runs the simulated master's commands by hand: lsnim,
+// lsdef, rmnimimage and the cleanup's rm -R act on the simulated host, as
+// the commands nimwiz shows would on a real one.
 func TestDemoShell(t *testing.T) {
 	state := t.TempDir()
 	t.Setenv("SHELL", "/bin/sh")
-	code, out, errs := demoRun(state, "shell", "-c", `echo "sim=$NIMWIZ_SIM_ROOT"; command -v lsnim; lsnim -t spot; lsdef -t osimage -o aix72_dataless -i spot; lsnim -l aix7205_lpp | grep location`)
 	world := filepath.Join(state, "demo", "world")
-	bin := filepath.Join(state, "demo", "bin")
-	for _, want := range []string{"sim=" + world, bin + "/lsnim", "aix73_stateless", "spot=aix72_dataless", "location    = /install/nim/lpp_source/aix7205_lpp"} {
-		if !strings.Contains(out, want) {
-			t.Errorf("shell -c lacks %q (exit %d):\n%s\n%s", want, code, out, errs)
+	script := strings.Join([]string{
+		"echo SIMROOT=$NIMWIZ_SIM_ROOT",
+		"for c in lsnim mknimimage rmnimimage chdef chkosimage nim lsdef; do command -v $c; done",
+		"lsnim -t spot",
+		"lsdef -t osimage",
+		"rmnimimage aix72_dataless; echo refused=$?",
+		"rmnimimage -f aix72_dataless; echo rmnimimage=$?",
+		"lsnim -t spot",
+		"mkdir -p $NIMWIZ_SIM_ROOT/install/nim/scratch/x && rm -R /install/nim/scratch; echo rm=$?",
+	}, "\n")
+	code, out, errs := runIn(state, "shell", "-c", script)
+	if code != 0 {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errs)
+	}
+	if !strings.Contains(errs, "DEMO shell") {
+		t.Errorf("no banner:\n%s", errs)
+	}
+	if !strings.Contains(out, "SIMROOT="+world+"\n") {
+		t.Errorf("the shell is not on the simulated world:\n%s", out)
+	}
+	for _, c := range []string{"lsnim", "mknimimage", "rmnimimage", "chdef", "chkosimage", "nim", "lsdef"} {
+		if !strings.Contains(out, filepath.Join(state, "demo", "bin", c)+"\n") {
+			t.Errorf("%s is not the simulator's:\n%s", c, out)
 		}
 	}
-	if code != exitOK {
-		t.Fatalf("exit %d: %s", code, errs)
+	before, after, _ := strings.Cut(out, "rmnimimage=")
+	if !strings.Contains(before, "aix73_stateless") || !strings.Contains(before, "aix72_dataless") {
+		t.Errorf("lsnim/lsdef did not list the world:\n%s", before)
 	}
-	if _, err := os.Stat(filepath.Join(world, "install/nim/lpp_source/aix7205_lpp")); err != nil {
-		t.Errorf("the lpp_source's /install/nim path is not the simulated host's: %v", err)
+	if !strings.Contains(before, "refused=1") || !strings.Contains(errs, "The osimage aix72_dataless will not be removed") {
+		t.Errorf("rmnimimage without -f did not refuse as xCAT does:\n%s", errs)
 	}
-
-	// Commands on stdin, as an admin types them: rmnimimage goes through
-	// the simulated xcatd and answers as xCAT does (the lpp_source is
-	// shared, so it refuses); the shell's status is ours.
-	var o, e strings.Builder
-	c := run([]string{"--demo", "--state-dir", state, "shell"}, strings.NewReader("rmnimimage aix72_dataless\nlsdef -t osimage -o aix72_dataless\nexit 7\n"), &o, &e)
-	for _, want := range []string{"DEMO SHELL", "The osimage aix72_dataless will not be removed", "Object name: aix72_dataless"} {
-		if !strings.Contains(o.String()+e.String(), want) {
-			t.Errorf("shell on stdin lacks %q:\nstdout:\n%s\nstderr:\n%s", want, o.String(), e.String())
-		}
+	if !strings.HasPrefix(after, "0\n") || strings.Contains(after, "aix72_dataless") {
+		t.Errorf("rmnimimage did not remove the osimage's SPOT:\n%s\nstderr:\n%s", out, errs)
 	}
-	if c != 7 {
-		t.Errorf("shell on stdin: exit %d, want the shell's 7", c)
+	if !strings.Contains(out, "rm=0") {
+		t.Errorf("rm -R failed:\n%s\n%s", out, errs)
 	}
-	// Only in the demo.
-	if code, _, errs := run2(t, "--state-dir", state, "shell", "-c", "true"); code != exitUsage || !strings.Contains(errs, "nimwiz --demo shell") {
-		t.Errorf("without --demo: exit %d %q", code, errs)
+	if _, err := os.Stat(filepath.Join(world, "install", "nim", "scratch")); !os.IsNotExist(err) {
+		t.Errorf("rm -R /install/nim/scratch did not remove the simulated host's: %v", err)
+	}
+	// Without --demo there is no shell.
+	code, _, errs = run3("--state-dir", t.TempDir(), "shell", "-c", "true")
+	if code != exitUsage || !strings.Contains(errs, "--demo shell") {
+		t.Errorf("without --demo: exit %d %s", code, errs)
 	}
 }
 
-func run2(t *testing.T, args ...string) (int, string, string) {
-	var o, e strings.Builder
-	code := run(args, strings.NewReader(""), &o, &e)
-	return code, o.String(), e.String()
+func run3(args ...string) (int, string, string) {
+	var out, errb strings.Builder
+	code := run(args, strings.NewReader(""), &out, &errb)
+	return code, out.String(), errb.String()
 }

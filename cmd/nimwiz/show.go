@@ -48,12 +48,12 @@ func runShow(a *app, args []string) error {
 	o, err := a.client.Osimage(ctx, name)
 	if errors.Is(err, nim.ErrNoSuchOsimage) {
 		// Said as nimwiz's own finding, not as show's failure.
-		fmt.Fprintf(a.stderr, "nimwiz: no osimage named %q; run 'nimwiz %slist' to see them\n", name, globalOpts(a))
+		fmt.Fprintf(a.stderr, "nimwiz: no osimage named %q; run '%s' to see them\n", name, a.command("list"))
 		if rec, ok := runningJobFor(a, name); ok {
 			// mknimimage writes the definition only after every NIM resource exists.
-			fmt.Fprintf(a.stderr, "nimwiz: job %s is creating it (phase: %s); the definition appears near the end. Follow it: nimwiz %sattach %s\n", rec.ID, rec.PhaseName, globalOpts(a), rec.ID)
+			fmt.Fprintf(a.stderr, "nimwiz: job %s is creating it (phase: %s); the definition appears near the end. Follow it: %s\n", rec.ID, rec.PhaseName, a.command("attach", rec.ID))
 		}
-		return exitStatus(exitNotFound)
+		return exitStatus(exitFail)
 	}
 	if err != nil {
 		return failure("%v", err)
@@ -75,30 +75,16 @@ func runShow(a *app, args []string) error {
 	res := make([]resourceJSON, 0, len(refs))
 	for _, r := range refs {
 		ob, ok := objs[r.Name]
-		rj := resourceJSON{Attr: r.Attr, Name: r.Name, Rstate: ob.Get("Rstate"), Lsnim: []nimAttrJSON{}}
-		switch {
-		case gone[r.Name]:
-			rj.State = resMissing
-		case !ok:
-			rj.State = resUnanswered
-		case ob.Ready():
-			rj.State = resReady
-		default:
-			rj.State = resNotReady
-		}
-		if ok {
-			rj.OsLevel = nim.OsLevel(ob)
-		}
-		for _, at := range rstateFirst(ob.Attrs) {
-			rj.Lsnim = append(rj.Lsnim, nimAttrJSON{at.Key, at.Value})
-		}
+		attrs := rstateFirst(ob.Attrs)
+		rj := resourceJSON{Attr: r.Attr, Name: r.Name, Type: ob.Get("type"), Rstate: ob.Get("Rstate"), Missing: gone[r.Name], Unanswered: !ok && !gone[r.Name],
+			Ready: ok && ob.Ready(), Attrs: attrsOut(attrs), attrList: attrs}
 		res = append(res, rj)
 	}
 	if qerr != nil && !partial {
 		return failure("%v", qerr)
 	}
 	if *asJSON {
-		if err := writeJSON(a, showJSON{newOsimageJSON(o), res}); err != nil {
+		if err := writeJSON(a, showJSON{osimageJSON: osimageOut(o), Resources: res}); err != nil {
 			return err
 		}
 	} else {
@@ -140,35 +126,35 @@ func printShow(w io.Writer, o nim.Osimage, res []resourceJSON) {
 	for _, r := range res {
 		head := fmt.Sprintf("  %s %s", r.Attr, r.Name)
 		switch {
-		case r.missing():
+		case r.Missing:
 			fmt.Fprintf(w, "%s: MISSING: NIM has no object of this name\n", head)
 			continue
-		case r.unanswered():
+		case r.Unanswered:
 			fmt.Fprintf(w, "%s: NO ANSWER: lsnim said nothing about it\n", head)
 			continue
-		case !r.ready():
+		case !r.Ready:
 			fmt.Fprintf(w, "%s: NOT READY (Rstate %q, not %q)\n", head, r.Rstate, nim.RstateReady)
 		default:
 			fmt.Fprintf(w, "%s\n", head)
 		}
 		width := 0
-		for _, at := range r.Lsnim {
-			width = max(width, len(at.Attribute))
+		for _, at := range r.attrList {
+			width = max(width, len(at.Key))
 		}
-		for _, at := range r.Lsnim {
-			fmt.Fprintf(w, "      %-*s = %s\n", width, at.Attribute, at.Value)
+		for _, at := range r.attrList {
+			fmt.Fprintf(w, "      %-*s = %s\n", width, at.Key, at.Value)
 		}
 		if r.Attr == "spot" {
-			if lv := r.OsLevel; lv != "" && !hasKey(r.Lsnim, "oslevel_r") {
+			if lv := nim.OsLevel(nim.Object{Attrs: r.attrList}); lv != "" && !hasKey(r.attrList, "oslevel_r") {
 				fmt.Fprintf(w, "      (oslevel %s)\n", lv)
 			}
 		}
 	}
 }
 
-func hasKey(attrs []nimAttrJSON, k string) bool {
+func hasKey(attrs []nim.Attr, k string) bool {
 	for _, a := range attrs {
-		if a.Attribute == k {
+		if a.Key == k {
 			return true
 		}
 	}

@@ -339,7 +339,7 @@ func TestHistoryOfAPhase(t *testing.T) {
 	if err := e.store.init(); err != nil {
 		t.Fatal(err)
 	}
-	h, _ := e.store.History(nim.KindCreate, nim.PhaseSpot)
+	h, _ := e.store.History(nim.PhaseSpot)
 	if h.Runs != 0 || h.String() != "no earlier SPOT creation on this master to go by" {
 		t.Fatalf("no history: %+v %q", h, h.String())
 	}
@@ -347,12 +347,10 @@ func TestHistoryOfAPhase(t *testing.T) {
 	for i, tc := range []struct {
 		state State
 		took  time.Duration
-		kind  nim.PlanKind
-	}{{StateSucceeded, 21 * time.Minute, ""}, {StateSucceeded, 24 * time.Minute, nim.KindCreate}, {StateFailed, 2 * time.Minute, ""},
-		{StateSucceeded, 23 * time.Minute, ""}, {StateSucceeded, 3 * time.Minute, nim.KindCopy}} {
+	}{{StateSucceeded, 21 * time.Minute}, {StateSucceeded, 24 * time.Minute}, {StateFailed, 2 * time.Minute}, {StateSucceeded, 23 * time.Minute}} {
 		id := fmt.Sprintf("2026120%d-100000-h%d", i+1, i)
 		os.Mkdir(filepath.Join(e.store.Dir, id), 0o700)
-		r := &Record{ID: id, Name: "h", State: tc.state, Plan: nim.Plan{Kind: tc.kind}, Started: t0, Ended: t0.Add(time.Hour), Phases: []nim.PhaseStatus{
+		r := &Record{ID: id, Name: "h", State: tc.state, Started: t0, Ended: t0.Add(time.Hour), Phases: []nim.PhaseStatus{
 			{Phase: nim.PhaseSpot, State: nim.PhaseDoneOK, Started: t0, Ended: t0.Add(tc.took)},
 		}}
 		rf, err := createRecordFile(filepath.Join(e.store.Dir, id), r)
@@ -361,7 +359,7 @@ func TestHistoryOfAPhase(t *testing.T) {
 		}
 		rf.Close()
 	}
-	h, err := e.store.History(nim.KindCreate, nim.PhaseSpot)
+	h, err := e.store.History(nim.PhaseSpot)
 	if err != nil || h.Runs != 3 || h.String() != "SPOT creation took 21–24 min in 3 earlier runs here" {
 		t.Fatalf("%+v %q %v", h, h.String(), err)
 	}
@@ -424,5 +422,56 @@ func TestLostJobLastSeen(t *testing.T) {
 	}
 	if u := r.Until(time.Now()); !u.Equal(logAt) {
 		t.Errorf("Until = %v, want %v", u, logAt)
+	}
+}
+
+// A job asking what SPOT creation took before counts only the jobs that
+// started before it, never itself (a fast job may already have ended).
+func TestHistoryBeforeAJob(t *testing.T) {
+	e := newEnv(t)
+	if err := e.store.init(); err != nil {
+		t.Fatal(err)
+	}
+	t0 := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+	var ids []string
+	for i, took := range []time.Duration{21 * time.Minute, 24 * time.Minute, time.Second} {
+		id := fmt.Sprintf("2026120%d-100000-hb%d", i+1, i)
+		ids = append(ids, id)
+		os.Mkdir(filepath.Join(e.store.Dir, id), 0o700)
+		start := t0.Add(time.Duration(i) * time.Hour)
+		rf, err := createRecordFile(filepath.Join(e.store.Dir, id), &Record{ID: id, Name: "hb", State: StateSucceeded, Started: start, Ended: start.Add(took),
+			Phases: []nim.PhaseStatus{{Phase: nim.PhaseSpot, State: nim.PhaseDoneOK, Started: start, Ended: start.Add(took)}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rf.Close()
+	}
+	if h, err := e.store.HistoryBefore(nim.PhaseSpot, ids[2]); err != nil || h.Runs != 2 || h.Min != 21*time.Minute || h.Max != 24*time.Minute {
+		t.Errorf("before the third job: %+v %v; want the first two", h, err)
+	}
+	if h, _ := e.store.HistoryBefore(nim.PhaseSpot, ids[0]); h.Runs != 0 {
+		t.Errorf("before the first job: %+v; want none", h)
+	}
+	if h, _ := e.store.History(nim.PhaseSpot); h.Runs != 3 {
+		t.Errorf("all: %+v", h)
+	}
+	// A copy's SPOT phase (cpcosi, 3 min) before a creation does not
+	// count for it, nor the creations for a later copy.
+	for i, kind := range []nim.PlanKind{nim.KindCopy, nim.KindCopy, ""} {
+		id := fmt.Sprintf("2026120%d-100000-hk%d", i+4, i)
+		os.Mkdir(filepath.Join(e.store.Dir, id), 0o700)
+		start := t0.Add(time.Duration(i+3) * time.Hour)
+		rf, err := createRecordFile(filepath.Join(e.store.Dir, id), &Record{ID: id, Name: "hk", Plan: nim.Plan{Kind: kind}, State: StateSucceeded, Started: start, Ended: start.Add(3 * time.Minute),
+			Phases: []nim.PhaseStatus{{Phase: nim.PhaseSpot, State: nim.PhaseDoneOK, Started: start, Ended: start.Add(3 * time.Minute)}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rf.Close()
+	}
+	if h, _ := e.store.HistoryBefore(nim.PhaseSpot, "20261206-100000-hk2"); h.Runs != 3 || h.Min != time.Second || h.Max != 24*time.Minute {
+		t.Errorf("a creation after two copies: %+v; want the three creations only", h)
+	}
+	if h, _ := e.store.HistoryBefore(nim.PhaseSpot, "20261205-100000-hk1"); h.Runs != 1 || h.Max != 3*time.Minute {
+		t.Errorf("a copy after a copy and three creations: %+v; want the copy only", h)
 	}
 }

@@ -17,17 +17,33 @@ type History struct {
 	Min, Max time.Duration
 }
 
-// History looks at the jobs of kind that succeeded here and the time phase
-// took in each (the rows of their records, with their start and end). Only
-// one kind counts: a copy's "SPOT creation" is cpcosi, not NIM's define.
-func (s *Store) History(kind nim.PlanKind, phase nim.Phase) (History, error) {
+// History looks at the jobs that succeeded here and the time phase took in
+// each (the rows of their records).
+func (s *Store) History(phase nim.Phase) (History, error) { return s.HistoryBefore(phase, "") }
+
+// HistoryBefore is History as job id sees it: only the jobs of its kind
+// (create, copy, update) that started before it. A fast job may have ended, its phase done, by the time the
+// question is asked, and must not count as its own "earlier run".
+func (s *Store) HistoryBefore(phase nim.Phase, id string) (History, error) {
 	h := History{Phase: phase}
 	all, err := s.List()
 	if err != nil {
 		return h, err
 	}
+	var self time.Time
+	var kind nim.PlanKind
 	for _, r := range all {
-		if r.State != StateSucceeded || r.Plan.PlanKind() != kind {
+		if r.ID == id {
+			self, kind = r.Started, r.Plan.PlanKind()
+		}
+	}
+	for _, r := range all {
+		if r.State != StateSucceeded || r.ID == id || (!self.IsZero() && !r.Started.Before(self)) {
+			continue
+		}
+		// Only runs of the job's own kind: a copy's "SPOT creation" is
+		// cpcosi copying a SPOT (minutes), not NIM building one.
+		if kind != "" && r.Plan.PlanKind() != kind {
 			continue
 		}
 		for _, st := range r.Phases {
@@ -52,14 +68,14 @@ func (h History) String() string {
 	if h.Runs == 0 {
 		return fmt.Sprintf("no earlier %s on this master to go by", h.Phase)
 	}
-	took := roundDuration(h.Min)
-	if hi := roundDuration(h.Max); hi != took {
-		lo, unit, ok := strings.Cut(took, " ")
-		if hiN, hiUnit, _ := strings.Cut(hi, " "); ok && hiUnit == unit {
-			took = lo + "–" + hiN + " " + unit // "21–24 min"
-		} else {
-			took += "–" + hi
+	took, most := roundDuration(h.Min), roundDuration(h.Max)
+	if most != took {
+		// "21–24 min", the unit once when both have it.
+		lo, hi := strings.Fields(took), strings.Fields(most)
+		if len(lo) == 2 && len(hi) == 2 && lo[1] == hi[1] {
+			took = lo[0]
 		}
+		took += "–" + most
 	}
 	runs := "1 earlier run"
 	if h.Runs > 1 {

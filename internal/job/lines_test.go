@@ -186,11 +186,7 @@ func TestGuardKeepsCatchingSignals(t *testing.T) {
 			t.Fatalf("got %v, want %v", got, sig)
 		}
 	}
-	// ^Z while critical: delivered for a refusal, and we are not stopped.
-	syscall.Kill(os.Getpid(), syscall.SIGTSTP)
-	if got := <-g.C(); got != syscall.SIGTSTP {
-		t.Fatalf("got %v, want SIGTSTP", got)
-	}
+	syscall.Kill(os.Getpid(), syscall.SIGTSTP) // ignored while critical: we are not stopped
 	g.SetCritical(false)
 }
 

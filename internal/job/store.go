@@ -66,11 +66,12 @@ func validID(id string) error {
 	return nil
 }
 
-// ValidID says why id cannot name a job (nil if it can).
-func (s *Store) ValidID(id string) error { return validID(id) }
+// NoJobError says the store has no job of that id.
+type NoJobError struct{ ID, Dir string }
 
-// ErrNoSuchJob is Load's error for an id no job has.
-var ErrNoSuchJob = errors.New("no job")
+func (e *NoJobError) Error() string {
+	return fmt.Sprintf("no job %s in %s (see 'nimwiz jobs')", e.ID, e.Dir)
+}
 
 // Load reads the record of job id.
 func (s *Store) Load(id string) (Record, error) {
@@ -79,7 +80,7 @@ func (s *Store) Load(id string) (Record, error) {
 	}
 	r, err := readRecord(filepath.Join(s.Dir, id))
 	if errors.Is(err, os.ErrNotExist) {
-		return Record{}, fmt.Errorf("%w %s in %s (see 'nimwiz jobs')", ErrNoSuchJob, id, s.Dir)
+		return Record{}, &NoJobError{ID: id, Dir: s.Dir}
 	}
 	if err != nil {
 		return Record{}, fmt.Errorf("job %s: %w", id, err)

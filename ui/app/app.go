@@ -72,7 +72,8 @@ type Config struct {
 	// with StartRun, and from the home screen's Jobs entry).
 	Run run.Config
 	Job string // with StartRun: the job to follow
-	// Jobs configures the Jobs screen (its Store is Run.Store when nil).
+	// Jobs configures the Jobs screen (Home's "Jobs"); nil List: the
+	// run screen's store's.
 	Jobs jobs.Config
 }
 
@@ -135,7 +136,7 @@ type Model struct {
 	runFromBrowse bool
 	browse        *browse.Model
 	run           *run.Model  // the run screen, once shown
-	jobs          *jobs.Model // the Jobs screen, while shown or returned to
+	jobs          *jobs.Model // the Jobs screen, once shown
 	result        Result
 	width         int
 	height        int

@@ -95,7 +95,7 @@ func TestScreens(t *testing.T) {
 			shot("01-home")
 			h.keys("down", "down", "enter")
 			shot("02-home-no-job-store")
-			h.keys("esc", "up", "up", "enter")
+			h.keys("up", "up", "enter")
 			shot("03-name")
 			h.keys("?")
 			shot("04-name-full-help")

@@ -1,10 +1,7 @@
 package app
 
 import (
-	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -13,144 +10,146 @@ import (
 
 	"github.com/nimwiz/nimwiz/internal/job"
 	"github.com/nimwiz/nimwiz/nim"
+	"github.com/nimwiz/nimwiz/nim/nimtest"
 	"github.com/nimwiz/nimwiz/ui/jobs"
 )
 
-var jobsT0 = time.Date(2026, 11, 25, 18, 45, 1, 0, time.UTC)
+var jobsT0 = time.Date(2026, 12, 4, 18, 0, 0, 0, time.UTC)
 
-// jobStore writes job records of every kind of ending into a store: what
-// the Jobs screen lists.
-func jobStore(t *testing.T) *job.Store {
-	t.Helper()
-	// One fixed place: the paths the screens show are the same in every
-	// run (goldens).
-	const jobsDir = "/tmp/nimwiz-test-jobs-screen/jobs"
-	os.RemoveAll(filepath.Dir(jobsDir))
-	t.Cleanup(func() { os.RemoveAll(filepath.Dir(jobsDir)) })
-	store := &job.Store{Dir: jobsDir}
-	write := func(r job.Record, log string) {
-		dir := filepath.Join(store.Dir, r.ID)
-		if err := os.MkdirAll(dir, 0o700); err != nil {
-			t.Fatal(err)
-		}
-		data, _ := json.Marshal(r)
-		os.WriteFile(filepath.Join(dir, "job.json"), data, 0o600)
-		os.WriteFile(filepath.Join(dir, "output.log"), []byte(log), 0o600)
+// jobRecords are one job in each state the Jobs screen shows, newest first.
+func jobRecords() []job.Record {
+	plan := func(name string, k nim.PlanKind) nim.Plan {
+		return nim.Plan{Kind: k, Name: name, Type: nim.Diskless, Source: "/export/images/7200"}
 	}
-	plan := func(name string) nim.Plan {
-		return nim.Plan{Name: name, Type: nim.Diskless, Source: "/export/images/7200", Stateless: true}.WithDefaults()
-	}
-	at := func(m int) time.Time { return jobsT0.Add(time.Duration(m) * time.Minute) }
-	spot := func(start, end int) []nim.PhaseStatus {
-		return []nim.PhaseStatus{{Phase: nim.PhaseSpot, Label: "SPOT", State: nim.PhaseDoneOK, Started: at(start), Ended: at(end)}}
-	}
-	rec := func(id, name string, p nim.Plan, st job.State, start, end int, in nim.Phase) job.Record {
-		r := job.Record{ID: id, Name: name, Plan: p, Argv: p.Args(), State: st, Started: at(start), Phase: in, PhaseName: in.String(), EndedIn: in.String(), Phases: spot(start+1, end-1)}
-		if end > 0 {
-			r.Ended = at(end)
+	rec := func(id, name string, k nim.PlanKind, st job.State, ph nim.Phase, started, took time.Duration) job.Record {
+		r := job.Record{ID: id, Name: name, Plan: plan(name, k), State: st, Phase: ph, PhaseName: ph.String(),
+			Started: jobsT0.Add(started), Dir: "/var/lib/nimwiz/jobs/" + id}
+		if st.Ended() {
+			r.Ended = r.Started.Add(took)
+			r.EndedIn = ph.String()
 		}
 		return r
 	}
-	write(rec("20261125-184501-71cosi", "71cosi", plan("71cosi"), job.StateSucceeded, 0, 23, nim.PhaseSummary), "Creating a NIM SPOT resource. This could take a while.\n")
-	failed := rec("20261125-191502-a_very_long_osimage_name", "a_very_long_osimage_name", plan("a_very_long_osimage_name"), job.StateFailed, 30, 32, nim.PhaseLppSource)
+	running := rec("20261204-175000-aix73_stateless_new_name", "aix73_stateless_new_name", nim.KindCreate, job.StateRunning, nim.PhaseSpot, -10*time.Minute, 0)
+	running.Critical = true
+	settling := rec("20261204-170000-aix73_u1", "aix73_u1", nim.KindCopy, job.StateContactLost, nim.PhaseSpot, -time.Hour, 12*time.Minute)
+	settling.Settling = true
+	failed := rec("20261204-160000-aix73_full", "aix73_full", nim.KindUpdate, job.StateFailed, nim.PhaseSpotUpdate, -2*time.Hour, 3*time.Minute)
 	failed.ExitCode = 1
-	write(failed, "Error: could not copy\n")
-	up := nim.Plan{Kind: nim.KindUpdate, Name: "aix73_full", UpdateFrom: nim.FromDefinition}
-	write(rec("20261125-194503-aix73_full", "aix73_full", up, job.StateInterrupted, 60, 61, nim.PhaseInstallp), "")
-	cl := rec("20261125-201504-72cosi", "72cosi", plan("72cosi"), job.StateContactLost, 90, 100, nim.PhaseSpot)
-	cl.Settling = true
-	write(cl, "")
-	// Says running, but no supervisor and no mknimimage: lost.
-	write(rec("20261125-204505-73cosi", "73cosi", plan("73cosi"), job.StateRunning, 120, 0, nim.PhaseSpot), "")
-	dir := filepath.Join(store.Dir, "20261125-211506-broken")
-	os.MkdirAll(dir, 0o700)
-	os.WriteFile(filepath.Join(dir, "job.json"), []byte("{not json"), 0o600)
-	return store
+	return []job.Record{
+		running,
+		settling,
+		failed,
+		rec("20261204-150000-71cosi", "71cosi", nim.KindCreate, job.StateSucceeded, nim.PhaseSummary, -3*time.Hour, 23*time.Minute+10*time.Second),
+		rec("20261203-120000-72cosi", "72cosi", nim.KindCreate, job.StateLost, nim.PhaseLppSource, -30*time.Hour, 0),
+		{ID: "20261203-110000-broken", State: job.StateUnreadable, Error: "job.json: unexpected end of JSON input", Started: jobsT0.Add(-31 * time.Hour), Dir: "/var/lib/nimwiz/jobs/20261203-110000-broken"},
+	}
 }
 
-// TestJobsScreen: Home's Jobs opens the list of every job (ended, lost,
-// settling, unreadable) with kind, name, state, phase and times; enter
-// opens one on the run screen; q and esc go back there, then home.
-// Goldens at 80x24 and 60x20.
+func jobsConfig() Config {
+	return Config{Jobs: jobs.Config{
+		List: func() ([]job.Record, error) { return jobRecords(), nil },
+		Now:  func() time.Time { return jobsT0 },
+		Loc:  time.UTC,
+	}}
+}
+
+// Home's Jobs lists every job with its kind, name, state, phase and times;
+// Enter opens the one chosen on the run screen, q and esc come back from
+// there to the list, and from the list to Home.
 func TestJobsScreen(t *testing.T) {
 	for _, sz := range [][2]int{{80, 24}, {60, 20}} {
 		t.Run(fmt.Sprintf("%dx%d", sz[0], sz[1]), func(t *testing.T) {
-			store := jobStore(t)
-			cfg := Config{Demo: true}
-			cfg.Run.Store = store
-			cfg.Run.Tick = time.Millisecond
-			cfg.Jobs = jobs.Config{Loc: time.UTC, Now: func() time.Time { return jobsT0.Add(4 * time.Hour) }}
-			h := newHarness(t, cfg, sz[0], sz[1])
-			shot := func(name string) { t.Run(name, func(t *testing.T) { h.golden(t) }) }
+			h := newHarness(t, jobsConfig(), sz[0], sz[1])
 			h.keys("down", "down", "enter")
+			if h.m.stage != stageJobs {
+				t.Fatalf("Jobs did not open the Jobs screen:\n%s", h.m.View())
+			}
+			h.golden(t)
 			v := h.m.View()
-			for _, want := range []string{"Jobs", "6 job(s)", "71cosi", "succeeded", "failed", "interrupted", "contact lost", "NIM settling", "lost", "unreadable", "SPOT crea", "11-25 18:45"} {
+			for _, want := range []string{"aix73_u1", "settling", "failed (1)", "succeeded", "lost", "23m", "SPOT creation"} {
 				if !strings.Contains(v, want) {
-					t.Errorf("jobs screen lacks %q:\n%s", want, v)
+					t.Errorf("the list lacks %q:\n%s", want, v)
 				}
 			}
-			if !strings.Contains(v, "a_very_long_o...") && !strings.Contains(v, "a_very_long...") {
-				t.Errorf("a long name is not elided with a mark:\n%s", v)
-			}
-			shot("01-jobs")
-			// The oldest: 71cosi, succeeded.
-			h.keys("down", "down", "down", "down", "down", "down")
-			shot("02-jobs-last")
-			h.keys("enter")
-			if h.m.stage != stageRun || !strings.Contains(h.m.View(), "job 20261125-184501-71cosi") {
-				t.Fatalf("enter did not open the run screen:\n%s", h.m.View())
-			}
-			shot("03-run-from-jobs")
-			h.keys("q")
-			if h.d.Quit || h.m.stage != stageJobs || !strings.Contains(h.m.View(), "> ") {
-				t.Fatalf("q on the run screen did not go back to the jobs:\n%s", h.m.View())
-			}
-			h.keys("up", "enter", "esc")
-			if h.d.Quit || h.m.stage != stageJobs {
-				t.Fatalf("esc on the run screen did not go back to the jobs:\n%s", h.m.View())
-			}
-			h.keys("q")
-			if h.d.Quit || h.m.stage != stageHome {
-				t.Fatalf("q on the jobs screen did not go home: quit %v\n%s", h.d.Quit, h.m.View())
-			}
-			h.keys("enter") // Jobs is still chosen
-			if h.m.stage != stageJobs {
-				t.Fatalf("enter on Jobs did not open it:\n%s", h.m.View())
+			for _, back := range []string{"q", "esc"} {
+				h.keys("down", "down", "down", "enter") // the succeeded one
+				if h.m.stage != stageRun || !strings.Contains(h.m.View(), "20261204-150000-71cosi") {
+					t.Fatalf("enter did not open the job on the run screen:\n%s", h.m.View())
+				}
+				h.keys(back)
+				if h.m.stage != stageJobs || h.d.Quit {
+					t.Fatalf("%s on the run screen: stage %d, quit %v", back, h.m.stage, h.d.Quit)
+				}
+				if got := h.m.jobs.Selected(); got != "20261204-150000-71cosi" {
+					t.Errorf("back on the list at %s, want the job left", got)
+				}
+				h.keys("up", "up", "up")
 			}
 			h.keys("esc")
-			if h.d.Quit || h.m.stage != stageHome {
-				t.Fatalf("esc on the jobs screen did not go home: quit %v\n%s", h.d.Quit, h.m.View())
-			}
-			// Only home quits on q, and on esc.
-			h.keys("q")
-			if !h.d.Quit {
-				t.Error("q on the home screen did not quit")
-			}
-			h.d.Quit = false
-			h.keys("esc")
-			if !h.d.Quit {
-				t.Error("esc on the home screen did not quit")
+			if h.m.stage != stageHome || h.d.Quit {
+				t.Fatalf("esc on the list: stage %d, quit %v", h.m.stage, h.d.Quit)
 			}
 		})
 	}
 }
 
-// An unreadable job opens on the run screen too, which says why.
-func TestJobsOpensAnUnreadableJob(t *testing.T) {
-	store := jobStore(t)
-	cfg := Config{}
-	cfg.Run.Store = store
-	cfg.Run.Tick = time.Millisecond
-	h := newHarness(t, cfg, 80, 24)
+// The unreadable job says why; an empty store says how to make a job.
+func TestJobsScreenUnreadableAndEmpty(t *testing.T) {
+	h := newHarness(t, jobsConfig(), 80, 24)
 	h.keys("down", "down", "enter")
-	// The run screen retries an unreadable record for as long as it is
-	// shown: take one read, not the loop.
-	_, cmd := h.m.Update(jobs.OpenMsg{ID: "20261125-211506-broken"})
-	if batch, ok := cmd().(tea.BatchMsg); ok {
-		cmd = batch[0]
+	for range 5 {
+		h.keys("down")
 	}
-	h.m.Update(cmd())
-	if v := h.m.View(); h.m.stage != stageRun || !strings.Contains(v, "20261125-211506-broken") || !strings.Contains(v, "job.json") {
-		t.Fatalf("the unreadable job did not open, saying why:\n%s", v)
+	h.sees("unreadable: job.json: unexpected end of JSON input")
+	cfg := jobsConfig()
+	cfg.Jobs.List = func() ([]job.Record, error) { return nil, nil }
+	h = newHarness(t, cfg, 80, 24)
+	h.keys("down", "down", "enter")
+	h.sees("No mknimimage jobs yet")
+	h.d.Send(tea.WindowSizeMsg{Width: 60, Height: 20})
+	h.sees("No mknimimage jobs yet")
+}
+
+// q and esc mean one thing on every view: back (detach on the run screen),
+// and quit only on Home.
+func TestQAndEscAgree(t *testing.T) {
+	for _, k := range []string{"q", "esc"} {
+		t.Run(k, func(t *testing.T) {
+			cfg := jobsConfig()
+			cfg.Services.NIM = nimtest.BrowseWorld()
+			h := newHarness(t, cfg, 80, 24)
+			// Browse: its list, an osimage's details, back to Home.
+			h.keys("down", "enter")
+			h.sees("Browse osimages", "61cosi")
+			h.keys("enter")
+			h.keys(k)
+			if h.m.stage != stageBrowse {
+				t.Fatalf("%s in the details left the browser", k)
+			}
+			h.keys(k)
+			if h.m.stage != stageHome || h.d.Quit {
+				t.Fatalf("%s on the browser's list: stage %d, quit %v", k, h.m.stage, h.d.Quit)
+			}
+			// Jobs, a job on the run screen, back, back.
+			h.keys("down", "enter")
+			h.keys("enter")
+			if h.m.stage != stageRun {
+				t.Fatalf("no run screen:\n%s", h.m.View())
+			}
+			h.keys(k)
+			if h.m.stage != stageJobs {
+				t.Fatalf("%s on the run screen: stage %d", k, h.m.stage)
+			}
+			h.keys(k)
+			if h.m.stage != stageHome || h.d.Quit {
+				t.Fatalf("%s on Jobs: stage %d, quit %v", k, h.m.stage, h.d.Quit)
+			}
+			// Home: quit.
+			h.keys(k)
+			if !h.d.Quit {
+				t.Fatalf("%s on Home did not quit", k)
+			}
+		})
 	}
 }

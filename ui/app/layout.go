@@ -147,12 +147,12 @@ func (m *Model) keyMap() keyMap {
 		back.SetEnabled(!m.browse.Capturing())
 	case stageLoading:
 		view = loadingKeys{m.c.Keys.Loading, m.from.Err != nil}
+	case stageJobs:
+		view = m.jobs
+		back.SetEnabled(false) // its own esc/q
 	case stageRun:
 		// ctrl+c and esc mean what the run screen says they mean.
 		return keyMap{view: m.run, global: []key.Binding{m.keys.Help}}
-	case stageJobs:
-		// q and esc are the screen's own "back".
-		return keyMap{view: m.jobs, global: []key.Binding{m.keys.Help, m.keys.Quit}}
 	}
 	return keyMap{view: view, global: []key.Binding{back, m.keys.Help, m.keys.Quit}}
 }

@@ -47,6 +47,27 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.wizard(msg)
 	case run.SignalMsg:
 		return m, m.signal(msg)
+	case jobs.OpenMsg:
+		if m.stage != stageJobs {
+			return m, nil
+		}
+		cmd := m.openRun(msg.ID)
+		m.run.Returns(true) // q/esc come back here; the job goes on
+		m.jobs.Pause(true)
+		return m, cmd
+	case jobs.BackMsg:
+		if m.stage == stageJobs {
+			m.stage, m.jobs = stageHome, nil
+			m.resize()
+		}
+		return m, nil
+	case run.LeftMsg:
+		if m.stage == stageRun && m.jobs != nil {
+			m.stage, m.run = stageJobs, nil
+			m.resize()
+			return m, tea.Batch(m.jobs.Init(), m.jobs.Pause(false)) // what the jobs did since
+		}
+		return m, nil
 	case run.BackMsg:
 		if m.stage != stageRun {
 			return m, nil
@@ -59,27 +80,6 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.stage = stageWizard
 		return m, m.enter(StepPreview)
-	case run.LeftMsg:
-		if m.stage != stageRun || m.jobs == nil {
-			return m, nil
-		}
-		m.stage, m.run = stageJobs, nil
-		m.resize()
-		return m, m.jobs.Init() // states have moved on
-	case jobs.OpenMsg:
-		if m.stage != stageJobs {
-			return m, nil
-		}
-		cmd := m.openRun(msg.ID)
-		m.run.Returns()
-		return m, cmd
-	case jobs.BackMsg:
-		if m.stage != stageJobs {
-			return m, nil
-		}
-		m.stage, m.jobs = stageHome, nil
-		m.resize()
-		return m, nil
 	}
 	return m, m.broadcast(msg)
 }
@@ -340,16 +340,23 @@ func (m *Model) openRun(id string) tea.Cmd {
 	return cmd
 }
 
-// openJobs shows the Jobs screen, which loads every job.
+// openJobs shows the Jobs screen: every job, to open any of them.
 func (m *Model) openJobs() tea.Cmd {
 	cfg := m.cfg.Jobs
-	if cfg.Store == nil {
-		cfg.Store = m.cfg.Run.Store
+	if cfg.List == nil && m.cfg.Run.Store != nil {
+		cfg.List = m.cfg.Run.Store.List
+	}
+	if cfg.List == nil {
+		m.home.note = "No job store. Meanwhile: nimwiz jobs."
+		return nil
+	}
+	if cfg.Now == nil {
+		cfg.Now = m.cfg.Run.Now
 	}
 	m.jobs = jobs.New(m.c, cfg)
 	m.stage = stageJobs
 	m.resize()
-	return m.jobs.Init()
+	return tea.Batch(m.jobs.Init(), m.jobs.Pause(false))
 }
 
 // signal is a signal nimwiz received: the run screen's to answer; before

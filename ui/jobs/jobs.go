@@ -1,7 +1,7 @@
-// Package jobs is the Jobs screen: every mknimimage job of this master
-// (running, settling, ended, lost, unreadable) with its kind, osimage,
-// state, phase and times; Enter opens one on the run screen (ui/run). It
-// only reads job records (job.Store.List).
+// Package jobs is the Jobs screen: every mknimimage job the state directory
+// holds (running, settling, ended, lost, unreadable) with its kind,
+// osimage, state, phase and times, newest first; Enter opens one on the
+// run screen (the root's job: OpenMsg), esc or q goes back.
 package jobs
 
 import (
@@ -11,334 +11,330 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/lipgloss"
 
 	"github.com/nimwiz/nimwiz/internal/job"
 	"github.com/nimwiz/nimwiz/internal/termtext"
 	"github.com/nimwiz/nimwiz/ui"
 )
 
+// Config is what the screen needs.
+type Config struct {
+	List func() ([]job.Record, error) // job.Store.List
+	Now  func() time.Time             // nil: time.Now
+	Loc  *time.Location               // nil: time.Local
+	// Every is how often the list is read again while shown (0: only on
+	// r and when the screen is opened or returned to).
+	Every time.Duration
+}
+
 // OpenMsg asks the root to show job ID on the run screen.
 type OpenMsg struct{ ID string }
 
-// BackMsg asks the root to go back to the home screen.
+// BackMsg asks the root to go back (home).
 type BackMsg struct{}
 
-type listMsg struct {
+type listedMsg struct {
 	recs []job.Record
 	err  error
 }
 
-// Config is what the screen reads.
-type Config struct {
-	Store *job.Store
-	Now   func() time.Time // nil: time.Now
-	Loc   *time.Location   // times are shown in it; nil: time.Local
-}
+// refreshMsg is the timed re-read of one screen (gen).
+type refreshMsg struct{ gen int }
+
+// gens tells apart the refresh ticks of screens made one after another.
+var gens int
 
 // Model is the Jobs screen.
 type Model struct {
 	c      ui.Common
-	keys   ui.JobsKeys
 	cfg    Config
+	keys   ui.JobsKeys
 	recs   []job.Record
 	err    error
 	loaded bool
 	cur    int
 	top    int
-	width  int
-	height int
+	gen    int
+	paused bool
 }
 
-// New returns the screen; Init loads the list.
+// New returns the screen, paused; Init loads the list, Pause(false) starts
+// the timed re-reads.
 func New(c ui.Common, cfg Config) *Model {
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
-	if cfg.Loc == nil {
-		cfg.Loc = time.Local
-	}
-	return &Model{c: c, keys: c.Keys.Jobs, cfg: cfg}
+	gens++
+	return &Model{c: c, cfg: cfg, keys: c.Keys.Jobs, gen: gens, paused: true}
 }
 
-// Init loads the jobs.
-func (m *Model) Init() tea.Cmd {
-	store := m.cfg.Store
-	return func() tea.Msg {
-		if store == nil {
-			return listMsg{err: fmt.Errorf("no job store")}
-		}
-		recs, err := store.List()
-		return listMsg{recs, err}
-	}
-}
-
-// SetSize sets the body's size.
-func (m *Model) SetSize(w, h int) { m.width, m.height = w, h }
-
-// Update takes the list and the screen's keys.
-func (m *Model) Update(msg tea.Msg) tea.Cmd {
-	switch msg := msg.(type) {
-	case listMsg:
-		id := m.selected()
-		m.recs, m.err, m.loaded = msg.recs, msg.err, true
-		m.cur = 0
-		for i, r := range m.recs {
-			if r.ID == id {
-				m.cur = i
-			}
-		}
-		return nil
-	case tea.KeyMsg:
-		n := len(m.recs)
-		switch {
-		case key.Matches(msg, m.keys.Back):
-			return func() tea.Msg { return BackMsg{} }
-		case key.Matches(msg, m.keys.Refresh):
-			return m.Init()
-		case key.Matches(msg, m.keys.Open):
-			if id := m.selected(); id != "" {
-				return func() tea.Msg { return OpenMsg{ID: id} }
-			}
-		case key.Matches(msg, m.keys.Up):
-			m.cur = max(m.cur-1, 0)
-		case key.Matches(msg, m.keys.Down):
-			m.cur = max(min(m.cur+1, n-1), 0)
-		case key.Matches(msg, m.keys.PgUp):
-			m.cur = max(m.cur-m.rows(), 0)
-		case key.Matches(msg, m.keys.PgDown):
-			m.cur = max(min(m.cur+m.rows(), n-1), 0)
-		case key.Matches(msg, m.keys.Home):
-			m.cur = 0
-		case key.Matches(msg, m.keys.End):
-			m.cur = max(n-1, 0)
-		}
+// Pause stops (true) or resumes the timed re-reads: the root pauses them
+// while the screen is not shown.
+func (m *Model) Pause(on bool) tea.Cmd {
+	was := m.paused
+	m.paused = on
+	if was && !on {
+		return m.tick()
 	}
 	return nil
 }
 
-func (m *Model) selected() string {
+func (m *Model) tick() tea.Cmd {
+	if m.cfg.Every <= 0 || m.paused {
+		return nil
+	}
+	gen := m.gen
+	return tea.Tick(m.cfg.Every, func(time.Time) tea.Msg { return refreshMsg{gen} })
+}
+
+// Init (and r) reads the job store.
+func (m *Model) Init() tea.Cmd {
+	list := m.cfg.List
+	return func() tea.Msg {
+		if list == nil {
+			return listedMsg{err: fmt.Errorf("no job store")}
+		}
+		recs, err := list()
+		return listedMsg{recs, err}
+	}
+}
+
+// SetSize is the body's size.
+func (m *Model) SetSize(w, h int) { m.c.Width, m.c.Height = w, h }
+
+// Where is the header's right side.
+func (m *Model) Where() string {
+	if !m.loaded {
+		return ""
+	}
+	run := 0
+	for _, r := range m.recs {
+		if r.Busy() {
+			run++
+		}
+	}
+	return fmt.Sprintf("%d jobs, %d busy", len(m.recs), run)
+}
+
+// Selected is the job under the cursor ("" when none).
+func (m *Model) Selected() string {
 	if m.cur < len(m.recs) {
 		return m.recs[m.cur].ID
 	}
 	return ""
 }
 
-// Where is the header's right side.
-func (m *Model) Where() string {
-	if !m.loaded || m.err != nil {
-		return ""
+// Update takes the screen's keys and its list.
+func (m *Model) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case refreshMsg:
+		if msg.gen != m.gen || m.paused {
+			return nil // an old screen's, or hidden: Pause(false) starts again
+		}
+		return tea.Batch(m.Init(), m.tick())
+	case listedMsg:
+		sel := m.Selected()
+		m.recs, m.err, m.loaded = msg.recs, msg.err, true
+		m.cur = 0
+		for i, r := range m.recs {
+			if r.ID == sel {
+				m.cur = i
+			}
+		}
+		return nil
+	case tea.KeyMsg:
+		switch {
+		case key.Matches(msg, m.keys.Back):
+			return func() tea.Msg { return BackMsg{} }
+		case key.Matches(msg, m.keys.Refresh):
+			return m.Init()
+		case key.Matches(msg, m.keys.Up):
+			m.cur = max(m.cur-1, 0)
+		case key.Matches(msg, m.keys.Down):
+			m.cur = max(min(m.cur+1, len(m.recs)-1), 0)
+		case key.Matches(msg, m.keys.Open):
+			if id := m.Selected(); id != "" {
+				return func() tea.Msg { return OpenMsg{ID: id} }
+			}
+		}
 	}
-	return fmt.Sprintf("%d job(s)", len(m.recs))
+	return nil
 }
 
 // ShortHelp is the help line.
 func (m *Model) ShortHelp() []key.Binding {
-	return []key.Binding{m.keys.Open, m.keys.Back, m.keys.Up, m.keys.Down, m.keys.Refresh}
+	return []key.Binding{m.keys.Open, m.keys.Up, m.keys.Down, m.keys.Refresh, m.keys.Back}
 }
 
-// FullHelp is every key.
-func (m *Model) FullHelp() [][]key.Binding {
-	return [][]key.Binding{m.ShortHelp(), {m.keys.PgUp, m.keys.PgDown, m.keys.Home, m.keys.End}}
+// FullHelp is the "?" help.
+func (m *Model) FullHelp() [][]key.Binding { return [][]key.Binding{m.ShortHelp()} }
+
+func (m *Model) now() time.Time {
+	if m.cfg.Now != nil {
+		return m.cfg.Now()
+	}
+	return time.Now()
 }
 
-// detailLines is how many lines the selected job's details take.
-const detailLines = 5
+func (m *Model) stamp(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	loc := m.cfg.Loc
+	if loc == nil {
+		loc = time.Local
+	}
+	return t.In(loc).Format("01-02 15:04")
+}
 
-// rows is how many jobs the list shows at once.
-func (m *Model) rows() int { return max(m.height-2-detailLines-1, 1) }
-
-// View draws the list (a heading, one line per job) and the selected
-// job's details.
-func (m *Model) View() string {
-	s := m.c.Styles
-	w := m.width
+// took is how long a job ran (so far, when it runs).
+func (m *Model) took(r job.Record) string {
+	end := r.Ended
+	if end.IsZero() {
+		if r.State.Ended() || r.Started.IsZero() {
+			return "-"
+		}
+		end = m.now()
+	}
+	d := end.Sub(r.Started)
 	switch {
-	case !m.loaded:
-		return s.Subtle.Render("Reading the jobs...")
-	case m.err != nil:
-		return ui.Wrap(s.Error, "Cannot read the jobs: "+termtext.String(m.err.Error())+". Press r to try again.", w)
-	case len(m.recs) == 0:
-		return ui.Wrap(s.Subtle, "No mknimimage jobs yet: create an osimage first. nimwiz keeps every job's output and record here.", w)
+	case d < 0:
+		return "-"
+	case d < time.Minute:
+		return fmt.Sprintf("%ds", int(d/time.Second))
+	case d < time.Hour:
+		return fmt.Sprintf("%dm", int(d/time.Minute))
 	}
-	cols := m.columns()
-	var b strings.Builder
-	b.WriteString(s.Heading.Render(row("  ", cols, "KIND", "OSIMAGE", "STATE", "PHASE", "STARTED", "TOOK")) + "\n")
-	rows := m.rows()
-	if m.cur < m.top {
-		m.top = m.cur
-	}
-	if m.cur >= m.top+rows {
-		m.top = m.cur - rows + 1
-	}
-	end := min(m.top+rows, len(m.recs))
-	for i := m.top; i < end; i++ {
-		r := m.recs[i]
-		started := m.when(r.Started)
-		if r.State == job.StateUnreadable {
-			started = "-" // no record to say
-		}
-		line := row("  ", cols, kind(r), name(r), state(r), phase(r), started, m.took(r))
-		if i == m.cur {
-			b.WriteString(s.Selected.Render("> "+line[2:]) + "\n")
-		} else {
-			b.WriteString(s.Item.Render(line) + "\n")
-		}
-	}
-	if more := len(m.recs) - end; more > 0 || m.top > 0 {
-		b.WriteString(s.Subtle.Render(fmt.Sprintf("  (%d above, %d below)", m.top, more)) + "\n")
-	} else {
-		b.WriteString("\n")
-	}
-	b.WriteString(m.details(m.recs[m.cur]))
-	return b.String()
+	return fmt.Sprintf("%dh%02dm", int(d/time.Hour), int(d%time.Hour/time.Minute))
 }
 
-// column widths: kind, osimage, state, phase, started, took (0: left out).
-type columns [6]int
-
-// columns fits the table to the width: at 80 every column, narrower the
-// kind and the time taken go first; names and states are elided with
-// ui.ElideMark.
-func (m *Model) columns() columns {
-	c := columns{6, 16, 15, 18, 11, 7}
-	if m.width < 80 {
-		c[0], c[5] = 0, 0
+// State is how the screen words a job's state (also the run screen's).
+func State(r job.Record) string {
+	s := string(r.State)
+	switch {
+	case r.State == job.StateFailed && r.ExitCode > 0:
+		s = fmt.Sprintf("failed (%d)", r.ExitCode)
+	case r.State == job.StateInterrupted && r.Interrupted.IsZero():
+		s = "interrupted (not by nimwiz)"
 	}
-	used := 2
-	for _, n := range c {
-		if n > 0 {
-			used += n + 1
-		}
+	if r.Settling {
+		s += ", settling"
 	}
-	// The phase takes what is left over or gives it back.
-	c[3] = max(c[3]+m.width-used, 8)
-	return c
+	return s
 }
 
-func row(prefix string, c columns, cells ...string) string {
-	var b strings.Builder
-	b.WriteString(prefix)
-	for i, cell := range cells {
-		if c[i] == 0 {
-			continue
-		}
-		b.WriteString(fit(cell, c[i]) + " ")
+// Phase is the phase a job is in, or ended in.
+func Phase(r job.Record) string {
+	if r.State == job.StateUnreadable {
+		return ""
 	}
-	return strings.TrimRight(b.String(), " ")
-}
-
-// fit pads or elides s to n cells; an elided value ends in ui.ElideMark.
-func fit(s string, n int) string {
-	s = ui.Elide(s, n)
-	return s + strings.Repeat(" ", max(n-ansi.StringWidth(s), 0))
+	if r.State.Ended() && r.EndedIn != "" {
+		return r.EndedIn
+	}
+	s := r.PhaseName
+	if s == "" {
+		s = r.Phase.String()
+	}
+	if r.Critical && !r.State.Ended() {
+		s += " (protected)"
+	}
+	return s
 }
 
 func kind(r job.Record) string {
 	if r.State == job.StateUnreadable {
 		return "?"
 	}
-	return string(r.Plan.PlanKind())
+	return r.Plan.PlanKind().String()
 }
 
 func name(r job.Record) string {
 	if r.Name == "" {
-		return r.ID
+		return "(" + r.ID + ")"
 	}
-	return termtext.String(r.Name)
+	return r.Name
 }
 
-func state(r job.Record) string { return string(r.State) }
-
-// stateLong is the state with what the short one leaves out.
-func stateLong(r job.Record) string {
-	s := string(r.State)
-	switch {
-	case r.State == job.StateInterrupted && r.Interrupted.IsZero():
-		s = "interrupted (not by nimwiz)"
-	case r.State == job.StateFailed && r.ExitCode > 0:
-		s = fmt.Sprintf("failed (exit %d)", r.ExitCode)
+// View draws the list: one row per job (two below 100 columns), the row
+// under the cursor marked, every cell elided with "..." where it is cut.
+func (m *Model) View() string {
+	s, w := m.c.Styles, m.c.Width
+	if !m.loaded {
+		return s.Subtle.Render("Reading the jobs...")
 	}
-	if r.Busy() && r.State.Ended() && r.State != job.StateUnreadable {
-		s += "; NIM may still be working, the name stays taken"
+	if m.err != nil {
+		return s.Error.Render(ui.Elide("Could not read the jobs: "+termtext.String(m.err.Error()), w)) + "\n" + s.Subtle.Render("r reads them again.")
 	}
-	return s
-}
-
-func phase(r job.Record) string {
-	switch {
-	case r.State == job.StateUnreadable:
-		return "-"
-	case r.Settling && r.Settled.IsZero():
-		return "NIM settling"
-	case r.State.Ended() && r.EndedIn != "":
-		return termtext.String(r.EndedIn)
-	case r.PhaseName != "":
-		return termtext.String(r.PhaseName)
+	if len(m.recs) == 0 {
+		return ui.Wrap(s.Subtle, "No mknimimage jobs yet: create an osimage from Home.", w)
 	}
-	return r.Phase.String()
-}
-
-func (m *Model) when(t time.Time) string {
-	if t.IsZero() {
-		return "-"
+	const kindW, stateW, startW, tookW = 7, 16, 12, 6
+	wide := w >= 100
+	nameW := w - 2 - kindW - startW - tookW
+	phaseW := 0
+	if wide {
+		nameW = 24
+		phaseW = w - 2 - kindW - nameW - stateW - startW - tookW
 	}
-	return t.In(m.cfg.Loc).Format("01-02 15:04")
-}
-
-func (m *Model) took(r job.Record) string {
-	switch {
-	case r.Started.IsZero() || r.State == job.StateUnreadable:
-		return "-"
-	case r.State.Ended() && !r.Ended.IsZero():
-		return short(r.Ended.Sub(r.Started))
-	case r.State.Ended():
-		return "-"
+	// cell is v in n cells, the last one a space between columns.
+	cell := func(v string, n int) string {
+		v = ui.Elide(termtext.String(v), n-1)
+		return v + strings.Repeat(" ", max(0, n-lipgloss.Width(v)))
 	}
-	return short(m.cfg.Now().Sub(r.Started)) + "+"
-}
-
-// short is a duration in at most 7 cells: 45s, 23m10s, 2h05m.
-func short(d time.Duration) string {
-	d = max(d, 0).Round(time.Second)
-	switch {
-	case d < time.Minute:
-		return fmt.Sprintf("%ds", int(d.Seconds()))
-	case d < time.Hour:
-		return fmt.Sprintf("%dm%02ds", int(d.Minutes()), int(d.Seconds())%60)
+	head := "  " + cell("KIND", kindW) + cell("OSIMAGE", nameW)
+	if wide {
+		head += cell("STATE", stateW) + cell("PHASE", phaseW)
 	}
-	return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
-}
-
-// details are the selected job's id, command and times, in detailLines
-// lines.
-func (m *Model) details(r job.Record) string {
-	s := m.c.Styles
-	w := m.width
-	line := func(k, v string) string {
-		return ui.Truncate(s.Subtle.Render(fmt.Sprintf("%-9s", k))+s.Item.Render(ui.Elide(v, max(w-9, 1))), w) + "\n"
+	lines := []string{s.Subtle.Render(head + cell("STARTED", startW) + "TOOK")}
+	per := 1
+	if !wide {
+		per = 2
 	}
-	var b strings.Builder
-	b.WriteString(line("job", r.ID))
-	if r.State == job.StateUnreadable {
-		b.WriteString(line("error", termtext.String(r.Error)))
-		b.WriteString(line("", ""))
-	} else {
-		b.WriteString(line("command", termtext.String(strings.Join(r.Argv, " "))))
-		times := "started " + m.at(r.Started)
-		if !r.Ended.IsZero() {
-			times += ", ended " + m.at(r.Ended) + " (" + short(r.Ended.Sub(r.Started)) + ")"
+	rows := max(1, (m.c.Height-5)/per) // the heading, "(x-y of n)", a blank and the footer
+	if len(m.recs) <= rows {
+		rows = max(1, (m.c.Height-3)/per)
+	}
+	if m.cur < m.top {
+		m.top = m.cur
+	}
+	if m.cur >= m.top+rows {
+		m.top = m.cur - rows + 1
+	}
+	for i := m.top; i < len(m.recs) && i < m.top+rows; i++ {
+		r := m.recs[i]
+		mark, st := "  ", s.Item
+		if i == m.cur {
+			mark, st = "> ", s.Selected
 		}
-		b.WriteString(line("times", times))
+		stateSt := s.Item
+		switch {
+		case r.State == job.StateSucceeded:
+			stateSt = s.OK
+		case r.Busy():
+			stateSt = s.Warning
+		case r.State.Ended():
+			stateSt = s.Error
+		}
+		times := cell(m.stamp(r.Started), startW) + m.took(r)
+		if wide {
+			lines = append(lines, st.Render(mark+cell(kind(r), kindW)+cell(name(r), nameW))+stateSt.Render(cell(State(r), stateW))+
+				s.Item.Render(cell(Phase(r), phaseW)+times))
+			continue
+		}
+		state := ui.Elide(termtext.String(State(r)), w-9-12)
+		in := ""
+		if p := Phase(r); p != "" {
+			in = ui.Elide(" in "+termtext.String(p), w-9-lipgloss.Width(state))
+		}
+		lines = append(lines, st.Render(mark+cell(kind(r), kindW)+cell(name(r), nameW))+s.Item.Render(times),
+			"         "+stateSt.Render(state)+s.Subtle.Render(in))
 	}
-	b.WriteString(line("state", termtext.String(stateLong(r)+" in "+phase(r))))
-	b.WriteString(s.Subtle.Render(ui.Truncate("enter: the run screen (output, phases, ending)", w)))
-	return b.String()
-}
-
-func (m *Model) at(t time.Time) string {
-	if t.IsZero() {
-		return "-"
+	if len(m.recs) > rows {
+		lines = append(lines, s.Subtle.Render(fmt.Sprintf("(%d-%d of %d)", m.top+1, min(m.top+rows, len(m.recs)), len(m.recs))))
 	}
-	return t.In(m.cfg.Loc).Format("2006-01-02 15:04:05")
+	r := m.recs[m.cur]
+	if r.State == job.StateUnreadable {
+		lines = append(lines, "", s.Error.Render(ui.Elide("unreadable: "+termtext.String(r.Error), w)))
+	} else {
+		lines = append(lines, "", s.Subtle.Render(ui.Elide("job "+r.ID, w)))
+	}
+	return strings.Join(lines, "\n")
 }

@@ -113,8 +113,10 @@ func TestGoldenSpotRefused(t *testing.T) {
 		ph(nim.PhaseSpotUpdate, "SPOT update", nim.PhasePending, -1, -1),
 	})
 	m := screen(at(3*time.Minute+12*time.Second), rec, output)
+	m.cfg.Command = []string{"nimwiz", "--demo", "--state-dir", "/home/admin/nimwiz-practice"}
 	m.Update(sizeMsg{id: jobID, bytes: 157 << 20, files: 3120})
-	m.Update(historyMsg{id: jobID, text: "SPOT creation took 21–24 min in 3 earlier runs here."})
+	h := job.History{Phase: nim.PhaseSpot, Runs: 3, Min: 21 * time.Minute, Max: 24 * time.Minute}
+	m.Update(historyMsg{id: jobID, text: h.String()})
 	m.Update(keyMsg("ctrl+c"))
 	if m.confirm.Open() || !strings.Contains(m.notice, "ctrl+c refused") {
 		t.Fatalf("not refused: %q", m.notice)

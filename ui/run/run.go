@@ -54,15 +54,15 @@ type Config struct {
 	HostRoot string
 	// Guard, when set, is told whether a critical phase runs (it then
 	// catches SIGTSTP too, refused like the others).
-	Guard *job.Guard
-	// Nimwiz is how the admin runs nimwiz, with the global options in
-	// force ("nimwiz --demo "): the reattach command starts with it.
-	// "": "nimwiz ".
-	Nimwiz    string
+	Guard     *job.Guard
 	Now       func() time.Time // nil: time.Now
 	Tick      time.Duration    // how often the log and record are read, at most (while idle)
 	Capacity  int              // lines kept for scrolling
 	SizeEvery time.Duration    // how often the SPOT directory is measured
+	// Command is how the admin runs nimwiz with the global options in
+	// force ("nimwiz", "--demo", "--state-dir", DIR): the reattach hint
+	// names it whole. Empty: "nimwiz".
+	Command []string
 }
 
 // StartedMsg says a job was started (see StartCmd).
@@ -77,9 +77,9 @@ type SignalMsg struct{ Sig os.Signal }
 // BackMsg asks the root to go back to the preview (the job did not start).
 type BackMsg struct{}
 
-// LeftMsg says the admin left the run screen of job ID (q, esc) for the
-// screen it was opened from (Returns); the job goes on.
-type LeftMsg struct{ ID string }
+// LeftMsg says the admin left the screen (q, esc, d) while it Returns: the
+// root shows what it came from; the job goes on.
+type LeftMsg struct{}
 
 // StartCmd starts plan as a job off the event loop: job.Start waits until
 // mknimimage runs.
@@ -132,7 +132,7 @@ type endingMsg struct {
 	facts ending.Facts
 }
 
-// historyMsg is what SPOT creation took in earlier jobs (job.History).
+// historyMsg is what earlier jobs on this master say of the SPOT's time.
 type historyMsg struct {
 	id   string
 	text string
@@ -165,7 +165,6 @@ type Model struct {
 
 	notice     string
 	noticeKind ending.Kind
-	stopNotice bool       // the notice says mknimimage is being stopped
 	confirm    ui.Confirm // "Stop mknimimage?"
 	stopping   bool
 
@@ -173,6 +172,10 @@ type Model struct {
 	spotFiles int
 	sizing    bool
 	sizedAt   time.Time
+	// history says how long SPOT creation took in earlier jobs here
+	// ("" until asked); asked once the SPOT phase is seen.
+	history      string
+	askedHistory bool
 
 	gathering  bool
 	facts      *ending.Facts
@@ -180,13 +183,8 @@ type Model struct {
 	endTop     int
 	showOutput bool
 
-	// history says what SPOT creation took in earlier runs here, asked
-	// once when the SPOT phase is seen.
-	history      string
-	historyAsked bool
-
 	quitting bool
-	returns  bool // q and esc go back (Returns)
+	returns  bool // leaving goes back (LeftMsg), not out of nimwiz
 	result   Result
 }
 
@@ -340,15 +338,15 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		return m.onTick(msg)
-	case historyMsg:
-		if msg.id == m.id {
-			m.history = msg.text
-		}
-		return nil
 	case sizeMsg:
 		if msg.id == m.id {
 			m.sizing = false
 			m.spotBytes, m.spotFiles = msg.bytes, msg.files
+		}
+		return nil
+	case historyMsg:
+		if msg.id == m.id {
+			m.history = msg.text
 		}
 		return nil
 	case endingMsg:
@@ -371,11 +369,8 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		case msg.ev.Action == job.ActionRefused:
 			m.stopping = false
 			m.say(ending.Warning, fmt.Sprintf("Not stopped: %s, and interrupting now could leave a broken SPOT that a re-run silently reuses. The job goes on; press d to detach.", msg.ev.Why))
-		case m.ended():
-			// Already over: the ending says what stopping it left.
-			m.stopping, m.notice = false, ""
 		default:
-			m.sayStopping("Asked mknimimage to stop (SIGINT: the xCAT client asks xcatd to abort)... what it leaves behind is shown when it has ended.")
+			m.say(ending.Warning, "Asked mknimimage to stop (SIGINT: the xCAT client asks xcatd to abort)... what it leaves behind is shown when it has ended.")
 		}
 		return nil
 	case SignalMsg:
@@ -386,11 +381,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
-func (m *Model) say(k ending.Kind, s string) { m.notice, m.noticeKind, m.stopNotice = s, k, false }
-
-// sayStopping says that mknimimage is being stopped: true only until the
-// job has ended, when the notice goes (onTick).
-func (m *Model) sayStopping(s string) { m.say(ending.Warning, s); m.stopNotice = true }
+func (m *Model) say(k ending.Kind, s string) { m.notice, m.noticeKind = s, k }
 
 func (m *Model) onTick(msg tickMsg) tea.Cmd {
 	if msg.err != nil {
@@ -420,25 +411,14 @@ func (m *Model) onTick(msg tickMsg) tea.Cmd {
 		m.notice = "" // the refusals were about that phase
 	}
 	var cmds []tea.Cmd
-	if m.spotRunning() && !m.historyAsked && m.cfg.Store != nil {
-		// SPOT creation prints nothing for tens of minutes: what it took
-		// before is the best guess of what it takes now.
-		m.historyAsked = true
-		store, id, kind := m.cfg.Store, m.id, m.rec.Plan.PlanKind()
-		cmds = append(cmds, func() tea.Msg {
-			h, err := store.History(kind, nim.PhaseSpot)
-			if err != nil {
-				return historyMsg{id, "what SPOT creation took before is not known: " + err.Error()}
-			}
-			return historyMsg{id, h.String() + "."}
-		})
-	}
 	if m.rec.State.Ended() {
+		if m.stopping || (m.notice != "" && m.noticeKind == ending.Warning) {
+			// "Stopping mknimimage..." and refusals were about a job that
+			// ran; the ending says how it ended.
+			m.notice = ""
+		}
 		m.confirm.Close()
 		m.stopping = false
-		if m.stopNotice {
-			m.notice, m.stopNotice = "", false // "stopping..." is stale once it stopped
-		}
 		// While NIM may still be working for the job the ending says so;
 		// it is gathered again once NIM is quiet.
 		if m.facts != nil && m.facts.Rec.Busy() && !m.rec.Busy() && !m.gathering {
@@ -459,6 +439,17 @@ func (m *Model) onTick(msg tickMsg) tea.Cmd {
 			m.every = min(max(2*m.every, soon), m.cfg.Tick)
 		}
 		cmds = append(cmds, m.read(m.every))
+		if m.spotRunning() && !m.askedHistory && m.cfg.Store != nil {
+			m.askedHistory = true
+			store, id := m.cfg.Store, m.id
+			cmds = append(cmds, func() tea.Msg {
+				h, err := store.HistoryBefore(nim.PhaseSpot, id)
+				if err != nil {
+					return historyMsg{id: id}
+				}
+				return historyMsg{id: id, text: h.String()}
+			})
+		}
 		if m.spotRunning() && !m.sizing && m.now().Sub(m.sizedAt) >= m.cfg.SizeEvery {
 			m.sizing, m.sizedAt = true, m.now()
 			cmds = append(cmds, m.measure())
@@ -518,43 +509,33 @@ func (m *Model) refuse(what string) {
 	m.say(ending.Warning, what+" refused: "+m.criticalWhy())
 }
 
+// command is the nimwiz command line with args and the global options in
+// force.
+func (m *Model) command(args ...string) string {
+	c := m.cfg.Command
+	if len(c) == 0 {
+		c = []string{"nimwiz"}
+	}
+	return strings.Join(append(append([]string{}, c...), args...), " ")
+}
+
+// Returns makes leaving the screen (q, esc, d) go back to the view it was
+// opened from (LeftMsg) instead of ending nimwiz.
+func (m *Model) Returns(on bool) { m.returns = on }
+
 func (m *Model) detach(sig string) tea.Cmd {
+	if m.returns && sig == "" {
+		return func() tea.Msg { return LeftMsg{} }
+	}
 	m.result.Detached = m.haveRec && !m.rec.State.Ended()
 	m.result.Signal = sig
-	if m.returns && sig == "" {
-		// Back to the screen it was opened from; the job goes on.
-		if m.tail != nil {
-			m.tail.Close()
-			m.tail = nil
-		}
-		if m.cfg.Guard != nil {
-			m.cfg.Guard.SetCritical(false)
-		}
-		return func() tea.Msg { return LeftMsg{ID: m.id} }
-	}
 	m.quitting = true
 	return tea.Quit
 }
 
-// nimwiz is how the admin runs nimwiz ("nimwiz --demo "), for commands
-// shown.
-func (m *Model) nimwiz() string {
-	if m.cfg.Nimwiz == "" {
-		return "nimwiz "
-	}
-	return m.cfg.Nimwiz
-}
-
-// attachCommand is the command that comes back to this job.
-func (m *Model) attachCommand() string { return m.nimwiz() + "attach " + m.id }
-
-// Returns makes q and esc go back to the screen the run screen was opened
-// from (LeftMsg) instead of ending the program: the Jobs screen's.
-func (m *Model) Returns() { m.returns = true }
-
 func (m *Model) askStop(what string) {
 	if m.stopping {
-		m.sayStopping(what + ": already stopping mknimimage; waiting for it to end.")
+		m.say(ending.Warning, what+": already stopping mknimimage; waiting for it to end.")
 		return
 	}
 	m.confirm.Ask(m.stopQuestion())
@@ -583,12 +564,12 @@ func (m *Model) onSignal(sig os.Signal) tea.Cmd {
 		m.refuse(name)
 		return nil
 	}
-	if sig == syscall.SIGTSTP {
-		return nil // caught only while critical (job.Guard): the phase has just ended
-	}
 	if sig == syscall.SIGINT {
 		m.askStop(name)
 		return nil
+	}
+	if sig == syscall.SIGTSTP {
+		return nil // caught only while critical: that has just passed
 	}
 	// SIGTERM, SIGQUIT: nimwiz is asked to end; the job is detached and goes on.
 	return m.detach(name)
@@ -627,7 +608,7 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 				return nil
 			}
 			m.stopping = true
-			m.sayStopping("Asking the job's supervisor to stop mknimimage...")
+			m.say(ending.Warning, "Asking the job's supervisor to stop mknimimage...")
 			store, id := m.cfg.Store, m.id
 			return func() tea.Msg {
 				ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
@@ -647,7 +628,7 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 		case m.Critical():
 			m.refuse(k)
 		case key.Matches(msg, m.keys.Suspend):
-			m.say(ending.Subtle, "ctrl+z: nimwiz does not suspend while it follows a job; press d to detach (the job goes on) and '"+m.attachCommand()+"' to come back.")
+			m.say(ending.Subtle, "ctrl+z: nimwiz does not suspend while it follows a job; press d to detach (the job goes on) and '"+m.command("attach", m.id)+"' to come back.")
 		default:
 			m.askStop(k)
 		}
@@ -707,16 +688,8 @@ func (m *Model) ShortHelp() []key.Binding {
 	}
 	d := m.keys.Detach
 	stop := m.keys.Stop
-	switch {
-	case m.returns:
-		d.SetHelp("q/esc", "back (the job goes on)")
-		if m.ended() {
-			d.SetHelp("q/esc", "back")
-		}
-	case m.ended():
-		d.SetHelp("q/esc", "quit")
-	}
 	if m.ended() {
+		d.SetHelp("q", "quit")
 		stop.SetEnabled(false)
 	}
 	if m.Critical() {
