@@ -455,4 +455,23 @@ func TestHistoryBeforeAJob(t *testing.T) {
 	if h, _ := e.store.History(nim.PhaseSpot); h.Runs != 3 {
 		t.Errorf("all: %+v", h)
 	}
+	// A copy's SPOT phase (cpcosi, 3 min) before a creation does not
+	// count for it, nor the creations for a later copy.
+	for i, kind := range []nim.PlanKind{nim.KindCopy, nim.KindCopy, ""} {
+		id := fmt.Sprintf("2026120%d-100000-hk%d", i+4, i)
+		os.Mkdir(filepath.Join(e.store.Dir, id), 0o700)
+		start := t0.Add(time.Duration(i+3) * time.Hour)
+		rf, err := createRecordFile(filepath.Join(e.store.Dir, id), &Record{ID: id, Name: "hk", Plan: nim.Plan{Kind: kind}, State: StateSucceeded, Started: start, Ended: start.Add(3 * time.Minute),
+			Phases: []nim.PhaseStatus{{Phase: nim.PhaseSpot, State: nim.PhaseDoneOK, Started: start, Ended: start.Add(3 * time.Minute)}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rf.Close()
+	}
+	if h, _ := e.store.HistoryBefore(nim.PhaseSpot, "20261206-100000-hk2"); h.Runs != 3 || h.Min != time.Second || h.Max != 24*time.Minute {
+		t.Errorf("a creation after two copies: %+v; want the three creations only", h)
+	}
+	if h, _ := e.store.HistoryBefore(nim.PhaseSpot, "20261205-100000-hk1"); h.Runs != 1 || h.Max != 3*time.Minute {
+		t.Errorf("a copy after a copy and three creations: %+v; want the copy only", h)
+	}
 }

@@ -21,8 +21,8 @@ type History struct {
 // each (the rows of their records).
 func (s *Store) History(phase nim.Phase) (History, error) { return s.HistoryBefore(phase, "") }
 
-// HistoryBefore is History as job id sees it: only the jobs that started
-// before it. A fast job may have ended, its phase done, by the time the
+// HistoryBefore is History as job id sees it: only the jobs of its kind
+// (create, copy, update) that started before it. A fast job may have ended, its phase done, by the time the
 // question is asked, and must not count as its own "earlier run".
 func (s *Store) HistoryBefore(phase nim.Phase, id string) (History, error) {
 	h := History{Phase: phase}
@@ -31,13 +31,19 @@ func (s *Store) HistoryBefore(phase nim.Phase, id string) (History, error) {
 		return h, err
 	}
 	var self time.Time
+	var kind nim.PlanKind
 	for _, r := range all {
 		if r.ID == id {
-			self = r.Started
+			self, kind = r.Started, r.Plan.PlanKind()
 		}
 	}
 	for _, r := range all {
 		if r.State != StateSucceeded || r.ID == id || (!self.IsZero() && !r.Started.Before(self)) {
+			continue
+		}
+		// Only runs of the job's own kind: a copy's "SPOT creation" is
+		// cpcosi copying a SPOT (minutes), not NIM building one.
+		if kind != "" && r.Plan.PlanKind() != kind {
 			continue
 		}
 		for _, st := range r.Phases {
