@@ -202,7 +202,7 @@ func TestBrokenQueriesWizard(t *testing.T) {
 		r.sees("lsdef -t osimage", "timed out", "r")
 		r.heal()
 		r.d.Keys("r")
-		r.sees("step 1 of 7: Name", `"aix73_full_2" is free`)
+		r.sees("step 1 of 7: Name", "aix73_full_2 is free: press")
 	})
 }
 

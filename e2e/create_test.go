@@ -115,8 +115,7 @@ func commandLine(screen string) string {
 func toPreview(p *pane, a answers) string {
 	p.t.Helper()
 	p.waitFor("What should the new osimage be called?", short)
-	p.waitFor(" is free in xCAT and NIM.", short) // the suggestion, checked
-	p.keys("C-u")
+	p.waitFor(" is free: press tab or enter to use it", short) // the suggestion, as ghost text
 	p.text(a.name)
 	p.waitFor(`"`+a.name+`" is free in xCAT and NIM.`, short)
 	p.keys("Enter")
@@ -222,7 +221,7 @@ func TestCreateFrom(t *testing.T) {
 	t.Parallel()
 	d := newDemo(t)
 	p := d.pane(120, 40, nil, "create", "--from", "aix73_full")
-	p.waitFor(`ok: "aix73_full_2" is free in xCAT and NIM.`, short)
+	p.waitFor("aix73_full_2 is free: press tab or enter", short)
 	p.keys("Enter")
 	p.waitFor("* Existing lpp_source", short)
 	p.waitFor("> aix7302_lpp", short)

@@ -16,7 +16,7 @@ import (
 	"github.com/nimwiz/nimwiz/ui/uitest"
 )
 
-var sizes = [][2]int{{80, 24}, {120, 40}}
+var sizes = [][2]int{{60, 20}, {80, 24}, {120, 40}}
 
 // hostRoot is a simulated host root with one image directory.
 func hostRoot(t testing.TB) string {

@@ -36,7 +36,7 @@ func TestProgram(t *testing.T) {
 	}
 	wait("What would you like to do?")
 	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
-	wait(`"osimage2" is free`)
+	wait("osimage2 is free: press")
 	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlU})
 	tm.Type("aix72")
 	wait(`"aix72" is free`)

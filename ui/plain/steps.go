@@ -58,7 +58,7 @@ func (s *session) askName() error {
 		def = sugg
 	}
 	if def != "" {
-		p.para("", fmt.Sprintf("%s is free: press Enter to use it, or type another name.", def))
+		p.para("", wizard.SuggestionText(def, "press Enter"))
 	}
 	for {
 		v, err := p.ask(question{label: "Name", def: def, explain: explain, noBack: true, need: "type a name for the osimage"})
