@@ -184,8 +184,12 @@ func TestCreateFlows(t *testing.T) {
 			want := filepath.Join(d.cwd, tc.a.name+".toml")
 			p.waitFor("Save plan to > "+want, short)
 			p.keys("Enter")
+			// Saving stays in the wizard, with the command to run it.
+			p.waitFor("ok: saved the plan to "+want, short)
+			p.waitFor("nimwiz --demo --state-dir "+d.state+" apply", short)
+			p.keys("C-c")
 			code, scr := p.waitExit(short)
-			if code != 0 || !strings.Contains(scr, "The plan is ready: run `nimwiz apply "+want+"`") {
+			if code != 0 || !strings.Contains(scr, "The plan is ready: run `nimwiz --demo --state-dir "+d.state+" apply "+want+"`") {
 				t.Fatalf("exit %d:\n%s", code, scr)
 			}
 			got, err := nim.LoadPlan(want)

@@ -47,7 +47,7 @@ func TestRunInTmux(t *testing.T) {
 	// No job runs any more: attach without a name says so; with the id it
 	// shows the ending.
 	code, scr := a.waitExit(short)
-	if code != 1 || !strings.Contains(scr, "nimwiz jobs") {
+	if code != 1 || !strings.Contains(scr, "--state-dir "+d.state+" jobs' lists") {
 		t.Errorf("attach with no running job: exit %d\n%s", code, scr)
 	}
 	ids, _ := filepath.Glob(filepath.Join(d.state, "jobs", "*-e2e_run"))

@@ -41,6 +41,7 @@ type Preview struct {
 	mode    previewMode
 	path    textinput.Model
 	saveErr string
+	saved   string // where the plan was last saved
 	replace string // the path the admin agreed to replace
 	saving  bool
 	note    string // shown above the save prompt
@@ -202,7 +203,8 @@ func (s *Preview) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		p, path := s.plan, msg.path
-		s.mode = modeView
+		s.mode, s.saved = modeView, path
+		s.path.Blur()
 		return func() tea.Msg { return SavedMsg{Path: path, Plan: p} }
 	case tea.KeyMsg:
 		if s.confirm.Open() {
@@ -307,6 +309,12 @@ func (s *Preview) View() string {
 			foot = errLine(st, fmt.Sprintf("%d problem(s) to fix first: press 1-%d to change a step", len(probs), len(s.titles)), w)
 		} else {
 			foot = st.Subtle.Render(ui.Truncate(fmt.Sprintf("enter: create   s: save the plan   1-%d: change %s", len(s.titles), strings.Join(s.titles, ", ")), w))
+		}
+		if s.saved != "" {
+			// The command on lines of its own, wrapped only between
+			// arguments: it is copied whole.
+			foot = okLine(st, wizard.SavedText(s.saved)+". "+wizard.RunLaterLabel, w) + "\n" +
+				st.Code.Render(wizard.WrapCommand(wizard.ApplyArgv(s.saved), w)) + "\n" + foot
 		}
 		if !s.vp.AtBottom() {
 			foot = st.Subtle.Render(fmt.Sprintf("(%d%% - down/pgdn for more)", int(s.vp.ScrollPercent()*100))) + "\n" + foot

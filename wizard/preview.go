@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/nimwiz/nimwiz/internal/hint"
 	"github.com/nimwiz/nimwiz/nim"
 )
 
@@ -89,6 +90,38 @@ func DefaultPlanPath(planDir string, p nim.Plan) string {
 		name = "plan"
 	}
 	return filepath.Join(planDir, name+".toml")
+}
+
+// ApplyArgv is the command that runs the plan saved at path, with the
+// global options in force (package hint); path is made absolute so the
+// command works from any directory.
+func ApplyArgv(path string) []string {
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs
+	}
+	return hint.Argv("apply", path)
+}
+
+// ApplyCommand is ApplyArgv as a line to copy.
+func ApplyCommand(path string) string {
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs
+	}
+	return hint.Command("apply", path)
+}
+
+// SavedText confirms the plan was saved at path; RunLaterLabel heads the
+// command that runs it (ApplyCommand), on a line of its own so it is
+// copied whole.
+func SavedText(path string) string { return "saved the plan to " + path }
+
+// RunLaterLabel introduces ApplyCommand after a save.
+const RunLaterLabel = "Run it later with:"
+
+// SaveExplain says where a plan is saved (dir for a relative name) and how
+// it is run.
+func SaveExplain(dir string) string {
+	return "Type the file to write the plan to (TOML); a relative name is taken in " + dir + ". Run it later with: `" + hint.Command("apply", "FILE") + "`"
 }
 
 // WrapCommand lays argv out for a screen width as a shell command that still

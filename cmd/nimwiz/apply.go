@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/nimwiz/nimwiz/internal/ending"
+	"github.com/nimwiz/nimwiz/internal/hint"
 	"github.com/nimwiz/nimwiz/internal/job"
 	"github.com/nimwiz/nimwiz/nim"
 	"github.com/nimwiz/nimwiz/wizard"
@@ -116,7 +117,7 @@ func runApply(a *app, args []string) error {
 		return &exitError{startStatus(err), err}
 	}
 	fmt.Fprintf(a.stderr, "nimwiz: started job %s; output is kept in %s\n", j.ID, j.LogPath())
-	fmt.Fprintln(a.stderr, "nimwiz: the job goes on if this terminal goes away; 'nimwiz jobs' lists it")
+	fmt.Fprintf(a.stderr, "nimwiz: the job goes on if this terminal goes away; '%s' lists it\n", hint.Command("jobs"))
 	return followJob(a, store, j.ID, j.Ended(), g)
 }
 
@@ -383,7 +384,7 @@ func onSignal(a *app, store *job.Store, id string, sig os.Signal, why string, in
 		return 0, false
 	}
 	if sig != syscall.SIGINT {
-		fmt.Fprintf(a.stderr, "nimwiz: %s: no longer following job %s; it goes on (see 'nimwiz jobs', log %s)\n", name, id, rec.LogPath())
+		fmt.Fprintf(a.stderr, "nimwiz: %s: no longer following job %s; it goes on (see '%s', log %s)\n", name, id, hint.Command("jobs", id), rec.LogPath())
 		return 128 + int(sig.(syscall.Signal)), true
 	}
 	if *interrupting {

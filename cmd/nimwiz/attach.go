@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 
+	"github.com/nimwiz/nimwiz/internal/hint"
 	"github.com/nimwiz/nimwiz/internal/job"
 	uiapp "github.com/nimwiz/nimwiz/ui/app"
 )
@@ -37,11 +38,11 @@ func runAttach(a *app, args []string) error {
 			return failure("%v", err)
 		}
 		if !ok {
-			return failure("no mknimimage job is running; 'nimwiz jobs' lists the earlier ones, and 'nimwiz attach ID' shows one of them")
+			return failure("no mknimimage job is running; '%s' lists the earlier ones, and '%s' shows one of them", hint.Command("jobs"), hint.Command("attach", "ID"))
 		}
 		rec = r
 	}
-	if err := needTerminal(a, "it is a full-screen view", fmt.Sprintf("Without one: 'nimwiz jobs %s' shows the job, and its output is in %s", rec.ID, rec.LogPath())); err != nil {
+	if err := needTerminal(a, "it is a full-screen view", fmt.Sprintf("Without one: '%s' shows the job, and its output is in %s", hint.Command("jobs", rec.ID), rec.LogPath())); err != nil {
 		return err
 	}
 	cfg := wizardConfig(a)

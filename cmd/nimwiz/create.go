@@ -14,6 +14,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/nimwiz/nimwiz/internal/ending"
+	"github.com/nimwiz/nimwiz/internal/hint"
 	"github.com/nimwiz/nimwiz/internal/job"
 	"github.com/nimwiz/nimwiz/nim"
 	"github.com/nimwiz/nimwiz/steps"
@@ -50,7 +51,7 @@ func runCreate(a *app, args []string) error {
 	if a.plain {
 		return runPlainCreate(a, *from, *planFile)
 	}
-	if err := needTerminal(a, "this is a full-screen wizard", scriptHint); err != nil {
+	if err := needTerminal(a, "this is a full-screen wizard", scriptHint()); err != nil {
 		return err
 	}
 	if err := checkMaster(a); err != nil {
@@ -86,7 +87,9 @@ func needTerminal(a *app, what, hint string) error {
 }
 
 // scriptHint is what to do instead of the full-screen wizard.
-const scriptHint = "To create an osimage from a script, write a plan file (or save one from the wizard elsewhere) and run: nimwiz apply FILE"
+func scriptHint() string {
+	return "To create an osimage from a script, write a plan file (or save one from the wizard elsewhere) and run: " + hint.Command("apply", "FILE")
+}
 
 // checkMaster, on a real master, says once and up front (rather than on
 // every screen's query) what keeps nimwiz from working here (preflight).
@@ -202,8 +205,8 @@ func reportRun(a *app, r runs.Result) error {
 		return exitStatus(ending.Status(r.Record))
 	}
 	// Detached: the job goes on.
-	fmt.Fprintf(a.stdout, "nimwiz: job %s goes on without this screen (osimage %s). Follow it again with:\n  nimwiz attach %s\nIts output is kept in %s\n",
-		r.JobID, r.Record.Name, r.JobID, r.LogPath)
+	fmt.Fprintf(a.stdout, "nimwiz: job %s goes on without this screen (osimage %s). Follow it again with:\n  %s\nIts output is kept in %s\n",
+		r.JobID, r.Record.Name, hint.Command("attach", r.JobID), r.LogPath)
 	if r.Signal != "" {
 		if sig, ok := signalNumber(r.Signal); ok {
 			return exitStatus(128 + sig)

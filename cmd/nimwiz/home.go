@@ -24,7 +24,7 @@ func runHome(a *app, args []string) error {
 		fmt.Fprintln(a.stdout, "nimwiz (plain mode): create an osimage. To see the osimages this master has: nimwiz list, nimwiz show NAME.")
 		return runPlainCreate(a, "", "")
 	}
-	if err := needTerminal(a, "this is a full-screen wizard", scriptHint); err != nil {
+	if err := needTerminal(a, "this is a full-screen wizard", scriptHint()); err != nil {
 		return err
 	}
 	if err := checkMaster(a); err != nil {

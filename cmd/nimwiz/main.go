@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/nimwiz/nimwiz/internal/hint"
 	"github.com/nimwiz/nimwiz/internal/termtext"
 	"github.com/nimwiz/nimwiz/nim"
 )
@@ -133,6 +134,7 @@ func (a *app) setUp(args []string) (string, []string, error) {
 		}
 	}
 	a.client = nim.NewClient(a.exec)
+	hint.SetGlobals(hintGlobals(fs, a)...)
 
 	rest := fs.Args()
 	name := "home"
@@ -152,6 +154,29 @@ func (a *app) setUp(args []string) (string, []string, error) {
 		fmt.Fprintf(a.stderr, "nimwiz: DEMO: a simulated NIM master (%s); nothing touches a real system\n", a.hostRoot)
 	}
 	return name, rest, nil
+}
+
+// hintGlobals are the global options the admin gave, as every printed hint
+// repeats them (package hint): --demo (also for --demo-reset: a hint must
+// not reset the world again), --state-dir as resolved, --plain and --theme.
+func hintGlobals(fs *flag.FlagSet, a *app) []string {
+	var out []string
+	if a.demo {
+		out = append(out, "--demo")
+	}
+	fs.Visit(func(f *flag.Flag) {
+		switch f.Name {
+		case "state-dir":
+			out = append(out, "--state-dir", a.stateDir)
+		case "plain":
+			if a.plain {
+				out = append(out, "--plain")
+			}
+		case "theme":
+			out = append(out, "--theme", a.theme)
+		}
+	})
+	return out
 }
 
 // parseFlags parses fs (see flagError).

@@ -311,7 +311,7 @@ func TestAttachRefuses(t *testing.T) {
 	state := t.TempDir()
 	var out, errb bytes.Buffer
 	code := run([]string{"--state-dir", state, "attach"}, strings.NewReader(""), &out, &errb)
-	if code != exitFail || !strings.Contains(errb.String(), "nimwiz jobs") {
+	if code != exitFail || !strings.Contains(errb.String(), "'nimwiz --state-dir ") || !strings.Contains(errb.String(), " jobs' lists") {
 		t.Errorf("no job: exit %d, %q", code, errb.String())
 	}
 	errb.Reset()
@@ -326,7 +326,7 @@ func TestAttachRefuses(t *testing.T) {
 	}
 	id := c.jobs()[0].ID
 	code, _, errs := c.run("attach", id)
-	if code != exitUsage || !strings.Contains(errs, "nimwiz jobs "+id) || !strings.Contains(errs, "output.log") {
+	if code != exitUsage || !strings.Contains(errs, " jobs "+id+"'") || !strings.Contains(errs, "output.log") {
 		t.Errorf("no terminal: exit %d, %q", code, errs)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"maps"
 	"slices"
 
+	"github.com/nimwiz/nimwiz/internal/hint"
 	"github.com/nimwiz/nimwiz/internal/job"
 	"github.com/nimwiz/nimwiz/nim"
 )
@@ -67,7 +68,7 @@ func runShow(a *app, args []string) error {
 		fmt.Fprintf(a.stderr, "nimwiz: no osimage named %q; run 'nimwiz list' to see them\n", name)
 		if rec, ok := runningJobFor(a, name); ok {
 			// mknimimage writes the definition only after every NIM resource exists.
-			fmt.Fprintf(a.stderr, "nimwiz: job %s is creating it (phase: %s); the definition appears near the end. Follow it: nimwiz attach %s\n", rec.ID, rec.PhaseName, rec.ID)
+			fmt.Fprintf(a.stderr, "nimwiz: job %s is creating it (phase: %s); the definition appears near the end. Follow it: %s\n", rec.ID, rec.PhaseName, hint.Command("attach", rec.ID))
 		}
 		return exitStatus(exitFail)
 	}

@@ -89,7 +89,6 @@ const (
 	stageHome stage = iota
 	stageLoading
 	stageWizard
-	stageDone
 	stageBrowse
 	stageRun
 )

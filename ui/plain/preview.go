@@ -206,7 +206,7 @@ func (s *session) save() (string, error) {
 		name = "plan"
 	}
 	explain := func() {
-		p.para("", "Type the file to write the plan to (TOML); a relative name is taken in "+dir+". Run it later with: `nimwiz apply FILE`")
+		p.para("", wizard.SaveExplain(dir))
 	}
 	for {
 		path, err := p.ask(question{label: "Save the plan to", def: def, explain: explain})
@@ -245,8 +245,8 @@ func (s *session) save() (string, error) {
 			continue
 		}
 		// Not wrapped: the path and the command are copied whole.
-		p.println("ok: saved the plan to " + path)
-		p.println("Run it later with: nimwiz apply " + nim.ShellQuote(path))
+		p.println("ok: " + wizard.SavedText(path))
+		p.println(wizard.RunLaterLabel + " " + wizard.ApplyCommand(path))
 		if n := len(s.plan.Validate()); n > 0 {
 			p.say("note", fmt.Sprintf("the plan has %d problem(s); nimwiz apply refuses it until they are fixed.", n))
 		}
