@@ -181,10 +181,10 @@ func TestNotATerminal(t *testing.T) {
 		args []string
 		want string
 	}{
-		{nil, "--state-dir "+d.state+" apply FILE"},
-		{[]string{"home"}, "--state-dir "+d.state+" apply FILE"},
-		{[]string{"create"}, "--state-dir "+d.state+" apply FILE"},
-		{[]string{"create", "--from", "aix73_full"}, "--state-dir "+d.state+" apply FILE"},
+		{nil, "--state-dir " + d.state + " apply FILE"},
+		{[]string{"home"}, "--state-dir " + d.state + " apply FILE"},
+		{[]string{"create"}, "--state-dir " + d.state + " apply FILE"},
+		{[]string{"create", "--from", "aix73_full"}, "--state-dir " + d.state + " apply FILE"},
 		{[]string{"browse"}, "nimwiz list"},
 	} {
 		// stdin not a terminal (and stdout a pipe).
