@@ -104,12 +104,8 @@ func (s *Source) Apply(p nim.Plan) nim.Plan {
 	return p
 }
 
-func (s *Source) Warnings() []string {
-	if s.chosen != "" && s.kind.pos == wizard.KindDirectory && s.report.Layout == wizard.LayoutNoTOC {
-		return []string{wizard.NoTOC(s.report)}
-	}
-	return nil
-}
+// Warnings: none (a directory without .toc is fine: wizard.NoTOC).
+func (s *Source) Warnings() []string { return nil }
 
 func (s *Source) loader() *ui.Loader {
 	if s.kind.pos == wizard.KindMedia {
@@ -360,7 +356,7 @@ func (s *Source) dirFinding() string {
 		return okLine(st, found, w)
 	}
 	if r.Layout == wizard.LayoutNoTOC {
-		return warnLine(st, wizard.NoTOC(r), w)
+		return okLine(st, wizard.NoTOC(r), w)
 	}
 	return ""
 }

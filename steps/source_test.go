@@ -27,7 +27,7 @@ func TestSourceChoices(t *testing.T) {
 		{name: "lpp_source not ready refused", keys: []string{"down", "down", "enter", "down", "enter"}, want: `broken_lpp is "unavailable for use"`},
 		{name: "directory with toc", keys: []string{"down", "enter"}, typed: "/export/aix72", after: []string{"enter"}, took: true, source: "/export/aix72", want: "ok: installp images in installp/ppc"},
 		{name: "directory in inst.images", keys: []string{"down", "enter"}, typed: "/export/old/", after: []string{"enter"}, took: true, source: "/export/old"},
-		{name: "directory without toc warns", keys: []string{"down", "enter"}, typed: "/export/notoc", after: []string{"enter"}, took: true, source: "/export/notoc", warn: "inutoc /export/notoc"},
+		{name: "directory without toc: inutoc on the copy", keys: []string{"down", "enter"}, typed: "/export/notoc", after: []string{"enter"}, took: true, source: "/export/notoc", want: "mknimimage runs inutoc on the copy"},
 		{name: "empty directory refused", keys: []string{"down", "enter"}, typed: "/export/empty", after: []string{"enter"}, want: "gencopy -U -X -d /dev/cd0 -t /export/empty all"},
 		{name: "relative refused", keys: []string{"down", "enter"}, typed: "export/aix72", after: []string{"enter"}, want: "absolute path"},
 		{name: "missing refused", keys: []string{"down", "enter"}, typed: "/export/nope", after: []string{"enter"}, want: "/export/nope does not exist"},

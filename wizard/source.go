@@ -127,8 +127,14 @@ func DirRefusal(r DirReport, pick string) string {
 	return ""
 }
 
-// NoTOC warns that r's directory has images but no table of contents
-// (LayoutNoTOC): at the step and again at the preview.
+// NoTOC says what happens to r's directory, which has images but no table
+// of contents (LayoutNoTOC): at the step and again at the preview. NIM's
+// define copies the images into the new lpp_source (bffcreate/gencopy
+// build a missing .toc themselves: aix-nim.md §5), and mknimimage then runs
+// `inutoc <loc>/installp/ppc` on the copy (xCAT 2.9.2
+// xCAT-server/lib/xcat/plugins/aixinstall.pm:4132-4140, after the define
+// at :4087-4097). The directory itself is left as it is.
 func NoTOC(r DirReport) string {
-	return fmt.Sprintf("%s has %d image files but no .toc; run `inutoc %s` before creating, so installp can find them.", r.Dir, r.Images, path.Join(r.Dir, r.ImgDir))
+	return fmt.Sprintf("%s has %d image files but no .toc. That is fine: NIM copies them into the new lpp_source and mknimimage runs inutoc on the copy, which writes its .toc; %s itself is left unchanged.",
+		r.Dir, r.Images, r.Dir)
 }

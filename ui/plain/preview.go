@@ -173,8 +173,6 @@ func (s *session) warnings() []string {
 		r.Dir = s.plan.Source
 		if msg := wizard.DirRefusal(r, pickSubdir); msg != "" {
 			out = append(out, msg)
-		} else if r.Layout == wizard.LayoutNoTOC {
-			out = append(out, wizard.NoTOC(r))
 		}
 	}
 	if problemOf(s.plan, "location") == "" {

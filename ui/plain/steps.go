@@ -289,7 +289,7 @@ func (s *session) askDirectory() error {
 		if found := wizard.LayoutFinding(r); found != "" {
 			p.say("ok", found)
 		} else if r.Layout == wizard.LayoutNoTOC {
-			p.say("warning", wizard.NoTOC(r))
+			p.say("ok", wizard.NoTOC(r))
 		}
 		s.plan.Source = dir
 		return nil
