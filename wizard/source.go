@@ -5,6 +5,7 @@ import (
 	"path"
 	"strings"
 
+	"github.com/nimwiz/nimwiz/internal/hint"
 	"github.com/nimwiz/nimwiz/nim"
 )
 
@@ -75,13 +76,17 @@ func LppRow(o nim.Object, nameW int) string {
 	return fmt.Sprintf("%s  %-22s %s", Pad(o.Name, nameW), o.Get("Rstate"), o.Get("location"))
 }
 
-// LppRefusal says why lpp_source o cannot be chosen and how to fix it.
+// LppRefusal says why lpp_source o cannot be chosen and how to fix it. It
+// agrees with the ending of a run that stopped while copying it
+// (nim/cleanup.go: such a copy is suspect and is removed): `nim -Fo check`
+// would rebuild the .toc of a partial copy and call it ready.
 func LppRefusal(o nim.Object) string {
 	rs := o.Get("Rstate")
 	if rs == "" {
 		rs = "unknown"
 	}
-	return fmt.Sprintf("%s is %q: NIM uses only a resource that is %q. Check it with `nim -Fo check %s`, or choose another.", o.Name, rs, nim.RstateReady, o.Name)
+	return fmt.Sprintf("%s is %q: NIM uses only a resource that is %q. If a run that stopped or failed created it, its copy may be incomplete: remove it as that run's ending says (`%s` shows it), not check it. If it was complete, `nim -Fo check %s` makes NIM look at it again. Or choose another.",
+		o.Name, rs, nim.RstateReady, hint.Command("jobs"), o.Name)
 }
 
 // LayoutFinding says what InspectDir found in a directory with a .toc, or

@@ -184,3 +184,32 @@ func TestSuggestBases(t *testing.T) {
 		t.Errorf("got %q", got)
 	}
 }
+
+// Every text is true for the choice in front of the admin.
+func TestWordingForTheChoice(t *testing.T) {
+	for _, tc := range []struct {
+		name        string
+		text        string
+		want, never []string
+	}{
+		{"dump, diskless", wizard.DumpExplain(nim.Plan{Type: nim.Diskless}),
+			[]string{"a diskless node writes", "stops, because the osimage already exists"}, []string{"add one later", "again with -D."}},
+		{"dump, dataless", wizard.DumpExplain(nim.Plan{Type: nim.Dataless}),
+			[]string{"Dataless nodes have a local disk", "stops, because the osimage already exists"}, []string{"diskless", "add one later"}},
+		{"lpp_source left unavailable", wizard.LppRefusal(nim.Object{Name: "k2_lpp_source", Attrs: []nim.Attr{{Key: "Rstate", Value: "unavailable for use"}}}),
+			[]string{`"unavailable for use"`, "remove it as that run's ending says", "not check it"}, nil},
+		{"directory without .toc", wizard.NoTOC(wizard.DirReport{Dir: "/export/notoc", Layout: wizard.LayoutNoTOC, Images: 3, ImgDir: "."}),
+			[]string{"mknimimage runs inutoc on the copy", "/export/notoc itself is left unchanged"}, []string{"before creating"}},
+	} {
+		for _, w := range tc.want {
+			if !strings.Contains(tc.text, w) {
+				t.Errorf("%s: %q lacks %q", tc.name, tc.text, w)
+			}
+		}
+		for _, n := range tc.never {
+			if strings.Contains(tc.text, n) {
+				t.Errorf("%s: %q says %q", tc.name, tc.text, n)
+			}
+		}
+	}
+}

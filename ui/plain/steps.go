@@ -416,7 +416,7 @@ func (s *session) spaceWarning() string {
 func (s *session) askDump() error {
 	p := s.p
 	explain := func() {
-		p.para("", wizard.DumpQuestion+" "+wizard.DumpExplain+" It needs xCAT 2.5 or later.")
+		p.para("", wizard.DumpQuestion+" "+wizard.DumpExplain(s.plan)+" It needs xCAT 2.5 or later.")
 		for i, c := range wizard.DumpChoices {
 			p.printf("  %d) %s\n", i+1, c)
 		}
