@@ -89,6 +89,9 @@ func TestLocation(t *testing.T) {
 			if tc.took && asked != filepath.Join(env.Root, "install") {
 				t.Errorf("statfs on %q, want the nearest existing directory under the root", asked)
 			}
+			if tc.took && !strings.Contains(strings.Join(strings.Fields(s.View()), " "), "/install/nim does not exist yet: it will be created by mknimimage (mkdir -p), on the filesystem of /install.") {
+				t.Errorf("the view does not say mknimimage creates the location:\n%s", s.View())
+			}
 			if tc.golden {
 				h.golden(t)
 			}

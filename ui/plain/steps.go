@@ -381,6 +381,11 @@ func (s *session) askLocation() error {
 			continue
 		}
 		s.plan.Location = q.Location
+		if _, dir, err := s.free(); err == nil {
+			if msg := wizard.WillCreate(q.Location, dir); msg != "" {
+				p.say("note", msg)
+			}
+		}
 		if w := s.spaceWarning(); w != "" {
 			p.say("warning", w)
 		} else if free, dir, err := s.free(); err == nil {
