@@ -70,10 +70,22 @@ func LppNameWidth(lpps []nim.Object) int {
 	return w
 }
 
-// LppRow is an lpp_source as listed: name (in a column of nameW), Rstate,
-// location.
-func LppRow(o nim.Object, nameW int) string {
-	return fmt.Sprintf("%s  %-22s %s", Pad(o.Name, nameW), o.Get("Rstate"), o.Get("location"))
+// LppRow is an lpp_source as listed: name (in a column of nameW), AIX
+// level, Rstate, simages when missing, location.
+func LppRow(o nim.Object, nameW int, lvl Level) string {
+	rs := o.Get("Rstate")
+	if o.Ready() && !o.HasSimages() {
+		rs += ", no simages"
+	}
+	return fmt.Sprintf("%s  %-13s  %-22s %s", Pad(o.Name, nameW), lvl.String(), rs, o.Get("location"))
+}
+
+// DeviceLevelRow is DeviceRow with the level of the disc in it, when known.
+func DeviceLevelRow(d nim.CDDevice, lvl Level) string {
+	if !lvl.Known() {
+		return DeviceRow(d)
+	}
+	return DeviceRow(d) + "  (AIX " + lvl.TL + ")"
 }
 
 // LppRefusal says why lpp_source o cannot be chosen and how to fix it. It

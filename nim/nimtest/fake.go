@@ -49,10 +49,10 @@ type failTimes struct {
 // World returns a fake master with a little of everything: two drives (one
 // Defined), two lpp_sources (one not ready), extra resources, one osimage.
 func World() *Fake {
-	lpp := func(name, rstate, loc string) nim.Object {
+	lpp := func(name, rstate, loc, simages string) nim.Object {
 		return nim.Object{Name: name, Attrs: []nim.Attr{
 			{Key: "class", Value: "resources"}, {Key: "type", Value: "lpp_source"},
-			{Key: "location", Value: loc}, {Key: "Rstate", Value: rstate},
+			{Key: "Rstate", Value: rstate}, {Key: "location", Value: loc}, {Key: "simages", Value: simages},
 		}}
 	}
 	f := &Fake{
@@ -65,8 +65,8 @@ func World() *Fake {
 		},
 		ByType: map[string][]nim.Object{
 			"lpp_source": {
-				lpp("7200-05-lpp_source", nim.RstateReady, "/install/nim/lpp_source/7200-05-lpp_source"),
-				lpp("broken_lpp", "unavailable for use", "/export/broken"),
+				lpp("7200-05-lpp_source", nim.RstateReady, "/install/nim/lpp_source/7200-05-lpp_source", "yes"),
+				lpp("broken_lpp", "unavailable for use", "/export/broken", "no"),
 			},
 		},
 		Listing: []nim.Listing{

@@ -19,10 +19,11 @@ func TestSimulatorDefaults(t *testing.T) {
 	w := simtest.New(t)
 	var out strings.Builder
 	cfg := plain.Config{
-		NIM:     nim.NewClient(w.Exec),
-		Root:    w.Root,
-		Demo:    true,
-		In:      strings.NewReader(lines("", "", "", "", "", "", "", "", "y")),
+		NIM:  nim.NewClient(w.Exec),
+		Root: w.Root,
+		Demo: true,
+		// The ninth answer declines the lpp_source offered at the media's level.
+		In:      strings.NewReader(lines("", "", "", "", "", "", "", "", "", "y")),
 		Out:     &out,
 		Echo:    true,
 		PlanDir: t.TempDir(),
@@ -187,5 +188,30 @@ func TestExtrasKeptReachPreview(t *testing.T) {
 		if got := strings.Contains(after, "Problems to fix") && strings.Contains(after, tc.problem); got != (tc.problem != "") {
 			t.Errorf("problem %q shown: %v\n%s", tc.problem, got, after)
 		}
+	}
+}
+
+// The media's level (its OSLEVEL) matches an lpp_source the simulated
+// master has: the level is said, the lpp_source is offered, and yes makes
+// it the source (no copy).
+func TestSimulatorReuseOffer(t *testing.T) {
+	w := simtest.New(t)
+	var out strings.Builder
+	cfg := plain.Config{
+		NIM: nim.NewClient(w.Exec), Root: w.Root, Demo: true,
+		In:  strings.NewReader(lines("", "", "", "y", "", "", "", "", "", "y")),
+		Out: &out, Echo: true, PlanDir: t.TempDir(),
+	}
+	p, _, err := plain.Create(context.Background(), cfg, nim.Plan{})
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	for _, want := range []string{"(AIX 7300-02)", "note: AIX 7300-02 (7.3.2.0), from OSLEVEL.", "NIM already has lpp_source aix7302_lpp at the same AIX level (7300-02)"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+	if p.Source != "aix7302_lpp" {
+		t.Errorf("source %q, want aix7302_lpp\n%s", p.Source, out.String())
 	}
 }
