@@ -459,3 +459,59 @@ func TestExtrasKeptReachPreview(t *testing.T) {
 		})
 	}
 }
+
+// The preview runs the pre-flight job.Start runs: what NIM already has
+// under a name the plan creates is "reuse" with its Rstate, and what the
+// run would refuse is a problem here (no create question), with the ways
+// forward.
+func TestPreviewPreflight(t *testing.T) {
+	obj := func(name, typ, rstate string) nim.Object {
+		return nim.Object{Name: name, Attrs: []nim.Attr{{Key: "class", Value: "resources"}, {Key: "type", Value: typ},
+			{Key: "Rstate", Value: rstate}, {Key: "location", Value: "/install/nim/" + typ + "/" + name}}}
+	}
+	for _, tc := range []struct {
+		name    string
+		objs    []nim.Object
+		rows    []string
+		problem string
+		asks    bool
+	}{
+		{"nothing there", nil, []string{"create  lpp_source  k2_lpp_source", "create  spot        k2 "}, "", true},
+		{"ready lpp_source reused", []nim.Object{obj("k2_lpp_source", "lpp_source", nim.RstateReady)},
+			[]string{"reuse   lpp_source  k2_lpp_source", "(ready for use) /install/nim/lpp_source/k2_lpp_source"}, "", true},
+		{"half-built SPOT refused", []nim.Object{obj("k2_lpp_source", "lpp_source", nim.RstateReady), obj("k2", "spot", "unavailable for use")},
+			[]string{"reuse   spot        k2             (unavailable for use) /install/nim/spot/k2"}, `NIM already has the spot k2 and it is "unavailable for use"`, false},
+	} {
+		for _, sz := range [][2]int{{80, 24}, {60, 20}} {
+			t.Run(fmt.Sprintf("%s/%dx%d", tc.name, sz[0], sz[1]), func(t *testing.T) {
+				f := nimtest.World()
+				if f.Details == nil {
+					f.Details = map[string]nim.Object{}
+				}
+				for _, o := range tc.objs {
+					f.Details[o.Name] = o
+				}
+				s := steps.NewPreview(common(), testEnv(t, f), []string{"Name", "Source", "Node type", "Location", "Dump", "Extras"}, "/plans")
+				h := newHarness(t, s, nim.Plan{Name: "k2", Source: "/dev/cd0"}.WithDefaults())
+				s.SetSize(sz[0], 200) // the whole plan, for the assertions
+				v := s.View()
+				if sz[0] == 80 {
+					for _, r := range tc.rows {
+						if !strings.Contains(v, r) {
+							t.Errorf("the preview lacks %q:\n%s", r, v)
+						}
+					}
+				}
+				if tc.problem != "" && !strings.Contains(strings.Join(strings.Fields(v), " "), tc.problem) {
+					t.Errorf("the preview lacks the problem %q:\n%s", tc.problem, v)
+				}
+				h.keys("enter")
+				if asked := strings.Contains(s.View(), "Create osimage k2 now?"); asked != tc.asks {
+					t.Errorf("create question asked = %v, want %v:\n%s", asked, tc.asks, s.View())
+				}
+				s.SetSize(sz[0], sz[1])
+				h.golden(t)
+			})
+		}
+	}
+}

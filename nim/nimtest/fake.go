@@ -143,7 +143,7 @@ func (f *Fake) Osimage(ctx context.Context, name string) (nim.Osimage, error) {
 	}
 	o, ok := f.Images[name]
 	if !ok {
-		return nim.Osimage{}, fmt.Errorf("lsdef -t osimage -o %s: Could not find an object named '%s' of type 'osimage'", name, name)
+		return nim.Osimage{}, fmt.Errorf("lsdef -t osimage -o %s: Could not find an object named '%s' of type 'osimage' (%w)", name, name, nim.ErrNoSuchOsimage)
 	}
 	return o, nil
 }

@@ -275,7 +275,7 @@ func TestCtrlCQuitsFromEveryStep(t *testing.T) {
 			t.Errorf("step %d: ctrl+c did not quit", step)
 		}
 		for _, c := range h.f.Calls() {
-			if c != "NameTaken" && c != "CDDevices" && c != "ObjectsOfType" && c != "XcatVersion" && c != "Resources" {
+			if c != "NameTaken" && c != "CDDevices" && c != "ObjectsOfType" && c != "XcatVersion" && c != "Resources" && c != "Osimage" && c != "Objects" {
 				t.Errorf("unexpected NIM call %s", c)
 			}
 		}

@@ -215,3 +215,27 @@ func TestSimulatorReuseOffer(t *testing.T) {
 		t.Errorf("source %q, want aix7302_lpp\n%s", p.Source, out.String())
 	}
 }
+
+// The plain preview runs the same pre-flight as the full screen and
+// job.Start: a half-built SPOT under the plan's name is shown as reused
+// with its Rstate and refused, with the ways forward; Create now is
+// refused until it is dealt with.
+func TestPreviewPreflight(t *testing.T) {
+	f := nimtest.World()
+	f.Details = map[string]nim.Object{"k2": {Name: "k2", Attrs: []nim.Attr{{Key: "type", Value: "spot"},
+		{Key: "Rstate", Value: "unavailable for use"}, {Key: "location", Value: "/install/nim/spot/k2/usr"}}}}
+	s := run(t, f, nim.Plan{Name: "k2", Source: "/dev/cd0"}, lines("1", "4"), func(c *plain.Config) { c.Preview = true })
+	out := strings.Join(strings.Fields(s.out), " ")
+	for _, want := range []string{
+		"reuse spot k2 (unavailable for use) /install/nim/spot/k2/usr",
+		`NIM already has the spot k2 and it is "unavailable for use"`,
+		"the plan has 1 problem(s)",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("transcript lacks %q:\n%s", want, s.out)
+		}
+	}
+	if s.c.Action == plain.ActionRun {
+		t.Errorf("a plan the run would refuse was run")
+	}
+}

@@ -118,6 +118,10 @@ type session struct {
 	dropped     []string // prefilled attr=value no longer in NIM
 	extrasSeen  bool     // the extras step ran once (dropped is known)
 	nameFree    string   // the last name NIM said is free
+
+	// The preview's pre-flight of the names (wizard.CheckNames).
+	names    *nim.NameCheck
+	namesErr error
 }
 
 func (s *session) run() (nim.Plan, Choice, error) {

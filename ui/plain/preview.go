@@ -1,6 +1,8 @@
 package plain
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -27,6 +29,9 @@ func (s *session) preview() (c Choice, to int, err error) {
 	s.plan = s.plan.WithDefaults()
 	p.println("")
 	p.printf("Step %d of %d: %s\n", stepPreview+1, numSteps, stepTitles[stepPreview])
+	if err := s.checkNames(); err != nil {
+		return Choice{}, -1, err
+	}
 	s.showPlan()
 	menu := func() {
 		p.println("What now?")
@@ -36,7 +41,7 @@ func (s *session) preview() (c Choice, to int, err error) {
 	}
 	menu()
 	for {
-		probs := s.plan.Validate()
+		probs := s.problems()
 		def := actCreate
 		if len(probs) > 0 {
 			def = actGoto
@@ -83,6 +88,41 @@ func (s *session) preview() (c Choice, to int, err error) {
 		}
 		return Choice{}, -1, errQuit
 	}
+}
+
+// checkNames runs the pre-flight job.Start runs (wizard.CheckNames) on a
+// valid plan, so the preview shows what NIM has and refuses what the run
+// would refuse. A failed query may be skipped: the run checks again.
+func (s *session) checkNames() error {
+	s.names, s.namesErr = nil, nil
+	if len(s.plan.Validate()) > 0 {
+		return nil
+	}
+	var nc nim.NameCheck
+	err := s.query("check the names in xCAT and NIM", "lsdef -t osimage -o "+s.plan.Name+"; lsnim -l NAMES", false, true, func(ctx context.Context) error {
+		var err error
+		nc, err = wizard.CheckNames(ctx, s.cfg.NIM, s.plan)
+		return err
+	})
+	switch {
+	case err == errSkip:
+		s.namesErr = errors.New("skipped")
+		return nil
+	case err != nil:
+		return err
+	}
+	s.names = &nc
+	return nil
+}
+
+// problems are what keeps the plan from running: its own, then the
+// pre-flight's.
+func (s *session) problems() []nim.Problem {
+	probs := s.plan.Validate()
+	if s.names != nil {
+		probs = append(probs, s.names.Problems...)
+	}
+	return probs
 }
 
 // pickStep asks which step to change; the default is the first one with
@@ -132,7 +172,7 @@ func (s *session) showPlan() {
 	p.println("")
 
 	p.println(wizard.ResourcesLabel)
-	rows, attrW, nameW := wizard.ResourceRows(plan)
+	rows, attrW, nameW := wizard.ResourceRows(plan, s.names)
 	for _, r := range rows {
 		p.println(r.Line(attrW, nameW))
 	}
@@ -145,7 +185,11 @@ func (s *session) showPlan() {
 	}
 	p.println("")
 
-	if probs := plan.Validate(); len(probs) > 0 {
+	if s.namesErr != nil {
+		p.para("", "warning: "+wizard.NamesUnchecked(s.namesErr))
+		p.println("")
+	}
+	if probs := s.problems(); len(probs) > 0 {
 		p.println(wizard.ProblemsLabel)
 		for _, pr := range probs {
 			p.para("  ", fmt.Sprintf("error: %s (step %d, %s)", pr.Error(), stepOf(pr.Field)+1, stepTitles[stepOf(pr.Field)]))
