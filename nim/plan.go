@@ -626,9 +626,10 @@ func (p Plan) Definition() Osimage {
 // otherpkgs, synclists) carried over. Resources named after the osimage
 // (<name>_root, _shared_root, _dump, _paging) and the SPOT are left for
 // mknimimage to create again; so is a dataless image's paging, which a
-// plan may not name. Attributes mknimimage does not take (nimmethod,
-// configdump, ...) are not carried over. Location is unknown from a
-// definition and left empty (the default).
+// plan may not name. Attributes a plan does not take (nimmethod,
+// configdump, ...) are not carried over: NotCarried lists them, so the
+// re-create screen can say so. Location is unknown from a definition and
+// left empty (the default).
 func PlanFromOsimage(o Osimage) Plan {
 	get := func(k string) string { return strings.TrimSpace(o.Attrs[k]) }
 	p := Plan{

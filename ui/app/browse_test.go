@@ -402,3 +402,47 @@ func TestBrowseRefusesWhatARunningJobUses(t *testing.T) {
 		t.Fatalf("chdef ran while a job uses the osimage: %v", c)
 	}
 }
+
+// Change refuses what chdef would take but no node can boot (the rule is
+// nim.Osimage.ChangeProblem): a root beside 72cosi's shared_root is refused
+// when the attribute is chosen, dropping its only shared_root when the
+// value is; nothing runs.
+func TestBrowseChangeRefusesUnbootable(t *testing.T) {
+	f := nimtest.BrowseWorld()
+	h := newHarness(t, browseConfig(f), 80, 24)
+	h.keys("down", "down", "down", "enter", "c") // 72cosi details
+	for i := 0; i < len(browse.ChangeAttrs()) && !strings.Contains(h.m.View(), "> root "); i++ {
+		h.keys("down")
+	}
+	h.sees("> root")
+	h.keys("enter")
+	h.sees("error: root: 72cosi already boots from its shared_root 72cosi_shared_root")
+	h.goldenBoth(t, "root-refused")
+	for i := 0; i < len(browse.ChangeAttrs()) && !strings.Contains(h.m.View(), "> shared_root "); i++ {
+		h.keys("down")
+	}
+	h.sees("> shared_root")
+	h.keys("enter")
+	h.sees("(none) drop shared_root")
+	h.keys("up", "up", "enter") // (none)
+	h.sees("its nodes need a root or a shared_root")
+	for _, c := range f.Calls() {
+		if c == "Run" {
+			t.Errorf("a command ran")
+		}
+	}
+}
+
+// Re-create says, before the admin chooses, which attributes of the
+// original the new definition would lack (a plan cannot hold them), with
+// the chdef that sets them afterwards.
+func TestBrowseRecreateSaysWhatIsNotCarried(t *testing.T) {
+	f := nimtest.BrowseWorld()
+	o := f.Images["61cosi"]
+	o.Attrs["configdump"] = "selective"
+	f.Images["61cosi"] = o
+	h := newHarness(t, browseConfig(f), 80, 24)
+	h.keys("enter", "n") // 61cosi details, re-create
+	h.sees("Not carried over", "configdump=selective", "chdef -t osimage -o NEWNAME ATTR=VALUE")
+	h.goldenBoth(t, "recreate-not-carried")
+}
