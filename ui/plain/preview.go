@@ -40,6 +40,7 @@ func (s *session) preview() (c Choice, to int, err error) {
 		}
 	}
 	menu()
+	saved := "" // where the plan was saved: saving stays in the wizard
 	for {
 		probs := s.problems()
 		def := actCreate
@@ -47,7 +48,10 @@ func (s *session) preview() (c Choice, to int, err error) {
 			def = actGoto
 		}
 		i, err := p.choose(question{label: "Choice", explain: func() { s.showPlan(); menu() }}, len(actions), def)
-		if err != nil {
+		switch {
+		case err != nil && saved != "" && (errors.Is(err, ErrInputEnded) || err == errQuit):
+			return Choice{Action: ActionSave, Path: saved}, -1, nil // the saved plan is the result
+		case err != nil:
 			return Choice{}, -1, err
 		}
 		switch i {
@@ -75,7 +79,9 @@ func (s *session) preview() (c Choice, to int, err error) {
 			case err != nil:
 				return Choice{}, -1, err
 			}
-			return Choice{Action: ActionSave, Path: path}, -1, nil
+			saved = path
+			menu()
+			continue
 		case actGoto:
 			to, err := s.pickStep(probs)
 			switch {
@@ -85,6 +91,9 @@ func (s *session) preview() (c Choice, to int, err error) {
 				return Choice{}, -1, err
 			}
 			return Choice{}, to, nil
+		}
+		if saved != "" {
+			return Choice{Action: ActionSave, Path: saved}, -1, nil
 		}
 		return Choice{}, -1, errQuit
 	}
