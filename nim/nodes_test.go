@@ -98,9 +98,18 @@ func TestImageUse(t *testing.T) {
 	if (ImageUse{}).InUse() || (ImageUse{}).Describe() != "" {
 		t.Error("empty use")
 	}
-	steps := SafePath("71dskls", CopyName("71dskls"), u)
+	steps := SafePathOf("71dskls", Diskless, CopyName("71dskls"), u)
 	eq(t, steps[2:], []string{"mkdsklsnode -n -i 71dskls_u1 cn01,cn02,cn05", "rpower cn01,cn02,cn05 reset",
 		"rmdsklsnode -r -i 71dskls cn02", "rmdsklsnode -r cn01   (their NIM clients are named like the nodes: made without -n)"})
+	if steps[0] != `mknimimage -V -t diskless -i 71dskls 71dskls_u1   (nimwiz: kind = "copy", from = "71dskls", name = "71dskls_u1")` {
+		t.Errorf("SafePath's copy: %s", steps[0])
+	}
+	// A dataless image's copy stays dataless: -t is written into the copy's
+	// definition.
+	dtls := SafePathOf("71dtls", Dataless, "71dtls_u1", u)
+	if want := `mknimimage -V -t dataless -i 71dtls 71dtls_u1   (nimwiz: kind = "copy", from = "71dtls", name = "71dtls_u1", type = "dataless")`; dtls[0] != want {
+		t.Errorf("SafePathOf dataless:\n got %s\nwant %s", dtls[0], want)
+	}
 	// Only clients of mkdsklsnode -n, or none known: rmdsklsnode -i.
 	u.Clients = u.Clients[1:]
 	eq(t, MoveNodes("71dskls", "new", u)[2:], []string{"rmdsklsnode -r -i 71dskls cn01,cn02,cn05"})

@@ -62,14 +62,25 @@ func CopyName(image string, taken ...string) string {
 	return image + "_new"
 }
 
-// SafePath is the copy -> update -> move path for an image that nodes use,
-// as commands with the nodes' real names where they are known (use), else
-// "noderange": the xCAT procedure "Node OS update and backout" (copy, update
-// the copy, mkdsklsnode -n, reboot, rmdsklsnode the old clients). The
-// last step is MoveNodes'.
-func SafePath(image, copyName string, use ImageUse) []string {
+// SafePathOf is the copy -> update -> move path for an image of type t that
+// nodes use, as commands with the nodes' real names where they are known
+// (use), else "noderange": the xCAT procedure "Node OS update and backout"
+// (copy, update the copy, mkdsklsnode -n, reboot, rmdsklsnode the old
+// clients). The copy keeps t: mknimimage writes -t into the copy's
+// definition as its nimtype ([aix] L3561-3643), so "-t diskless" would make
+// a dataless image's copy diskless (and CheckCopy refuses it). The last
+// steps are MoveNodes'.
+func SafePathOf(image string, t NimType, copyName string, use ImageUse) []string {
+	if t == "" {
+		t = Diskless
+	}
+	cp := Plan{Kind: KindCopy, Name: copyName, From: image, Type: t}
+	hint := fmt.Sprintf("kind = \"copy\", from = %q, name = %q", image, copyName)
+	if t != Diskless {
+		hint += fmt.Sprintf(", type = %q", string(t))
+	}
 	return append([]string{
-		fmt.Sprintf("mknimimage -V -t diskless -i %s %s   (nimwiz: kind = \"copy\", from = %q, name = %q)", image, copyName, image, copyName),
+		fmt.Sprintf("%s   (nimwiz: %s)", cp.CommandLine(), hint),
 		fmt.Sprintf("mknimimage -V -u %s installp_bundle=... otherpkgs=...   (nimwiz: kind = \"update\", name = %q)", copyName, copyName),
 	}, MoveNodes(image, copyName, use)...)
 }
@@ -233,7 +244,7 @@ func (c *Client) CheckUpdate(ctx context.Context, p Plan) (UpdateCheck, error) {
 			why = fmt.Sprintf("NIM counts %s allocations of it (alloc_count)", alloc)
 		}
 		var steps strings.Builder
-		for i, st := range SafePath(p.Name, CopyName(p.Name), uc.Use) {
+		for i, st := range SafePathOf(p.Name, def.NimType(), CopyName(p.Name), uc.Use) {
 			fmt.Fprintf(&steps, "\n  %d. %s", i+1, st)
 		}
 		add("name", "the SPOT %s is in use: %s. A SPOT cannot be changed under the nodes that boot from it (mknimimage refuses an allocated SPOT: \"is currently allocated. It cannot be updated\"). Take the safe path instead:%s",

@@ -87,12 +87,16 @@ type BrowseKeys struct {
 	Recreate RecreateKeys
 	Remove   RemoveKeys
 	Change   ChangeKeys
+	Check    CheckKeys
+	Copy     CopyKeys
+	Update   UpdateKeys
 }
 
 // BrowseListKeys are the osimage list's.
 type BrowseListKeys struct {
 	ListKeys
 	Open, Filter, Refresh, Recreate, Remove, Change, Back key.Binding
+	Check, Copy, Update                                   key.Binding // day two
 }
 
 // FilterKeys are the keys while a filter is typed: Move has only the
@@ -105,6 +109,7 @@ type FilterKeys struct {
 // DetailsKeys are an osimage's details'.
 type DetailsKeys struct {
 	Up, Down, Open, Recreate, Remove, Change, Refresh, Back key.Binding
+	Check, Copy, Update                                     key.Binding // day two
 }
 
 // ContentsKeys are a resource's contents'.
@@ -129,6 +134,24 @@ type ChangeKeys struct {
 	Up, Down, Choose, Cancel, Select, Preview, Refresh, Back key.Binding
 	Confirm                                                  ConfirmKeys
 	Close                                                    key.Binding // the result
+}
+
+// CheckKeys are the check's (read-only findings): scroll, check again,
+// copy the image (the safe path when it is in use), back.
+type CheckKeys struct{ PgUp, PgDown, Refresh, Copy, Back key.Binding }
+
+// CopyKeys are the copy's: the new name (typed), -p, the preview and its
+// question.
+type CopyKeys struct {
+	Next, ToggleP, Suggest, Back, PgUp, PgDown key.Binding
+	Confirm                                    ConfirmKeys
+}
+
+// UpdateKeys are the update's small wizard: where the software comes from,
+// the bundles and packages picked, the preview and its question.
+type UpdateKeys struct {
+	Up, Down, Choose, Select, Switch, Next, Back, Copy, PgUp, PgDown key.Binding
+	Confirm                                                          ConfirmKeys
 }
 
 func bind(help, desc string, keys ...string) key.Binding {
@@ -226,6 +249,9 @@ func DefaultKeyMap() *KeyMap {
 				Remove:   bind("d", "remove", "d"),
 				Change:   bind("c", "change", "c"),
 				Back:     esc("back"),
+				Check:    bind("v", "check", "v"),
+				Copy:     bind("p", "copy", "p"),
+				Update:   bind("u", "update", "u"),
 			},
 			Filter: FilterKeys{
 				Keep:    bind("enter", "keep filter", "enter"),
@@ -244,6 +270,9 @@ func DefaultKeyMap() *KeyMap {
 				Change:   bind("c", "change", "c"),
 				Refresh:  refresh,
 				Back:     esc("back"),
+				Check:    bind("v", "check", "v"),
+				Copy:     bind("p", "copy", "p"),
+				Update:   bind("u", "update", "u"),
 			},
 			Contents: ContentsKeys{ListKeys: list, Filter: bind("/", "filter", "/"), Refresh: refresh, Back: esc("back")},
 			Recreate: RecreateKeys{Up: up, Down: down, Choose: bind("enter", "choose", "enter"), Cancel: esc("cancel")},
@@ -269,6 +298,31 @@ func DefaultKeyMap() *KeyMap {
 				Back:    esc("back"),
 				Confirm: confirm("yes, run it", "n/esc"),
 				Close:   bind("enter", "back", "enter", "esc"),
+			},
+			Check: CheckKeys{
+				PgUp: bind("pgup", "page up", "pgup", "b"), PgDown: bind("pgdn", "page down", "pgdown", "f", " "),
+				Refresh: bind("r", "check again", "r", "ctrl+r"),
+				Copy:    bind("p", "copy it", "p"),
+				Back:    esc("back"),
+			},
+			Copy: CopyKeys{
+				Next:    bind("enter", "check and preview", "enter"),
+				ToggleP: bind("ctrl+p", "toggle -p", "ctrl+p"),
+				Suggest: bind("tab", "use suggestion", "tab"),
+				Back:    esc("back"),
+				PgUp:    bind("pgup", "page up", "pgup"), PgDown: bind("pgdn", "page down", "pgdown"),
+				Confirm: confirm("yes, copy it", "n/esc"),
+			},
+			Update: UpdateKeys{
+				Up: up, Down: down,
+				Choose: bind("enter", "choose", "enter"),
+				Select: bind("space", "select", " "),
+				Switch: bind("tab", "bundles/packages", "tab"),
+				Next:   bind("enter", "preview", "enter"),
+				Back:   esc("back"),
+				Copy:   bind("p", "copy it instead", "p"),
+				PgUp:   bind("pgup", "page up", "pgup"), PgDown: bind("pgdn", "page down", "pgdown"),
+				Confirm: confirm("yes, update it", "n/esc"),
 			},
 		},
 	}

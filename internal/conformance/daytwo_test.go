@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/nimwiz/nimwiz/internal/sim/simtest"
@@ -215,5 +216,42 @@ func TestCheckImageOverTheSimulator(t *testing.T) {
 	ic, err = c.CheckImage(context.Background(), "aix73_test")
 	if err != nil || ic.Problems() != 2 {
 		t.Fatalf("problems %+v %v", ic.Findings, err)
+	}
+}
+
+// An update of a dataless image that a node boots from is refused, and the
+// safe path it offers copies it as dataless: mknimimage writes -t into the
+// copy's definition as its nimtype (aixinstall.pm 2.9.2 L3561-3643).
+func TestUpdateRefusalKeepsTheType(t *testing.T) {
+	w := simtest.New(t)
+	ctx := context.Background()
+	// The seed's cn01 boots from aix72_stateful (provmethod); the simulator
+	// changes only osimage definitions, so that image is made dataless.
+	if _, err := w.Exec.Query(ctx, "chdef", "-t", "osimage", "-o", "aix72_stateful", "nimtype=dataless"); err != nil {
+		t.Fatal(err)
+	}
+	c := nim.NewClient(w.Exec)
+	p := nim.Plan{Kind: nim.KindUpdate, Name: "aix72_stateful", Extra: map[string]string{"installp_bundle": "base_bnd"}}
+	uc, err := c.CheckUpdate(ctx, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `1. mknimimage -V -t dataless -i aix72_stateful aix72_stateful_u1   (nimwiz: kind = "copy", from = "aix72_stateful", name = "aix72_stateful_u1", type = "dataless")`
+	var found bool
+	for _, pr := range uc.Problems {
+		found = found || strings.Contains(pr.Message, want)
+	}
+	if !found || !slices.Equal(uc.Use.Nodes, []string{"cn01"}) {
+		t.Errorf("problems %+v (want one offering %s), nodes %v", uc.Problems, want, uc.Use.Nodes)
+	}
+	// The copy it offers passes the copy's own check of the type.
+	cc, err := c.CheckCopy(ctx, nim.Plan{Kind: nim.KindCopy, Name: "aix72_dataless_u1", From: "aix72_dataless", Type: nim.Dataless}.WithDefaults())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, pr := range cc.Problems {
+		if pr.Field == "type" {
+			t.Errorf("the offered copy is refused: %s", pr.Message)
+		}
 	}
 }

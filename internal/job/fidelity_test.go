@@ -267,7 +267,10 @@ func TestFullDiskEndsTruthfully(t *testing.T) {
 // The record is rewritten in place: its size never changes, and a torn
 // read (a writer caught half-way) is detected by the checksum.
 func TestRecordIsWrittenInPlace(t *testing.T) {
-	dir := t.TempDir()
+	dir := filepath.Join(t.TempDir(), "x") // a record is its directory's
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
 	r := Record{ID: "x", Name: "x", State: StateRunning}
 	rf, err := createRecordFile(dir, &r)
 	if err != nil {
@@ -386,5 +389,38 @@ func TestUsingNamesTheJobsThatUseAResource(t *testing.T) {
 	e.wait(j.ID)
 	if rs, _ := e.store.Using("aix73_lpp"); len(rs) != 0 {
 		t.Errorf("after the end: %v", ids(rs))
+	}
+}
+
+// A job that says running while neither its supervisor nor mknimimage
+// lives is lost, and its clock stops at its last sign of life: the latest
+// write to its record or log.
+func TestLostJobLastSeen(t *testing.T) {
+	e := newEnv(t)
+	if err := e.store.init(); err != nil {
+		t.Fatal(err)
+	}
+	id := "20261204-120000-lastseen"
+	dir := filepath.Join(e.store.Dir, id)
+	os.Mkdir(dir, 0o700)
+	started := time.Now().Add(-time.Hour)
+	rf, err := createRecordFile(dir, &Record{ID: id, Name: "lastseen", State: StateRunning, Started: started})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rf.Close()
+	os.WriteFile(filepath.Join(dir, logFile), []byte("Creating a NIM SPOT resource. This could take a while.\n"), 0o600)
+	recAt, logAt := started.Add(2*time.Minute), started.Add(9*time.Minute)
+	os.Chtimes(filepath.Join(dir, recordName), recAt, recAt)
+	os.Chtimes(filepath.Join(dir, logFile), logAt, logAt)
+	r, err := e.store.Load(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.State != StateLost || !r.LastSeen.Equal(logAt) {
+		t.Fatalf("state %s, last seen %v: want lost, last seen at the log's last write %v", r.State, r.LastSeen, logAt)
+	}
+	if u := r.Until(time.Now()); !u.Equal(logAt) {
+		t.Errorf("Until = %v, want %v", u, logAt)
 	}
 }

@@ -161,6 +161,22 @@ type Record struct {
 
 	// Dir is the job directory; not stored.
 	Dir string `json:"-"`
+	// LastSeen, for a lost job (never stored: Load finds it), is its last
+	// sign of life: the latest write to its log or record. A lost job has
+	// no end time, and its clock must not run on as if it still worked.
+	LastSeen time.Time `json:"-"`
+}
+
+// Until is when the job's clock stops: its end, a lost job's last sign
+// of life, or now while it runs.
+func (r Record) Until(now time.Time) time.Time {
+	switch {
+	case r.State.Ended() && !r.Ended.IsZero():
+		return r.Ended
+	case r.State == StateLost && !r.LastSeen.IsZero():
+		return r.LastSeen
+	}
+	return now
 }
 
 // LogPath is where mknimimage's output is kept.

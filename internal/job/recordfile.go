@@ -177,6 +177,12 @@ func readRecord(dir string) (Record, error) {
 	if err := json.Unmarshal(data, &r); err != nil {
 		return Record{}, fmt.Errorf("%s: %w", filepath.Join(dir, recordName), err)
 	}
+	// A record is its directory's: one copied or hard-linked from another
+	// job (or planted) would make nimwiz speak of, and lock, someone else's
+	// job.
+	if id := filepath.Base(dir); r.ID != id {
+		return Record{}, fmt.Errorf("%s: the record is of job %q, not of its directory %s: not nimwiz's; move the directory aside", filepath.Join(dir, recordName), r.ID, id)
+	}
 	r.Dir = dir
 	return r, nil
 }

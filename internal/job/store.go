@@ -100,6 +100,7 @@ func (s *Store) settle(r *Record) {
 			if r.ChildPID > 0 && pidAlive(r.ChildPID) {
 				r.State = StateSupervisorLost
 			}
+			r.LastSeen = lastWrite(*r)
 		}
 	case StateStarting:
 		// A start time in the future (a clock set back, or a planted
@@ -107,8 +108,28 @@ func (s *Store) settle(r *Record) {
 		age := time.Since(r.Started)
 		if (age > startTimeout || age < -time.Minute) && (r.SupervisorPID == 0 || !pidAlive(r.SupervisorPID)) {
 			r.State = StateLost
+			r.LastSeen = lastWrite(*r)
 		}
 	}
+}
+
+// lastWrite is the latest modification of a job's record or log, never
+// later than now nor earlier than its start (a planted or clock-skewed
+// time must not make a negative or future duration).
+func lastWrite(r Record) time.Time {
+	var t time.Time
+	for _, f := range []string{recordName, logFile} {
+		if fi, err := os.Lstat(filepath.Join(r.Dir, f)); err == nil && fi.ModTime().After(t) {
+			t = fi.ModTime()
+		}
+	}
+	if now := time.Now(); t.After(now) {
+		t = now
+	}
+	if t.Before(r.Started) {
+		t = r.Started
+	}
+	return t
 }
 
 // List returns every job, newest first. A job directory whose record
@@ -124,7 +145,16 @@ func (s *Store) List() ([]Record, error) {
 	}
 	var out []Record
 	for _, e := range ents {
-		if !e.IsDir() || validID(e.Name()) != nil {
+		if validID(e.Name()) != nil {
+			continue
+		}
+		if !e.IsDir() {
+			if e.Type()&os.ModeSymlink != 0 {
+				// Never followed; listed so that the admin sees it.
+				to, _ := os.Readlink(filepath.Join(s.Dir, e.Name()))
+				out = append(out, Record{ID: e.Name(), State: StateUnreadable, Dir: filepath.Join(s.Dir, e.Name()),
+					Error: fmt.Sprintf("%s is a symbolic link (to %s), not a job directory: nimwiz never follows one in its state; move it aside", filepath.Join(s.Dir, e.Name()), to)})
+			}
 			continue
 		}
 		r, err := readRecord(filepath.Join(s.Dir, e.Name()))

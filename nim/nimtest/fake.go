@@ -38,6 +38,11 @@ type Fake struct {
 	// Canned, by command name ("rmnimimage", "chdef"), replaces Run's
 	// simulation with this output (Stdout) and exit code.
 	Canned map[string]nim.Result
+	// Uses are who uses each osimage (WhoUses), by osimage name.
+	Uses map[string]nim.ImageUse
+	// Checks are CheckImage's answers by osimage; without one CheckImage
+	// says every resource is ready.
+	Checks map[string]nim.ImageCheck
 	failN  map[string]failTimes
 }
 
@@ -410,6 +415,110 @@ func (f *Fake) chdef(out *strings.Builder, args []string) int {
 	return 0
 }
 
+// WhoUses answers from Uses; a failure (Fail("WhoUses", err)) is the
+// xCAT side's, as a failed lsdef would be.
+func (f *Fake) WhoUses(ctx context.Context, img nim.Osimage) nim.ImageUse {
+	err := f.call("WhoUses")
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	u := f.Uses[img.Name]
+	u.Image = img.Name
+	u.NodesErr = err
+	return u
+}
+
+// CheckImage answers from Checks, else finds nothing wrong.
+func (f *Fake) CheckImage(ctx context.Context, name string) (nim.ImageCheck, error) {
+	if err := f.call("CheckImage"); err != nil {
+		return nim.ImageCheck{}, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if ic, ok := f.Checks[name]; ok {
+		return ic, nil
+	}
+	img, ok := f.Images[name]
+	if !ok {
+		return nim.ImageCheck{}, fmt.Errorf("%w: %s", nim.ErrNoSuchOsimage, name)
+	}
+	return nim.ImageCheck{Osimage: img, Use: f.Uses[name], Findings: []nim.Finding{
+		{Level: nim.FindingOK, Text: fmt.Sprintf("every NIM resource of %s is %q", name, nim.RstateReady)},
+		{Level: nim.FindingOK, Text: "no installp_bundle or otherpkgs to check against the lpp_source"},
+	}}, nil
+}
+
+// CheckCopy checks a copy the way nim.Client.CheckCopy does, against the
+// fake's osimages and NIM objects: the old image must exist, the new name
+// and the names it derives must be free.
+func (f *Fake) CheckCopy(ctx context.Context, p nim.Plan) (nim.CopyCheck, error) {
+	if err := f.call("CheckCopy"); err != nil {
+		return nim.CopyCheck{}, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var cc nim.CopyCheck
+	old, ok := f.Images[p.From]
+	if !ok {
+		cc.Problems = append(cc.Problems, nim.Problem{Field: "from", Message: "xCAT has no osimage " + p.From})
+		return cc, nil
+	}
+	cc.Old = old
+	cc.OldSpot, cc.OldLpp = f.Details[old.Spot()], f.Details[old.LppSource()]
+	for _, r := range p.ResourcesFrom(&old) {
+		if r.Reused {
+			continue
+		}
+		_, img := f.Images[r.Name]
+		_, det := f.Details[r.Name]
+		listed := false
+		for _, l := range f.Listing {
+			listed = listed || l.Name == r.Name
+		}
+		if img || det || listed || f.Others[r.Name] != "" {
+			cc.Problems = append(cc.Problems, nim.Problem{Field: "name", Message: fmt.Sprintf("%s is taken: NIM or xCAT already has an object of this name; choose another name", r.Name)})
+		}
+	}
+	if _, ok := f.Images[p.Name]; ok {
+		cc.Problems = append(cc.Problems, nim.Problem{Field: "name", Message: "xCAT already has an osimage " + p.Name + ": choose another name"})
+	}
+	return cc, nil
+}
+
+// CheckUpdate refuses, as nim.Client.CheckUpdate does, an update of an
+// osimage that nodes use (Uses), with the safe path, and warns of RPMs.
+func (f *Fake) CheckUpdate(ctx context.Context, p nim.Plan) (nim.UpdateCheck, error) {
+	if err := f.call("CheckUpdate"); err != nil {
+		return nim.UpdateCheck{}, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var uc nim.UpdateCheck
+	def, ok := f.Images[p.Name]
+	if !ok {
+		uc.Problems = append(uc.Problems, nim.Problem{Field: "name", Message: "xCAT has no osimage " + p.Name})
+		return uc, nil
+	}
+	uc.Definition, uc.Use, uc.Spot = def, f.Uses[p.Name], f.Details[p.Name]
+	uc.Use.Image = p.Name
+	uc.Software = map[string]string{}
+	for _, a := range []string{"installp_bundle", "otherpkgs", "synclists"} {
+		v := p.Extra[a]
+		if p.UpdateSource() == nim.FromDefinition {
+			v = def.Get(a)
+		}
+		if v != "" {
+			uc.Software[a] = v
+		}
+	}
+	if nim.HasRPM(uc.Software["otherpkgs"]) {
+		uc.Warnings = append(uc.Warnings, nim.RPMWarning)
+	}
+	if uc.Use.InUse() {
+		uc.Problems = append(uc.Problems, nim.Problem{Field: "name", Message: "the SPOT " + p.Name + " is in use: " + uc.Use.Describe()})
+	}
+	return uc, nil
+}
+
 // BrowseWorld is World with the osimages and NIM details the browser's
 // tests need: one of each kind, a shared lpp_source, a not-ready SPOT, a
 // missing resource, an allocated root, and SPOT and lpp_source contents.
@@ -476,6 +585,23 @@ func BrowseWorld() *Fake {
 		}
 		f.Listing = append(f.Listing, nim.Listing{Name: n, Class: "resources", Type: typ})
 	}
+	// 71dtls_root is allocated to two dataless clients; xCAT's nodes
+	// of the same names boot from 71dtls.
+	f.Uses = map[string]nim.ImageUse{"71dtls": {
+		Nodes: []string{"cn01", "cn02"},
+		Clients: []nim.NimClient{
+			{Name: "cn01", Type: "dataless", Cstate: "ready for a NIM operation", Uses: []nim.Attr{{Key: "root", Value: "71dtls_root"}}},
+			{Name: "cn02", Type: "dataless", Cstate: "ready for a NIM operation", Uses: []nim.Attr{{Key: "root", Value: "71dtls_root"}}},
+		},
+	}}
+	// 61cosi as nimwiz check finds it: its SPOT not ready, its paging gone.
+	f.Checks = map[string]nim.ImageCheck{"61cosi": {Osimage: f.Images["61cosi"], Findings: []nim.Finding{
+		{Level: nim.FindingProblem, Text: `spot 61cosi is "unavailable for use", not "ready for use"`, Fix: "nim -Fo reset 61cosi, then nim -Fo check 61cosi"},
+		{Level: nim.FindingProblem, Text: "paging 61cosi_paging: NIM has no such object", Fix: "make it again: chdef -t osimage -o 61cosi paging= then mknimimage -c 61cosi (-c never makes what the definition names)"},
+		{Level: nim.FindingWarning, Text: "chkosimage could not be run: chkosimage -V 61cosi: timed out after 1m0s"},
+		{Level: nim.FindingOK, Text: "no node uses it: no xCAT node boots from it and NIM has its SPOT allocated to no client"},
+		{Level: nim.FindingOK, Text: "not run: nim -o check: it is not read-only (it syncs the diskless clients' roots and rebuilds the SPOT's boot images)", Fix: "after an update, or when the SPOT is not ready: nim -Fo check 61cosi"},
+	}}}
 	f.Filesets = map[string][]nim.Fileset{
 		"71dskls": {
 			{Name: "bos.rte", Level: "7.1.5.0", State: "C", Type: "F", Description: "Base Operating System Runtime"},

@@ -125,12 +125,15 @@ type Model struct {
 	// fromBrowse: the wizard was opened by the browser's re-create; esc on
 	// the first step returns there.
 	fromBrowse bool
-	browse     *browse.Model
-	run        *run.Model // the run screen, once shown
-	result     Result
-	width      int
-	height     int
-	sized      bool
+	// runFromBrowse: the run screen shows the browser's copy or update;
+	// a job that did not start goes back to the browser.
+	runFromBrowse bool
+	browse        *browse.Model
+	run           *run.Model // the run screen, once shown
+	result        Result
+	width         int
+	height        int
+	sized         bool
 }
 
 // New builds the root model.

@@ -68,8 +68,10 @@ func TestBrowseScreens(t *testing.T) {
 
 	// 72cosi: a SPOT not ready, gone_bundle missing, cluster_resolv shared with aix73.
 	h.keys("down", "down", "down", "enter")
-	h.sees("Osimage 72cosi", "! NOT READY", "! MISSING", "shared with osimage aix73", "lsnim -l 7200-05-lpp_source 72cosi")
+	h.sees("Osimage 72cosi", "! NOT READY", "! MISSING", "lsnim -l 7200-05-lpp_source 72cosi", "Used by  no node")
 	h.goldenBoth(t, "03-details")
+	h.keys("down", "down", "down", "down", "down", "down", "down")
+	h.sees("shared with osimage aix73")
 	h.keys("esc")
 
 	// 71dskls: the SPOT's contents, filtered.

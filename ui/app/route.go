@@ -41,6 +41,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case browse.RecreateMsg:
 		return m, m.recreate(msg)
+	case browse.StartMsg:
+		return m, m.startFromBrowse(msg.Plan)
 	case steps.NextMsg, steps.GotoMsg, steps.CreateMsg, steps.SavedMsg:
 		return m, m.wizard(msg)
 	case run.SignalMsg:
@@ -48,6 +50,12 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case run.BackMsg:
 		if m.stage != stageRun {
 			return m, nil
+		}
+		if m.runFromBrowse && m.browse != nil {
+			// A copy or update that did not start: back to the browser.
+			m.stage, m.runFromBrowse = stageBrowse, false
+			m.resize()
+			return m, m.browse.Init()
 		}
 		m.stage = stageWizard
 		return m, m.enter(StepPreview)
@@ -276,9 +284,24 @@ func (m *Model) back() tea.Cmd {
 // openBrowse shows a fresh browser, which loads the list.
 func (m *Model) openBrowse() tea.Cmd {
 	m.stage = stageBrowse
-	m.browse = browse.New(m.c, browse.Env{NIM: m.cfg.Services.NIM, Run: m.cfg.Services.Run, Jobs: m.cfg.Services.Jobs})
+	m.browse = browse.New(m.c, browse.Env{NIM: m.cfg.Services.NIM, Run: m.cfg.Services.Run, Jobs: m.cfg.Services.Jobs,
+		Root: m.cfg.Env.Root, FreeSpace: m.cfg.Env.FreeSpace, CanStart: m.cfg.OnCreate != nil})
 	m.resize()
 	return m.browse.Init()
+}
+
+// startFromBrowse runs the browser's copy or update as a job on the run
+// screen, as the wizard's create is (OnCreate starts any kind of plan).
+func (m *Model) startFromBrowse(p nim.Plan) tea.Cmd {
+	if m.stage != stageBrowse || m.cfg.OnCreate == nil {
+		return nil // no run screen wired: the browser has shown the command
+	}
+	m.plan = p
+	m.run = run.New(m.c, m.cfg.Run)
+	m.run.Starting(p)
+	m.stage, m.runFromBrowse = stageRun, true
+	m.resize()
+	return m.cfg.OnCreate(p)
 }
 
 // openRun shows the run screen following job id.

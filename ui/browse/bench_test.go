@@ -43,6 +43,14 @@ func (noNIM) Objects(context.Context, ...string) ([]nim.Object, []string, error)
 }
 func (noNIM) Resources(context.Context) ([]nim.Listing, error)               { return nil, nil }
 func (noNIM) Showres(context.Context, string, string) ([]nim.Fileset, error) { return nil, nil }
+func (noNIM) WhoUses(context.Context, nim.Osimage) nim.ImageUse              { return nim.ImageUse{} }
+func (noNIM) CheckImage(context.Context, string) (nim.ImageCheck, error) {
+	return nim.ImageCheck{}, nil
+}
+func (noNIM) CheckCopy(context.Context, nim.Plan) (nim.CopyCheck, error) { return nim.CopyCheck{}, nil }
+func (noNIM) CheckUpdate(context.Context, nim.Plan) (nim.UpdateCheck, error) {
+	return nim.UpdateCheck{}, nil
+}
 
 func loaded(tb testing.TB, imgs []nim.Osimage) *Model {
 	m := New(ui.NewCommon(), Env{NIM: noNIM{}})

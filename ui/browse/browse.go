@@ -31,6 +31,11 @@ type NIM interface {
 	Objects(ctx context.Context, names ...string) ([]nim.Object, []string, error)
 	Resources(ctx context.Context) ([]nim.Listing, error)
 	Showres(ctx context.Context, name, nimType string) ([]nim.Fileset, error)
+	// Day two: who uses an osimage (one query each side), and checking one.
+	WhoUses(ctx context.Context, img nim.Osimage) nim.ImageUse
+	CheckImage(ctx context.Context, name string) (nim.ImageCheck, error)
+	CheckCopy(ctx context.Context, p nim.Plan) (nim.CopyCheck, error)
+	CheckUpdate(ctx context.Context, p nim.Plan) (nim.UpdateCheck, error)
 }
 
 var _ NIM = (*nim.Client)(nil)
@@ -51,6 +56,14 @@ type Env struct {
 	// NIM master with one of names (job.Store.Using): what they create or
 	// build from must not be removed or changed under them.
 	Jobs func(names ...string) ([]job.Record, error)
+	// Root and FreeSpace measure a copy's space on the master's disks as
+	// the wizard does (steps.Env): Root prefixes host paths (the demo's
+	// simulated host); FreeSpace nil is statfs.
+	Root      string
+	FreeSpace func(path string) (uint64, error)
+	// CanStart says the root can run a copy or an update as a job
+	// (StartMsg); without it the browser shows their commands only.
+	CanStart bool
 }
 
 // BackMsg asks the root to leave the browser (esc on the list).
@@ -74,6 +87,9 @@ const (
 	pageRecreate // new name or replace?
 	pageRemove   // the removal (or replacement): confirmation, run, result
 	pageChange   // change one attribute of the definition
+	pageCheck    // check it (read-only)
+	pageCopy     // copy it (mknimimage -i)
+	pageUpdate   // update its SPOT's software (mknimimage -u)
 )
 
 // goMsg asks the browser to show another view: from is where that view
@@ -115,6 +131,9 @@ type Model struct {
 	recreate *recreateView
 	remove   *removeView // while open
 	change   *changeView // while open
+	check    *checkView  // while open
+	copy     *copyView   // while open
+	update   *updateView // while open
 
 	// quitTries counts ctrl+c refused while a command runs.
 	quitTries int
@@ -148,6 +167,15 @@ func (m *Model) views() []view {
 	if m.change != nil {
 		vs = append(vs, m.change)
 	}
+	if m.check != nil {
+		vs = append(vs, m.check)
+	}
+	if m.copy != nil {
+		vs = append(vs, m.copy)
+	}
+	if m.update != nil {
+		vs = append(vs, m.update)
+	}
 	return vs
 }
 
@@ -168,6 +196,18 @@ func (m *Model) view() view {
 		if m.change != nil {
 			return m.change
 		}
+	case pageCheck:
+		if m.check != nil {
+			return m.check
+		}
+	case pageCopy:
+		if m.copy != nil {
+			return m.copy
+		}
+	case pageUpdate:
+		if m.update != nil {
+			return m.update
+		}
 	}
 	return m.list
 }
@@ -178,7 +218,8 @@ func (m *Model) Init() tea.Cmd { return m.d.loadList() }
 // Busy reports whether a command that changes the master is running: the
 // root must not quit under it.
 func (m *Model) Busy() bool {
-	return (m.remove != nil && m.remove.run.running) || (m.change != nil && m.change.run.running)
+	return (m.remove != nil && m.remove.run.running) || (m.change != nil && m.change.run.running) ||
+		(m.update != nil && m.update.run.running)
 }
 
 // RefuseQuit is called by the root on ctrl+c while Busy. It returns true
@@ -235,6 +276,24 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	case detailsMsg:
 		m.d.gotDetails(msg)
 		return nil
+	case usesMsg:
+		m.d.gotUse(msg)
+		return nil
+	case checkMsg:
+		if m.check != nil {
+			m.check.got(msg)
+		}
+		return nil
+	case copyCheckMsg:
+		if m.copy != nil {
+			m.copy.got(msg)
+		}
+		return nil
+	case updateCheckMsg:
+		if m.update != nil {
+			m.update.got(msg)
+		}
+		return nil
 	case contentsMsg:
 		m.d.gotContents(msg)
 		return nil
@@ -266,6 +325,15 @@ func (m *Model) loaders() []*ui.Loader {
 	if m.change != nil {
 		ls = append(ls, &m.change.run.spin)
 	}
+	if m.check != nil {
+		ls = append(ls, &m.check.load)
+	}
+	if m.copy != nil {
+		ls = append(ls, &m.copy.load)
+	}
+	if m.update != nil {
+		ls = append(ls, &m.update.load, &m.update.run.spin)
+	}
 	return ls
 }
 
@@ -277,10 +345,12 @@ func (m *Model) show(msg goMsg) tea.Cmd {
 	switch msg.to {
 	case pageList:
 		m.active, m.remove, m.change = pageList, nil, nil
+		m.check, m.copy, m.update = nil, nil, nil
 		return nil
 	case pageDetails:
 		// Back from a view that may have removed the osimage: the list.
 		m.remove, m.change = nil, nil
+		m.check, m.copy, m.update = nil, nil, nil
 		if _, ok := m.d.selected(); !ok || msg.removed && m.d.load.Loading {
 			m.active = pageList
 			return nil
@@ -312,7 +382,31 @@ func (m *Model) show(msg goMsg) tea.Cmd {
 		}
 		m.active, m.quitTries = pageChange, 0
 		m.change = newChangeView(m.c, m.d, o, msg.from)
-		return tea.Batch(m.change.focus(), m.d.loadResources(false))
+		return tea.Batch(m.change.focus(), m.d.loadResources(false), m.d.loadDetails(false))
+	case pageCheck:
+		o, ok := m.d.selected()
+		if !ok {
+			return nil
+		}
+		m.active = pageCheck
+		m.check = newCheckView(m.c, m.d, o.Name, msg.from)
+		return m.check.start()
+	case pageCopy:
+		o, ok := m.d.selected()
+		if !ok {
+			return nil
+		}
+		m.active = pageCopy
+		m.copy = newCopyView(m.c, m.d, o, msg.from)
+		return tea.Batch(m.copy.focus(), m.d.loadDetails(false))
+	case pageUpdate:
+		o, ok := m.d.selected()
+		if !ok {
+			return nil
+		}
+		m.active = pageUpdate
+		m.update = newUpdateView(m.c, m.d, o, msg.from)
+		return tea.Batch(m.d.loadResources(false), m.d.loadDetails(false))
 	}
 	return nil
 }
@@ -326,6 +420,8 @@ func (m *Model) gotRun(msg runMsg) tea.Cmd {
 		cmd, finished = m.remove.gotRun(msg)
 	case m.change != nil && m.change.run.owns(msg):
 		cmd, finished = m.change.gotRun(msg)
+	case m.update != nil && m.update.run.owns(msg):
+		cmd, finished = m.update.gotRun(msg)
 	default:
 		return nil
 	}

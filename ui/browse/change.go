@@ -442,7 +442,8 @@ func (v *changeView) commandView() string {
 	}
 	line := nim.ShellLine(v.argv)
 	b.WriteString(st.Label.Render("Command: ") + st.Code.Render(line) + "\n\n")
-	b.WriteString(ui.Wrap(st.Subtle, v.attrNote(), w) + "\n\n")
+	b.WriteString(ui.Wrap(st.Subtle, v.attrNote(), w) + "\n")
+	b.WriteString(strings.Join(v.d.useLines(st, v.o, w), "\n") + "\n\n")
 	for _, e := range v.refused {
 		b.WriteString(ui.Wrap(st.Error, "error: cannot change it now: "+e, w) + "\n")
 	}

@@ -61,7 +61,7 @@ func (d *data) forget() {
 func (d *data) loaders() []*ui.Loader {
 	ls := []*ui.Loader{&d.load, &d.res.load}
 	for _, dt := range d.details {
-		ls = append(ls, &dt.load)
+		ls = append(ls, &dt.load, &dt.useLoad)
 	}
 	for _, c := range d.contents {
 		ls = append(ls, &c.load)
@@ -161,6 +161,11 @@ type detail struct {
 	missing    map[string]bool
 	unanswered map[string]bool
 	warn       string
+
+	// who uses the osimage (users.go), asked with the details
+	useGen  int
+	useLoad ui.Loader
+	use     nim.ImageUse
 }
 
 // object is lsnim's answer about resource name, if it gave one.
@@ -192,18 +197,20 @@ func (d *data) loadDetails(force bool) tea.Cmd {
 		return nil
 	}
 	if dt == nil {
-		dt = &detail{load: ui.NewLoader("NIM details (" + nim.LsnimCommand(o) + ")")}
+		dt = &detail{load: ui.NewLoader("NIM details (" + nim.LsnimCommand(o) + ")"),
+			useLoad: ui.NewLoader("who uses it (" + useCommands(o) + ")")}
 		d.details[o.Name] = dt
 	}
 	dt.gen++
+	use := d.loadUse(o, dt)
 	names := nim.ResourceNames(o)
 	if len(names) == 0 {
 		dt.load.Finish(nil)
 		dt.objs = map[string]nim.Object{}
-		return nil
+		return use
 	}
 	gen, n, name := dt.gen, d.env.NIM, o.Name
-	return tea.Batch(dt.load.Start(), func() tea.Msg {
+	return tea.Batch(use, dt.load.Start(), func() tea.Msg {
 		ctx, cancel := qctx()
 		defer cancel()
 		found, missing, err := n.Objects(ctx, names...)

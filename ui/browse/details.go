@@ -55,6 +55,12 @@ func (v *detailsView) update(msg tea.KeyMsg) tea.Cmd {
 		return goTo(goMsg{to: pageRemove, from: pageDetails})
 	case key.Matches(msg, k.Change):
 		return goTo(goMsg{to: pageChange, from: pageDetails})
+	case key.Matches(msg, k.Check):
+		return goTo(goMsg{to: pageCheck, from: pageDetails})
+	case key.Matches(msg, k.Copy):
+		return goTo(goMsg{to: pageCopy, from: pageDetails})
+	case key.Matches(msg, k.Update):
+		return goTo(goMsg{to: pageUpdate, from: pageDetails})
 	}
 	return nil
 }
@@ -67,7 +73,9 @@ func (v *detailsView) ShortHelp() []key.Binding {
 	return []key.Binding{k.Open, k.Recreate, k.Remove, k.Change, k.Refresh, k.Back, k.Up, k.Down}
 }
 
-func (v *detailsView) FullHelp() [][]key.Binding { return [][]key.Binding{v.ShortHelp()} }
+func (v *detailsView) FullHelp() [][]key.Binding {
+	return [][]key.Binding{v.ShortHelp(), {v.keys.Check, v.keys.Copy, v.keys.Update}}
+}
 
 // resourceLines are the resources, one to three lines each, and the lines
 // of the one under the cursor.
@@ -186,7 +194,9 @@ func (v *detailsView) View() string {
 	}
 	top.WriteString(strings.Join(wrapLines(st.Text, "  "+strings.Join(def, "  "), min(w, 100)), "\n") + "\n")
 	// The command wraps rather than being cut: it is what the admin learns.
-	top.WriteString(strings.Join(wrapLines(st.Code, st.Label.Render("NIM resources  ")+nim.LsnimCommand(o), w), "\n"))
+	top.WriteString(strings.Join(wrapLines(st.Code, st.Label.Render("NIM resources  ")+nim.LsnimCommand(o), w), "\n") + "\n")
+	use, useStyle := v.d.useLine(st, o)
+	top.WriteString(strings.Join(wrapLines(useStyle, use, min(w, 100)), "\n"))
 
 	rs := nim.ResourceRefs(o)
 	lines, first, last := v.resourceLines(o, dt, rs)

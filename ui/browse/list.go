@@ -120,6 +120,12 @@ func (v *listView) update(msg tea.KeyMsg) tea.Cmd {
 		to.to = pageRemove
 	case key.Matches(msg, k.Change):
 		to.to = pageChange
+	case key.Matches(msg, k.Check):
+		to.to = pageCheck
+	case key.Matches(msg, k.Copy):
+		to.to = pageCopy
+	case key.Matches(msg, k.Update):
+		to.to = pageUpdate
 	default:
 		return nil
 	}
@@ -147,10 +153,16 @@ func (v *listView) ShortHelp() []key.Binding {
 	return []key.Binding{k.Open, k.Filter, k.Recreate, k.Remove, k.Change, k.Refresh, k.Up, k.Down}
 }
 
+// dayTwo are the keys of the day-two actions, in the full help.
+func (v *listView) dayTwo() []key.Binding {
+	return []key.Binding{v.keys.Check, v.keys.Copy, v.keys.Update}
+}
+
 func (v *listView) FullHelp() [][]key.Binding {
 	h := v.ShortHelp()
 	if !v.list.typing {
 		h = append(h, v.keys.PgUp, v.keys.PgDown)
+		return [][]key.Binding{h, v.dayTwo()}
 	}
 	return [][]key.Binding{h}
 }

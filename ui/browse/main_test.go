@@ -42,11 +42,11 @@ func newHarness(t testing.TB, f *nimtest.Fake, w, h int) *harness {
 		f = nimtest.BrowseWorld()
 	}
 	hs := &harness{t: t, f: f, w: w, h: h}
-	hs.m = browse.New(ui.NewCommon(), browse.Env{NIM: f, Run: f})
+	hs.m = browse.New(ui.NewCommon(), browse.Env{NIM: f, Run: f, CanStart: true})
 	hs.m.SetSize(w, h)
 	hs.d = &uitest.Driver{TB: t, Update: func(msg tea.Msg) tea.Cmd {
 		switch msg.(type) {
-		case browse.BackMsg, browse.RecreateMsg:
+		case browse.BackMsg, browse.RecreateMsg, browse.StartMsg:
 			hs.got = append(hs.got, msg)
 			return nil
 		}

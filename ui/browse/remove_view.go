@@ -116,6 +116,7 @@ func (v *removeView) plannedLines() []string {
 	for _, e := range v.blockers() {
 		b.wrap(st.Error, "error: cannot "+what+": "+e)
 	}
+	b.add(v.d.useLines(st, v.o, b.width)...)
 	if v.replace {
 		if len(detached) > 0 {
 			b.wrap(st.Subtle, "Why chdef first: rmnimimage removes every NIM resource the definition names, extras included, and -d would delete the lpp_source; detaching them keeps them for the new image. Why -d -x and no -f: the definition and the resources named "+v.o.Name+"* go with their directories, so mknimimage starts clean instead of reusing them; the shared check stays on to protect other osimages. To restore the detached attributes by hand: "+nim.ShellLine(nim.RestoreArgv(v.o)))

@@ -117,7 +117,9 @@ func contextTimeout(d time.Duration) (context.Context, context.CancelFunc) {
 // how to clean it up.
 func TestLiveStopOutsideCriticalPhase(t *testing.T) {
 	t.Parallel()
-	l := startLive(t, testPlan("live2"), simtest.Env("NIMWIZ_SIM_LPP_SECONDS", "4"))
+	// Long enough that ctrl+c and y land in the copy on a loaded machine
+	// (4 s was not: the copy ended first and the job succeeded).
+	l := startLive(t, testPlan("live2"), simtest.Env("NIMWIZ_SIM_LPP_SECONDS", "10"))
 	l.until("the lpp_source copy, interruptible", func() bool {
 		return l.m.rec.Phase == nim.PhaseLppSource && !l.m.Critical()
 	})

@@ -237,7 +237,13 @@ func (m *Model) Result() Result {
 
 // Title is for the header.
 func (m *Model) Title() string {
-	if m.plan.Name != "" {
+	switch {
+	case m.plan.Name == "":
+	case m.plan.PlanKind() == nim.KindUpdate:
+		return "Update osimage " + m.plan.Name
+	case m.plan.PlanKind() == nim.KindCopy:
+		return "Copy osimage " + m.plan.From + " to " + m.plan.Name
+	default:
 		return "Create osimage " + m.plan.Name
 	}
 	return "Job"

@@ -92,10 +92,7 @@ func (m *Model) top() []string {
 	}
 	r := m.rec
 	now := m.now()
-	end := now
-	if r.State.Ended() && !r.Ended.IsZero() {
-		end = r.Ended
-	}
+	end := r.Until(now)
 	status := fmt.Sprintf("osimage %s  %s  %s", r.Name, stateWord(r), ending.Duration(end.Sub(r.Started)))
 	out = append(out, s.Heading.Render(ui.Truncate(status, w)))
 	out = append(out, strings.Split(s.Subtle.Render(hardwrap("log: "+r.LogPath(), w)), "\n")...)
@@ -204,14 +201,12 @@ func (m *Model) phaseLines(now time.Time) []string {
 	ps := m.phases()
 	cols := max(1, min(3, w/phaseColWidth))
 	rows := (len(ps) + cols - 1) / cols
+	now = m.rec.Until(now) // a lost job's phase stops where it was last seen
 	cells := make([]string, len(ps))
 	for i, p := range ps {
 		el := ""
 		switch {
 		case p.State == nim.PhaseRunning && !p.Started.IsZero():
-			if m.rec.State.Ended() && !m.rec.Ended.IsZero() {
-				now = m.rec.Ended
-			}
 			el = ending.Duration(now.Sub(p.Started))
 		case (p.State == nim.PhaseDoneOK || p.State == nim.PhaseFailed) && !p.Started.IsZero() && !p.Ended.IsZero():
 			el = ending.Duration(p.Ended.Sub(p.Started))
