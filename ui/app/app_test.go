@@ -17,7 +17,11 @@ import (
 	"github.com/nimwiz/nimwiz/ui/uitest"
 )
 
-var sizes = [][2]int{{60, 20}, {80, 24}, {120, 40}}
+var sizes = [][2]int{{80, 24}, {120, 40}}
+
+// withSmallest adds the smallest supported size, 60x20, for the screens
+// that goldens it.
+var withSmallest = append([][2]int{{60, 20}}, sizes...)
 
 // hostRoot is a simulated host root with one image directory.
 func hostRoot(t testing.TB) string {
@@ -89,7 +93,7 @@ func (h *harness) golden(t *testing.T) {
 // TestScreens goldens every screen of the wizard at both sizes, walking
 // from the home screen to the save prompt.
 func TestScreens(t *testing.T) {
-	for _, sz := range sizes {
+	for _, sz := range withSmallest {
 		t.Run(fmt.Sprintf("%dx%d", sz[0], sz[1]), func(t *testing.T) {
 			h := newHarness(t, Config{Demo: true}, sz[0], sz[1])
 			shot := func(name string) { t.Run(name, func(t *testing.T) { h.golden(t) }) }
@@ -159,7 +163,7 @@ func TestFlows(t *testing.T) {
 			if got := h.m.Plan().CommandLine(); got != tc.cmd {
 				t.Errorf("command line\n got %s\nwant %s", got, tc.cmd)
 			}
-			for _, sz := range sizes {
+			for _, sz := range withSmallest {
 				h.d.Send(tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
 				t.Run(fmt.Sprintf("%dx%d", sz[0], sz[1]), func(t *testing.T) { h.golden(t) })
 			}
@@ -177,7 +181,7 @@ func TestFromPrefill(t *testing.T) {
 	if got := h.m.Plan().CommandLine(); got != want {
 		t.Errorf("command line\n got %s\nwant %s", got, want)
 	}
-	for _, sz := range sizes {
+	for _, sz := range withSmallest {
 		h.d.Send(tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
 		t.Run(fmt.Sprintf("%dx%d", sz[0], sz[1]), func(t *testing.T) { h.golden(t) })
 	}

@@ -35,7 +35,13 @@ func (h *harness) sees(s ...string) {
 // goldenBoth goldens the current screen at both sizes.
 func (h *harness) goldenBoth(t *testing.T, name string) {
 	t.Helper()
-	for _, sz := range sizes {
+	h.goldenAt(t, name, sizes)
+}
+
+// goldenAt goldens the current screen at each of szs.
+func (h *harness) goldenAt(t *testing.T, name string, szs [][2]int) {
+	t.Helper()
+	for _, sz := range szs {
 		h.d.Send(tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
 		t.Run(fmt.Sprintf("%s/%dx%d", name, sz[0], sz[1]), func(t *testing.T) { h.golden(t) })
 	}
@@ -419,7 +425,7 @@ func TestBrowseChangeRefusesUnbootable(t *testing.T) {
 	h.sees("> root")
 	h.keys("enter")
 	h.sees("error: root: 72cosi already boots from its shared_root 72cosi_shared_root")
-	h.goldenBoth(t, "root-refused")
+	h.goldenAt(t, "root-refused", withSmallest)
 	for i := 0; i < len(browse.ChangeAttrs()) && !strings.Contains(h.m.View(), "> shared_root "); i++ {
 		h.keys("down")
 	}
@@ -446,5 +452,5 @@ func TestBrowseRecreateSaysWhatIsNotCarried(t *testing.T) {
 	h := newHarness(t, browseConfig(f), 80, 24)
 	h.keys("enter", "n") // 61cosi details, re-create
 	h.sees("Not carried over", "configdump=selective", "chdef -t osimage -o NEWNAME ATTR=VALUE")
-	h.goldenBoth(t, "recreate-not-carried")
+	h.goldenAt(t, "recreate-not-carried", withSmallest)
 }
