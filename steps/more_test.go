@@ -515,3 +515,24 @@ func TestPreviewPreflight(t *testing.T) {
 		}
 	}
 }
+
+// A name a running nimwiz job holds is refused at the preview with the job
+// (not as leftovers in NIM), before NIM is asked.
+func TestPreviewNameBusy(t *testing.T) {
+	f := nimtest.World()
+	env := testEnv(t, f)
+	env.Busy = func(name string) string { return wizard.NameBusy(name, "20261204-1", "running") }
+	s := steps.NewPreview(common(), env, []string{"Name", "Source", "Node type", "Location", "Dump", "Extras"}, "/plans")
+	h := newHarness(t, s, nim.Plan{Name: "k2", Source: "/dev/cd0"}.WithDefaults())
+	s.SetSize(80, 200)
+	h.keys("enter")
+	v := strings.Join(strings.Fields(s.View()), " ")
+	if !strings.Contains(v, "osimage k2 is in use by nimwiz job 20261204-1 (running)") || strings.Contains(v, "Create osimage k2 now?") {
+		t.Errorf("preview:\n%s", s.View())
+	}
+	for _, c := range f.Calls() {
+		if c == "Objects" || c == "Osimage" {
+			t.Errorf("NIM was asked (%s) about a name a job holds", c)
+		}
+	}
+}

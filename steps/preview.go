@@ -161,8 +161,15 @@ func (s *Preview) checkNames() tea.Cmd {
 		s.namesLoad.Finish(nil)
 		return nil
 	}
-	seq, n, p := s.namesSeq, s.env.NIM, s.plan
+	seq, n, p, busy := s.namesSeq, s.env.NIM, s.plan, s.env.Busy
 	return tea.Batch(s.namesLoad.Start(), func() tea.Msg {
+		if busy != nil {
+			// A running job's half-made resources are not leftovers: say
+			// whose they are (job.Start refuses the name the same way).
+			if why := busy(p.Name); why != "" {
+				return namesMsg{s, seq, nim.NameCheck{Osimage: p.Name, Problems: []nim.Problem{{Field: "name", Message: why}}}, nil}
+			}
+		}
 		c, cancel := ctx()
 		defer cancel()
 		nc, err := wizard.CheckNames(c, n, p)

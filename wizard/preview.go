@@ -86,6 +86,12 @@ func ResourceRows(p nim.Plan, nc *nim.NameCheck) (rows []ResourceRow, attrW, nam
 	return rows, attrW, nameW
 }
 
+// NameBusy says that osimage name is held by job id (in state), which
+// creates or uses it: the run would be refused until it has ended.
+func NameBusy(name, id, state string) string {
+	return fmt.Sprintf("osimage %s is in use by nimwiz job %s (%s), which may still be working on the NIM master: follow it with '%s', or choose another name", name, id, state, hint.Command("attach", id))
+}
+
 // CheckingNames is said while the preview's pre-flight runs.
 const CheckingNames = "Checking the names in xCAT and NIM (lsdef, lsnim -l), as the run will..."
 
