@@ -11,6 +11,7 @@ import (
 	"github.com/nimwiz/nimwiz/nim"
 	"github.com/nimwiz/nimwiz/nim/nimtest"
 	"github.com/nimwiz/nimwiz/ui/plain"
+	"github.com/nimwiz/nimwiz/wizard"
 )
 
 // Walking the defaults against the simulated master (real processes, real
@@ -237,5 +238,16 @@ func TestPreviewPreflight(t *testing.T) {
 	}
 	if s.c.Action == plain.ActionRun {
 		t.Errorf("a plan the run would refuse was run")
+	}
+}
+
+// A name a running job holds is refused at the plain preview with the job.
+func TestPreviewNameBusy(t *testing.T) {
+	s := run(t, nimtest.World(), nim.Plan{Name: "k2", Source: "/dev/cd0"}, lines("1", "4"), func(c *plain.Config) {
+		c.Preview = true
+		c.Busy = func(name string) string { return wizard.NameBusy(name, "20261204-1", "running") }
+	})
+	if out := strings.Join(strings.Fields(s.out), " "); !strings.Contains(out, "osimage k2 is in use by nimwiz job 20261204-1 (running)") || s.c.Action == plain.ActionRun {
+		t.Errorf("action %v:\n%s", s.c.Action, s.out)
 	}
 }

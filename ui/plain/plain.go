@@ -45,6 +45,9 @@ type Config struct {
 	// Preview opens at the preview (create --plan FILE): the start plan is
 	// shown at once, and the admin may still go back to any step.
 	Preview bool
+	// Busy, when set, says why osimage name is held by a running nimwiz
+	// job (wizard.NameBusy), or "": the preview refuses it with the job.
+	Busy func(name string) string
 }
 
 // Action is what the admin chose at the end.

@@ -107,6 +107,12 @@ func (s *session) checkNames() error {
 	if len(s.plan.Validate()) > 0 {
 		return nil
 	}
+	if s.cfg.Busy != nil {
+		if why := s.cfg.Busy(s.plan.Name); why != "" {
+			s.names = &nim.NameCheck{Osimage: s.plan.Name, Problems: []nim.Problem{{Field: "name", Message: why}}}
+			return nil
+		}
+	}
 	var nc nim.NameCheck
 	err := s.query("check the names in xCAT and NIM", "lsdef -t osimage -o "+s.plan.Name+"; lsnim -l NAMES", false, true, func(ctx context.Context) error {
 		var err error
