@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -69,6 +70,17 @@ func media(p *pane) {
 	p.keys("Enter") // product media is the first kind
 	p.waitFor("> /dev/cd0", short)
 	p.keys("Enter")
+	declineReuse(p)
+}
+
+// declineReuse answers no when the source step offers an lpp_source at
+// the level of the media or directory chosen (the demo has aix7302_lpp and
+// aix7205_lpp at the levels of its disc and of /export/images/7200).
+func declineReuse(p *pane) {
+	scr := p.waitFor(regexp.MustCompile(`Reuse it instead|step 3 of 7`), short)
+	if strings.Contains(scr, "Reuse it instead") {
+		p.keys("n")
+	}
 }
 
 func imageDir(dir string) func(*pane) {
@@ -79,6 +91,7 @@ func imageDir(dir string) func(*pane) {
 		p.text(dir)
 		p.waitFor("ok: installp images", short)
 		p.keys("Enter")
+		declineReuse(p)
 	}
 }
 

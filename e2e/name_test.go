@@ -58,3 +58,33 @@ func TestNameEnterNotSwallowed(t *testing.T) {
 		})
 	}
 }
+
+// TestReuseOffer: the demo's disc (OSLEVEL 7.3.2.0) is at the level of
+// aix7302_lpp: the source step shows the level, offers the lpp_source,
+// and y makes the plan reuse it instead of copying the disc.
+func TestReuseOffer(t *testing.T) {
+	t.Parallel()
+	d := newDemo(t)
+	p := d.pane(80, 24, nil, "create")
+	p.waitFor(" is free: press tab or enter", short)
+	p.text("e2e_reuse")
+	p.waitFor(`"e2e_reuse" is free in xCAT and NIM.`, short)
+	p.keys("Enter")
+	p.waitFor("Where should the AIX software come from?", short)
+	p.keys("Enter")
+	p.waitFor("Available  AIX 7300-02", short)
+	p.keys("Enter")
+	p.waitForText("NIM already has lpp_source aix7302_lpp at the same AIX level (7300-02)", short)
+	p.keys("y")
+	p.waitFor("step 3 of 7: Node type", short)
+	for _, s := range []string{"step 4 of 7", "step 5 of 7", "step 6 of 7", "Review the plan"} {
+		p.keys("Enter")
+		p.waitFor(s, short)
+	}
+	if got := commandLine(p.screen()); got != "mknimimage -V -t diskless -s aix7302_lpp e2e_reuse" {
+		t.Errorf("command line %q:\n%s", got, p.screen())
+	}
+	p.keys("C-c")
+	p.waitExit(short)
+	d.noChanges()
+}

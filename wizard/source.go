@@ -85,7 +85,8 @@ func DeviceLevelRow(d nim.CDDevice, lvl Level) string {
 	if !lvl.Known() {
 		return DeviceRow(d)
 	}
-	return DeviceRow(d) + "  (AIX " + lvl.TL + ")"
+	// The level before the description, which narrow screens cut.
+	return fmt.Sprintf("/dev/%-6s %-10s AIX %s  %s", d.Name, d.Status, lvl.TL, strings.TrimSpace(d.Location+" "+d.Description))
 }
 
 // LppRefusal says why lpp_source o cannot be chosen and how to fix it. It

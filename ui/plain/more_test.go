@@ -207,7 +207,7 @@ func TestSimulatorReuseOffer(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out.String())
 	}
-	for _, want := range []string{"(AIX 7300-02)", "note: AIX 7300-02 (7.3.2.0), from OSLEVEL.", "NIM already has lpp_source aix7302_lpp at the same AIX level (7300-02)"} {
+	for _, want := range []string{"Available  AIX 7300-02  04-C0-00-3,0", "note: AIX 7300-02 (7.3.2.0), from OSLEVEL.", "NIM already has lpp_source aix7302_lpp at the same AIX level (7300-02)"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}
