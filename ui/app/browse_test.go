@@ -441,16 +441,21 @@ func TestBrowseChangeRefusesUnbootable(t *testing.T) {
 	}
 }
 
-// Re-create says, before the admin chooses, which attributes of the
-// original the new definition would lack (a plan cannot hold them), with
-// the chdef that sets them afterwards.
+// Re-create keeps every attribute a plan can carry (configdump too, which
+// mknimimage writes into the definition as given), shows them without
+// offering them, and says before the admin chooses which ones the new
+// definition would lack (nimmethod: mknimimage sets it itself).
 func TestBrowseRecreateSaysWhatIsNotCarried(t *testing.T) {
 	f := nimtest.BrowseWorld()
 	o := f.Images["61cosi"]
 	o.Attrs["configdump"] = "selective"
+	o.Attrs["nimmethod"] = "rte"
 	f.Images["61cosi"] = o
 	h := newHarness(t, browseConfig(f), 80, 24)
 	h.keys("enter", "n") // 61cosi details, re-create
-	h.sees("Not carried over", "configdump=selective", "chdef -t osimage -o NEWNAME ATTR=VALUE")
+	h.sees("configdump=selective", "Not carried over", "nimmethod=rte")
 	h.goldenAt(t, "recreate-not-carried", withSmallest)
+	if p := nim.PlanFromOsimage(o); p.Extra["configdump"] != "selective" || !strings.Contains(p.CommandLine(), "configdump=selective") {
+		t.Errorf("the plan does not carry configdump: %s", p.CommandLine())
+	}
 }
