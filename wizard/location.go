@@ -53,9 +53,10 @@ func (h Host) MeasureFree(loc string) (free uint64, dir string, err error) {
 
 // WillCreate says what happens to location loc when it does not exist
 // (dir, its deepest existing directory, is not loc itself), else "":
-// mknimimage makes each resource's directory with mkdir -p
-// (xcat-mknimimage.md §3: lpp_source and SPOT; aixinstall.pm mk_lpp_source,
-// mk_spot), so the free space that counts is dir's filesystem.
+// mknimimage makes each resource's directory with mkdir -p (xCAT 2.9.2
+// xCAT-server/lib/xcat/plugins/aixinstall.pm:4033 for the lpp_source,
+// :4330 and :4356 for the SPOT), so the free space that counts is dir's
+// filesystem.
 func WillCreate(loc, dir string) string {
 	if loc == "" || path.Clean(loc) == dir {
 		return ""

@@ -151,7 +151,7 @@ func DirRefusal(r DirReport, pick string) string {
 // build a missing .toc themselves: aix-nim.md §5), and mknimimage then runs
 // `inutoc <loc>/installp/ppc` on the copy (xCAT 2.9.2
 // xCAT-server/lib/xcat/plugins/aixinstall.pm:4132-4140, after the define
-// at :4087-4097). The directory itself is left as it is.
+// at :4089-4098). The directory itself is left as it is.
 func NoTOC(r DirReport) string {
 	return fmt.Sprintf("%s has %d image files but no .toc. That is fine: NIM copies them into the new lpp_source and mknimimage runs inutoc on the copy, which writes its .toc; %s itself is left unchanged.",
 		r.Dir, r.Images, r.Dir)
