@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/nimwiz/nimwiz/nim"
 )
@@ -28,6 +29,9 @@ type Fake struct {
 	Version nim.Version
 	Err     map[string]error // method name -> error to return
 	calls   []string
+	// Delay, when set, is how long every query takes (a slow master, for
+	// tests of what the screens do meanwhile).
+	Delay time.Duration
 
 	// For the browser (additive; World leaves them empty):
 	// Details are lsnim -l answers by name; Objects looks here first, then
@@ -99,6 +103,9 @@ func World() *Fake {
 }
 
 func (f *Fake) call(name string) error {
+	if f.Delay > 0 {
+		time.Sleep(f.Delay)
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.calls = append(f.calls, name)
