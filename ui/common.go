@@ -56,6 +56,10 @@ const DemoBanner = "DEMO - simulated NIM master: nothing here touches a real sys
 func Header(c Common, title, where string) string {
 	s := c.Styles
 	left := s.Title.Render("nimwiz") + s.Subtle.Render(" - ") + s.Title.Render(title)
+	if lipgloss.Width(left)+1+ansi.StringWidth(where) > c.Width {
+		// Cut with a mark, never silently.
+		where = Elide(where, max(0, c.Width-lipgloss.Width(left)-1))
+	}
 	right := s.StepInfo.Render(where)
 	gap := c.Width - lipgloss.Width(left) - lipgloss.Width(right)
 	if gap < 1 {
@@ -63,7 +67,7 @@ func Header(c Common, title, where string) string {
 	}
 	lines := []string{left + strings.Repeat(" ", gap) + right}
 	if c.Demo {
-		lines = append(lines, s.Banner.Render(Truncate(" "+DemoBanner+" ", c.Width)))
+		lines = append(lines, s.Banner.Render(Elide(" "+DemoBanner+" ", c.Width)))
 	}
 	lines = append(lines, s.Rule.Render(strings.Repeat("-", c.Width)))
 	return strings.Join(lines, "\n")
@@ -75,6 +79,45 @@ func Truncate(s string, width int) string {
 		return ""
 	}
 	return ansi.Truncate(s, width, "")
+}
+
+// Elide cuts s (which may hold ANSI sequences) to width cells, ending it
+// with "..." when something was cut, so a cut never passes for the whole.
+func Elide(s string, width int) string {
+	if width <= 0 {
+		return ""
+	}
+	if width < 4 {
+		return ansi.Truncate(s, width, "")
+	}
+	return ansi.Truncate(s, width, "...")
+}
+
+// WrapWords wraps plain text s to width cells at spaces only, so a command,
+// a path or an id stays whole unless it alone is wider than width (then it
+// is broken at width).
+func WrapWords(s string, width int) string {
+	if width <= 0 {
+		return s
+	}
+	var lines []string
+	line := ""
+	for _, w := range strings.Fields(s) {
+		switch {
+		case line == "":
+			line = w
+		case ansi.StringWidth(line)+1+ansi.StringWidth(w) <= width:
+			line += " " + w
+		default:
+			lines = append(lines, line)
+			line = w
+		}
+		for ansi.StringWidth(line) > width {
+			lines = append(lines, ansi.Truncate(line, width, ""))
+			line = ansi.TruncateLeft(line, width, "")
+		}
+	}
+	return strings.Join(append(lines, line), "\n")
 }
 
 // Fit makes s exactly height lines of at most width cells: long lines are cut

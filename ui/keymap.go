@@ -23,6 +23,7 @@ type KeyMap struct {
 	Extras   ExtrasKeys
 	Preview  PreviewKeys
 	Run      RunKeys
+	Jobs     JobsKeys
 	Browse   BrowseKeys
 }
 
@@ -77,6 +78,9 @@ type RunKeys struct {
 	Stop, Interrupt, Suspend            key.Binding
 	Confirm                             ConfirmKeys
 }
+
+// JobsKeys are the Jobs screen's.
+type JobsKeys struct{ Up, Down, Open, Refresh, Back key.Binding }
 
 // BrowseKeys are the osimage browser's, one set per view.
 type BrowseKeys struct {
@@ -177,13 +181,18 @@ func DefaultKeyMap() *KeyMap {
 	}
 	refresh := bind("r", "refresh", "r", "ctrl+r")
 	esc := func(what string) key.Binding { return bind("esc", what, "esc") }
+	// back is esc, and q where nothing is typed: the same on every view.
+	back := bind("esc", "back", "esc", "q")
 	return &KeyMap{
 		Global: GlobalKeys{
 			Quit: bind("ctrl+c", "quit", "ctrl+c"),
 			Help: bind("?", "more keys", "?"),
 			Back: esc("back"),
 		},
-		Home:    HomeKeys{Up: up, Down: down, Choose: bind("enter", "open", "enter"), Quit: bind("q", "quit", "q")},
+		// q and esc mean one thing on every view: back (or detach, on the
+		// run screen); on Home, where there is nothing to go back to, quit.
+		// Where q is typed into a field, esc alone.
+		Home:    HomeKeys{Up: up, Down: down, Choose: bind("enter", "open", "enter"), Quit: bind("q", "quit", "q", "esc")},
 		Loading: LoadingKeys{Retry: retry},
 		Name: NameKeys{
 			Next:    enter,
@@ -231,13 +240,19 @@ func DefaultKeyMap() *KeyMap {
 			PgDown:    bind("pgdn", "page down", "pgdown", " "),
 			Top:       bind("home", "top", "home", "g"),
 			Follow:    bind("f/end", "follow", "end", "G", "f"),
-			Detach:    bind("d", "detach (the job goes on)", "d", "q"),
+			Detach:    bind("d", "detach (the job goes on)", "d", "q", "esc"),
 			Output:    bind("o", "output/ending", "o"),
 			Back:      esc("back to the preview"),
 			Stop:      bind("ctrl+c", "stop mknimimage...", "ctrl+c"),
 			Interrupt: bind("ctrl+\\", "stop mknimimage...", "ctrl+\\"),
 			Suspend:   bind("ctrl+z", "suspend", "ctrl+z"),
 			Confirm:   confirm("yes, stop it", "n"),
+		},
+		Jobs: JobsKeys{
+			Up: up, Down: down,
+			Open:    bind("enter", "open", "enter"),
+			Refresh: refresh,
+			Back:    bind("esc/q", "back", "esc", "q"),
 		},
 		Browse: BrowseKeys{
 			List: BrowseListKeys{
@@ -248,7 +263,7 @@ func DefaultKeyMap() *KeyMap {
 				Recreate: bind("n", "re-create", "n"),
 				Remove:   bind("d", "remove", "d"),
 				Change:   bind("c", "change", "c"),
-				Back:     esc("back"),
+				Back:     back,
 				Check:    bind("v", "check", "v"),
 				Copy:     bind("p", "copy", "p"),
 				Update:   bind("u", "update", "u"),
@@ -269,12 +284,12 @@ func DefaultKeyMap() *KeyMap {
 				Remove:   bind("d", "remove", "d"),
 				Change:   bind("c", "change", "c"),
 				Refresh:  refresh,
-				Back:     esc("back"),
+				Back:     back,
 				Check:    bind("v", "check", "v"),
 				Copy:     bind("p", "copy", "p"),
 				Update:   bind("u", "update", "u"),
 			},
-			Contents: ContentsKeys{ListKeys: list, Filter: bind("/", "filter", "/"), Refresh: refresh, Back: esc("back")},
+			Contents: ContentsKeys{ListKeys: list, Filter: bind("/", "filter", "/"), Refresh: refresh, Back: back},
 			Recreate: RecreateKeys{Up: up, Down: down, Choose: bind("enter", "choose", "enter"), Cancel: esc("cancel")},
 			Remove: RemoveKeys{
 				ToggleD: bind("d", "toggle -d", "d"),

@@ -62,3 +62,31 @@ func TestApplyTheme(t *testing.T) {
 		t.Error("dark theme not applied")
 	}
 }
+
+// A cut is marked: Elide never passes a cut line for the whole.
+func TestElide(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		w    int
+		want string
+	}{
+		{"/install/nim/spot/71cosi/usr", 40, "/install/nim/spot/71cosi/usr"},
+		{"/install/nim/spot/71cosi/usr", 20, "/install/nim/spot..."},
+		{"abcdef", 3, "abc"},
+	} {
+		if got := Elide(tc.in, tc.w); got != tc.want {
+			t.Errorf("Elide(%q, %d) = %q, want %q", tc.in, tc.w, got, tc.want)
+		}
+	}
+}
+
+// WrapWords breaks at spaces only: an id or a path stays whole.
+func TestWrapWords(t *testing.T) {
+	got := WrapWords("nimwiz --demo --state-dir /home/admin/nimwiz-practice attach 20261125-184501-71cosi", 80)
+	if want := "nimwiz --demo --state-dir /home/admin/nimwiz-practice attach\n20261125-184501-71cosi"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	if got := WrapWords("abcdefghij", 4); got != "abcd\nefgh\nij" {
+		t.Errorf("a word wider than the line: %q", got)
+	}
+}

@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/nimwiz/nimwiz/internal/ending"
-	"github.com/nimwiz/nimwiz/internal/hint"
 	"github.com/nimwiz/nimwiz/internal/job"
 	"github.com/nimwiz/nimwiz/nim"
 	"github.com/nimwiz/nimwiz/wizard"
@@ -117,7 +116,7 @@ func runApply(a *app, args []string) error {
 		return &exitError{startStatus(err), err}
 	}
 	fmt.Fprintf(a.stderr, "nimwiz: started job %s; output is kept in %s\n", j.ID, j.LogPath())
-	fmt.Fprintf(a.stderr, "nimwiz: the job goes on if this terminal goes away; '%s' lists it\n", hint.Command("jobs"))
+	fmt.Fprintf(a.stderr, "nimwiz: the job goes on if this terminal goes away; '%s' lists it, '%s' follows it again\n", a.command("jobs"), a.command("--plain", "attach", j.ID))
 	return followJob(a, store, j.ID, j.Ended(), g)
 }
 
@@ -243,13 +242,22 @@ func followJob(a *app, store *job.Store, id string, ended <-chan struct{}, g *jo
 	// One write per batch read, not per line: per-line writes were half of
 	// all CPU when mknimimage floods (docs/PERFORMANCE.md).
 	bw := bufio.NewWriterSize(a.stdout, 64<<10)
+	// A job that has already ended is replayed: its phases as lines, then
+	// its ending; nothing is refused or accepted any more.
+	var rec job.Record
+	if rec, err = store.Load(id); err != nil {
+		return failure("%v", err)
+	}
+	replay := rec.State.Ended()
 	// Interrupts are refused until the output proves a phase they cannot
 	// harm: said once at the start, then with each phase line, and when
 	// they become accepted or refused again.
-	switch tr.Kind() {
-	case nim.KindUpdate:
+	switch {
+	case replay:
+		fmt.Fprintf(a.stderr, "nimwiz: job %s has ended (%s): its output, then how it ended\n", id, rec.State)
+	case tr.Kind() == nim.KindUpdate:
 		fmt.Fprintln(a.stderr, "nimwiz: interrupts are refused for the whole update: it changes the SPOT from its start to its end")
-	case nim.KindCopy:
+	case tr.Kind() == nim.KindCopy:
 		fmt.Fprintln(a.stderr, "nimwiz: interrupts are refused until the copy's summary: the SPOT is copied and then changed (root password)")
 	default:
 		fmt.Fprintln(a.stderr, "nimwiz: interrupts are refused until mknimimage's output shows the lpp_source copy running; the SPOT is protected throughout")
@@ -257,7 +265,9 @@ func followJob(a *app, store *job.Store, id string, ended <-chan struct{}, g *jo
 	const unsaid = "\x00"
 	said := unsaid // the reason last said; "" when accepting
 	warnedNotLive, toldSpot := false, false
-	var rec job.Record
+	if rec.Live && !replay {
+		tr.SetLive()
+	}
 	// protection says why interrupts are refused now ("" if they are not):
 	// our tracker's reason once the output is known to be live (it is in
 	// step with the lines printed), else the supervisor's record's.
@@ -274,6 +284,12 @@ func followJob(a *app, store *job.Store, id string, ended <-chan struct{}, g *jo
 		return ""
 	}
 	report := func(phaseLine bool) {
+		if replay {
+			if phaseLine {
+				fmt.Fprintf(a.stderr, "nimwiz: phase: %s\n", tr.Phase().String())
+			}
+			return
+		}
 		why := protection()
 		if !tr.Phase().Before(nim.PhaseSummary) {
 			g.SetCritical(false) // nothing left to interrupt
@@ -284,7 +300,7 @@ func followJob(a *app, store *job.Store, id string, ended <-chan struct{}, g *jo
 		if phaseLine && tr.Phase() == nim.PhaseSpot && !toldSpot {
 			// It prints nothing for tens of minutes: say what to expect.
 			toldSpot = true
-			if h, err := store.History(nim.PhaseSpot); err == nil {
+			if h, err := store.HistoryBefore(nim.PhaseSpot, id); err == nil {
 				defer fmt.Fprintf(a.stderr, "nimwiz: %s\n", h)
 			}
 		}
@@ -350,7 +366,7 @@ func followJob(a *app, store *job.Store, id string, ended <-chan struct{}, g *jo
 		case <-ended:
 			ended, check = nil, true
 		case sig := <-g.C():
-			if code, stop := onSignal(a, store, id, sig, protection(), &interrupting); stop {
+			if code, stop := onSignal(a, store, g, id, sig, protection(), &interrupting); stop {
 				out.Flush()
 				bw.Flush()
 				return exitStatus(code)
@@ -366,7 +382,7 @@ func mustLoadPlan(store *job.Store, id string) nim.Plan {
 
 // onSignal decides what a signal to apply does; stop says apply should exit
 // now with code. why is our own tracker's reason to refuse ("" if none).
-func onSignal(a *app, store *job.Store, id string, sig os.Signal, why string, interrupting *bool) (code int, stop bool) {
+func onSignal(a *app, store *job.Store, g *job.Guard, id string, sig os.Signal, why string, interrupting *bool) (code int, stop bool) {
 	name := job.SignalName(sig)
 	rec, err := store.Load(id)
 	if err != nil {
@@ -383,8 +399,14 @@ func onSignal(a *app, store *job.Store, id string, sig os.Signal, why string, in
 		fmt.Fprintf(a.stderr, "nimwiz: %s refused: %s; interrupting now could leave a broken SPOT that a re-run silently reuses. mknimimage goes on.\n", name, why)
 		return 0, false
 	}
+	if sig == syscall.SIGTSTP {
+		// Caught only while a phase was critical: that has just passed.
+		// Stop as ^Z asked (the job goes on); fg comes back here.
+		g.Suspend()
+		return 0, false
+	}
 	if sig != syscall.SIGINT {
-		fmt.Fprintf(a.stderr, "nimwiz: %s: no longer following job %s; it goes on (see '%s', log %s)\n", name, id, hint.Command("jobs", id), rec.LogPath())
+		fmt.Fprintf(a.stderr, "nimwiz: %s: no longer following job %s; it goes on (follow it again: '%s'; log %s)\n", name, id, a.command("--plain", "attach", id), rec.LogPath())
 		return 128 + int(sig.(syscall.Signal)), true
 	}
 	if *interrupting {

@@ -200,15 +200,16 @@ func TestJobsVerb(t *testing.T) {
 		t.Fatalf("table:\n%s", out)
 	}
 	code, out, _ = c.run("jobs", "--json")
-	var recs []job.Record
-	if err := json.Unmarshal([]byte(out), &recs); code != 0 || err != nil || len(recs) != 1 || recs[0].ID != id {
+	var recs []jobJSON
+	if err := json.Unmarshal([]byte(out), &recs); code != 0 || err != nil || len(recs) != 1 || recs[0].ID != id || recs[0].State != "succeeded" {
 		t.Fatalf("json: %v\n%s", err, out)
 	}
 	code, out, _ = c.run("jobs", id)
 	if code != 0 || !strings.Contains(out, "output.log") || !strings.Contains(out, "mknimimage -V -t diskless") {
 		t.Fatalf("one job:\n%s", out)
 	}
-	if code, _, errs := c.run("jobs", "nope"); code != exitUsage || !strings.Contains(errs, "no job nope") {
+	// An id of no job is 1, as an unknown name is for show and check.
+	if code, _, errs := c.run("jobs", "nope"); code != exitFail || !strings.Contains(errs, "no job nope") {
 		t.Fatalf("unknown id: %d %s", code, errs)
 	}
 }
@@ -270,8 +271,9 @@ func TestApplyRefusesSignalsDuringSpotCreation(t *testing.T) {
 				all := c.jobs()
 				return len(all) == 1 && all[0].Phase == nim.PhaseSpot && all[0].Critical
 			})
-			// ^Z is ignored too, or the refusals below would never come.
+			// ^Z gets the same refusal, or the refusals below would never come.
 			p.cmd.Process.Signal(syscall.SIGTSTP)
+			p.waitErr(t, "SIGTSTP refused: ")
 			for i := 1; i <= 2; i++ { // again: Bubble Tea's handler would die on the second
 				p.cmd.Process.Signal(sig)
 				jobtest.Eventually(t, "refusal", func() bool {

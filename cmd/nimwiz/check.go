@@ -14,12 +14,13 @@ import (
 // the SPOT's boot images: it says when to run it.
 
 func init() {
-	register(verb{name: "check", args: "NAME", summary: "check an osimage without changing it: its definition, NIM resources, software (chkosimage) and who uses it", run: runCheck})
+	register(verb{name: "check", args: "NAME [--json]", summary: "check an osimage without changing it: its definition, NIM resources, software (chkosimage) and who uses it", run: runCheck})
 }
 
 func runCheck(a *app, args []string) error {
 	fs := flag.NewFlagSet("nimwiz check", flag.ContinueOnError)
 	fs.SetOutput(a.stderr)
+	asJSON := fs.Bool("json", false, "print the findings as JSON")
 	files, err := parseInterleaved(fs, args)
 	if err != nil {
 		return flagError(err)
@@ -35,10 +36,19 @@ func runCheck(a *app, args []string) error {
 	defer cancel()
 	ic, err := a.client.CheckImage(ctx, name)
 	if errors.Is(err, nim.ErrNoSuchOsimage) {
-		return failure("no osimage named %q; run 'nimwiz list' to see them", name)
+		return failure("no osimage named %q; run '%s' to see them", name, a.command("list"))
 	}
 	if err != nil {
 		return failure("%v", err)
+	}
+	if *asJSON {
+		if err := writeJSON(a, checkOut(ic)); err != nil {
+			return err
+		}
+		if ic.Problems() > 0 {
+			return exitStatus(exitFail)
+		}
+		return nil
 	}
 	fmt.Fprintf(a.stdout, "Checked osimage %s (%s). Nothing was changed.\n\n", name, describeImage(ic.Osimage))
 	for _, f := range ic.Findings {

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"syscall"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"golang.org/x/term"
@@ -20,6 +21,7 @@ import (
 	"github.com/nimwiz/nimwiz/steps"
 	"github.com/nimwiz/nimwiz/ui"
 	uiapp "github.com/nimwiz/nimwiz/ui/app"
+	"github.com/nimwiz/nimwiz/ui/jobs"
 	runs "github.com/nimwiz/nimwiz/ui/run"
 )
 
@@ -86,7 +88,8 @@ func needTerminal(a *app, what, hint string) error {
 	return usageError("needs a terminal on stdin and stdout (%s).\n%s", what, hint)
 }
 
-// scriptHint is what to do instead of the full-screen wizard.
+// scriptHint is what to do instead of the full-screen wizard, with the
+// global options in force.
 func scriptHint() string {
 	return "To create an osimage from a script, write a plan file (or save one from the wizard elsewhere) and run: " + hint.Command("apply", "FILE")
 }
@@ -127,6 +130,9 @@ func wizardConfig(a *app) uiapp.Config {
 	}
 }
 
+// jobsEvery is how often the Jobs screen reads the store while shown.
+const jobsEvery = 2 * time.Second
+
 // runWizard runs the root model in one program for the whole flow: the
 // wizard, then the run screen of the job it starts (or, with
 // cfg.Start == StartRun, the run screen of cfg.Job).
@@ -140,7 +146,8 @@ func runWizard(a *app, cfg uiapp.Config) error {
 	store := job.NewStore(a.stateDir)
 	g := job.NewGuard()
 	defer g.Stop()
-	cfg.Run = runs.Config{Store: store, Client: a.client, HostRoot: a.hostRoot, Guard: g}
+	cfg.Run = runs.Config{Store: store, Client: a.client, HostRoot: a.hostRoot, Guard: g, Command: commandArgv(a.demo, a.stateDirFlag)}
+	cfg.Jobs = jobs.Config{List: store.List, Every: jobsEvery}
 	if cfg.OnCreate == nil {
 		if self, err := supervisorArgv(a); err == nil {
 			cfg.OnCreate = func(p nim.Plan) tea.Cmd { return runs.StartCmd(store, a.exec, p, self) }
@@ -206,7 +213,7 @@ func reportRun(a *app, r runs.Result) error {
 	}
 	// Detached: the job goes on.
 	fmt.Fprintf(a.stdout, "nimwiz: job %s goes on without this screen (osimage %s). Follow it again with:\n  %s\nIts output is kept in %s\n",
-		r.JobID, r.Record.Name, hint.Command("attach", r.JobID), r.LogPath)
+		r.JobID, r.Record.Name, a.command("attach", r.JobID), r.LogPath)
 	if r.Signal != "" {
 		if sig, ok := signalNumber(r.Signal); ok {
 			return exitStatus(128 + sig)

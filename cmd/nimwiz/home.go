@@ -21,7 +21,8 @@ func runHome(a *app, args []string) error {
 		return usageError("unexpected argument %q", args[0])
 	}
 	if a.plain {
-		fmt.Fprintln(a.stdout, "nimwiz (plain mode): create an osimage. To see the osimages this master has: nimwiz list, nimwiz show NAME.")
+		fmt.Fprintf(a.stdout, "nimwiz (plain mode): create an osimage. To see the osimages this master has: %s, %s. The jobs: %s; follow one: %s.\n",
+			a.command("list"), a.command("show", "NAME"), a.command("jobs"), a.command("--plain", "attach")+" [ID]")
 		return runPlainCreate(a, "", "")
 	}
 	if err := needTerminal(a, "this is a full-screen wizard", scriptHint()); err != nil {

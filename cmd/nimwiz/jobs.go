@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"strings"
@@ -37,20 +38,21 @@ func runJobs(a *app, args []string) error {
 	case 1:
 		r, err := store.Load(ids[0])
 		if err != nil {
-			return usageError("%v", err)
+			return loadError(err)
 		}
 		recs = []job.Record{r}
 	default:
 		return usageError("give at most one job id")
 	}
 	if *asJSON {
-		var v any = recs
-		if len(ids) == 1 {
-			v = recs[0]
-		} else if recs == nil {
-			v = []job.Record{}
+		out := make([]jobJSON, 0, len(recs))
+		for _, r := range recs {
+			out = append(out, jobOut(r))
 		}
-		return writeJSON(a, v)
+		if len(ids) == 1 {
+			return writeJSON(a, out[0])
+		}
+		return writeJSON(a, out)
 	}
 	if len(ids) == 1 {
 		printJob(a, recs[0])
@@ -67,6 +69,17 @@ func runJobs(a *app, args []string) error {
 	}
 	tw.Flush()
 	return nil
+}
+
+// loadError is the exit of a job that could not be loaded: an id of no
+// job is 1, like an unknown osimage name in show and check; a malformed
+// id is bad input, 2.
+func loadError(err error) error {
+	var nj *job.NoJobError
+	if errors.As(err, &nj) {
+		return failure("%v", err)
+	}
+	return usageError("%v", err)
 }
 
 func stateText(r job.Record) string {

@@ -22,16 +22,10 @@ func queryCtx() (context.Context, context.CancelFunc) {
 	return context.WithTimeout(context.Background(), 2*nim.DefaultQueryTimeout)
 }
 
-// osimageJSON is one osimage in --json output: its lsdef attributes.
-type osimageJSON struct {
-	Name  string            `json:"name"`
-	Attrs map[string]string `json:"attrs"`
-}
-
 func runList(a *app, args []string) error {
 	fs := flag.NewFlagSet("nimwiz list", flag.ContinueOnError)
 	fs.SetOutput(a.stderr)
-	asJSON := fs.Bool("json", false, "print every attribute as JSON: [{\"name\": ..., \"attrs\": {...}}]")
+	asJSON := fs.Bool("json", false, "print the osimages as JSON (README: Machine-readable output)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -47,7 +41,7 @@ func runList(a *app, args []string) error {
 	if *asJSON {
 		out := make([]osimageJSON, 0, len(imgs))
 		for _, o := range imgs {
-			out = append(out, osimageJSON{o.Name, nonNil(o.Attrs)})
+			out = append(out, osimageOut(o))
 		}
 		return writeJSON(a, out)
 	}

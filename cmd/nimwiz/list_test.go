@@ -173,9 +173,12 @@ func TestShowJSON(t *testing.T) {
 		Name      string            `json:"name"`
 		Attrs     map[string]string `json:"attrs"`
 		Resources []struct {
-			Attr, Name     string
-			Missing, Ready bool
-			Attrs          []struct{ Key, Value string }
+			Attr    string            `json:"attr"`
+			Name    string            `json:"name"`
+			Rstate  string            `json:"rstate"`
+			Missing bool              `json:"missing"`
+			Ready   bool              `json:"ready"`
+			Attrs   map[string]string `json:"attrs"`
 		} `json:"resources"`
 	}
 	if err := json.Unmarshal(out.Bytes(), &got); err != nil {
@@ -185,7 +188,7 @@ func TestShowJSON(t *testing.T) {
 		t.Fatalf("got %+v", got)
 	}
 	r := got.Resources
-	if r[0].Attr != "lpp_source" || !r[0].Ready || r[0].Attrs[0].Key != "Rstate" {
+	if r[0].Attr != "lpp_source" || !r[0].Ready || r[0].Rstate != "ready for use" || r[0].Attrs["Rstate"] != "ready for use" {
 		t.Errorf("lpp_source %+v", r[0])
 	}
 	if r[1].Attr != "spot" || r[1].Ready || r[1].Missing {

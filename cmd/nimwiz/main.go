@@ -27,11 +27,14 @@ type app struct {
 	// and the full-screen UI write to rawOut(a), with their own escaping.
 	stdout, stderr io.Writer
 	stateDir       string
-	demo           bool
-	plain          bool
-	theme          string // "", "light" or "dark"
-	exec           *nim.Executor
-	client         *nim.Client
+	// stateDirFlag is the state directory when --state-dir named it: the
+	// hints nimwiz prints carry it (app.command).
+	stateDirFlag string
+	demo         bool
+	plain        bool
+	theme        string // "", "light" or "dark"
+	exec         *nim.Executor
+	client       *nim.Client
 	// hostRoot prefixes paths on the NIM master's filesystem: the demo's
 	// simulated host root, "" on a real master.
 	hostRoot string
@@ -111,6 +114,19 @@ func (a *app) setUp(args []string) (string, []string, error) {
 	if a.stateDir, err = checkState(dir); err != nil {
 		return "", nil, usageError("refusing to use the state directory %s: %v\nnimwiz: nothing was run.", dir, err)
 	}
+	if flagGiven(fs, "state-dir") {
+		a.stateDirFlag = a.stateDir
+	}
+	// The wizard's hints (package hint) carry the same global options as
+	// a.command's.
+	var globals []string
+	if a.demo {
+		globals = append(globals, "--demo")
+	}
+	if a.stateDirFlag != "" {
+		globals = append(globals, "--state-dir", a.stateDirFlag)
+	}
+	hint.SetGlobals(globals...)
 	a.exec = &nim.Executor{Hint: notNIMMaster}
 	// Every xCAT client nimwiz runs loads the live module (PERL5OPT), so
 	// its output reaches nimwiz as printed (nim/live.go); rewritten at each
@@ -134,7 +150,6 @@ func (a *app) setUp(args []string) (string, []string, error) {
 		}
 	}
 	a.client = nim.NewClient(a.exec)
-	hint.SetGlobals(hintGlobals(fs, a)...)
 
 	rest := fs.Args()
 	name := "home"
@@ -156,27 +171,11 @@ func (a *app) setUp(args []string) (string, []string, error) {
 	return name, rest, nil
 }
 
-// hintGlobals are the global options the admin gave, as every printed hint
-// repeats them (package hint): --demo (also for --demo-reset: a hint must
-// not reset the world again), --state-dir as resolved, --plain and --theme.
-func hintGlobals(fs *flag.FlagSet, a *app) []string {
-	var out []string
-	if a.demo {
-		out = append(out, "--demo")
-	}
-	fs.Visit(func(f *flag.Flag) {
-		switch f.Name {
-		case "state-dir":
-			out = append(out, "--state-dir", a.stateDir)
-		case "plain":
-			if a.plain {
-				out = append(out, "--plain")
-			}
-		case "theme":
-			out = append(out, "--theme", a.theme)
-		}
-	})
-	return out
+// flagGiven reports whether the command line set flag name.
+func flagGiven(fs *flag.FlagSet, name string) bool {
+	given := false
+	fs.Visit(func(f *flag.Flag) { given = given || f.Name == name })
+	return given
 }
 
 // parseFlags parses fs (see flagError).

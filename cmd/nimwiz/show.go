@@ -8,7 +8,6 @@ import (
 	"maps"
 	"slices"
 
-	"github.com/nimwiz/nimwiz/internal/hint"
 	"github.com/nimwiz/nimwiz/internal/job"
 	"github.com/nimwiz/nimwiz/nim"
 )
@@ -18,22 +17,6 @@ import (
 
 func init() {
 	register(verb{name: "show", args: "NAME [--json]", summary: "show an osimage's definition and the lsnim -l details of its resources", run: runShow})
-}
-
-// resourceJSON is one NIM resource of an osimage in show --json.
-type resourceJSON struct {
-	Attr       string     `json:"attr"`
-	Name       string     `json:"name"`
-	Missing    bool       `json:"missing"`              // lsnim: no such object
-	Unanswered bool       `json:"unanswered,omitempty"` // lsnim said nothing about it
-	Ready      bool       `json:"ready"`                // Rstate is "ready for use"
-	Attrs      []nim.Attr `json:"attrs"`                // lsnim -l, in its order
-}
-
-type showJSON struct {
-	Name      string            `json:"name"`
-	Attrs     map[string]string `json:"attrs"`
-	Resources []resourceJSON    `json:"resources"`
 }
 
 func runShow(a *app, args []string) error {
@@ -65,10 +48,10 @@ func runShow(a *app, args []string) error {
 	o, err := a.client.Osimage(ctx, name)
 	if errors.Is(err, nim.ErrNoSuchOsimage) {
 		// Said as nimwiz's own finding, not as show's failure.
-		fmt.Fprintf(a.stderr, "nimwiz: no osimage named %q; run 'nimwiz list' to see them\n", name)
+		fmt.Fprintf(a.stderr, "nimwiz: no osimage named %q; run '%s' to see them\n", name, a.command("list"))
 		if rec, ok := runningJobFor(a, name); ok {
 			// mknimimage writes the definition only after every NIM resource exists.
-			fmt.Fprintf(a.stderr, "nimwiz: job %s is creating it (phase: %s); the definition appears near the end. Follow it: %s\n", rec.ID, rec.PhaseName, hint.Command("attach", rec.ID))
+			fmt.Fprintf(a.stderr, "nimwiz: job %s is creating it (phase: %s); the definition appears near the end. Follow it: %s\n", rec.ID, rec.PhaseName, a.command("attach", rec.ID))
 		}
 		return exitStatus(exitFail)
 	}
@@ -92,14 +75,16 @@ func runShow(a *app, args []string) error {
 	res := make([]resourceJSON, 0, len(refs))
 	for _, r := range refs {
 		ob, ok := objs[r.Name]
-		rj := resourceJSON{Attr: r.Attr, Name: r.Name, Missing: gone[r.Name], Unanswered: !ok && !gone[r.Name], Ready: ok && ob.Ready(), Attrs: rstateFirst(ob.Attrs)}
+		attrs := rstateFirst(ob.Attrs)
+		rj := resourceJSON{Attr: r.Attr, Name: r.Name, Type: ob.Get("type"), Rstate: ob.Get("Rstate"), Missing: gone[r.Name], Unanswered: !ok && !gone[r.Name],
+			Ready: ok && ob.Ready(), Attrs: attrsOut(attrs), attrList: attrs}
 		res = append(res, rj)
 	}
 	if qerr != nil && !partial {
 		return failure("%v", qerr)
 	}
 	if *asJSON {
-		if err := writeJSON(a, showJSON{Name: o.Name, Attrs: nonNil(o.Attrs), Resources: res}); err != nil {
+		if err := writeJSON(a, showJSON{osimageJSON: osimageOut(o), Resources: res}); err != nil {
 			return err
 		}
 	} else {
@@ -148,20 +133,19 @@ func printShow(w io.Writer, o nim.Osimage, res []resourceJSON) {
 			fmt.Fprintf(w, "%s: NO ANSWER: lsnim said nothing about it\n", head)
 			continue
 		case !r.Ready:
-			rs := nim.Object{Attrs: r.Attrs}.Get("Rstate")
-			fmt.Fprintf(w, "%s: NOT READY (Rstate %q, not %q)\n", head, rs, nim.RstateReady)
+			fmt.Fprintf(w, "%s: NOT READY (Rstate %q, not %q)\n", head, r.Rstate, nim.RstateReady)
 		default:
 			fmt.Fprintf(w, "%s\n", head)
 		}
 		width := 0
-		for _, at := range r.Attrs {
+		for _, at := range r.attrList {
 			width = max(width, len(at.Key))
 		}
-		for _, at := range r.Attrs {
+		for _, at := range r.attrList {
 			fmt.Fprintf(w, "      %-*s = %s\n", width, at.Key, at.Value)
 		}
 		if r.Attr == "spot" {
-			if lv := nim.OsLevel(nim.Object{Attrs: r.Attrs}); lv != "" && !hasKey(r.Attrs, "oslevel_r") {
+			if lv := nim.OsLevel(nim.Object{Attrs: r.attrList}); lv != "" && !hasKey(r.attrList, "oslevel_r") {
 				fmt.Fprintf(w, "      (oslevel %s)\n", lv)
 			}
 		}

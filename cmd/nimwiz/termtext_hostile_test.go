@@ -263,7 +263,7 @@ func TestJobsShowHostileRecordsAsText(t *testing.T) {
 		t.Fatal(code)
 	}
 	assertShownAsText(t, "jobs --json", out, nil)
-	var back job.Record
+	var back jobJSON
 	if err := json.Unmarshal([]byte(out), &back); err != nil || back.Error != bad {
 		t.Fatalf("jobs --json changed the record: %v %q", err, back.Error)
 	}

@@ -360,7 +360,7 @@ func TestHistoryOfAPhase(t *testing.T) {
 		rf.Close()
 	}
 	h, err := e.store.History(nim.PhaseSpot)
-	if err != nil || h.Runs != 3 || h.String() != "SPOT creation took 21 min–24 min in 3 earlier runs here" {
+	if err != nil || h.Runs != 3 || h.String() != "SPOT creation took 21–24 min in 3 earlier runs here" {
 		t.Fatalf("%+v %q %v", h, h.String(), err)
 	}
 }
@@ -422,5 +422,37 @@ func TestLostJobLastSeen(t *testing.T) {
 	}
 	if u := r.Until(time.Now()); !u.Equal(logAt) {
 		t.Errorf("Until = %v, want %v", u, logAt)
+	}
+}
+
+// A job asking what SPOT creation took before counts only the jobs that
+// started before it, never itself (a fast job may already have ended).
+func TestHistoryBeforeAJob(t *testing.T) {
+	e := newEnv(t)
+	if err := e.store.init(); err != nil {
+		t.Fatal(err)
+	}
+	t0 := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+	var ids []string
+	for i, took := range []time.Duration{21 * time.Minute, 24 * time.Minute, time.Second} {
+		id := fmt.Sprintf("2026120%d-100000-hb%d", i+1, i)
+		ids = append(ids, id)
+		os.Mkdir(filepath.Join(e.store.Dir, id), 0o700)
+		start := t0.Add(time.Duration(i) * time.Hour)
+		rf, err := createRecordFile(filepath.Join(e.store.Dir, id), &Record{ID: id, Name: "hb", State: StateSucceeded, Started: start, Ended: start.Add(took),
+			Phases: []nim.PhaseStatus{{Phase: nim.PhaseSpot, State: nim.PhaseDoneOK, Started: start, Ended: start.Add(took)}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rf.Close()
+	}
+	if h, err := e.store.HistoryBefore(nim.PhaseSpot, ids[2]); err != nil || h.Runs != 2 || h.Min != 21*time.Minute || h.Max != 24*time.Minute {
+		t.Errorf("before the third job: %+v %v; want the first two", h, err)
+	}
+	if h, _ := e.store.HistoryBefore(nim.PhaseSpot, ids[0]); h.Runs != 0 {
+		t.Errorf("before the first job: %+v; want none", h)
+	}
+	if h, _ := e.store.History(nim.PhaseSpot); h.Runs != 3 {
+		t.Errorf("all: %+v", h)
 	}
 }

@@ -37,9 +37,10 @@ func NewGuard() *Guard {
 func (g *Guard) C() <-chan os.Signal { return g.c }
 
 // SetCritical says whether a critical phase runs. While it does, SIGTSTP
-// (^Z from a terminal not in raw mode) is ignored too: a stopped watcher
-// could not tell the user anything, and the plain apply prompt would be
-// suspended half-way.
+// (^Z from a terminal not in raw mode) is caught too and handed over like
+// the others, so that it gets the same refusal as ^C and ^\: a stopped
+// watcher could not tell the user anything, and the plain apply prompt
+// would be suspended half-way.
 func (g *Guard) SetCritical(on bool) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
@@ -48,10 +49,23 @@ func (g *Guard) SetCritical(on bool) {
 	}
 	g.critical = on
 	if on {
-		signal.Ignore(syscall.SIGTSTP)
+		signal.Notify(g.c, syscall.SIGTSTP)
 	} else {
 		signal.Reset(syscall.SIGTSTP)
 	}
+}
+
+// Suspend stops this process as ^Z asks (for a SIGTSTP caught just as a
+// critical phase ended); it goes on when continued (fg).
+func (g *Guard) Suspend() {
+	g.mu.Lock()
+	crit := g.critical
+	g.mu.Unlock()
+	if crit {
+		return
+	}
+	signal.Reset(syscall.SIGTSTP)
+	syscall.Kill(os.Getpid(), syscall.SIGTSTP)
 }
 
 // Stop gives the signals back to their default actions.

@@ -2,6 +2,7 @@ package job
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/nimwiz/nimwiz/nim"
@@ -18,14 +19,25 @@ type History struct {
 
 // History looks at the jobs that succeeded here and the time phase took in
 // each (the rows of their records).
-func (s *Store) History(phase nim.Phase) (History, error) {
+func (s *Store) History(phase nim.Phase) (History, error) { return s.HistoryBefore(phase, "") }
+
+// HistoryBefore is History as job id sees it: only the jobs that started
+// before it. A fast job may have ended, its phase done, by the time the
+// question is asked, and must not count as its own "earlier run".
+func (s *Store) HistoryBefore(phase nim.Phase, id string) (History, error) {
 	h := History{Phase: phase}
 	all, err := s.List()
 	if err != nil {
 		return h, err
 	}
+	var self time.Time
 	for _, r := range all {
-		if r.State != StateSucceeded {
+		if r.ID == id {
+			self = r.Started
+		}
+	}
+	for _, r := range all {
+		if r.State != StateSucceeded || r.ID == id || (!self.IsZero() && !r.Started.Before(self)) {
 			continue
 		}
 		for _, st := range r.Phases {
@@ -50,9 +62,14 @@ func (h History) String() string {
 	if h.Runs == 0 {
 		return fmt.Sprintf("no earlier %s on this master to go by", h.Phase)
 	}
-	took := roundDuration(h.Min)
-	if roundDuration(h.Max) != took {
-		took += "–" + roundDuration(h.Max)
+	took, most := roundDuration(h.Min), roundDuration(h.Max)
+	if most != took {
+		// "21–24 min", the unit once when both have it.
+		lo, hi := strings.Fields(took), strings.Fields(most)
+		if len(lo) == 2 && len(hi) == 2 && lo[1] == hi[1] {
+			took = lo[0]
+		}
+		took += "–" + most
 	}
 	runs := "1 earlier run"
 	if h.Runs > 1 {

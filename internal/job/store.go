@@ -66,6 +66,13 @@ func validID(id string) error {
 	return nil
 }
 
+// NoJobError says the store has no job of that id.
+type NoJobError struct{ ID, Dir string }
+
+func (e *NoJobError) Error() string {
+	return fmt.Sprintf("no job %s in %s (see 'nimwiz jobs')", e.ID, e.Dir)
+}
+
 // Load reads the record of job id.
 func (s *Store) Load(id string) (Record, error) {
 	if err := validID(id); err != nil {
@@ -73,7 +80,7 @@ func (s *Store) Load(id string) (Record, error) {
 	}
 	r, err := readRecord(filepath.Join(s.Dir, id))
 	if errors.Is(err, os.ErrNotExist) {
-		return Record{}, fmt.Errorf("no job %s in %s (see 'nimwiz jobs')", id, s.Dir)
+		return Record{}, &NoJobError{ID: id, Dir: s.Dir}
 	}
 	if err != nil {
 		return Record{}, fmt.Errorf("job %s: %w", id, err)

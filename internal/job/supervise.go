@@ -886,6 +886,8 @@ func signalName(sig os.Signal) string {
 			return "SIGUSR1"
 		case syscall.SIGPIPE:
 			return "SIGPIPE"
+		case syscall.SIGTSTP:
+			return "SIGTSTP"
 		}
 		return "signal " + strconv.Itoa(int(s))
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/nimwiz/nimwiz/steps"
 	"github.com/nimwiz/nimwiz/ui"
 	"github.com/nimwiz/nimwiz/ui/browse"
+	"github.com/nimwiz/nimwiz/ui/jobs"
 	"github.com/nimwiz/nimwiz/ui/run"
 	"github.com/nimwiz/nimwiz/wizard"
 )
@@ -71,6 +72,9 @@ type Config struct {
 	// with StartRun, and from the home screen's Jobs entry).
 	Run run.Config
 	Job string // with StartRun: the job to follow
+	// Jobs configures the Jobs screen (Home's "Jobs"); nil List: the
+	// run screen's store's.
+	Jobs jobs.Config
 }
 
 // Result is how the program ended, for the caller to report after Run.
@@ -91,6 +95,7 @@ const (
 	stageWizard
 	stageBrowse
 	stageRun
+	stageJobs
 )
 
 // Steps in wizard order.
@@ -129,7 +134,8 @@ type Model struct {
 	// a job that did not start goes back to the browser.
 	runFromBrowse bool
 	browse        *browse.Model
-	run           *run.Model // the run screen, once shown
+	run           *run.Model  // the run screen, once shown
+	jobs          *jobs.Model // the Jobs screen, once shown
 	result        Result
 	width         int
 	height        int

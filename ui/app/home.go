@@ -21,7 +21,7 @@ type home struct {
 var homeItems = []struct{ title, what string }{
 	{"Create an osimage", "define a diskless or dataless osimage, step by step"},
 	{"Browse osimages", "the osimages this master has: details, re-create, remove"},
-	{"Jobs", "follow the running mknimimage job, or review the last one"},
+	{"Jobs", "every mknimimage job: follow one that runs, review how one ended"},
 	{"Quit", ""},
 }
 

@@ -35,6 +35,8 @@ func (m *Model) View() string {
 		body = m.browse.View()
 	case stageRun:
 		body = m.run.View()
+	case stageJobs:
+		body = m.jobs.View()
 	}
 	// The last line of defence (termtext.KeepSGR): whatever a view let
 	// through, only colour sequences reach the terminal; the body is cut to
@@ -56,6 +58,8 @@ func (m *Model) headerView() string {
 		title, where = "Browse osimages", m.browse.Where()
 	case stageRun:
 		title, where = m.run.Title(), m.run.Where()
+	case stageJobs:
+		title, where = "Jobs", m.jobs.Where()
 	}
 	return ui.Header(c, title, where)
 }
@@ -104,6 +108,9 @@ func (m *Model) resize() {
 	if m.run != nil {
 		m.run.SetSize(w, h)
 	}
+	if m.jobs != nil {
+		m.jobs.SetSize(w, h)
+	}
 }
 
 // DoneMessage is what the caller prints after the program ended with a
@@ -132,6 +139,9 @@ func (m *Model) keyMap() keyMap {
 		back.SetEnabled(!m.browse.Capturing())
 	case stageLoading:
 		view = loadingKeys{m.c.Keys.Loading, m.from.Err != nil}
+	case stageJobs:
+		view = m.jobs
+		back.SetEnabled(false) // its own esc/q
 	case stageRun:
 		// ctrl+c and esc mean what the run screen says they mean.
 		return keyMap{view: m.run, global: []key.Binding{m.keys.Help}}

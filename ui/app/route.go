@@ -12,6 +12,7 @@ import (
 	"github.com/nimwiz/nimwiz/steps"
 	"github.com/nimwiz/nimwiz/ui"
 	"github.com/nimwiz/nimwiz/ui/browse"
+	"github.com/nimwiz/nimwiz/ui/jobs"
 	"github.com/nimwiz/nimwiz/ui/run"
 )
 
@@ -47,6 +48,27 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.wizard(msg)
 	case run.SignalMsg:
 		return m, m.signal(msg)
+	case jobs.OpenMsg:
+		if m.stage != stageJobs {
+			return m, nil
+		}
+		cmd := m.openRun(msg.ID)
+		m.run.Returns(true) // q/esc come back here; the job goes on
+		m.jobs.Pause(true)
+		return m, cmd
+	case jobs.BackMsg:
+		if m.stage == stageJobs {
+			m.stage, m.jobs = stageHome, nil
+			m.resize()
+		}
+		return m, nil
+	case run.LeftMsg:
+		if m.stage == stageRun && m.jobs != nil {
+			m.stage, m.run = stageJobs, nil
+			m.resize()
+			return m, tea.Batch(m.jobs.Init(), m.jobs.Pause(false)) // what the jobs did since
+		}
+		return m, nil
 	case run.BackMsg:
 		if m.stage != stageRun {
 			return m, nil
@@ -75,6 +97,9 @@ func (m *Model) broadcast(msg tea.Msg) tea.Cmd {
 	}
 	if m.run != nil {
 		cmds = append(cmds, m.run.Update(msg))
+	}
+	if m.jobs != nil {
+		cmds = append(cmds, m.jobs.Update(msg))
 	}
 	return tea.Batch(cmds...)
 }
@@ -113,6 +138,8 @@ func (m *Model) stageKey(msg tea.KeyMsg) tea.Cmd {
 	switch m.stage {
 	case stageBrowse:
 		return m.browse.Update(msg)
+	case stageJobs:
+		return m.jobs.Update(msg)
 	case stageHome:
 		return m.homeKey(msg)
 	case stageLoading:
@@ -313,29 +340,23 @@ func (m *Model) openRun(id string) tea.Cmd {
 	return cmd
 }
 
-// openJobs opens the newest running job, else the newest job.
+// openJobs shows the Jobs screen: every job, to open any of them.
 func (m *Model) openJobs() tea.Cmd {
-	if m.cfg.Run.Store == nil {
+	cfg := m.cfg.Jobs
+	if cfg.List == nil && m.cfg.Run.Store != nil {
+		cfg.List = m.cfg.Run.Store.List
+	}
+	if cfg.List == nil {
 		m.home.note = "No job store. Meanwhile: nimwiz jobs."
 		return nil
 	}
-	all, err := m.cfg.Run.Store.List()
-	switch {
-	case err != nil:
-		m.home.note = "error: " + err.Error()
-		return nil
-	case len(all) == 0:
-		m.home.note = "No mknimimage jobs yet: create an osimage first."
-		return nil
+	if cfg.Now == nil {
+		cfg.Now = m.cfg.Run.Now
 	}
-	id := all[0].ID
-	for _, r := range all {
-		if !r.State.Ended() {
-			id = r.ID
-			break
-		}
-	}
-	return m.openRun(id)
+	m.jobs = jobs.New(m.c, cfg)
+	m.stage = stageJobs
+	m.resize()
+	return tea.Batch(m.jobs.Init(), m.jobs.Pause(false))
 }
 
 // signal is a signal nimwiz received: the run screen's to answer; before

@@ -93,7 +93,7 @@ func screen(now time.Time, rec job.Record, out string) *Model {
 
 func keyMsg(name string) tea.KeyMsg { return uitest.Key(name) }
 
-var sizes = []struct{ w, h int }{{80, 24}, {120, 40}}
+var sizes = []struct{ w, h int }{{80, 24}, {120, 40}, {60, 20}}
 
 func check(t *testing.T, m *Model) {
 	for _, sz := range sizes {
@@ -113,7 +113,10 @@ func TestGoldenSpotRefused(t *testing.T) {
 		ph(nim.PhaseSpotUpdate, "SPOT update", nim.PhasePending, -1, -1),
 	})
 	m := screen(at(3*time.Minute+12*time.Second), rec, output)
+	m.cfg.Command = []string{"nimwiz", "--demo", "--state-dir", "/home/admin/nimwiz-practice"}
 	m.Update(sizeMsg{id: jobID, bytes: 157 << 20, files: 3120})
+	h := job.History{Phase: nim.PhaseSpot, Runs: 3, Min: 21 * time.Minute, Max: 24 * time.Minute}
+	m.Update(historyMsg{id: jobID, text: h.String()})
 	m.Update(keyMsg("ctrl+c"))
 	if m.confirm.Open() || !strings.Contains(m.notice, "ctrl+c refused") {
 		t.Fatalf("not refused: %q", m.notice)

@@ -53,12 +53,16 @@ type Config struct {
 	// host); "" on a real master.
 	HostRoot string
 	// Guard, when set, is told whether a critical phase runs (it then
-	// ignores SIGTSTP too).
+	// catches SIGTSTP too, refused like the others).
 	Guard     *job.Guard
 	Now       func() time.Time // nil: time.Now
 	Tick      time.Duration    // how often the log and record are read, at most (while idle)
 	Capacity  int              // lines kept for scrolling
 	SizeEvery time.Duration    // how often the SPOT directory is measured
+	// Command is how the admin runs nimwiz with the global options in
+	// force ("nimwiz", "--demo", "--state-dir", DIR): the reattach hint
+	// names it whole. Empty: "nimwiz".
+	Command []string
 }
 
 // StartedMsg says a job was started (see StartCmd).
@@ -72,6 +76,10 @@ type SignalMsg struct{ Sig os.Signal }
 
 // BackMsg asks the root to go back to the preview (the job did not start).
 type BackMsg struct{}
+
+// LeftMsg says the admin left the screen (q, esc, d) while it Returns: the
+// root shows what it came from; the job goes on.
+type LeftMsg struct{}
 
 // StartCmd starts plan as a job off the event loop: job.Start waits until
 // mknimimage runs.
@@ -124,6 +132,12 @@ type endingMsg struct {
 	facts ending.Facts
 }
 
+// historyMsg is what earlier jobs on this master say of the SPOT's time.
+type historyMsg struct {
+	id   string
+	text string
+}
+
 type interruptMsg struct {
 	id  string
 	ev  job.Event
@@ -158,6 +172,10 @@ type Model struct {
 	spotFiles int
 	sizing    bool
 	sizedAt   time.Time
+	// history says how long SPOT creation took in earlier jobs here
+	// ("" until asked); asked once the SPOT phase is seen.
+	history      string
+	askedHistory bool
 
 	gathering  bool
 	facts      *ending.Facts
@@ -166,6 +184,7 @@ type Model struct {
 	showOutput bool
 
 	quitting bool
+	returns  bool // leaving goes back (LeftMsg), not out of nimwiz
 	result   Result
 }
 
@@ -325,6 +344,11 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			m.spotBytes, m.spotFiles = msg.bytes, msg.files
 		}
 		return nil
+	case historyMsg:
+		if msg.id == m.id {
+			m.history = msg.text
+		}
+		return nil
 	case endingMsg:
 		if msg.id == m.id {
 			f := msg.facts
@@ -388,6 +412,11 @@ func (m *Model) onTick(msg tickMsg) tea.Cmd {
 	}
 	var cmds []tea.Cmd
 	if m.rec.State.Ended() {
+		if m.stopping || (m.notice != "" && m.noticeKind == ending.Warning) {
+			// "Stopping mknimimage..." and refusals were about a job that
+			// ran; the ending says how it ended.
+			m.notice = ""
+		}
 		m.confirm.Close()
 		m.stopping = false
 		// While NIM may still be working for the job the ending says so;
@@ -410,6 +439,17 @@ func (m *Model) onTick(msg tickMsg) tea.Cmd {
 			m.every = min(max(2*m.every, soon), m.cfg.Tick)
 		}
 		cmds = append(cmds, m.read(m.every))
+		if m.spotRunning() && !m.askedHistory && m.cfg.Store != nil {
+			m.askedHistory = true
+			store, id := m.cfg.Store, m.id
+			cmds = append(cmds, func() tea.Msg {
+				h, err := store.HistoryBefore(nim.PhaseSpot, id)
+				if err != nil {
+					return historyMsg{id: id}
+				}
+				return historyMsg{id: id, text: h.String()}
+			})
+		}
 		if m.spotRunning() && !m.sizing && m.now().Sub(m.sizedAt) >= m.cfg.SizeEvery {
 			m.sizing, m.sizedAt = true, m.now()
 			cmds = append(cmds, m.measure())
@@ -469,7 +509,24 @@ func (m *Model) refuse(what string) {
 	m.say(ending.Warning, what+" refused: "+m.criticalWhy())
 }
 
+// command is the nimwiz command line with args and the global options in
+// force.
+func (m *Model) command(args ...string) string {
+	c := m.cfg.Command
+	if len(c) == 0 {
+		c = []string{"nimwiz"}
+	}
+	return strings.Join(append(append([]string{}, c...), args...), " ")
+}
+
+// Returns makes leaving the screen (q, esc, d) go back to the view it was
+// opened from (LeftMsg) instead of ending nimwiz.
+func (m *Model) Returns(on bool) { m.returns = on }
+
 func (m *Model) detach(sig string) tea.Cmd {
+	if m.returns && sig == "" {
+		return func() tea.Msg { return LeftMsg{} }
+	}
 	m.result.Detached = m.haveRec && !m.rec.State.Ended()
 	m.result.Signal = sig
 	m.quitting = true
@@ -510,6 +567,9 @@ func (m *Model) onSignal(sig os.Signal) tea.Cmd {
 	if sig == syscall.SIGINT {
 		m.askStop(name)
 		return nil
+	}
+	if sig == syscall.SIGTSTP {
+		return nil // caught only while critical: that has just passed
 	}
 	// SIGTERM, SIGQUIT: nimwiz is asked to end; the job is detached and goes on.
 	return m.detach(name)
@@ -568,7 +628,7 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 		case m.Critical():
 			m.refuse(k)
 		case key.Matches(msg, m.keys.Suspend):
-			m.say(ending.Subtle, "ctrl+z: nimwiz does not suspend while it follows a job; press d to detach (the job goes on) and 'nimwiz attach "+m.id+"' to come back.")
+			m.say(ending.Subtle, "ctrl+z: nimwiz does not suspend while it follows a job; press d to detach (the job goes on) and '"+m.command("attach", m.id)+"' to come back.")
 		default:
 			m.askStop(k)
 		}

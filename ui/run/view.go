@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/nimwiz/nimwiz/internal/ending"
 	"github.com/nimwiz/nimwiz/internal/job"
@@ -34,6 +35,7 @@ func (m *Model) View() string {
 	}
 	top := m.top()
 	h := max(1, m.c.Height-len(top)-1)
+	w = max(w, 1)
 	var pane []string
 	var sep string
 	if m.endingShown() {
@@ -45,12 +47,14 @@ func (m *Model) View() string {
 		}
 		sep += "; o: output"
 	} else {
+		// Long lines wrap (at spaces where they can): nothing of the
+		// output is cut off. The last h screen lines of the window shown.
 		all := m.lines.Snapshot(m.back + h)
 		end := max(0, len(all)-m.back)
-		pane = all[max(0, end-h):end]
-		for i, l := range pane {
-			pane[i] = ui.Truncate(l, w)
+		for _, l := range all[max(0, end-h):end] {
+			pane = append(pane, strings.Split(ansi.Wrap(l, w, ""), "\n")...)
 		}
+		pane = pane[max(0, len(pane)-h):]
 		lines, _ := m.lines.Total()
 		switch {
 		case m.back > 0:
@@ -69,7 +73,8 @@ func (m *Model) View() string {
 			sep += fmt.Sprintf("; last %d lines kept here, all in the log", m.cfg.Capacity)
 		}
 	}
-	sepLine := s.Rule.Render(ui.Truncate("-- "+sep+" "+strings.Repeat("-", w), w))
+	sepText := ui.Elide("-- "+sep+" ", w)
+	sepLine := s.Rule.Render(sepText + strings.Repeat("-", max(0, w-lipgloss.Width(sepText))))
 	for len(pane) < h {
 		pane = append(pane, "")
 	}
@@ -78,9 +83,22 @@ func (m *Model) View() string {
 
 func (m *Model) paneHeight() int { return max(1, m.c.Height-len(m.top())-1) }
 
+// minPane is the fewest lines of output the screen keeps: above it the
+// top is made compact (one line of phases, no log path).
+func (m *Model) minPane() int { return max(3, m.c.Height/4) }
+
 // top is everything above the output: status, log path, phases, the live
-// evidence of a silent phase, and the notice (refusal, question).
+// evidence of a silent phase, and the notice (refusal, question); compact
+// when the full one would leave the output fewer than minPane lines.
 func (m *Model) top() []string {
+	full := m.topLines(false)
+	if m.c.Height-len(full)-1 >= m.minPane() {
+		return full
+	}
+	return m.topLines(true)
+}
+
+func (m *Model) topLines(compact bool) []string {
 	s, w := m.c.Styles, m.c.Width
 	var out []string
 	if !m.haveRec {
@@ -94,18 +112,32 @@ func (m *Model) top() []string {
 	now := m.now()
 	end := r.Until(now)
 	status := fmt.Sprintf("osimage %s  %s  %s", r.Name, stateWord(r), ending.Duration(end.Sub(r.Started)))
-	out = append(out, s.Heading.Render(ui.Truncate(status, w)))
-	out = append(out, strings.Split(s.Subtle.Render(hardwrap("log: "+r.LogPath(), w)), "\n")...)
-	if !r.State.Ended() {
-		// Say before they leave how to come back, not only after.
-		out = append(out, s.Subtle.Render(ui.Truncate("d detaches (the job goes on); reattach: nimwiz attach "+r.ID, w)))
+	out = append(out, strings.Split(ui.Wrap(s.Heading, termtext.String(status), w), "\n")...)
+	if !compact {
+		out = append(out, strings.Split(s.Subtle.Render(hardwrap("log: "+termtext.String(r.LogPath()), w)), "\n")...)
 	}
-	out = append(out, m.phaseLines(now)...)
-	if ev := m.evidence(now); ev != "" {
+	if !r.State.Ended() {
+		// Say before they leave how to come back, not only after: the
+		// whole command, with the options in force, on a line of its own
+		// when it does not fit beside the words.
+		hint, cmd := "d detaches (the job goes on); reattach: ", m.command("attach", r.ID)
+		if lipgloss.Width(hint+cmd) <= w {
+			out = append(out, s.Subtle.Render(hint)+s.Code.Render(cmd))
+		} else {
+			out = append(out, s.Subtle.Render(ui.Elide(strings.TrimSuffix(hint, " "), w)))
+			out = append(out, strings.Split(s.Code.Render(ui.WrapWords(cmd, w)), "\n")...)
+		}
+	}
+	if compact {
+		out = append(out, m.phaseLine(now))
+	} else {
+		out = append(out, m.phaseLines(now)...)
+	}
+	if ev := m.evidence(now, compact); ev != "" {
 		out = append(out, strings.Split(ui.Wrap(s.Text, ev, w), "\n")...)
 	}
 	if m.loadErr != nil {
-		out = append(out, ui.Truncate(s.Error.Render("error: "+m.loadErr.Error()), w))
+		out = append(out, strings.Split(ui.Wrap(s.Error, "error: "+termtext.String(m.loadErr.Error()), w), "\n")...)
 	}
 	if n := m.noticeView(); n != "" {
 		out = append(out, strings.Split(strings.TrimPrefix(n, "\n"), "\n")...)
@@ -242,8 +274,43 @@ func (m *Model) phaseLines(now time.Time) []string {
 	return out
 }
 
+// phaseLine is the phases in one line: the one running (or the last one
+// that ran) with its time, and how many are done.
+func (m *Model) phaseLine(now time.Time) string {
+	s, w := m.c.Styles, m.c.Width
+	ps := m.phases()
+	done, cur := 0, -1
+	for i, p := range ps {
+		switch p.State {
+		case nim.PhaseDoneOK, nim.PhaseReused, nim.PhaseSkipped:
+			done++
+			if cur < 0 || ps[cur].State != nim.PhaseRunning {
+				cur = i
+			}
+		case nim.PhaseRunning, nim.PhaseFailed:
+			cur = i
+		}
+	}
+	text := fmt.Sprintf("phases: %d of %d done", done, len(ps))
+	if cur >= 0 {
+		p := ps[cur]
+		el := ""
+		if !p.Started.IsZero() {
+			to := now
+			if !p.Ended.IsZero() {
+				to = p.Ended
+			} else if m.rec.State.Ended() && !m.rec.Ended.IsZero() {
+				to = m.rec.Ended
+			}
+			el = " " + ending.Duration(to.Sub(p.Started))
+		}
+		text += fmt.Sprintf("; %s %s%s", marker(p.State), p.Label, el)
+	}
+	return s.Text.Render(ui.Elide(text, w))
+}
+
 // evidence is the proof of progress during a silent phase.
-func (m *Model) evidence(now time.Time) string {
+func (m *Model) evidence(now time.Time, compact bool) string {
 	r := m.rec
 	if r.State.Ended() {
 		return ""
@@ -264,11 +331,25 @@ func (m *Model) evidence(now time.Time) string {
 		if !m.sizedAt.IsZero() && !m.sizing || m.spotFiles > 0 {
 			size = fmt.Sprintf("%s in %d files", bytesText(m.spotBytes), m.spotFiles)
 		}
-		return fmt.Sprintf("SPOT creation: %s; %s under %s (NIM prints nothing until it is done).", so, size, SpotDir("", m.plan))
+		ev := fmt.Sprintf("SPOT creation: %s; %s under %s (NIM prints nothing until it is done).", so, size, SpotDir("", m.plan))
+		if compact {
+			ev = fmt.Sprintf("SPOT creation: %s; %s on disk.", so, size)
+		}
+		if m.history != "" {
+			ev += " " + upperFirst(m.history) + "."
+		}
+		return ev
 	case r.Phase == nim.PhaseSpotUpdate && r.Critical:
 		return fmt.Sprintf("SPOT update: %s (xCAT prints nothing until it is done).", so)
 	}
 	return ""
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 func bytesText(n int64) string {
@@ -298,9 +379,9 @@ func (m *Model) startFailedView() string {
 		b.WriteString(ui.Wrap(s.Text, fmt.Sprintf("Osimage %s is already being created by %s (supervisor pid %d). Two runs of one name would trip over each other's SPOT.", busy.Name, who, busy.PID), w) + "\n\n")
 		b.WriteString(s.Label.Render("What to do:") + "\n")
 		if busy.JobID != "" {
-			b.WriteString(s.Code.Render("  nimwiz attach "+busy.JobID) + s.Subtle.Render("   follow that job") + "\n")
+			b.WriteString(s.Code.Render(ui.WrapWords("  "+m.command("attach", busy.JobID), w)) + s.Subtle.Render("   follow that job") + "\n")
 		}
-		b.WriteString(s.Code.Render("  nimwiz jobs") + s.Subtle.Render("   see all jobs") + "\n")
+		b.WriteString(s.Code.Render(ui.WrapWords("  "+m.command("jobs"), w)) + s.Subtle.Render("   see all jobs") + "\n")
 		b.WriteString(ui.Wrap(s.Subtle, "or press esc and choose another name.", w))
 	case errors.As(m.startErr, &pe):
 		b.WriteString(s.Label.Render("The plan is not valid:") + "\n")
