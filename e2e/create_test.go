@@ -253,7 +253,8 @@ func TestCreateFrom(t *testing.T) {
 	p.waitFor("[x] resolv_conf", short)
 	p.keys("Enter")
 	scr := p.waitFor("Review the plan", short)
-	want := "mknimimage -V -t diskless -r -D -s aix7302_lpp aix73_full_2 home=cluster_home installp_bundle=base_bnd resolv_conf=cluster_resolv_conf script=postinstall_script tmp=cluster_tmp"
+	// Every attribute is kept, configdump=selective too (the case).
+	want := "mknimimage -V -t diskless -r -D -s aix7302_lpp aix73_full_2 configdump=selective home=cluster_home installp_bundle=base_bnd resolv_conf=cluster_resolv_conf script=postinstall_script tmp=cluster_tmp"
 	if commandLine(scr) != want {
 		t.Fatalf("preview:\n%s", scr)
 	}
