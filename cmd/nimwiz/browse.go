@@ -9,7 +9,7 @@ import (
 func init() {
 	register(verb{
 		name:    "browse",
-		summary: "browse the osimages with their NIM details; re-create, remove, change (full screen)",
+		summary: "browse the osimages with their NIM details; check, copy, update, re-create, change, remove; service nodes (full screen)",
 		run:     runBrowse,
 
 		fullScreen: true,

@@ -9,7 +9,7 @@ import (
 func init() {
 	register(verb{
 		name:    "home",
-		summary: "the home screen: create or browse osimages (what a bare nimwiz opens)",
+		summary: "the home screen: create or browse osimages, the jobs (what a bare nimwiz opens)",
 		run:     runHome,
 
 		fullScreen: true,
