@@ -376,6 +376,26 @@ func perServerLines(b *lineBuilder, out []byte) {
 	}
 }
 
+// updateImpactLines say, in the update's preview, what mknimimage -u does
+// on the service nodes: from the hierarchy view's matrix when it was
+// opened for the image (updateLine), else what -u does in general and how
+// to see it.
+func updateImpactLines(b *lineBuilder, d *data, o nim.Osimage) {
+	st := b.st
+	m, ok := d.hier[o.Name]
+	if _, can := d.env.NIM.(HierarchyNIM); !ok && !can {
+		return // a master that cannot be asked: nothing to say
+	}
+	if !ok {
+		b.wrap(st.Subtle, "On service nodes: mknimimage -u refuses while the SPOT is allocated on any of them, and otherwise removes the SPOT on each that has it until the next mkdsklsnode copies it again. Press esc, then h in the details, to see what each holds.")
+		return
+	}
+	if l := updateLine(m); l != "" {
+		b.add("", st.Heading.Render("On each NIM server (from the hierarchy view):"))
+		b.wrap(st.Text, termtext.String(l))
+	}
+}
+
 // updateLine says what mknimimage -u of the image would do on the SNs
 // (nim.UpdateImpact).
 func updateLine(m nim.Matrix) string {

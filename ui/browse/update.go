@@ -489,6 +489,7 @@ func (v *updateView) previewLines(w int) []string {
 			b.wrap(st.OK, "ok: the SPOT "+v.o.Name+" is ready and no node uses it.")
 		}
 	}
+	updateImpactLines(b, v.d, v.o) // the service nodes (hierarchy.go)
 	sw, _ := v.software()
 	for _, wn := range wizard.UpdateWarnings(sw.Otherpkgs) {
 		b.wrap(st.Warning, wn)

@@ -123,6 +123,20 @@ func TestLiveStopOutsideCriticalPhase(t *testing.T) {
 	l.until("the lpp_source copy, interruptible", func() bool {
 		return l.m.rec.Phase == nim.PhaseLppSource && !l.m.Critical()
 	})
+	// The supervisor stops mknimimage only once ps shows NIM's define at
+	// work (nim.Client.Activity); between the phase's message and the
+	// define's start, wider on a loaded machine, it would refuse.
+	l.until("NIM's lpp_source define in ps", func() bool {
+		ctx, cancel := contextTimeout(10 * time.Second)
+		defer cancel()
+		ps, _ := nim.NewClient(l.w.Exec).Activity(ctx, []string{"live2", "live2_lpp_source"})
+		for _, p := range ps {
+			if strings.Contains(p.Args, "define") && strings.Contains(p.Args, "lpp_source") {
+				return true
+			}
+		}
+		return false
+	})
 	l.d.Keys("ctrl+c")
 	if !l.m.confirm.Open() {
 		t.Fatalf("no question:\n%s", l.m.View())
