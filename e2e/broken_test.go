@@ -160,6 +160,8 @@ func TestBrokenQueriesWizard(t *testing.T) {
 			r := newRoot(t, app.StartCreate)
 			r.d.Keys("enter")          // the suggested name
 			r.d.Keys("enter", "enter") // product media, cd0
+			r.sees("NIM already has lpp_source aix7302_lpp at the same AIX level")
+			r.d.Keys("n")              // copy the disc all the same
 			r.d.Keys("enter", "enter") // stateful, default location
 			r.sees("step 5 of 7: Dump")
 			r.w.Exec.Env = append(r.w.Exec.Env, fault...)
@@ -202,7 +204,7 @@ func TestBrokenQueriesWizard(t *testing.T) {
 		r.sees("lsdef -t osimage", "timed out", "r")
 		r.heal()
 		r.d.Keys("r")
-		r.sees("step 1 of 7: Name", `"aix73_full_2" is free`)
+		r.sees("step 1 of 7: Name", "aix73_full_2 is free: press")
 	})
 }
 

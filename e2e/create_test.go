@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -69,6 +70,17 @@ func media(p *pane) {
 	p.keys("Enter") // product media is the first kind
 	p.waitFor("> /dev/cd0", short)
 	p.keys("Enter")
+	declineReuse(p)
+}
+
+// declineReuse answers no when the source step offers an lpp_source at
+// the level of the media or directory chosen (the demo has aix7302_lpp and
+// aix7205_lpp at the levels of its disc and of /export/images/7200).
+func declineReuse(p *pane) {
+	scr := p.waitFor(regexp.MustCompile(`Reuse it instead|step 3 of 7`), short)
+	if strings.Contains(scr, "Reuse it instead") {
+		p.keys("n")
+	}
 }
 
 func imageDir(dir string) func(*pane) {
@@ -79,6 +91,7 @@ func imageDir(dir string) func(*pane) {
 		p.text(dir)
 		p.waitFor("ok: installp images", short)
 		p.keys("Enter")
+		declineReuse(p)
 	}
 }
 
@@ -115,8 +128,7 @@ func commandLine(screen string) string {
 func toPreview(p *pane, a answers) string {
 	p.t.Helper()
 	p.waitFor("What should the new osimage be called?", short)
-	p.waitFor(" is free in xCAT and NIM.", short) // the suggestion, checked
-	p.keys("C-u")
+	p.waitFor(" is free: press tab or enter to use it", short) // the suggestion, as ghost text
 	p.text(a.name)
 	p.waitFor(`"`+a.name+`" is free in xCAT and NIM.`, short)
 	p.keys("Enter")
@@ -185,8 +197,12 @@ func TestCreateFlows(t *testing.T) {
 			want := filepath.Join(d.cwd, tc.a.name+".toml")
 			p.waitFor("Save plan to > "+want, short)
 			p.keys("Enter")
+			// Saving stays in the wizard, with the command to run it.
+			p.waitFor("ok: saved the plan to "+want, short)
+			p.waitFor("nimwiz --demo --state-dir "+d.state+" apply", short)
+			p.keys("C-c")
 			code, scr := p.waitExit(short)
-			if code != 0 || !strings.Contains(scr, "The plan is ready: run `nimwiz apply "+want+"`") {
+			if code != 0 || !strings.Contains(scr, "The plan is ready: run `nimwiz --demo --state-dir "+d.state+" apply "+want+"`") {
 				t.Fatalf("exit %d:\n%s", code, scr)
 			}
 			got, err := nim.LoadPlan(want)
@@ -222,7 +238,7 @@ func TestCreateFrom(t *testing.T) {
 	t.Parallel()
 	d := newDemo(t)
 	p := d.pane(120, 40, nil, "create", "--from", "aix73_full")
-	p.waitFor(`ok: "aix73_full_2" is free in xCAT and NIM.`, short)
+	p.waitFor("aix73_full_2 is free: press tab or enter", short)
 	p.keys("Enter")
 	p.waitFor("* Existing lpp_source", short)
 	p.waitFor("> aix7302_lpp", short)

@@ -46,7 +46,8 @@ type hostileCase struct {
 	// the cases Validate cannot see.
 	host string
 	// wizardCleans: the step may take it as typed, but what it writes into
-	// the plan must be valid (a path it cleans).
+	// the plan must be valid (a path it cleans; an empty name field, whose
+	// Enter takes the suggested name).
 	wizardCleans bool
 	// wizardOnly: an empty field the file format cannot express (an empty
 	// location in a file is the default).
@@ -69,7 +70,7 @@ func hostileCases() []hostileCase {
 		{name: "name 45 chars", field: "name", typed: long, want: "over NIM's limit of 39", wizard: "NIM names may have at most 39"},
 		{name: "name 29 chars for lpp_source suffix", field: "name", typed: strings.Repeat("b", 29), want: "at most 28 characters", wizard: "at most 28 fit"},
 		{name: "name unicode", field: "name", typed: "aïx73", want: "non-ASCII character", wizard: "non-ASCII character"},
-		{name: "name empty", field: "name", typed: "", want: "name: is required", wizard: "type a name"},
+		{name: "name empty", field: "name", typed: "", want: "name: is required", wizard: "type a name", wizardCleans: true},
 		{name: "name reserved master", field: "name", typed: "master", want: "NIM object every master has", wizard: "NIM object every master has"},
 		{name: "name zero", field: "name", typed: "0", want: `"0" cannot be an osimage name`, wizard: `"0" cannot be an osimage name`},
 		{name: "name newline", toml: []byte("name = \"x\\ny\"\nsource = \"/dev/cd0\"\n"), want: "control character"},

@@ -75,8 +75,7 @@ func TestTooSmall(t *testing.T) {
 	p.waitForText("Terminal too small: 40x10. nimwiz needs at least 60x20.", short)
 	p.resize(120, 40)
 	p.waitFor("What should the new osimage be called?", short)
-	p.waitFor(" is free in xCAT and NIM.", short)
-	p.keys("C-u")
+	p.waitFor(" is free: press tab or enter", short)
 	p.text("e2e_small")
 	p.waitFor(`"e2e_small" is free in xCAT and NIM.`, short)
 	for _, sz := range [][2]int{{59, 20}, {60, 19}, {30, 40}} {
@@ -106,12 +105,14 @@ func TestNoColor(t *testing.T) {
 	t.Parallel()
 	d := newDemo(t)
 	colour := d.pane(80, 24, []string{"TERM=screen-256color"}, "create")
-	colour.waitFor(" is free in xCAT and NIM.", short)
+	colour.waitFor(" is free: press tab or enter", short)
 	if !sgrColour.MatchString(colour.screenSGR()) {
 		t.Fatalf("no colour even without NO_COLOR (so the test proves nothing):\n%q", colour.screenSGR())
 	}
 	p := d.pane(80, 24, []string{"TERM=screen-256color", "NO_COLOR=1"}, "create")
-	p.waitFor(" is free in xCAT and NIM.", short)
+	p.waitFor(" is free: press tab or enter", short)
+	p.text("e2e_nc")
+	p.waitFor(`ok: "e2e_nc" is free in xCAT and NIM.`, short)
 	if m := sgrColour.FindString(p.screenSGR()); m != "" {
 		t.Errorf("NO_COLOR=1: colour sequence %q on screen:\n%q", m, p.screenSGR())
 	}
@@ -180,10 +181,10 @@ func TestNotATerminal(t *testing.T) {
 		args []string
 		want string
 	}{
-		{nil, "nimwiz apply FILE"},
-		{[]string{"home"}, "nimwiz apply FILE"},
-		{[]string{"create"}, "nimwiz apply FILE"},
-		{[]string{"create", "--from", "aix73_full"}, "nimwiz apply FILE"},
+		{nil, "--state-dir " + d.state + " apply FILE"},
+		{[]string{"home"}, "--state-dir " + d.state + " apply FILE"},
+		{[]string{"create"}, "--state-dir " + d.state + " apply FILE"},
+		{[]string{"create", "--from", "aix73_full"}, "--state-dir " + d.state + " apply FILE"},
 		{[]string{"browse"}, "nimwiz list"},
 	} {
 		// stdin not a terminal (and stdout a pipe).

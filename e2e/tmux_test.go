@@ -113,6 +113,14 @@ func (p *pane) text(s string) {
 	p.run("send-keys", "-t", "0", "-l", s)
 }
 
+// paste pastes s as a terminal does: in one piece, bracketed when the
+// program asked for bracketed paste (Bubble Tea does).
+func (p *pane) paste(s string) {
+	p.t.Helper()
+	p.run("set-buffer", "--", s)
+	p.run("paste-buffer", "-p", "-d", "-t", "0")
+}
+
 // screen is what the pane shows now.
 func (p *pane) screen() string {
 	p.t.Helper()

@@ -70,12 +70,26 @@ const OsimagePrefix = "osimage:"
 // it is. A ready one is fine: it will be reused (NameStatus.Reuse). The
 // error is for a query that failed: the names could not be checked.
 func (c *Client) CheckNames(ctx context.Context, p Plan) (NameCheck, error) {
-	return c.checkNamesOf(ctx, p, p.Resources())
+	return checkNamesOf(ctx, c, p, p.Resources())
+}
+
+// NameQuerier is what a name check asks: xCAT's osimage definition (an
+// error wrapping ErrNoSuchOsimage when there is none) and NIM's objects
+// (lsnim -l). *Client is one; the wizard's tests use a fake.
+type NameQuerier interface {
+	Osimage(ctx context.Context, name string) (Osimage, error)
+	Objects(ctx context.Context, names ...string) ([]Object, []string, error)
+}
+
+// CheckNamesWith is CheckNames asking q: the wizard's preview runs the same
+// pre-flight as job.Start, so it refuses what a run would refuse.
+func CheckNamesWith(ctx context.Context, q NameQuerier, p Plan) (NameCheck, error) {
+	return checkNamesOf(ctx, q, p, p.Resources())
 }
 
 // checkNamesOf is CheckNames for the resources res of p (a copy's, once
 // its old image is known).
-func (c *Client) checkNamesOf(ctx context.Context, p Plan, res []PlannedResource) (NameCheck, error) {
+func checkNamesOf(ctx context.Context, c NameQuerier, p Plan, res []PlannedResource) (NameCheck, error) {
 	p = p.WithDefaults()
 	var nc NameCheck
 	var created []PlannedResource

@@ -275,7 +275,7 @@ func (p Plan) CheckAttr(a, v string) error {
 	switch {
 	case !ok:
 		return fmt.Errorf("%q is not an attribute mknimimage takes; use one of %s", a, planAttrList())
-	case !spec.Has(UseCreate):
+	case !spec.Has(UseCreate) && !DefOption(spec):
 		return fmt.Errorf("mknimimage does not take %s when it creates an image; set it on the osimage afterwards: chdef -t osimage -o %s %s=%s", a, nameOr(p.Name), a, spec.Example)
 	}
 	if msg := p.extraConflict(a); msg != "" {
@@ -619,6 +619,14 @@ func (p Plan) Definition() Osimage {
 	return Osimage{Name: p.Name, Attrs: attrs}
 }
 
+// DefOption reports an option of the definition that mknimimage does not
+// use but still writes into the definition it creates (configdump): it
+// parses every attr=val ([aix] 2.9.2 L2348-2360) and overlays them all on
+// the definition ([aix] 2.9.2 L3612-3632, whose filter never excludes:
+// "my $include = 0" declares a new variable). So a plan may carry one,
+// and a re-created image keeps it.
+func DefOption(spec AttrSpec) bool { return spec.Kind == OptionAttr && spec.Has(UseDef) }
+
 // PlanFromOsimage turns an existing osimage definition into a plan that
 // re-creates it (create --from): same type, stateless when it has a
 // shared_root, dump when it has one, its lpp_source reused as the source,
@@ -626,9 +634,11 @@ func (p Plan) Definition() Osimage {
 // otherpkgs, synclists) carried over. Resources named after the osimage
 // (<name>_root, _shared_root, _dump, _paging) and the SPOT are left for
 // mknimimage to create again; so is a dataless image's paging, which a
-// plan may not name. Attributes mknimimage does not take (nimmethod,
-// configdump, ...) are not carried over. Location is unknown from a
-// definition and left empty (the default).
+// plan may not name. The definition's options mknimimage writes as given
+// (configdump: DefOption) are carried over too. Attributes a plan does not
+// take (nimmethod, ...) are not: NotCarried lists them, so the re-create
+// screen can say so. Location is unknown from a definition and
+// left empty (the default).
 func PlanFromOsimage(o Osimage) Plan {
 	get := func(k string) string { return strings.TrimSpace(o.Attrs[k]) }
 	p := Plan{
@@ -640,7 +650,7 @@ func PlanFromOsimage(o Osimage) Plan {
 	if get("shared_root") != "" {
 		p.Stateless = true
 	}
-	for _, spec := range Attrs(func(a AttrSpec) bool { return a.Has(UseCreate | UseDef) }) {
+	for _, spec := range Attrs(func(a AttrSpec) bool { return a.Has(UseCreate|UseDef) || DefOption(a) }) {
 		a := spec.Name
 		v := get(a)
 		if v == "" {

@@ -362,7 +362,7 @@ func (c *Client) CheckCopy(ctx context.Context, p Plan) (CopyCheck, error) {
 	}()
 	go func() {
 		defer wg.Done()
-		cc.Names, ncErr = c.checkNamesOf(ctx, p, p.ResourcesFrom(&old))
+		cc.Names, ncErr = checkNamesOf(ctx, c, p, p.ResourcesFrom(&old))
 	}()
 	wg.Wait()
 	if ncErr != nil {

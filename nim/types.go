@@ -145,6 +145,10 @@ const RstateReady = "ready for use"
 // Ready reports whether the object's Rstate is "ready for use".
 func (o Object) Ready() bool { return o.Get("Rstate") == RstateReady }
 
+// HasSimages reports whether an lpp_source holds the support images a SPOT
+// is built from (simages = yes; aix-nim.md §3, §5).
+func (o Object) HasSimages() bool { return o.Get("simages") == "yes" }
+
 // Listing is one line of plain lsnim output: name, class, type.
 type Listing struct {
 	Name, Class, Type string

@@ -122,7 +122,7 @@ func (s *Dump) Warnings() []string {
 func (s *Dump) View() string {
 	st, w := s.c.Styles, s.bodyWidth()
 	var b strings.Builder
-	s.intro(&b, wizard.DumpQuestion, wizard.DumpExplain)
+	s.intro(&b, wizard.DumpQuestion, wizard.DumpExplain(s.plan))
 	rows := []listRow{{Text: wizard.DumpChoices[0] + " (default)"}, {Text: wizard.DumpChoices[1]}}
 	b.WriteString(renderList(st, rows, s.cur.pos, 2, true) + "\n\n")
 	switch {

@@ -155,6 +155,14 @@ func (s *Location) Update(msg tea.Msg) tea.Cmd {
 	return tea.Batch(cmd, s.load.Update(msg))
 }
 
+// created says that mknimimage creates the location, when it does not
+// exist yet.
+func (s *Location) created(b *strings.Builder) {
+	if msg := wizard.WillCreate(s.Value(), s.fs); msg != "" {
+		b.WriteString(ui.Wrap(s.c.Styles.Text, msg, s.bodyWidth()) + "\n")
+	}
+}
+
 // short reports a measured shortfall.
 func (s *Location) short() bool { return s.known && s.free < wizard.Need(s.plan) }
 
@@ -186,9 +194,11 @@ func (s *Location) View() string {
 	case s.load.Err != nil:
 		b.WriteString(warnLine(st, wizard.FreeUnknown(v, s.load.Err, wizard.Need(s.plan))+" (press ctrl+r to try again; you may go on)", w))
 	case s.short():
+		s.created(&b)
 		b.WriteString(st.Text.Render(needed) + "\n")
 		b.WriteString(warnLine(st, s.shortText(), w))
 	case s.known:
+		s.created(&b)
 		b.WriteString(st.Text.Render(needed) + "\n")
 		b.WriteString(okLine(st, wizard.FreeText(s.free, s.fs), w))
 	}

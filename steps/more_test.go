@@ -89,6 +89,9 @@ func TestLocation(t *testing.T) {
 			if tc.took && asked != filepath.Join(env.Root, "install") {
 				t.Errorf("statfs on %q, want the nearest existing directory under the root", asked)
 			}
+			if tc.took && !strings.Contains(strings.Join(strings.Fields(s.View()), " "), "/install/nim does not exist yet: it will be created by mknimimage (mkdir -p), on the filesystem of /install.") {
+				t.Errorf("the view does not say mknimimage creates the location:\n%s", s.View())
+			}
 			if tc.golden {
 				h.golden(t)
 			}
@@ -454,5 +457,82 @@ func TestExtrasKeptReachPreview(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// The preview runs the pre-flight job.Start runs: what NIM already has
+// under a name the plan creates is "reuse" with its Rstate, and what the
+// run would refuse is a problem here (no create question), with the ways
+// forward.
+func TestPreviewPreflight(t *testing.T) {
+	obj := func(name, typ, rstate string) nim.Object {
+		return nim.Object{Name: name, Attrs: []nim.Attr{{Key: "class", Value: "resources"}, {Key: "type", Value: typ},
+			{Key: "Rstate", Value: rstate}, {Key: "location", Value: "/install/nim/" + typ + "/" + name}}}
+	}
+	for _, tc := range []struct {
+		name    string
+		objs    []nim.Object
+		rows    []string
+		problem string
+		asks    bool
+	}{
+		{"nothing there", nil, []string{"create  lpp_source  k2_lpp_source", "create  spot        k2 "}, "", true},
+		{"ready lpp_source reused", []nim.Object{obj("k2_lpp_source", "lpp_source", nim.RstateReady)},
+			[]string{"reuse   lpp_source  k2_lpp_source", "(ready for use) /install/nim/lpp_source/k2_lpp_source"}, "", true},
+		{"half-built SPOT refused", []nim.Object{obj("k2_lpp_source", "lpp_source", nim.RstateReady), obj("k2", "spot", "unavailable for use")},
+			[]string{"reuse   spot        k2             (unavailable for use) /install/nim/spot/k2"}, `NIM already has the spot k2 and it is "unavailable for use"`, false},
+	} {
+		for _, sz := range [][2]int{{80, 24}, {60, 20}} {
+			t.Run(fmt.Sprintf("%s/%dx%d", tc.name, sz[0], sz[1]), func(t *testing.T) {
+				f := nimtest.World()
+				if f.Details == nil {
+					f.Details = map[string]nim.Object{}
+				}
+				for _, o := range tc.objs {
+					f.Details[o.Name] = o
+				}
+				s := steps.NewPreview(common(), testEnv(t, f), []string{"Name", "Source", "Node type", "Location", "Dump", "Extras"}, "/plans")
+				h := newHarness(t, s, nim.Plan{Name: "k2", Source: "/dev/cd0"}.WithDefaults())
+				s.SetSize(sz[0], 200) // the whole plan, for the assertions
+				v := s.View()
+				if sz[0] == 80 {
+					for _, r := range tc.rows {
+						if !strings.Contains(v, r) {
+							t.Errorf("the preview lacks %q:\n%s", r, v)
+						}
+					}
+				}
+				if tc.problem != "" && !strings.Contains(strings.Join(strings.Fields(v), " "), tc.problem) {
+					t.Errorf("the preview lacks the problem %q:\n%s", tc.problem, v)
+				}
+				h.keys("enter")
+				if asked := strings.Contains(s.View(), "Create osimage k2 now?"); asked != tc.asks {
+					t.Errorf("create question asked = %v, want %v:\n%s", asked, tc.asks, s.View())
+				}
+				s.SetSize(sz[0], sz[1])
+				h.golden(t)
+			})
+		}
+	}
+}
+
+// A name a running nimwiz job holds is refused at the preview with the job
+// (not as leftovers in NIM), before NIM is asked.
+func TestPreviewNameBusy(t *testing.T) {
+	f := nimtest.World()
+	env := testEnv(t, f)
+	env.Busy = func(name string) string { return wizard.NameBusy(name, "20261204-1", "running") }
+	s := steps.NewPreview(common(), env, []string{"Name", "Source", "Node type", "Location", "Dump", "Extras"}, "/plans")
+	h := newHarness(t, s, nim.Plan{Name: "k2", Source: "/dev/cd0"}.WithDefaults())
+	s.SetSize(80, 200)
+	h.keys("enter")
+	v := strings.Join(strings.Fields(s.View()), " ")
+	if !strings.Contains(v, "osimage k2 is in use by nimwiz job 20261204-1 (running)") || strings.Contains(v, "Create osimage k2 now?") {
+		t.Errorf("preview:\n%s", s.View())
+	}
+	for _, c := range f.Calls() {
+		if c == "Objects" || c == "Osimage" {
+			t.Errorf("NIM was asked (%s) about a name a job holds", c)
+		}
 	}
 }

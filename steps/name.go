@@ -16,7 +16,15 @@ import (
 
 // Name asks for the osimage name and checks it as it is typed: locally
 // (ValidName, LongestName for the plan) at once, and in NIM (NameTaken)
-// after a pause, with a spinner.
+// after a pause, with a spinner. The suggestion is the field's placeholder
+// (ghost text): tab, or Enter on the empty field, takes it; what the admin
+// types is the name.
+//
+// Every edit ends in a check of the text the field holds then: one query
+// at a time, a result for an older text is dropped and the current text
+// checked at once. Enter while a check is pending or running is kept: the
+// step goes on as soon as that check says the name is free, or shows why
+// not.
 type Name struct {
 	base
 	// Base, when set, is what suggestions start from (the osimage given to
@@ -25,10 +33,12 @@ type Name struct {
 	keys  ui.NameKeys
 	input textinput.Model
 
-	seq      int // bumped on each edit; stale checks are dropped
+	seq      int // bumped on each edit; stale debounce ticks are dropped
 	check    ui.Loader
+	querying string // the name a NIM query is running for, "" when none
 	checked  string // the name the last NIM answer is about
 	taken    nim.Taken
+	waiting  bool // Enter pressed during a check: go on when it passes
 	tried    bool // Enter pressed on a bad name: say why next to the field
 	suggest  string
 	suggErr  error
@@ -51,11 +61,15 @@ type nameSuggestMsg struct {
 	err  error
 }
 
+// namePlaceholder is the field's ghost text until a name is suggested.
+const namePlaceholder = "e.g. 72cosi"
+
 // NewName returns the name step.
 func NewName(c ui.Common, env Env) *Name {
 	in := ui.NewTextInput()
 	in.Prompt = "> "
-	in.Placeholder = "e.g. 72cosi"
+	in.Placeholder = namePlaceholder
+	in.PlaceholderStyle = c.Styles.Subtle
 	in.CharLimit = 64
 	in.Width = nim.MaxNameLen + 2
 	s := &Name{
@@ -89,6 +103,7 @@ func (s *Name) Enter(p nim.Plan) tea.Cmd {
 		}
 		cmds = append(cmds, s.suggLoad.Start(), s.suggestCmd(p))
 	}
+	s.waiting = false
 	if s.Value() != "" && s.checked != s.Value() {
 		cmds = append(cmds, s.edited())
 	}
@@ -118,7 +133,9 @@ func longestName(p nim.Plan) string {
 	return "NAME only"
 }
 
-// edited restarts the NIM check for the current value after the debounce.
+// edited is called after every change of the field: the current text is
+// checked in NIM after the debounce (at once when Enter is waiting), or,
+// while a query runs, as soon as that query answers.
 func (s *Name) edited() tea.Cmd {
 	s.seq++
 	s.tried = false
@@ -126,17 +143,37 @@ func (s *Name) edited() tea.Cmd {
 	if v == "" || s.localProblem(v) != "" {
 		s.check.Finish(nil)
 		s.checked = ""
+		if s.waiting {
+			s.waiting, s.tried = false, true
+		}
 		return nil
 	}
-	seq := s.seq
-	cmd := s.check.Start()
-	if s.env.Debounce <= 0 {
-		return tea.Batch(cmd, s.checkCmd(v))
+	if v == s.checked && s.check.Err == nil {
+		// Typed back to the name last answered about (a query for another
+		// text may still run: its answer is dropped).
+		s.check.Finish(nil)
+		return s.goOn()
 	}
+	cmd := s.check.Start()
+	switch {
+	case s.querying != "":
+		return cmd // the running query's answer starts the check of v
+	case s.env.Debounce <= 0 || s.waiting:
+		return tea.Batch(cmd, s.query(v))
+	}
+	seq := s.seq
 	return tea.Batch(cmd, tea.Tick(s.env.Debounce, func(time.Time) tea.Msg { return nameDebounceMsg{s, seq} }))
 }
 
-func (s *Name) checkCmd(v string) tea.Cmd {
+// recheck asks NIM again about the current text (ctrl+r).
+func (s *Name) recheck() tea.Cmd {
+	s.checked = ""
+	return s.edited()
+}
+
+// query starts the NIM check of v.
+func (s *Name) query(v string) tea.Cmd {
+	s.querying = v
 	n := s.env.NIM
 	return func() tea.Msg {
 		c, cancel := ctx()
@@ -144,6 +181,47 @@ func (s *Name) checkCmd(v string) tea.Cmd {
 		t, err := n.NameTaken(c, v)
 		return nameCheckedMsg{step: s, name: v, taken: t, err: err}
 	}
+}
+
+// goOn is what a kept Enter does once the check of the current text has
+// answered: next when the name is free, else the reason by the field.
+func (s *Name) goOn() tea.Cmd {
+	if !s.waiting {
+		return nil
+	}
+	s.waiting = false
+	if s.ready() {
+		return next
+	}
+	s.tried = true
+	return nil
+}
+
+// pressedEnter goes on with a free name, keeps the key while the current
+// text is being checked, and otherwise says what is wrong.
+func (s *Name) pressedEnter() tea.Cmd {
+	var cmds []tea.Cmd
+	if s.Value() == "" && s.suggest != "" {
+		// The ghost text is the answer when nothing was typed.
+		s.input.SetValue(s.suggest)
+		s.input.CursorEnd()
+		cmds = append(cmds, s.edited())
+	}
+	v := s.Value()
+	switch {
+	case s.ready():
+		return tea.Batch(append(cmds, next)...)
+	case v == "" || s.localProblem(v) != "" || (s.check.Err != nil && !s.check.Loading):
+		s.tried = true
+	case s.check.Loading:
+		s.waiting = true
+		if s.querying == "" {
+			cmds = append(cmds, s.query(v)) // skip what is left of the debounce
+		}
+	default:
+		s.tried = true // NIM answered: taken
+	}
+	return tea.Batch(cmds...)
 }
 
 // suggestCmd finds a free name (SuggestName) off the event loop.
@@ -160,41 +238,44 @@ func (s *Name) suggestCmd(p nim.Plan) tea.Cmd {
 func (s *Name) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case nameDebounceMsg:
-		if msg.step == s && msg.seq == s.seq {
-			return s.checkCmd(s.Value())
+		if msg.step == s && msg.seq == s.seq && s.querying == "" && s.check.Loading {
+			return s.query(s.Value())
 		}
 		return nil
 	case nameCheckedMsg:
-		if msg.step != s || msg.name != s.Value() {
-			return nil // stale: the name changed since
+		if msg.step != s {
+			return nil
+		}
+		s.querying = ""
+		if v := s.Value(); msg.name != v {
+			// Stale: the text changed while NIM answered. Check the text
+			// the field holds now, unless it needs no query.
+			if s.check.Loading && v != "" && s.localProblem(v) == "" {
+				return s.query(v)
+			}
+			return nil
 		}
 		s.check.Finish(msg.err)
 		if msg.err == nil {
 			s.checked, s.taken = msg.name, msg.taken
 		}
-		return nil
+		return s.goOn()
 	case nameSuggestMsg:
 		if msg.step != s {
 			return nil
 		}
 		s.suggLoad.Finish(msg.err)
 		s.suggest, s.suggErr = msg.name, msg.err
-		if s.Value() == "" && msg.name != "" {
-			s.input.SetValue(msg.name)
-			s.input.CursorEnd()
-			s.check.Finish(nil)
-			s.seq++
-			s.checked, s.taken = msg.name, nim.Taken{}
+		s.input.Placeholder = namePlaceholder
+		if msg.name != "" {
+			// Marked in words too: without colour, ghost text looks typed.
+			s.input.Placeholder = wizard.Ghost(msg.name)
 		}
 		return nil
 	case tea.KeyMsg:
 		switch {
 		case key.Matches(msg, s.keys.Next):
-			if s.ready() {
-				return next
-			}
-			s.tried = true
-			return nil
+			return s.pressedEnter()
 		case key.Matches(msg, s.keys.Suggest):
 			if s.suggest != "" && s.Value() != s.suggest {
 				s.input.SetValue(s.suggest)
@@ -205,7 +286,7 @@ func (s *Name) Update(msg tea.Msg) tea.Cmd {
 		case key.Matches(msg, s.keys.Retry):
 			var cmds []tea.Cmd
 			if s.check.Err != nil || s.Value() != "" {
-				cmds = append(cmds, s.edited())
+				cmds = append(cmds, s.recheck())
 			}
 			if s.suggErr != nil {
 				cmds = append(cmds, s.suggLoad.Start(), s.suggestCmd(s.plan))
@@ -244,13 +325,17 @@ func (s *Name) status() string {
 	switch {
 	case v == "":
 		if s.tried {
-			return errLine(st, "type a name (or press tab to use the suggestion)", w)
+			tab := ""
+			if s.suggest != "" {
+				tab = s.keys.Suggest.Help().Key
+			}
+			return errLine(st, wizard.NameNeeded(tab), w)
 		}
 		return ""
 	case s.localProblem(v) != "":
 		return errLine(st, s.localProblem(v), w)
 	case s.check.Loading:
-		return s.check.SpinnerView(st) + st.Subtle.Render(fmt.Sprintf(" checking %q in NIM...", v))
+		return s.check.SpinnerView(st) + " " + ui.Wrap(st.Subtle, wizard.NameChecking(v, s.waiting), w-2)
 	case s.check.Err != nil:
 		return s.check.View(st, w, "ctrl+r")
 	case s.checked == v && s.taken.Any():
@@ -278,8 +363,15 @@ func (s *Name) View() string {
 		b.WriteString(s.suggLoad.View(st, w, "ctrl+r"))
 	case s.suggErr != nil:
 		b.WriteString(s.suggLoad.View(st, w, "ctrl+r"))
+	case s.suggest != "" && s.Value() == "":
+		b.WriteString(ui.Wrap(st.Subtle, wizard.SuggestionText(s.suggest, "press "+s.keys.Suggest.Help().Key+" or "+s.keys.Next.Help().Key), w))
 	case s.suggest != "" && s.suggest != s.Value():
-		b.WriteString(st.Subtle.Render(fmt.Sprintf("Suggestion: %s (free) - press tab to use it", s.suggest)))
+		b.WriteString(ui.Wrap(st.Subtle, wizard.SuggestionText(s.suggest, "press "+s.keys.Suggest.Help().Key), w))
 	}
 	return strings.TrimRight(b.String(), "\n")
 }
+
+// About names what the answer is about, for tests that deliver answers in
+// their own order: the name checked, or "suggest".
+func (m nameCheckedMsg) About() string { return m.name }
+func (m nameSuggestMsg) About() string { return "suggest" }

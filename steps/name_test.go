@@ -5,9 +5,13 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/charmbracelet/bubbles/spinner"
+	tea "github.com/charmbracelet/bubbletea"
+
 	"github.com/nimwiz/nimwiz/nim"
 	"github.com/nimwiz/nimwiz/nim/nimtest"
 	"github.com/nimwiz/nimwiz/steps"
+	"github.com/nimwiz/nimwiz/ui/uitest"
 )
 
 func TestNameValidation(t *testing.T) {
@@ -22,7 +26,7 @@ func TestNameValidation(t *testing.T) {
 	}{
 		{name: "free", typed: "aix72", took: true, want: `ok: "aix72" is free`, golden: true},
 		{name: "bad characters", typed: "aix.72", want: "error:", golden: true},
-		{name: "empty", typed: "", want: "error: type a name"},
+		{name: "empty takes the suggestion", typed: "", took: true, want: `ok: "osimage2" is free`},
 		{name: "too long for stateless", plan: nim.Plan{Stateless: true, Source: "/dev/cd0"}, typed: strings.Repeat("a", 28), want: "at most 27 fit", golden: true},
 		{name: "zero", typed: "0", want: `error: "0" cannot be an osimage name: mknimimage reads its operands in a loop`},
 		{name: "reserved", typed: "master", want: "is a NIM object every master has"},
@@ -90,10 +94,11 @@ func TestNameSuggestion(t *testing.T) {
 			s := steps.NewName(common(), testEnv(t, nimtest.World()))
 			s.Base = tc.base
 			h := newHarness(t, s, tc.plan.WithDefaults())
-			if s.Suggestion() != tc.want || s.Value() != tc.want {
-				t.Fatalf("suggestion %q, value %q; want %q", s.Suggestion(), s.Value(), tc.want)
+			// The suggestion is ghost text: the field holds nothing.
+			if s.Suggestion() != tc.want || s.Value() != "" || !strings.Contains(s.View(), "> "+tc.want) {
+				t.Fatalf("suggestion %q, value %q; want %q as ghost text:\n%s", s.Suggestion(), s.Value(), tc.want, s.View())
 			}
-			h.keys("enter")
+			h.keys("enter") // Enter on the empty field takes it
 			if !h.took() {
 				t.Fatalf("the suggestion was not accepted:\n%s", s.View())
 			}
@@ -112,5 +117,142 @@ func TestNameTabTakesSuggestion(t *testing.T) {
 	h.keys("tab", "enter")
 	if !h.took() || s.Value() != "osimage2" {
 		t.Fatalf("value %q:\n%s", s.Value(), s.View())
+	}
+}
+
+// What is typed is the name: it is not appended to the suggestion.
+func TestNameTypedIsTheName(t *testing.T) {
+	s := steps.NewName(common(), testEnv(t, nimtest.World()))
+	h := newHarness(t, s, nim.Plan{}.WithDefaults())
+	h.typ("72aix")
+	if s.Value() != "72aix" {
+		t.Fatalf("value %q, want 72aix", s.Value())
+	}
+	h.keys("enter")
+	if !h.took() || s.Apply(nim.Plan{}).Name != "72aix" {
+		t.Fatalf("not taken:\n%s", s.View())
+	}
+}
+
+// held runs cmd and returns the messages it leads to without delivering
+// them (spinner ticks dropped), so a test chooses their order.
+func held(cmd tea.Cmd) []tea.Msg {
+	if cmd == nil {
+		return nil
+	}
+	switch msg := cmd().(type) {
+	case nil, spinner.TickMsg:
+		return nil
+	case tea.BatchMsg:
+		var out []tea.Msg
+		for _, c := range msg {
+			out = append(out, held(c)...)
+		}
+		return out
+	default:
+		return []tea.Msg{msg}
+	}
+}
+
+// deliver gives msgs to s, holding what they lead to; it reports whether
+// the step asked to go on.
+func deliver(s steps.Step, msgs ...tea.Msg) (next bool, later []tea.Msg) {
+	for _, m := range msgs {
+		for _, out := range held(s.Update(m)) {
+			if _, ok := out.(steps.NextMsg); ok {
+				next = true
+			} else {
+				later = append(later, out)
+			}
+		}
+	}
+	return next, later
+}
+
+func nameQueries(f *nimtest.Fake) int {
+	n := 0
+	for _, c := range f.Calls() {
+		if c == "NameTaken" {
+			n++
+		}
+	}
+	return n
+}
+
+// Enter is never swallowed while the name is checked, and every edit ends
+// in a check of the current text, whatever order NIM's answers come in
+// (the issue's case: a name pasted while the step's first queries ran).
+func TestNameEnterDuringCheck(t *testing.T) {
+	type ev struct {
+		keys    []tea.KeyMsg // sent, their results held
+		deliver string       // deliver the held answer for this name ("suggest": the suggestion)
+	}
+	paste := func(s string) []tea.KeyMsg {
+		return []tea.KeyMsg{{Type: tea.KeyRunes, Runes: []rune(s), Paste: true}}
+	}
+	enter := []tea.KeyMsg{uitest.Key("enter")}
+	tests := []struct {
+		name   string
+		events []ev
+		took   bool
+		value  string
+		view   string
+	}{
+		{"paste and enter before the suggestion", []ev{{keys: paste("72aix")}, {keys: enter}, {deliver: "suggest"}, {deliver: "72aix"}}, true, "72aix", ""},
+		{"paste and enter, answers first", []ev{{keys: paste("72aix")}, {deliver: "72aix"}, {keys: enter}}, true, "72aix", ""},
+		{"enter before the answer", []ev{{deliver: "suggest"}, {keys: paste("72aix")}, {keys: enter}, {deliver: "72aix"}}, true, "72aix", ""},
+		{"typed on while the first query runs", []ev{{keys: uitest.Text("7")}, {keys: uitest.Text("2aix")}, {keys: enter}, {deliver: "7"}, {deliver: "72aix"}}, true, "72aix", ""},
+		{"taken name refused after the wait", []ev{{keys: paste("72cosi")}, {keys: enter}, {deliver: "72cosi"}}, false, "72cosi", "already exists"},
+		{"edited to a taken name while checking", []ev{{keys: paste("72")}, {keys: enter}, {keys: uitest.Text("cosi")}, {deliver: "72"}, {deliver: "72cosi"}}, false, "72cosi", "already exists"},
+		{"edited to a bad name while waiting", []ev{{keys: paste("72")}, {keys: enter}, {keys: uitest.Text(".")}, {deliver: "72"}}, false, "72.", "error:"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f := nimtest.World()
+			s := steps.NewName(common(), testEnv(t, f))
+			s.SetSize(80, 18)
+			pending := held(s.Enter(nim.Plan{}.WithDefaults()))
+			took := false
+			run := func(msgs ...tea.Msg) {
+				n, later := deliver(s, msgs...)
+				took = took || n
+				pending = append(pending, later...)
+			}
+			for _, e := range tc.events {
+				for _, k := range e.keys {
+					run(k)
+				}
+				if e.deliver == "" {
+					continue
+				}
+				found := false
+				for i, m := range pending {
+					if c, ok := m.(interface{ About() string }); ok && c.About() == e.deliver {
+						pending = append(pending[:i], pending[i+1:]...)
+						run(m)
+						found = true
+						break
+					}
+				}
+				if !found {
+					t.Fatalf("no answer for %q is held (%d held)", e.deliver, len(pending))
+				}
+			}
+			// Whatever is still held comes in now.
+			for len(pending) > 0 {
+				m := pending[0]
+				pending = pending[1:]
+				run(m)
+			}
+			if took != tc.took || s.Value() != tc.value {
+				t.Fatalf("took %v value %q; want %v %q\n%s", took, s.Value(), tc.took, tc.value, s.View())
+			}
+			if tc.view != "" && !strings.Contains(s.View(), tc.view) {
+				t.Errorf("view lacks %q:\n%s", tc.view, s.View())
+			}
+			if strings.Contains(s.View(), "checking") {
+				t.Errorf("still checking:\n%s", s.View())
+			}
+		})
 	}
 }

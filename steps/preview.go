@@ -41,9 +41,24 @@ type Preview struct {
 	mode    previewMode
 	path    textinput.Model
 	saveErr string
+	saved   string // where the plan was last saved
 	replace string // the path the admin agreed to replace
 	saving  bool
 	note    string // shown above the save prompt
+
+	// The pre-flight of the names (wizard.CheckNames), as job.Start runs it.
+	names      *nim.NameCheck
+	namesErr   error
+	namesLoad  ui.Loader
+	namesSeq   int
+	createWait bool // create pressed during the check: ask once it passes
+}
+
+type namesMsg struct {
+	step *Preview
+	seq  int
+	nc   nim.NameCheck
+	err  error
 }
 
 type savedMsg struct {
@@ -63,13 +78,14 @@ func NewPreview(c ui.Common, env Env, titles []string, planDir string) *Preview 
 	keys.Goto.SetKeys(digits(len(titles))...)
 	keys.Goto.SetHelp(fmt.Sprintf("1-%d", len(titles)), keys.Goto.Help().Desc)
 	return &Preview{
-		base:    base{c: c, env: env},
-		titles:  titles,
-		planDir: planDir,
-		keys:    keys,
-		confirm: ui.NewConfirm(keys.Confirm),
-		vp:      viewport.New(0, 0),
-		path:    in,
+		base:      base{c: c, env: env},
+		titles:    titles,
+		planDir:   planDir,
+		keys:      keys,
+		confirm:   ui.NewConfirm(keys.Confirm),
+		vp:        viewport.New(0, 0),
+		path:      in,
+		namesLoad: ui.NewLoader("the names in xCAT and NIM"),
 	}
 }
 
@@ -91,7 +107,7 @@ func (s *Preview) ShortHelp() []key.Binding {
 		return []key.Binding{s.keys.Write, s.keys.Cancel}
 	}
 	create := s.keys.Create // a copy: Update matches the original
-	create.SetEnabled(len(s.plan.Validate()) == 0)
+	create.SetEnabled(len(s.problems()) == 0)
 	return []key.Binding{create, s.keys.Save, s.keys.Goto, s.keys.Down, s.keys.PgDown}
 }
 
@@ -132,9 +148,50 @@ func (s *Preview) Enter(p nim.Plan) tea.Cmd {
 	s.plan = p.WithDefaults()
 	s.mode, s.saveErr, s.replace = modeView, "", ""
 	s.confirm.Close()
+	s.names, s.namesErr, s.createWait = nil, nil, false
 	s.layout()
 	s.vp.GotoTop()
-	return nil
+	return s.checkNames()
+}
+
+// checkNames runs the pre-flight of a valid plan off the event loop.
+func (s *Preview) checkNames() tea.Cmd {
+	s.namesSeq++
+	if len(s.plan.Validate()) > 0 || s.env.NIM == nil {
+		s.namesLoad.Finish(nil)
+		return nil
+	}
+	seq, n, p, busy := s.namesSeq, s.env.NIM, s.plan, s.env.Busy
+	return tea.Batch(s.namesLoad.Start(), func() tea.Msg {
+		if busy != nil {
+			// A running job's half-made resources are not leftovers: say
+			// whose they are (job.Start refuses the name the same way).
+			if why := busy(p.Name); why != "" {
+				return namesMsg{s, seq, nim.NameCheck{Osimage: p.Name, Problems: []nim.Problem{{Field: "name", Message: why}}}, nil}
+			}
+		}
+		c, cancel := ctx()
+		defer cancel()
+		nc, err := wizard.CheckNames(c, n, p)
+		return namesMsg{s, seq, nc, err}
+	})
+}
+
+// problems are what keeps the plan from running: its own, then what the
+// pre-flight found in xCAT and NIM.
+func (s *Preview) problems() []nim.Problem {
+	probs := s.plan.Validate()
+	if s.names != nil {
+		probs = append(probs, s.names.Problems...)
+	}
+	return probs
+}
+
+// askCreate asks before creating, when nothing stands in the way.
+func (s *Preview) askCreate() {
+	if len(s.problems()) == 0 {
+		s.confirm.Ask(wizard.CreateQuestion(s.plan.Name) + ".")
+	}
 }
 
 // DefaultPlanPath is where the plan is saved unless the admin types another path.
@@ -154,7 +211,7 @@ func (s *Preview) content() string {
 	b.WriteString(ui.Wrap(st.Subtle, wizard.VerboseNote(p), w) + "\n\n")
 
 	b.WriteString(st.Label.Render(wizard.ResourcesLabel) + "\n")
-	rows, attrW, nameW := wizard.ResourceRows(p)
+	rows, attrW, nameW := wizard.ResourceRows(p, s.names)
 	for _, r := range rows {
 		line := r.Line(attrW, nameW)
 		if len(line) > w {
@@ -172,7 +229,13 @@ func (s *Preview) content() string {
 	}
 	b.WriteString("\n")
 
-	if probs := p.Validate(); len(probs) > 0 {
+	switch {
+	case s.namesLoad.Loading:
+		b.WriteString(s.namesLoad.SpinnerView(st) + " " + st.Subtle.Render(wizard.CheckingNames) + "\n\n")
+	case s.namesErr != nil:
+		b.WriteString(ui.Wrap(st.Warning, "warning: "+wizard.NamesUnchecked(s.namesErr), w) + "\n\n")
+	}
+	if probs := s.problems(); len(probs) > 0 {
 		b.WriteString(st.Error.Render(wizard.ProblemsLabel) + "\n")
 		for _, pr := range probs {
 			b.WriteString(ui.Wrap(st.Error, "  error: "+pr.Error(), w) + "\n")
@@ -192,6 +255,22 @@ func (s *Preview) content() string {
 
 func (s *Preview) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
+	case namesMsg:
+		if msg.step != s || msg.seq != s.namesSeq {
+			return nil
+		}
+		s.namesLoad.Finish(nil) // a failure is a warning: the run checks again
+		s.names, s.namesErr = nil, msg.err
+		if msg.err == nil {
+			nc := msg.nc
+			s.names = &nc
+		}
+		s.layout()
+		if s.createWait {
+			s.createWait = false
+			s.askCreate()
+		}
+		return nil
 	case savedMsg:
 		if msg.step != s {
 			return nil
@@ -202,7 +281,8 @@ func (s *Preview) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		p, path := s.plan, msg.path
-		s.mode = modeView
+		s.mode, s.saved = modeView, path
+		s.path.Blur()
 		return func() tea.Msg { return SavedMsg{Path: path, Plan: p} }
 	case tea.KeyMsg:
 		if s.confirm.Open() {
@@ -232,9 +312,11 @@ func (s *Preview) Update(msg tea.Msg) tea.Cmd {
 		}
 		switch {
 		case key.Matches(msg, s.keys.Create):
-			if len(s.plan.Validate()) == 0 {
-				s.confirm.Ask(wizard.CreateQuestion(s.plan.Name) + ".")
+			if s.namesLoad.Loading {
+				s.createWait = true // asked as soon as the check passes
+				return nil
 			}
+			s.askCreate()
 			return nil
 		case key.Matches(msg, s.keys.Save):
 			return s.PromptSave("")
@@ -248,6 +330,10 @@ func (s *Preview) Update(msg tea.Msg) tea.Cmd {
 	}
 	var cmd tea.Cmd
 	s.path, cmd = s.path.Update(msg)
+	if c := s.namesLoad.Update(msg); c != nil {
+		s.layout()
+		return tea.Batch(cmd, c)
+	}
 	return cmd
 }
 
@@ -303,10 +389,16 @@ func (s *Preview) View() string {
 			foot += "\n" + errLine(st, s.saveErr, w)
 		}
 	default:
-		if probs := s.plan.Validate(); len(probs) > 0 {
+		if probs := s.problems(); len(probs) > 0 {
 			foot = errLine(st, fmt.Sprintf("%d problem(s) to fix first: press 1-%d to change a step", len(probs), len(s.titles)), w)
 		} else {
 			foot = st.Subtle.Render(ui.Truncate(fmt.Sprintf("enter: create   s: save the plan   1-%d: change %s", len(s.titles), strings.Join(s.titles, ", ")), w))
+		}
+		if s.saved != "" {
+			// The command on lines of its own, wrapped only between
+			// arguments: it is copied whole.
+			foot = okLine(st, wizard.SavedText(s.saved)+". "+wizard.RunLaterLabel, w) + "\n" +
+				st.Code.Render(wizard.WrapCommand(wizard.ApplyArgv(s.saved), w)) + "\n" + foot
 		}
 		if !s.vp.AtBottom() {
 			foot = st.Subtle.Render(fmt.Sprintf("(%d%% - down/pgdn for more)", int(s.vp.ScrollPercent()*100))) + "\n" + foot

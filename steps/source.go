@@ -23,13 +23,22 @@ type Source struct {
 	focus int // 0: the kinds, 1: the chosen kind's list or field
 	kind  cursor
 
-	devices []nim.CDDevice
-	devLoad ui.Loader
-	devCur  cursor
+	devices   []nim.CDDevice
+	devLevels []wizard.Level // the disc's level in each drive
+	devLoad   ui.Loader
+	devCur    cursor
 
-	lpps    []nim.Object
-	lppLoad ui.Loader
-	lppCur  cursor
+	lpps      []nim.Object
+	lppLevels []wizard.Level // each lpp_source's level
+	lppLoad   ui.Loader
+	lppCur    cursor
+
+	// The offer of an lpp_source at the level of the media or directory
+	// chosen (it skips the copy): asked once per source.
+	confirm  ui.Confirm
+	offer    string // the lpp_source offered
+	offerFor string // the media or directory it was offered for
+	offered  map[string]bool
 
 	dir        textinput.Model
 	dirSeq     int
@@ -42,14 +51,16 @@ type Source struct {
 }
 
 type devicesMsg struct {
-	step *Source
-	devs []nim.CDDevice
-	err  error
+	step   *Source
+	devs   []nim.CDDevice
+	levels []wizard.Level
+	err    error
 }
 type lppsMsg struct {
-	step *Source
-	objs []nim.Object
-	err  error
+	step   *Source
+	objs   []nim.Object
+	levels []wizard.Level
+	err    error
 }
 type dirMsg struct {
 	step   *Source
@@ -68,6 +79,8 @@ func NewSource(c ui.Common, env Env) *Source {
 		dir:     in,
 		devLoad: ui.NewLoader("CD/DVD drives (lsdev -Cc cdrom)"),
 		lppLoad: ui.NewLoader("lpp_source resources (lsnim -l -t lpp_source)"),
+		confirm: ui.NewConfirm(c.Keys.Source.Confirm),
+		offered: map[string]bool{},
 	}
 	s.kind.set(len(wizard.SourceKinds))
 	return s
@@ -83,6 +96,9 @@ func (s *Source) SetSize(w, h int) {
 // ShortHelp shows the keys that work now. It works on copies: the
 // bindings Update matches against stay enabled.
 func (s *Source) ShortHelp() []key.Binding {
+	if s.confirm.Open() {
+		return s.confirm.ShortHelp()
+	}
 	k := s.keys
 	inDetail := s.focus == 1
 	k.Complete.SetEnabled(inDetail && s.kind.pos == wizard.KindDirectory)
@@ -95,7 +111,7 @@ func (s *Source) ShortHelp() []key.Binding {
 func (s *Source) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }
 
 // Capturing: in a kind's list or field, esc goes back to the kinds first.
-func (s *Source) Capturing() bool { return s.focus == 1 }
+func (s *Source) Capturing() bool { return s.focus == 1 || s.confirm.Open() }
 
 func (s *Source) Apply(p nim.Plan) nim.Plan {
 	if s.chosen != "" {
@@ -104,12 +120,8 @@ func (s *Source) Apply(p nim.Plan) nim.Plan {
 	return p
 }
 
-func (s *Source) Warnings() []string {
-	if s.chosen != "" && s.kind.pos == wizard.KindDirectory && s.report.Layout == wizard.LayoutNoTOC {
-		return []string{wizard.NoTOC(s.report)}
-	}
-	return nil
-}
+// Warnings: none (a directory without .toc is fine: wizard.NoTOC).
+func (s *Source) Warnings() []string { return nil }
 
 func (s *Source) loader() *ui.Loader {
 	if s.kind.pos == wizard.KindMedia {
@@ -150,22 +162,28 @@ func (s *Source) Enter(p nim.Plan) tea.Cmd {
 }
 
 func (s *Source) loadDevices() tea.Cmd {
-	n := s.env.NIM
+	n, root := s.env.NIM, s.env.Root
 	return tea.Batch(s.devLoad.Start(), func() tea.Msg {
 		c, cancel := ctx()
 		defer cancel()
 		d, err := n.CDDevices(c)
-		return devicesMsg{s, d, err}
+		levels := make([]wizard.Level, len(d))
+		for i, dev := range d {
+			if wizard.DeviceUsable(dev) {
+				levels[i] = wizard.MediaLevel(root, "/dev/"+dev.Name)
+			}
+		}
+		return devicesMsg{s, d, levels, err}
 	})
 }
 
 func (s *Source) loadLpps() tea.Cmd {
-	n := s.env.NIM
+	n, root := s.env.NIM, s.env.Root
 	return tea.Batch(s.lppLoad.Start(), func() tea.Msg {
 		c, cancel := ctx()
 		defer cancel()
 		o, err := n.ObjectsOfType(c, "lpp_source")
-		return lppsMsg{s, o, err}
+		return lppsMsg{s, o, wizard.LppLevels(root, o), err}
 	})
 }
 
@@ -192,7 +210,7 @@ func (s *Source) Update(msg tea.Msg) tea.Cmd {
 	case devicesMsg:
 		if msg.step == s {
 			s.devLoad.Finish(msg.err)
-			s.devices = msg.devs
+			s.devices, s.devLevels = msg.devs, msg.levels
 			s.devCur.set(len(s.devices))
 			found := false
 			for i, d := range s.devices {
@@ -208,7 +226,7 @@ func (s *Source) Update(msg tea.Msg) tea.Cmd {
 	case lppsMsg:
 		if msg.step == s {
 			s.lppLoad.Finish(msg.err)
-			s.lpps = msg.objs
+			s.lpps, s.lppLevels = msg.objs, msg.levels
 			s.lppCur.set(len(s.lpps))
 			found := false
 			for i, o := range s.lpps {
@@ -236,6 +254,17 @@ func (s *Source) Update(msg tea.Msg) tea.Cmd {
 }
 
 func (s *Source) key(msg tea.KeyMsg) tea.Cmd {
+	if s.confirm.Open() {
+		answered, yes := s.confirm.Update(msg)
+		if !answered {
+			return nil
+		}
+		s.chosen = s.offerFor
+		if yes {
+			s.chosen = s.offer
+		}
+		return next
+	}
 	if s.focus == 0 {
 		if s.kind.move(msg, s.keys.Up, s.keys.Down) {
 			s.refusal = ""
@@ -316,13 +345,14 @@ func (s *Source) choose() tea.Cmd {
 			return nil
 		}
 		s.chosen = "/dev/" + d.Name
+		return s.offerReuse(s.chosen, s.devLevel(s.devCur.pos))
 	case wizard.KindLppSource:
 		if s.lppLoad.Loading || len(s.lpps) == 0 {
 			return nil
 		}
 		o := s.lpps[s.lppCur.pos]
-		if !o.Ready() {
-			s.refusal = wizard.LppRefusal(o)
+		if msg := wizard.LppProblem(o); msg != "" {
+			s.refusal = msg
 			return nil
 		}
 		s.chosen = o.Name
@@ -336,8 +366,29 @@ func (s *Source) choose() tea.Cmd {
 			return nil
 		}
 		s.chosen = path.Clean(dir)
+		return s.offerReuse(s.chosen, s.report.Level)
 	}
 	return next
+}
+
+func (s *Source) devLevel(i int) wizard.Level {
+	if i < len(s.devLevels) {
+		return s.devLevels[i]
+	}
+	return wizard.Level{}
+}
+
+// offerReuse goes on with media or directory src, unless NIM has a usable
+// lpp_source at its level lvl: that is offered first (once per source).
+func (s *Source) offerReuse(src string, lvl wizard.Level) tea.Cmd {
+	i := wizard.SameLevelLpp(s.lpps, s.lppLevels, lvl)
+	if i < 0 || s.offered[src] {
+		return next
+	}
+	s.offered[src] = true
+	s.offer, s.offerFor = s.lpps[i].Name, src
+	s.confirm.Ask(wizard.ReuseQuestion(s.lpps[i], lvl, src) + ".")
+	return nil
 }
 
 // pickSubdir is how a subdirectory is picked here (wizard.DirRefusal).
@@ -356,13 +407,17 @@ func (s *Source) dirFinding() string {
 		}
 		return ui.Wrap(st.Subtle, msg, w)
 	}
+	var out string
 	if found := wizard.LayoutFinding(r); found != "" {
-		return okLine(st, found, w)
+		out = okLine(st, found, w)
 	}
 	if r.Layout == wizard.LayoutNoTOC {
-		return warnLine(st, wizard.NoTOC(r), w)
+		out = okLine(st, wizard.NoTOC(r), w)
 	}
-	return ""
+	if out != "" {
+		out += "\n" + ui.Wrap(st.Text, wizard.LevelFound(r.Level), w)
+	}
+	return out
 }
 
 func (s *Source) View() string {
@@ -405,7 +460,7 @@ func (s *Source) View() string {
 	case wizard.KindMedia:
 		rows := make([]listRow, len(s.devices))
 		for i, d := range s.devices {
-			rows[i] = listRow{Text: termtext.String(wizard.DeviceRow(d)), Disabled: !wizard.DeviceUsable(d)}
+			rows[i] = listRow{Text: termtext.String(wizard.DeviceLevelRow(d, s.devLevel(i))), Disabled: !wizard.DeviceUsable(d)}
 			if rows[i].Disabled {
 				rows[i].Text += " (not usable)"
 			}
@@ -415,7 +470,11 @@ func (s *Source) View() string {
 		nameW := wizard.LppNameWidth(s.lpps)
 		rows := make([]listRow, len(s.lpps))
 		for i, o := range s.lpps {
-			rows[i] = listRow{Text: wizard.LppRow(o, nameW), Disabled: !o.Ready()}
+			lvl := wizard.Level{}
+			if i < len(s.lppLevels) {
+				lvl = s.lppLevels[i]
+			}
+			rows[i] = listRow{Text: termtext.String(wizard.LppRow(o, nameW, lvl)), Disabled: !wizard.LppUsable(o)}
 		}
 		b.WriteString(s.listView(&s.lppLoad, wizard.NoLppSources, rows, s.lppCur.pos, listMax, "%d lpp_source(s) found."))
 	case wizard.KindDirectory:
@@ -429,6 +488,9 @@ func (s *Source) View() string {
 	}
 	if s.refusal != "" {
 		b.WriteString("\n\n" + errLine(st, s.refusal, w))
+	}
+	if s.confirm.Open() {
+		b.WriteString("\n\n" + s.confirm.View(st, w))
 	}
 	return b.String()
 }

@@ -27,7 +27,7 @@ func TestSourceChoices(t *testing.T) {
 		{name: "lpp_source not ready refused", keys: []string{"down", "down", "enter", "down", "enter"}, want: `broken_lpp is "unavailable for use"`},
 		{name: "directory with toc", keys: []string{"down", "enter"}, typed: "/export/aix72", after: []string{"enter"}, took: true, source: "/export/aix72", want: "ok: installp images in installp/ppc"},
 		{name: "directory in inst.images", keys: []string{"down", "enter"}, typed: "/export/old/", after: []string{"enter"}, took: true, source: "/export/old"},
-		{name: "directory without toc warns", keys: []string{"down", "enter"}, typed: "/export/notoc", after: []string{"enter"}, took: true, source: "/export/notoc", warn: "inutoc /export/notoc"},
+		{name: "directory without toc: inutoc on the copy", keys: []string{"down", "enter"}, typed: "/export/notoc", after: []string{"enter"}, took: true, source: "/export/notoc", want: "mknimimage runs inutoc on the copy"},
 		{name: "empty directory refused", keys: []string{"down", "enter"}, typed: "/export/empty", after: []string{"enter"}, want: "gencopy -U -X -d /dev/cd0 -t /export/empty all"},
 		{name: "relative refused", keys: []string{"down", "enter"}, typed: "export/aix72", after: []string{"enter"}, want: "absolute path"},
 		{name: "missing refused", keys: []string{"down", "enter"}, typed: "/export/nope", after: []string{"enter"}, want: "/export/nope does not exist"},
@@ -107,5 +107,62 @@ func TestSourcePrefillGone(t *testing.T) {
 	newHarness(t, s, nim.Plan{Source: "old_lpp_source"})
 	if !strings.Contains(s.View(), "old_lpp_source is not in NIM any more") {
 		t.Fatalf("view:\n%s", s.View())
+	}
+}
+
+// The AIX level of each source is shown before choosing; an lpp_source
+// without simages is refused; media or a directory at the level of a
+// usable lpp_source offers it (y reuses it, n copies).
+func TestSourceLevelsAndReuse(t *testing.T) {
+	setup := func(t *testing.T) (*nimtest.Fake, *steps.Source, *harness) {
+		f := nimtest.World()
+		lpps := f.ByType["lpp_source"]
+		lpps[0].Attrs = append(lpps[0].Attrs, nim.Attr{Key: "oslevel_r", Value: "7200-05"})
+		f.ByType["lpp_source"] = append(lpps, nim.Object{Name: "nosimages_lpp", Attrs: []nim.Attr{
+			{Key: "type", Value: "lpp_source"}, {Key: "Rstate", Value: nim.RstateReady},
+			{Key: "location", Value: "/install/nim/lpp_source/nosimages_lpp"}, {Key: "simages", Value: "no"}}})
+		s := steps.NewSource(common(), testEnv(t, f))
+		return f, s, newHarness(t, s, nim.Plan{}.WithDefaults())
+	}
+	t.Run("levels listed, no simages refused", func(t *testing.T) {
+		_, s, h := setup(t)
+		h.keys("down", "down", "enter")
+		v := s.View()
+		for _, want := range []string{"7200-05-lpp_source  7200-05", "nosimages_lpp       level unknown  ready for use, no simages"} {
+			if !strings.Contains(v, want) {
+				t.Errorf("view lacks %q:\n%s", want, v)
+			}
+		}
+		h.keys("down", "down", "enter")
+		if h.took() || !strings.Contains(strings.Join(strings.Fields(s.View()), " "), "nosimages_lpp does not have simages = yes") {
+			t.Errorf("an lpp_source without simages was not refused:\n%s", s.View())
+		}
+		h.golden(t)
+	})
+	for _, tc := range []struct {
+		answer, source string
+	}{{"y", "7200-05-lpp_source"}, {"n", "/export/aix72"}, {"enter", "/export/aix72"}} {
+		t.Run("directory at its level: "+tc.answer, func(t *testing.T) {
+			_, s, h := setup(t)
+			h.keys("down", "enter", "ctrl+u")
+			h.typ("/export/aix72")
+			if v := strings.Join(strings.Fields(s.View()), " "); !strings.Contains(v, "AIX 7200-05 (7.2.5.0), from image bos.rte.7.2.5.0.I.") {
+				t.Errorf("the directory's level is not shown:\n%s", s.View())
+			}
+			h.keys("enter")
+			if h.took() {
+				t.Fatalf("went on without offering the lpp_source:\n%s", s.View())
+			}
+			if !strings.Contains(strings.Join(strings.Fields(s.View()), " "), "NIM already has lpp_source 7200-05-lpp_source at the same AIX level (7200-05)") {
+				t.Fatalf("no offer:\n%s", s.View())
+			}
+			if tc.answer == "y" {
+				h.golden(t)
+			}
+			h.keys(tc.answer)
+			if !h.took() || s.Apply(nim.Plan{}).Source != tc.source {
+				t.Errorf("took %v source %q, want %q", h.took(), s.Apply(nim.Plan{}).Source, tc.source)
+			}
+		})
 	}
 }

@@ -40,6 +40,10 @@ type Env struct {
 	// Debounce is how long typing must pause before a NIM check starts;
 	// zero checks at once (tests).
 	Debounce time.Duration
+	// Busy, when set, says why osimage name is held by a nimwiz job that
+	// creates or uses it (wizard.NameBusy), or "": the preview says that
+	// rather than what the job's half-made resources look like in NIM.
+	Busy func(name string) string
 }
 
 // DefaultDebounce is the pause after typing before a name is checked in NIM.

@@ -46,7 +46,10 @@ type LoadingKeys struct{ Retry key.Binding }
 type NameKeys struct{ Next, Suggest, Retry key.Binding }
 
 // SourceKeys are the source step's. Tab, like Choose, opens the kind's list.
-type SourceKeys struct{ Up, Down, Choose, Tab, Complete, Kinds, Retry key.Binding }
+type SourceKeys struct {
+	Up, Down, Choose, Tab, Complete, Kinds, Retry key.Binding
+	Confirm                                       ConfirmKeys // reuse the lpp_source offered?
+}
 
 // ListStepKeys are the keys of a step that is one list (node type, dump).
 type ListStepKeys struct{ Up, Down, Next, Retry key.Binding }
@@ -210,6 +213,7 @@ func DefaultKeyMap() *KeyMap {
 			Complete: bind("tab", "complete path", "tab"),
 			Kinds:    bind("esc", "other kind", "shift+tab", "esc"),
 			Retry:    retry,
+			Confirm:  confirm("yes, reuse it", "n: copy"),
 		},
 		NodeType: ListStepKeys{Up: up, Down: down, Next: enter},
 		Location: LocationKeys{

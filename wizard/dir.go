@@ -38,6 +38,7 @@ type DirReport struct {
 	Images  int       // *.bff, *.I, *.U files in the directory holding the images
 	ImgDir  string    // where the image files were counted, relative to Dir ("." for Dir)
 	Subdirs []string  // subdirectories, when no images were found (to guide browsing)
+	Level   Level     // the AIX level of the images (DirLevel), when usable
 	Err     error     // a read error other than "does not exist"
 }
 
@@ -76,12 +77,14 @@ func InspectDir(root, dir string) DirReport {
 		if isFile(filepath.Join(p, c.sub, ".toc")) {
 			r.Layout, r.TOC, r.ImgDir = c.layout, path.Join(c.sub, ".toc"), c.sub
 			r.Images = countImages(filepath.Join(p, c.sub))
+			r.Level = DirLevel(root, dir)
 			return r
 		}
 	}
 	for _, sub := range []string{"installp/ppc", ".", "usr/sys/inst.images"} {
 		if n := countImages(filepath.Join(p, sub)); n > 0 {
 			r.Layout, r.Images, r.ImgDir = LayoutNoTOC, n, sub
+			r.Level = DirLevel(root, dir)
 			return r
 		}
 	}

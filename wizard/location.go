@@ -2,6 +2,7 @@ package wizard
 
 import (
 	"fmt"
+	"path"
 
 	"github.com/nimwiz/nimwiz/nim"
 )
@@ -48,6 +49,19 @@ func (h Host) MeasureFree(loc string) (free uint64, dir string, err error) {
 	}
 	free, err = fs(hostPath(h.Root, dir))
 	return free, dir, err
+}
+
+// WillCreate says what happens to location loc when it does not exist
+// (dir, its deepest existing directory, is not loc itself), else "":
+// mknimimage makes each resource's directory with mkdir -p (xCAT 2.9.2
+// xCAT-server/lib/xcat/plugins/aixinstall.pm:4033 for the lpp_source,
+// :4330 and :4356 for the SPOT), so the free space that counts is dir's
+// filesystem.
+func WillCreate(loc, dir string) string {
+	if loc == "" || path.Clean(loc) == dir {
+		return ""
+	}
+	return fmt.Sprintf("%s does not exist yet: it will be created by mknimimage (mkdir -p), on the filesystem of %s.", path.Clean(loc), dir)
 }
 
 // FreeText reports the free space measured on the filesystem holding dir.

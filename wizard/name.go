@@ -47,6 +47,34 @@ func TakenProblem(name string, t nim.Taken) string {
 	return ""
 }
 
+// SuggestionText offers a free name; use says how to take it ("press tab
+// or Enter", "press Enter").
+func SuggestionText(name, use string) string {
+	return fmt.Sprintf("%s is free: %s to use it, or type another name.", name, use)
+}
+
+// Ghost is the suggestion as the empty name field shows it.
+func Ghost(name string) string { return name + " (suggested)" }
+
+// NameChecking says the name is being checked; waiting adds that Enter was
+// pressed and the wizard goes on once the check passes.
+func NameChecking(name string, waiting bool) string {
+	s := fmt.Sprintf("checking %q in NIM and xCAT...", name)
+	if waiting {
+		s += " (goes on as soon as it is free)"
+	}
+	return s
+}
+
+// NameNeeded asks for a name when Enter was pressed on an empty field;
+// tabKey is the key that takes the suggestion, "" when there is none.
+func NameNeeded(tabKey string) string {
+	if tabKey == "" {
+		return "type a name"
+	}
+	return "type a name (or press " + tabKey + " to use the suggestion)"
+}
+
 // NameFree confirms a name NIM said is free.
 func NameFree(name string) string { return fmt.Sprintf("%q is free in xCAT and NIM.", name) }
 

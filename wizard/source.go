@@ -5,6 +5,7 @@ import (
 	"path"
 	"strings"
 
+	"github.com/nimwiz/nimwiz/internal/hint"
 	"github.com/nimwiz/nimwiz/nim"
 )
 
@@ -69,19 +70,36 @@ func LppNameWidth(lpps []nim.Object) int {
 	return w
 }
 
-// LppRow is an lpp_source as listed: name (in a column of nameW), Rstate,
-// location.
-func LppRow(o nim.Object, nameW int) string {
-	return fmt.Sprintf("%s  %-22s %s", Pad(o.Name, nameW), o.Get("Rstate"), o.Get("location"))
+// LppRow is an lpp_source as listed: name (in a column of nameW), AIX
+// level, Rstate, simages when missing, location.
+func LppRow(o nim.Object, nameW int, lvl Level) string {
+	rs := o.Get("Rstate")
+	if o.Ready() && !o.HasSimages() {
+		rs += ", no simages"
+	}
+	return fmt.Sprintf("%s  %-13s  %-22s %s", Pad(o.Name, nameW), lvl.String(), rs, o.Get("location"))
 }
 
-// LppRefusal says why lpp_source o cannot be chosen and how to fix it.
+// DeviceLevelRow is DeviceRow with the level of the disc in it, when known.
+func DeviceLevelRow(d nim.CDDevice, lvl Level) string {
+	if !lvl.Known() {
+		return DeviceRow(d)
+	}
+	// The level before the description, which narrow screens cut.
+	return fmt.Sprintf("/dev/%-6s %-10s AIX %s  %s", d.Name, d.Status, lvl.TL, strings.TrimSpace(d.Location+" "+d.Description))
+}
+
+// LppRefusal says why lpp_source o cannot be chosen and how to fix it. It
+// agrees with the ending of a run that stopped while copying it
+// (nim/cleanup.go: such a copy is suspect and is removed): `nim -Fo check`
+// would rebuild the .toc of a partial copy and call it ready.
 func LppRefusal(o nim.Object) string {
 	rs := o.Get("Rstate")
 	if rs == "" {
 		rs = "unknown"
 	}
-	return fmt.Sprintf("%s is %q: NIM uses only a resource that is %q. Check it with `nim -Fo check %s`, or choose another.", o.Name, rs, nim.RstateReady, o.Name)
+	return fmt.Sprintf("%s is %q: NIM uses only a resource that is %q. If a run that stopped or failed created it, its copy may be incomplete: remove it as that run's ending says (`%s` shows it), not check it. If it was complete, `nim -Fo check %s` makes NIM look at it again. Or choose another.",
+		o.Name, rs, nim.RstateReady, hint.Command("jobs"), o.Name)
 }
 
 // LayoutFinding says what InspectDir found in a directory with a .toc, or
@@ -127,8 +145,14 @@ func DirRefusal(r DirReport, pick string) string {
 	return ""
 }
 
-// NoTOC warns that r's directory has images but no table of contents
-// (LayoutNoTOC): at the step and again at the preview.
+// NoTOC says what happens to r's directory, which has images but no table
+// of contents (LayoutNoTOC): at the step and again at the preview. NIM's
+// define copies the images into the new lpp_source (bffcreate/gencopy
+// build a missing .toc themselves: aix-nim.md §5), and mknimimage then runs
+// `inutoc <loc>/installp/ppc` on the copy (xCAT 2.9.2
+// xCAT-server/lib/xcat/plugins/aixinstall.pm:4132-4140, after the define
+// at :4089-4098). The directory itself is left as it is.
 func NoTOC(r DirReport) string {
-	return fmt.Sprintf("%s has %d image files but no .toc; run `inutoc %s` before creating, so installp can find them.", r.Dir, r.Images, path.Join(r.Dir, r.ImgDir))
+	return fmt.Sprintf("%s has %d image files but no .toc. That is fine: NIM copies them into the new lpp_source and mknimimage runs inutoc on the copy, which writes its .toc; %s itself is left unchanged.",
+		r.Dir, r.Images, r.Dir)
 }

@@ -26,6 +26,9 @@ type NIM interface {
 	CDDevices(ctx context.Context) ([]nim.CDDevice, error)
 	NameTaken(ctx context.Context, name string) (nim.Taken, error)
 	XcatVersion(ctx context.Context) (nim.Version, error)
+	// Objects is lsnim -l for names: the preview's pre-flight
+	// (nim.CheckNamesWith), with Osimage.
+	Objects(ctx context.Context, names ...string) ([]nim.Object, []string, error)
 }
 
 var _ NIM = (*nim.Client)(nil)

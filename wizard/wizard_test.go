@@ -184,3 +184,95 @@ func TestSuggestBases(t *testing.T) {
 		t.Errorf("got %q", got)
 	}
 }
+
+// Every text is true for the choice in front of the admin.
+func TestWordingForTheChoice(t *testing.T) {
+	for _, tc := range []struct {
+		name        string
+		text        string
+		want, never []string
+	}{
+		{"dump, diskless", wizard.DumpExplain(nim.Plan{Type: nim.Diskless}),
+			[]string{"a diskless node writes", "stops, because the osimage already exists"}, []string{"add one later", "again with -D."}},
+		{"dump, dataless", wizard.DumpExplain(nim.Plan{Type: nim.Dataless}),
+			[]string{"Dataless nodes have a local disk", "stops, because the osimage already exists"}, []string{"diskless", "add one later"}},
+		{"lpp_source left unavailable", wizard.LppRefusal(nim.Object{Name: "k2_lpp_source", Attrs: []nim.Attr{{Key: "Rstate", Value: "unavailable for use"}}}),
+			[]string{`"unavailable for use"`, "remove it as that run's ending says", "not check it"}, nil},
+		{"directory without .toc", wizard.NoTOC(wizard.DirReport{Dir: "/export/notoc", Layout: wizard.LayoutNoTOC, Images: 3, ImgDir: "."}),
+			[]string{"mknimimage runs inutoc on the copy", "/export/notoc itself is left unchanged"}, []string{"before creating"}},
+	} {
+		for _, w := range tc.want {
+			if !strings.Contains(tc.text, w) {
+				t.Errorf("%s: %q lacks %q", tc.name, tc.text, w)
+			}
+		}
+		for _, n := range tc.never {
+			if strings.Contains(tc.text, n) {
+				t.Errorf("%s: %q says %q", tc.name, tc.text, n)
+			}
+		}
+	}
+}
+
+// The AIX level of each kind of source, from the files and attributes real
+// masters have (the .toc's zero-padded levels, the media's OSLEVEL in both
+// readings, NIM's attributes in both readings).
+func TestLevels(t *testing.T) {
+	toc := "0 1705400000 2\nbos.7.2.5.0.I 4 R I bos {\nbos.rte 07.02.0005.0000 1 N U en_US Base Operating System Runtime\n[\n%\n%\n]\n}\n" +
+		"bos.7.2.5.1.U 4 R S bos {\nbos.rte 07.02.0005.0001 1 N U en_US Base Operating System Runtime\n[\n%\n]\n}\n"
+	root := nimtest.HostRoot(t, map[string]string{
+		"media/OSLEVEL":                        "OSLEVEL=7.3.2.0\n",
+		"media/installp/ppc/.toc":              toc,
+		"bare/OSLEVEL":                         "7.1.5.0\n",
+		"lpp/7205/installp/ppc/.toc":           toc,
+		"lpp/7205/installp/ppc/bos.7.2.5.0.I":  "",
+		"names/bos.7.3.1.0.I":                  "",
+		"names/bos.rte.7.3.1.2.U":              "",
+		"nolevel/.toc":                         "0 1705400000 2\n",
+		"nolevel/openssh.base.9.7.3013.1000.I": "",
+	})
+	obj := func(kv ...string) nim.Object {
+		o := nim.Object{Name: "x"}
+		for i := 0; i+1 < len(kv); i += 2 {
+			o.Attrs = append(o.Attrs, nim.Attr{Key: kv[i], Value: kv[i+1]})
+		}
+		return o
+	}
+	for _, tc := range []struct {
+		name string
+		got  wizard.Level
+		tl   string
+		from string
+	}{
+		{"media OSLEVEL=", wizard.DirLevel(root, "/media"), "7300-02", "OSLEVEL"},
+		{"bare OSLEVEL", wizard.DirLevel(root, "/bare"), "7100-05", "OSLEVEL"},
+		{"drive mounted as a directory (demo)", wizard.MediaLevel(root, "/media"), "7300-02", "OSLEVEL"},
+		{"drive a device", wizard.MediaLevel(root, "/dev/cd0"), "", ""},
+		{".toc, highest bos.rte", wizard.DirLevel(root, "/lpp/7205"), "7200-05", ".toc (bos.rte)"},
+		{"image names", wizard.DirLevel(root, "/names"), "7300-01", "image bos.rte.7.3.1.2.U"},
+		{"nothing to read", wizard.DirLevel(root, "/nolevel"), "", ""},
+		{"lsnim oslevel_r", wizard.LppLevel(root, obj("oslevel_r", "7200-05", "location", "/nowhere")), "7200-05", "lsnim oslevel_r"},
+		{"lsnim version/release/mod", wizard.LppLevel(root, obj("version", "7", "release", "3", "mod", "2")), "7300-02", "lsnim version/release/mod"},
+		{"lpp_source .toc at its location", wizard.LppLevel(root, obj("location", "/lpp/7205", "simages", "yes")), "7200-05", ".toc (bos.rte)"},
+		{"lpp_source without location", wizard.LppLevel(root, obj("Rstate", "ready for use")), "", ""},
+	} {
+		if tc.got.TL != tc.tl || tc.got.From != tc.from {
+			t.Errorf("%s: %+v, want %q from %q", tc.name, tc.got, tc.tl, tc.from)
+		}
+	}
+	if l := wizard.DirLevel(root, "/lpp/7205"); l.VRMF != "7.2.5.1" {
+		t.Errorf("VRMF %q, want the highest bos.rte 7.2.5.1", l.VRMF)
+	}
+	lpps := []nim.Object{
+		obj("Rstate", "ready for use", "simages", "no", "oslevel_r", "7200-05"),
+		obj("Rstate", "unavailable for use", "simages", "yes", "oslevel_r", "7200-05"),
+		obj("Rstate", "ready for use", "simages", "yes", "oslevel_r", "7200-05"),
+	}
+	want := wizard.Level{TL: "7200-05"}
+	if i := wizard.SameLevelLpp(lpps, wizard.LppLevels(root, lpps), want); i != 2 {
+		t.Errorf("SameLevelLpp = %d, want 2 (the only usable one)", i)
+	}
+	if i := wizard.SameLevelLpp(lpps, wizard.LppLevels(root, lpps), wizard.Level{}); i != -1 {
+		t.Errorf("an unknown level matched %d", i)
+	}
+}

@@ -83,6 +83,8 @@ func attachPlain(a *app, store *job.Store, rec job.Record) error {
 // them would look at another state directory, or the real master.
 // A leading "--plain" in args is kept among the global options.
 func (a *app) command(args ...string) string {
+	// The same words as package hint's (the wizard's hints): its globals
+	// are set from these options in setUp.
 	return strings.Join(commandArgv(a.demo, a.stateDirFlag, args...), " ")
 }
 

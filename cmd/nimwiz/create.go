@@ -15,6 +15,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/nimwiz/nimwiz/internal/ending"
+	"github.com/nimwiz/nimwiz/internal/hint"
 	"github.com/nimwiz/nimwiz/internal/job"
 	"github.com/nimwiz/nimwiz/nim"
 	"github.com/nimwiz/nimwiz/steps"
@@ -52,7 +53,7 @@ func runCreate(a *app, args []string) error {
 	if a.plain {
 		return runPlainCreate(a, *from, *planFile)
 	}
-	if err := needTerminal(a, "this is a full-screen wizard", scriptHint); err != nil {
+	if err := needTerminal(a, "this is a full-screen wizard", scriptHint()); err != nil {
 		return err
 	}
 	if err := checkMaster(a); err != nil {
@@ -87,8 +88,11 @@ func needTerminal(a *app, what, hint string) error {
 	return usageError("needs a terminal on stdin and stdout (%s).\n%s", what, hint)
 }
 
-// scriptHint is what to do instead of the full-screen wizard.
-const scriptHint = "To create an osimage from a script, write a plan file (or save one from the wizard elsewhere) and run: nimwiz apply FILE"
+// scriptHint is what to do instead of the full-screen wizard, with the
+// global options in force.
+func scriptHint() string {
+	return "To create an osimage from a script, write a plan file (or save one from the wizard elsewhere) and run: " + hint.Command("apply", "FILE")
+}
 
 // checkMaster, on a real master, says once and up front (rather than on
 // every screen's query) what keeps nimwiz from working here (preflight).

@@ -34,7 +34,7 @@ func TestWizardNeedsTerminal(t *testing.T) {
 			if code != exitUsage {
 				t.Fatalf("exit %d, want %d; stderr %q", code, exitUsage, stderr.String())
 			}
-			if !strings.Contains(stderr.String(), "needs a terminal") || !strings.Contains(stderr.String(), "nimwiz apply FILE") {
+			if !strings.Contains(stderr.String(), "needs a terminal") || !strings.Contains(stderr.String(), "nimwiz --state-dir ") || !strings.Contains(stderr.String(), " apply FILE") {
 				t.Errorf("stderr %q", stderr.String())
 			}
 			if stdout.Len() != 0 {

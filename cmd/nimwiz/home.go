@@ -25,7 +25,7 @@ func runHome(a *app, args []string) error {
 			a.command("list"), a.command("show", "NAME"), a.command("jobs"), a.command("--plain", "attach")+" [ID]")
 		return runPlainCreate(a, "", "")
 	}
-	if err := needTerminal(a, "this is a full-screen wizard", scriptHint); err != nil {
+	if err := needTerminal(a, "this is a full-screen wizard", scriptHint()); err != nil {
 		return err
 	}
 	if err := checkMaster(a); err != nil {

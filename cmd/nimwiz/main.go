@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/nimwiz/nimwiz/internal/hint"
 	"github.com/nimwiz/nimwiz/internal/termtext"
 	"github.com/nimwiz/nimwiz/nim"
 )
@@ -116,6 +117,16 @@ func (a *app) setUp(args []string) (string, []string, error) {
 	if flagGiven(fs, "state-dir") {
 		a.stateDirFlag = a.stateDir
 	}
+	// The wizard's hints (package hint) carry the same global options as
+	// a.command's.
+	var globals []string
+	if a.demo {
+		globals = append(globals, "--demo")
+	}
+	if a.stateDirFlag != "" {
+		globals = append(globals, "--state-dir", a.stateDirFlag)
+	}
+	hint.SetGlobals(globals...)
 	a.exec = &nim.Executor{Hint: notNIMMaster}
 	// Every xCAT client nimwiz runs loads the live module (PERL5OPT), so
 	// its output reaches nimwiz as printed (nim/live.go); rewritten at each

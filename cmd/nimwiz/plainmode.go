@@ -8,9 +8,11 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/nimwiz/nimwiz/internal/job"
 	"github.com/nimwiz/nimwiz/internal/safefs"
 	"github.com/nimwiz/nimwiz/nim"
 	"github.com/nimwiz/nimwiz/ui/plain"
+	"github.com/nimwiz/nimwiz/wizard"
 )
 
 // runPlainCreate is `create` (and the bare `nimwiz`) in plain mode: the
@@ -33,6 +35,7 @@ func runPlainCreate(a *app, from, planFile string) error {
 		Echo:    !isTerminal(a.stdin),
 		PlanDir: filepath.Clean(dir),
 		From:    from,
+		Busy:    busyName(job.NewStore(a.stateDir)),
 	}
 	var start nim.Plan
 	if planFile != "" {
@@ -72,4 +75,17 @@ func keepPlan(stateDir string, p nim.Plan) (string, error) {
 		return "", fmt.Errorf("keep the plan: %w", err)
 	}
 	return path, nil
+}
+
+// busyName says which running job holds an osimage name, for the
+// wizard's preview (wizard.NameBusy); "" when none or unknown (the run
+// checks again).
+func busyName(st *job.Store) func(string) string {
+	return func(name string) string {
+		recs, err := st.Using(name)
+		if err != nil || len(recs) == 0 {
+			return ""
+		}
+		return wizard.NameBusy(name, recs[0].ID, string(recs[0].State))
+	}
 }

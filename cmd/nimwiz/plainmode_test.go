@@ -14,8 +14,9 @@ func TestPlainCreateRunsTheJob(t *testing.T) {
 	t.Setenv("NIMWIZ_SIM_SPOT_SECONDS", "0.2")
 	t.Setenv("NIMWIZ_SIM_UPDATE_SECONDS", "0.05")
 	state := t.TempDir()
-	// Enter through the seven steps, Create (1), confirm (y).
-	in := strings.NewReader(strings.Repeat("\n", 7) + "1\ny\n")
+	// Enter through the seven steps (and the lpp_source offered at the
+	// media's level: no), Create (1), confirm (y).
+	in := strings.NewReader(strings.Repeat("\n", 8) + "1\ny\n")
 	var out, errb bytes.Buffer
 	rc := run([]string{"--demo", "--plain", "--state-dir", state, "create"}, in, &out, &errb)
 	if rc != exitOK {

@@ -174,12 +174,13 @@ func TestRunScreenRefusesInterrupts(t *testing.T) {
 	rec := onlyJob(t, state)
 
 	// The same name again, while the first runs.
+	// The preview already refuses it, naming the job (the run would too).
 	second := startTUI(t, state, nil, "create", "--plan", plan)
-	second.create()
-	second.until("already being created by job " + rec.ID)
-	second.until("nimwiz --demo --state-dir " + state + " attach " + rec.ID) // with the options in force
-	second.keys('q')
-	if code := second.exit(); code != exitFail {
+	second.until("Review the plan")
+	second.until("is in use by nimwiz job " + rec.ID)
+	second.keys('c') // no question: nothing to confirm
+	second.keys(0x03)
+	if code := second.exit(); code != exitInterrupted {
 		t.Errorf("second run: exit %d", code)
 	}
 

@@ -102,7 +102,7 @@ func TestBrowserShowsHostileValuesAsText(t *testing.T) {
 func TestSourceStepShowsHostileDescriptionsAsText(t *testing.T) {
 	state, _ := hostileState(t)
 	u := startTUI(t, state, nil, "create")
-	u.until("is free in xCAT and NIM.")
+	u.until("is free: press tab or enter")
 	u.keys('\r')
 	u.until("Where should the AIX software come from?")
 	u.keys('\r')

@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/nimwiz/nimwiz/nim"
 )
@@ -28,6 +29,9 @@ type Fake struct {
 	Version nim.Version
 	Err     map[string]error // method name -> error to return
 	calls   []string
+	// Delay, when set, is how long every query takes (a slow master, for
+	// tests of what the screens do meanwhile).
+	Delay time.Duration
 
 	// For the browser (additive; World leaves them empty):
 	// Details are lsnim -l answers by name; Objects looks here first, then
@@ -54,10 +58,10 @@ type failTimes struct {
 // World returns a fake master with a little of everything: two drives (one
 // Defined), two lpp_sources (one not ready), extra resources, one osimage.
 func World() *Fake {
-	lpp := func(name, rstate, loc string) nim.Object {
+	lpp := func(name, rstate, loc, simages string) nim.Object {
 		return nim.Object{Name: name, Attrs: []nim.Attr{
 			{Key: "class", Value: "resources"}, {Key: "type", Value: "lpp_source"},
-			{Key: "location", Value: loc}, {Key: "Rstate", Value: rstate},
+			{Key: "Rstate", Value: rstate}, {Key: "location", Value: loc}, {Key: "simages", Value: simages},
 		}}
 	}
 	f := &Fake{
@@ -70,8 +74,8 @@ func World() *Fake {
 		},
 		ByType: map[string][]nim.Object{
 			"lpp_source": {
-				lpp("7200-05-lpp_source", nim.RstateReady, "/install/nim/lpp_source/7200-05-lpp_source"),
-				lpp("broken_lpp", "unavailable for use", "/export/broken"),
+				lpp("7200-05-lpp_source", nim.RstateReady, "/install/nim/lpp_source/7200-05-lpp_source", "yes"),
+				lpp("broken_lpp", "unavailable for use", "/export/broken", "no"),
 			},
 		},
 		Listing: []nim.Listing{
@@ -99,6 +103,9 @@ func World() *Fake {
 }
 
 func (f *Fake) call(name string) error {
+	if f.Delay > 0 {
+		time.Sleep(f.Delay)
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.calls = append(f.calls, name)
@@ -148,7 +155,7 @@ func (f *Fake) Osimage(ctx context.Context, name string) (nim.Osimage, error) {
 	}
 	o, ok := f.Images[name]
 	if !ok {
-		return nim.Osimage{}, fmt.Errorf("lsdef -t osimage -o %s: Could not find an object named '%s' of type 'osimage'", name, name)
+		return nim.Osimage{}, fmt.Errorf("lsdef -t osimage -o %s: Could not find an object named '%s' of type 'osimage' (%w)", name, name, nim.ErrNoSuchOsimage)
 	}
 	return o, nil
 }

@@ -93,7 +93,6 @@ const (
 	stageHome stage = iota
 	stageLoading
 	stageWizard
-	stageDone
 	stageBrowse
 	stageRun
 	stageJobs
@@ -148,6 +147,15 @@ func New(cfg Config) *Model {
 	c := ui.NewCommon()
 	c.Demo = cfg.Demo
 	cfg.Env.NIM = cfg.Services.NIM
+	if jobs := cfg.Services.Jobs; cfg.Env.Busy == nil && jobs != nil {
+		cfg.Env.Busy = func(name string) string {
+			recs, err := jobs(name)
+			if err != nil || len(recs) == 0 {
+				return "" // the run checks again (job.Start)
+			}
+			return wizard.NameBusy(name, recs[0].ID, string(recs[0].State))
+		}
+	}
 	if cfg.Env.Debounce == 0 {
 		cfg.Env.Debounce = steps.DefaultDebounce
 	} else if cfg.Env.Debounce < 0 {

@@ -11,12 +11,17 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/exp/golden"
 
+	"github.com/nimwiz/nimwiz/internal/hint"
 	"github.com/nimwiz/nimwiz/nim"
 	"github.com/nimwiz/nimwiz/nim/nimtest"
 	"github.com/nimwiz/nimwiz/ui/uitest"
 )
 
 var sizes = [][2]int{{80, 24}, {120, 40}}
+
+// withSmallest adds the smallest supported size, 60x20, for the screens
+// that goldens it.
+var withSmallest = append([][2]int{{60, 20}}, sizes...)
 
 // hostRoot is a simulated host root with one image directory.
 func hostRoot(t testing.TB) string {
@@ -88,7 +93,7 @@ func (h *harness) golden(t *testing.T) {
 // TestScreens goldens every screen of the wizard at both sizes, walking
 // from the home screen to the save prompt.
 func TestScreens(t *testing.T) {
-	for _, sz := range sizes {
+	for _, sz := range withSmallest {
 		t.Run(fmt.Sprintf("%dx%d", sz[0], sz[1]), func(t *testing.T) {
 			h := newHarness(t, Config{Demo: true}, sz[0], sz[1])
 			shot := func(name string) { t.Run(name, func(t *testing.T) { h.golden(t) }) }
@@ -123,6 +128,7 @@ func TestScreens(t *testing.T) {
 			shot("15-confirm")
 			h.keys("n", "s")
 			shot("16-save-prompt")
+
 		})
 	}
 }
@@ -157,7 +163,7 @@ func TestFlows(t *testing.T) {
 			if got := h.m.Plan().CommandLine(); got != tc.cmd {
 				t.Errorf("command line\n got %s\nwant %s", got, tc.cmd)
 			}
-			for _, sz := range sizes {
+			for _, sz := range withSmallest {
 				h.d.Send(tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
 				t.Run(fmt.Sprintf("%dx%d", sz[0], sz[1]), func(t *testing.T) { h.golden(t) })
 			}
@@ -175,7 +181,7 @@ func TestFromPrefill(t *testing.T) {
 	if got := h.m.Plan().CommandLine(); got != want {
 		t.Errorf("command line\n got %s\nwant %s", got, want)
 	}
-	for _, sz := range sizes {
+	for _, sz := range withSmallest {
 		h.d.Send(tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
 		t.Run(fmt.Sprintf("%dx%d", sz[0], sz[1]), func(t *testing.T) { h.golden(t) })
 	}
@@ -273,7 +279,7 @@ func TestCtrlCQuitsFromEveryStep(t *testing.T) {
 			t.Errorf("step %d: ctrl+c did not quit", step)
 		}
 		for _, c := range h.f.Calls() {
-			if c != "NameTaken" && c != "CDDevices" && c != "ObjectsOfType" && c != "XcatVersion" && c != "Resources" {
+			if c != "NameTaken" && c != "CDDevices" && c != "ObjectsOfType" && c != "XcatVersion" && c != "Resources" && c != "Osimage" && c != "Objects" {
 				t.Errorf("unexpected NIM call %s", c)
 			}
 		}
@@ -306,13 +312,20 @@ func TestCreateWithoutRunScreenSaves(t *testing.T) {
 	if !strings.Contains(h.m.View(), "Save plan to") {
 		t.Fatalf("no save prompt:\n%s", h.m.View())
 	}
+	hint.SetGlobals("--demo", "--state-dir", "/st")
+	t.Cleanup(func() { hint.SetGlobals() })
 	h.keys("enter")
 	r := h.m.Result()
 	want := filepath.Join(dir, "aix72.toml")
-	if !h.d.Quit || r.SavedPath != want {
-		t.Fatalf("result %+v", r)
+	// Saving stays in the wizard, saying where and how to run it.
+	if h.d.Quit || r.SavedPath != want {
+		t.Fatalf("quit %v, result %+v", h.d.Quit, r)
 	}
-	if msg := DoneMessage(r); msg != "The plan is ready: run `nimwiz apply "+want+"` to create osimage aix72." {
+	view := strings.ReplaceAll(strings.Join(strings.Fields(h.m.View()), " "), " \\ ", " ")
+	if !strings.Contains(view, "ok: saved the plan to "+want) || !strings.Contains(view, "nimwiz --demo --state-dir /st apply "+want) {
+		t.Errorf("the preview does not say where and how:\n%s", h.m.View())
+	}
+	if msg := DoneMessage(r); msg != "The plan is ready: run `nimwiz --demo --state-dir /st apply "+want+"` to create osimage aix72." {
 		t.Errorf("message %q", msg)
 	}
 	if p, err := nim.LoadPlan(want); err != nil || p.Source != "/dev/cd0" {
@@ -345,5 +358,33 @@ func TestTypeAheadCountsEachKey(t *testing.T) {
 	h.d.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("jj")})
 	if v := h.m.View(); !strings.Contains(v, "> Jobs") {
 		t.Errorf("jj typed ahead did not move twice:\n%s", v)
+	}
+}
+
+// Saving the plan stays in the wizard: the preview says where it was
+// saved and the command that runs it, with the global options in force.
+func TestSavedStaysInWizard(t *testing.T) {
+	hint.SetGlobals("--demo", "--state-dir", "/var/tmp/nimwiz-state")
+	t.Cleanup(func() { hint.SetGlobals() })
+	for _, sz := range [][2]int{{60, 20}, {80, 24}} {
+		t.Run(fmt.Sprintf("%dx%d", sz[0], sz[1]), func(t *testing.T) {
+			dir := t.TempDir()
+			h := newHarness(t, Config{Start: StartPreview, PlanDir: dir, Plan: nim.Plan{Name: "aix72", Source: "/dev/cd0"}}, sz[0], sz[1])
+			h.keys("s", "enter")
+			if h.d.Quit || h.m.Active() != StepPreview {
+				t.Fatalf("saving left the wizard:\n%s", h.m.View())
+			}
+			// The temporary directory's length changes the padding: lines
+			// are compared without it.
+			lines := strings.Split(strings.ReplaceAll(h.m.View(), dir, "/plans"), "\n")
+			for i, l := range lines {
+				lines[i] = strings.TrimRight(l, " ")
+			}
+			golden.RequireEqual(t, []byte(strings.Join(lines, "\n")))
+			h.keys("1") // and the wizard goes on
+			if !strings.Contains(h.m.View(), "step 1 of 7: Name") {
+				t.Errorf("no step after saving:\n%s", h.m.View())
+			}
+		})
 	}
 }

@@ -35,7 +35,13 @@ func (h *harness) sees(s ...string) {
 // goldenBoth goldens the current screen at both sizes.
 func (h *harness) goldenBoth(t *testing.T, name string) {
 	t.Helper()
-	for _, sz := range sizes {
+	h.goldenAt(t, name, sizes)
+}
+
+// goldenAt goldens the current screen at each of szs.
+func (h *harness) goldenAt(t *testing.T, name string, szs [][2]int) {
+	t.Helper()
+	for _, sz := range szs {
 		h.d.Send(tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
 		t.Run(fmt.Sprintf("%s/%dx%d", name, sz[0], sz[1]), func(t *testing.T) { h.golden(t) })
 	}
@@ -402,5 +408,54 @@ func TestBrowseRefusesWhatARunningJobUses(t *testing.T) {
 	h.sees("cannot change it now: job 20261204-120000-k7")
 	if c := f.Calls(); slices.ContainsFunc(c, func(s string) bool { return strings.HasPrefix(s, "Run:") }) {
 		t.Fatalf("chdef ran while a job uses the osimage: %v", c)
+	}
+}
+
+// Change refuses what chdef would take but no node can boot (the rule is
+// nim.Osimage.ChangeProblem): a root beside 72cosi's shared_root is refused
+// when the attribute is chosen, dropping its only shared_root when the
+// value is; nothing runs.
+func TestBrowseChangeRefusesUnbootable(t *testing.T) {
+	f := nimtest.BrowseWorld()
+	h := newHarness(t, browseConfig(f), 80, 24)
+	h.keys("down", "down", "down", "enter", "c") // 72cosi details
+	for i := 0; i < len(browse.ChangeAttrs()) && !strings.Contains(h.m.View(), "> root "); i++ {
+		h.keys("down")
+	}
+	h.sees("> root")
+	h.keys("enter")
+	h.sees("error: root: 72cosi already boots from its shared_root 72cosi_shared_root")
+	h.goldenAt(t, "root-refused", withSmallest)
+	for i := 0; i < len(browse.ChangeAttrs()) && !strings.Contains(h.m.View(), "> shared_root "); i++ {
+		h.keys("down")
+	}
+	h.sees("> shared_root")
+	h.keys("enter")
+	h.sees("(none) drop shared_root")
+	h.keys("up", "up", "enter") // (none)
+	h.sees("its nodes need a root or a shared_root")
+	for _, c := range f.Calls() {
+		if c == "Run" {
+			t.Errorf("a command ran")
+		}
+	}
+}
+
+// Re-create keeps every attribute a plan can carry (configdump too, which
+// mknimimage writes into the definition as given), shows them without
+// offering them, and says before the admin chooses which ones the new
+// definition would lack (nimmethod: mknimimage sets it itself).
+func TestBrowseRecreateSaysWhatIsNotCarried(t *testing.T) {
+	f := nimtest.BrowseWorld()
+	o := f.Images["61cosi"]
+	o.Attrs["configdump"] = "selective"
+	o.Attrs["nimmethod"] = "rte"
+	f.Images["61cosi"] = o
+	h := newHarness(t, browseConfig(f), 80, 24)
+	h.keys("enter", "n") // 61cosi details, re-create
+	h.sees("configdump=selective", "Not carried over", "nimmethod=rte")
+	h.goldenAt(t, "recreate-not-carried", withSmallest)
+	if p := nim.PlanFromOsimage(o); p.Extra["configdump"] != "selective" || !strings.Contains(p.CommandLine(), "configdump=selective") {
+		t.Errorf("the plan does not carry configdump: %s", p.CommandLine())
 	}
 }

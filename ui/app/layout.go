@@ -9,6 +9,7 @@ import (
 
 	"github.com/nimwiz/nimwiz/internal/termtext"
 	"github.com/nimwiz/nimwiz/ui"
+	"github.com/nimwiz/nimwiz/wizard"
 )
 
 // Layout: the header, the active view in the body (sized to what the
@@ -30,8 +31,6 @@ func (m *Model) View() string {
 		body = m.from.View(m.c.Styles, w, "r")
 	case stageWizard:
 		body = m.steps[m.active].View()
-	case stageDone:
-		body = m.doneView()
 	case stageBrowse:
 		body = m.browse.View()
 	case stageRun:
@@ -53,7 +52,7 @@ func (m *Model) headerView() string {
 	case stageWizard:
 		title = "Create an osimage"
 		where = fmt.Sprintf("step %d of %d: %s", m.active+1, len(m.steps), m.steps[m.active].Title())
-	case stageLoading, stageDone:
+	case stageLoading:
 		title = "Create an osimage"
 	case stageBrowse:
 		title, where = "Browse osimages", m.browse.Where()
@@ -120,14 +119,7 @@ func DoneMessage(r Result) string {
 	if r.SavedPath == "" {
 		return ""
 	}
-	return fmt.Sprintf("The plan is ready: run `nimwiz apply %s` to create osimage %s.", r.SavedPath, r.Plan.Name)
-}
-
-func (m *Model) doneView() string {
-	if msg := DoneMessage(m.Result()); msg != "" {
-		return m.c.Styles.OK.Render(msg)
-	}
-	return m.c.Styles.Subtle.Render("Nothing was changed on the NIM master.")
+	return fmt.Sprintf("The plan is ready: run `%s` to create osimage %s.", wizard.ApplyCommand(r.SavedPath), r.Plan.Name)
 }
 
 // keyMap merges the active view's keys with the global ones for help.

@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/nimwiz/nimwiz/internal/hint"
 	"github.com/nimwiz/nimwiz/nim"
 	"github.com/nimwiz/nimwiz/steps"
 	"github.com/nimwiz/nimwiz/ui"
@@ -254,7 +255,7 @@ func (m *Model) wizard(msg tea.Msg) tea.Cmd {
 		m.plan = msg.Plan
 		if m.cfg.OnCreate == nil {
 			// No run screen wired: keep the plan for `nimwiz apply`.
-			return m.prev.PromptSave("Saving the plan: run it afterwards with nimwiz apply.")
+			return m.prev.PromptSave("Saving the plan: run it afterwards with " + hint.Command("apply", "FILE") + ".")
 		}
 		m.run = run.New(m.c, m.cfg.Run)
 		m.run.Starting(msg.Plan)
@@ -263,9 +264,8 @@ func (m *Model) wizard(msg tea.Msg) tea.Cmd {
 		return m.cfg.OnCreate(msg.Plan)
 	case steps.SavedMsg:
 		m.plan = msg.Plan
-		m.result.SavedPath = msg.Path
-		m.stage = stageDone
-		return tea.Quit
+		m.result.SavedPath = msg.Path // the preview says where; the wizard goes on
+		return nil
 	}
 	return nil
 }

@@ -36,7 +36,7 @@ func TestProgram(t *testing.T) {
 	}
 	wait("What would you like to do?")
 	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
-	wait(`"osimage2" is free`)
+	wait("osimage2 is free: press")
 	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlU})
 	tm.Type("aix72")
 	wait(`"aix72" is free`)
@@ -55,4 +55,38 @@ func TestProgram(t *testing.T) {
 		t.Fatalf("result %+v, plan %s", fm.Result(), fm.Plan().CommandLine())
 	}
 	golden.RequireEqual(t, []byte(fm.View()))
+}
+
+// TestProgramPasteEnter: in a real tea.Program with a real debounce and a
+// NIM that answers slowly, a name pasted the moment the step appears and
+// Enter at once: the step goes on as soon as the pasted name is checked,
+// with that name (not the suggestion).
+func TestProgramPasteEnter(t *testing.T) {
+	f := nimtest.World()
+	f.Delay = 150 * time.Millisecond
+	cfg := Config{
+		Services: Services{NIM: f},
+		Env: steps.Env{
+			Root:      hostRoot(t),
+			FreeSpace: func(string) (uint64, error) { return 40 << 30, nil },
+			Debounce:  300 * time.Millisecond,
+		},
+		PlanDir: "/plans",
+		Start:   StartCreate,
+	}
+	tm := teatest.NewTestModel(t, New(cfg), teatest.WithInitialTermSize(80, 24))
+	wait := func(s string) {
+		t.Helper()
+		teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(s)) },
+			teatest.WithDuration(10*time.Second), teatest.WithCheckInterval(5*time.Millisecond))
+	}
+	wait("What should the new osimage be called?")
+	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("aix72"), Paste: true})
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	wait("Where should the AIX software come from?")
+	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlC})
+	tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
+	if got := tm.FinalModel(t).(*Model).Plan().Name; got != "aix72" {
+		t.Errorf("name %q, want aix72", got)
+	}
 }

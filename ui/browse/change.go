@@ -156,12 +156,22 @@ func (v *changeView) keyAttr(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Cancel):
 		return goTo(goMsg{to: v.from})
 	case key.Matches(msg, k.Up):
-		v.acur = max(v.acur-1, 0)
+		v.acur, v.bad = max(v.acur-1, 0), ""
 	case key.Matches(msg, k.Down):
-		v.acur = min(v.acur+1, len(v.attrs)-1)
+		v.acur, v.bad = min(v.acur+1, len(v.attrs)-1), ""
 	case key.Matches(msg, k.Refresh):
 		return v.d.loadResources(true)
 	case key.Matches(msg, k.Choose):
+		// An attribute the image does not have and that no value could
+		// be added to (root beside a shared_root, paging on dataless):
+		// refused here, with the reason (nim.Osimage.ChangeProblem).
+		if a := v.attrs[v.acur]; v.o.Get(a) == "" {
+			if msg := v.o.ChangeProblem(a, "x"); msg != "" {
+				v.bad = a + ": " + msg
+				return nil
+			}
+		}
+		v.bad = ""
 		v.attr = v.attrs[v.acur]
 		v.spec, _ = nim.LookupAttr(v.attr)
 		v.step = chValue
@@ -183,9 +193,9 @@ func (v *changeView) keyResource(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Back):
 		v.step = chAttr
 	case key.Matches(msg, k.Up):
-		v.vcur = max(v.vcur-1, 0)
+		v.vcur, v.bad = max(v.vcur-1, 0), ""
 	case key.Matches(msg, k.Down):
-		v.vcur = min(v.vcur+1, max(len(v.choices)-1, 0))
+		v.vcur, v.bad = min(v.vcur+1, max(len(v.choices)-1, 0)), ""
 	case key.Matches(msg, k.Refresh):
 		return v.d.loadResources(true)
 	case key.Matches(msg, k.Select) && v.spec.List:
@@ -198,6 +208,11 @@ func (v *changeView) keyResource(msg tea.KeyMsg) tea.Cmd {
 			return nil
 		}
 		if nv := v.newValue(); nv != v.o.Get(v.attr) { // else nothing to change
+			if msg := v.o.ChangeProblem(v.attr, nv); msg != "" {
+				v.bad = msg
+				return nil
+			}
+			v.bad = ""
 			v.ask(nv)
 		}
 	}
@@ -224,6 +239,10 @@ func (v *changeView) keyOption(msg tea.KeyMsg) tea.Cmd {
 				v.bad = v.attr + ": " + err.Error()
 				return nil
 			}
+		}
+		if msg := v.o.ChangeProblem(v.attr, nv); msg != "" {
+			v.bad = msg
+			return nil
 		}
 		v.bad = ""
 		v.input.Blur()
@@ -348,7 +367,19 @@ func (v *changeView) attrsView(h int) string {
 		}
 		rows[i] = fmt.Sprintf("%-16s %s", a, now)
 	}
-	return st.Label.Render("Which attribute?") + "\n" + pickList(st, rows, v.acur, v.c.Width, h)
+	out := st.Label.Render("Which attribute?") + "\n" + pickList(st, rows, v.acur, v.c.Width, h-v.badLines())
+	if v.bad != "" {
+		out += "\n" + ui.Wrap(st.Error, "error: "+v.bad, min(v.c.Width, 100))
+	}
+	return out
+}
+
+// badLines is how many lines the refusal takes under a list.
+func (v *changeView) badLines() int {
+	if v.bad == "" {
+		return 0
+	}
+	return 1 + strings.Count(ui.Wrap(v.c.Styles.Error, "error: "+v.bad, min(v.c.Width, 100)), "\n") + 1
 }
 
 func (v *changeView) optionView() string {
@@ -389,7 +420,10 @@ func (v *changeView) resourceView(h int) string {
 				}
 			}
 		}
-		b.WriteString(pickList(st, rows, v.vcur, v.c.Width, h-2))
+		b.WriteString(pickList(st, rows, v.vcur, v.c.Width, h-2-v.badLines()))
+		if v.bad != "" {
+			b.WriteString("\n" + ui.Wrap(st.Error, "error: "+v.bad, w))
+		}
 		b.WriteString("\n\n" + ui.Wrap(st.Subtle, v.attrNote(), w))
 	}
 	return b.String()

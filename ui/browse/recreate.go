@@ -66,6 +66,11 @@ func (v *recreateView) View() string {
 	var b strings.Builder
 	b.WriteString(st.Heading.Render("Re-create osimage "+o.Name) + "\n\n")
 	b.WriteString(ui.Wrap(st.Subtle, "The create wizard opens prefilled from "+o.Name+" (like nimwiz create --from "+o.Name+"): "+summary(p)+". You can change every step before anything runs.", w) + "\n\n")
+	if lost := nim.NotCarried(o, p); len(lost) > 0 {
+		// Said before choosing: a plan cannot hold them (mknimimage does
+		// not take them), so the new definition would lack them.
+		b.WriteString(ui.Wrap(st.Warning, "Not carried over (a plan cannot hold them; set them on the new osimage afterwards with chdef -t osimage -o NEWNAME ATTR=VALUE): "+strings.Join(lost, ", "), w) + "\n\n")
+	}
 	opts := []struct{ title, what string }{
 		{"As a new osimage", "the wizard suggests a free name; " + o.Name + " stays as it is."},
 		{"Replace it", "remove " + o.Name + " first (you confirm the exact commands), then the wizard opens with the same name."},

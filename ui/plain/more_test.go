@@ -11,6 +11,7 @@ import (
 	"github.com/nimwiz/nimwiz/nim"
 	"github.com/nimwiz/nimwiz/nim/nimtest"
 	"github.com/nimwiz/nimwiz/ui/plain"
+	"github.com/nimwiz/nimwiz/wizard"
 )
 
 // Walking the defaults against the simulated master (real processes, real
@@ -19,10 +20,11 @@ func TestSimulatorDefaults(t *testing.T) {
 	w := simtest.New(t)
 	var out strings.Builder
 	cfg := plain.Config{
-		NIM:     nim.NewClient(w.Exec),
-		Root:    w.Root,
-		Demo:    true,
-		In:      strings.NewReader(lines("", "", "", "", "", "", "", "", "y")),
+		NIM:  nim.NewClient(w.Exec),
+		Root: w.Root,
+		Demo: true,
+		// The ninth answer declines the lpp_source offered at the media's level.
+		In:      strings.NewReader(lines("", "", "", "", "", "", "", "", "", "y")),
 		Out:     &out,
 		Echo:    true,
 		PlanDir: t.TempDir(),
@@ -187,5 +189,65 @@ func TestExtrasKeptReachPreview(t *testing.T) {
 		if got := strings.Contains(after, "Problems to fix") && strings.Contains(after, tc.problem); got != (tc.problem != "") {
 			t.Errorf("problem %q shown: %v\n%s", tc.problem, got, after)
 		}
+	}
+}
+
+// The media's level (its OSLEVEL) matches an lpp_source the simulated
+// master has: the level is said, the lpp_source is offered, and yes makes
+// it the source (no copy).
+func TestSimulatorReuseOffer(t *testing.T) {
+	w := simtest.New(t)
+	var out strings.Builder
+	cfg := plain.Config{
+		NIM: nim.NewClient(w.Exec), Root: w.Root, Demo: true,
+		In:  strings.NewReader(lines("", "", "", "y", "", "", "", "", "", "y")),
+		Out: &out, Echo: true, PlanDir: t.TempDir(),
+	}
+	p, _, err := plain.Create(context.Background(), cfg, nim.Plan{})
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	for _, want := range []string{"Available  AIX 7300-02  04-C0-00-3,0", "note: AIX 7300-02 (7.3.2.0), from OSLEVEL.", "NIM already has lpp_source aix7302_lpp at the same AIX level (7300-02)"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+	if p.Source != "aix7302_lpp" {
+		t.Errorf("source %q, want aix7302_lpp\n%s", p.Source, out.String())
+	}
+}
+
+// The plain preview runs the same pre-flight as the full screen and
+// job.Start: a half-built SPOT under the plan's name is shown as reused
+// with its Rstate and refused, with the ways forward; Create now is
+// refused until it is dealt with.
+func TestPreviewPreflight(t *testing.T) {
+	f := nimtest.World()
+	f.Details = map[string]nim.Object{"k2": {Name: "k2", Attrs: []nim.Attr{{Key: "type", Value: "spot"},
+		{Key: "Rstate", Value: "unavailable for use"}, {Key: "location", Value: "/install/nim/spot/k2/usr"}}}}
+	s := run(t, f, nim.Plan{Name: "k2", Source: "/dev/cd0"}, lines("1", "4"), func(c *plain.Config) { c.Preview = true })
+	out := strings.Join(strings.Fields(s.out), " ")
+	for _, want := range []string{
+		"reuse spot k2 (unavailable for use) /install/nim/spot/k2/usr",
+		`NIM already has the spot k2 and it is "unavailable for use"`,
+		"the plan has 1 problem(s)",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("transcript lacks %q:\n%s", want, s.out)
+		}
+	}
+	if s.c.Action == plain.ActionRun {
+		t.Errorf("a plan the run would refuse was run")
+	}
+}
+
+// A name a running job holds is refused at the plain preview with the job.
+func TestPreviewNameBusy(t *testing.T) {
+	s := run(t, nimtest.World(), nim.Plan{Name: "k2", Source: "/dev/cd0"}, lines("1", "4"), func(c *plain.Config) {
+		c.Preview = true
+		c.Busy = func(name string) string { return wizard.NameBusy(name, "20261204-1", "running") }
+	})
+	if out := strings.Join(strings.Fields(s.out), " "); !strings.Contains(out, "osimage k2 is in use by nimwiz job 20261204-1 (running)") || s.c.Action == plain.ActionRun {
+		t.Errorf("action %v:\n%s", s.c.Action, s.out)
 	}
 }

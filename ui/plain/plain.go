@@ -45,6 +45,9 @@ type Config struct {
 	// Preview opens at the preview (create --plan FILE): the start plan is
 	// shown at once, and the admin may still go back to any step.
 	Preview bool
+	// Busy, when set, says why osimage name is held by a running nimwiz
+	// job (wizard.NameBusy), or "": the preview refuses it with the job.
+	Busy func(name string) string
 }
 
 // Action is what the admin chose at the end.
@@ -118,6 +121,10 @@ type session struct {
 	dropped     []string // prefilled attr=value no longer in NIM
 	extrasSeen  bool     // the extras step ran once (dropped is known)
 	nameFree    string   // the last name NIM said is free
+
+	// The preview's pre-flight of the names (wizard.CheckNames).
+	names    *nim.NameCheck
+	namesErr error
 }
 
 func (s *session) run() (nim.Plan, Choice, error) {

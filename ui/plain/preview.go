@@ -1,6 +1,8 @@
 package plain
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -27,6 +29,9 @@ func (s *session) preview() (c Choice, to int, err error) {
 	s.plan = s.plan.WithDefaults()
 	p.println("")
 	p.printf("Step %d of %d: %s\n", stepPreview+1, numSteps, stepTitles[stepPreview])
+	if err := s.checkNames(); err != nil {
+		return Choice{}, -1, err
+	}
 	s.showPlan()
 	menu := func() {
 		p.println("What now?")
@@ -35,14 +40,18 @@ func (s *session) preview() (c Choice, to int, err error) {
 		}
 	}
 	menu()
+	saved := "" // where the plan was saved: saving stays in the wizard
 	for {
-		probs := s.plan.Validate()
+		probs := s.problems()
 		def := actCreate
 		if len(probs) > 0 {
 			def = actGoto
 		}
 		i, err := p.choose(question{label: "Choice", explain: func() { s.showPlan(); menu() }}, len(actions), def)
-		if err != nil {
+		switch {
+		case err != nil && saved != "" && (errors.Is(err, ErrInputEnded) || err == errQuit):
+			return Choice{Action: ActionSave, Path: saved}, -1, nil // the saved plan is the result
+		case err != nil:
 			return Choice{}, -1, err
 		}
 		switch i {
@@ -70,7 +79,9 @@ func (s *session) preview() (c Choice, to int, err error) {
 			case err != nil:
 				return Choice{}, -1, err
 			}
-			return Choice{Action: ActionSave, Path: path}, -1, nil
+			saved = path
+			menu()
+			continue
 		case actGoto:
 			to, err := s.pickStep(probs)
 			switch {
@@ -81,8 +92,52 @@ func (s *session) preview() (c Choice, to int, err error) {
 			}
 			return Choice{}, to, nil
 		}
+		if saved != "" {
+			return Choice{Action: ActionSave, Path: saved}, -1, nil
+		}
 		return Choice{}, -1, errQuit
 	}
+}
+
+// checkNames runs the pre-flight job.Start runs (wizard.CheckNames) on a
+// valid plan, so the preview shows what NIM has and refuses what the run
+// would refuse. A failed query may be skipped: the run checks again.
+func (s *session) checkNames() error {
+	s.names, s.namesErr = nil, nil
+	if len(s.plan.Validate()) > 0 {
+		return nil
+	}
+	if s.cfg.Busy != nil {
+		if why := s.cfg.Busy(s.plan.Name); why != "" {
+			s.names = &nim.NameCheck{Osimage: s.plan.Name, Problems: []nim.Problem{{Field: "name", Message: why}}}
+			return nil
+		}
+	}
+	var nc nim.NameCheck
+	err := s.query("check the names in xCAT and NIM", "lsdef -t osimage -o "+s.plan.Name+"; lsnim -l NAMES", false, true, func(ctx context.Context) error {
+		var err error
+		nc, err = wizard.CheckNames(ctx, s.cfg.NIM, s.plan)
+		return err
+	})
+	switch {
+	case err == errSkip:
+		s.namesErr = errors.New("skipped")
+		return nil
+	case err != nil:
+		return err
+	}
+	s.names = &nc
+	return nil
+}
+
+// problems are what keeps the plan from running: its own, then the
+// pre-flight's.
+func (s *session) problems() []nim.Problem {
+	probs := s.plan.Validate()
+	if s.names != nil {
+		probs = append(probs, s.names.Problems...)
+	}
+	return probs
 }
 
 // pickStep asks which step to change; the default is the first one with
@@ -132,7 +187,7 @@ func (s *session) showPlan() {
 	p.println("")
 
 	p.println(wizard.ResourcesLabel)
-	rows, attrW, nameW := wizard.ResourceRows(plan)
+	rows, attrW, nameW := wizard.ResourceRows(plan, s.names)
 	for _, r := range rows {
 		p.println(r.Line(attrW, nameW))
 	}
@@ -145,7 +200,11 @@ func (s *session) showPlan() {
 	}
 	p.println("")
 
-	if probs := plan.Validate(); len(probs) > 0 {
+	if s.namesErr != nil {
+		p.para("", "warning: "+wizard.NamesUnchecked(s.namesErr))
+		p.println("")
+	}
+	if probs := s.problems(); len(probs) > 0 {
 		p.println(wizard.ProblemsLabel)
 		for _, pr := range probs {
 			p.para("  ", fmt.Sprintf("error: %s (step %d, %s)", pr.Error(), stepOf(pr.Field)+1, stepTitles[stepOf(pr.Field)]))
@@ -173,8 +232,6 @@ func (s *session) warnings() []string {
 		r.Dir = s.plan.Source
 		if msg := wizard.DirRefusal(r, pickSubdir); msg != "" {
 			out = append(out, msg)
-		} else if r.Layout == wizard.LayoutNoTOC {
-			out = append(out, wizard.NoTOC(r))
 		}
 	}
 	if problemOf(s.plan, "location") == "" {
@@ -206,7 +263,7 @@ func (s *session) save() (string, error) {
 		name = "plan"
 	}
 	explain := func() {
-		p.para("", "Type the file to write the plan to (TOML); a relative name is taken in "+dir+". Run it later with: `nimwiz apply FILE`")
+		p.para("", wizard.SaveExplain(dir))
 	}
 	for {
 		path, err := p.ask(question{label: "Save the plan to", def: def, explain: explain})
@@ -245,8 +302,8 @@ func (s *session) save() (string, error) {
 			continue
 		}
 		// Not wrapped: the path and the command are copied whole.
-		p.println("ok: saved the plan to " + path)
-		p.println("Run it later with: nimwiz apply " + nim.ShellQuote(path))
+		p.println("ok: " + wizard.SavedText(path))
+		p.println(wizard.RunLaterLabel + " " + wizard.ApplyCommand(path))
 		if n := len(s.plan.Validate()); n > 0 {
 			p.say("note", fmt.Sprintf("the plan has %d problem(s); nimwiz apply refuses it until they are fixed.", n))
 		}

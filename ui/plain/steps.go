@@ -58,7 +58,7 @@ func (s *session) askName() error {
 		def = sugg
 	}
 	if def != "" {
-		p.para("", fmt.Sprintf("%s is free: press Enter to use it, or type another name.", def))
+		p.para("", wizard.SuggestionText(def, "press Enter"))
 	}
 	for {
 		v, err := p.ask(question{label: "Name", def: def, explain: explain, noBack: true, need: "type a name for the osimage"})
@@ -174,15 +174,27 @@ func (s *session) askDevice() error {
 			need:   "no drive is Available: configure one and type r, or b for another kind of source",
 			refuse: func(i int) string { return wizard.DeviceRefusal(devs[i], "type r") },
 		}
-		for _, d := range devs {
+		levels := make([]wizard.Level, len(devs))
+		for i, d := range devs {
 			note := ""
 			if !wizard.DeviceUsable(d) {
 				note = fmt.Sprintf("%s is %s, not Available", d.Name, d.Status)
+			} else {
+				levels[i] = wizard.MediaLevel(s.cfg.Root, "/dev/"+d.Name)
 			}
-			k.add(wizard.DeviceRow(d), note, "/dev/"+d.Name)
+			k.add(wizard.DeviceLevelRow(d, levels[i]), note, "/dev/"+d.Name)
 		}
 		if again, err := s.pickSource(k); !again {
-			return err
+			if err != nil {
+				return err
+			}
+			for i, d := range devs {
+				if s.plan.Source == "/dev/"+d.Name {
+					s.p.say("note", wizard.LevelFound(levels[i]))
+					return s.offerReuse(s.plan.Source, levels[i])
+				}
+			}
+			return nil
 		}
 	}
 }
@@ -289,10 +301,11 @@ func (s *session) askDirectory() error {
 		if found := wizard.LayoutFinding(r); found != "" {
 			p.say("ok", found)
 		} else if r.Layout == wizard.LayoutNoTOC {
-			p.say("warning", wizard.NoTOC(r))
+			p.say("ok", wizard.NoTOC(r))
 		}
+		p.say("note", wizard.LevelFound(r.Level))
 		s.plan.Source = dir
-		return nil
+		return s.offerReuse(dir, r.Level)
 	}
 }
 
@@ -313,22 +326,52 @@ func (s *session) askLppSource() error {
 		}
 		k := pick{
 			label: "lpp_source", noun: "lpp_sources", ok: "the source is the existing lpp_source %s.",
-			intro:  "Which lpp_source should the SPOT be built from? It is reused as it is: nothing is copied. Only one that is \"ready for use\" can be used.",
+			intro:  "Which lpp_source should the SPOT be built from? It is reused as it is: nothing is copied. Only one that is \"ready for use\" and has simages (the support images a SPOT is built from) can be used.",
 			need:   "no lpp_source is ready for use: type b for another kind of source",
-			refuse: func(i int) string { return wizard.LppRefusal(lpps[i]) },
+			refuse: func(i int) string { return wizard.LppProblem(lpps[i]) },
 		}
 		nameW := wizard.LppNameWidth(lpps)
-		for _, o := range lpps {
-			note := ""
-			if !o.Ready() {
-				note = fmt.Sprintf("its Rstate is not %q", nim.RstateReady)
-			}
-			k.add(wizard.LppRow(o, nameW), note, o.Name)
+		levels := wizard.LppLevels(s.cfg.Root, lpps)
+		for i, o := range lpps {
+			k.add(wizard.LppRow(o, nameW, levels[i]), wizard.LppNote(o), o.Name)
 		}
 		if again, err := s.pickSource(k); !again {
 			return err
 		}
 	}
+}
+
+// offerReuse offers, after media or directory src was chosen, a usable
+// lpp_source NIM has at the same level lvl (it skips the copy), as the
+// full-screen step does. A failed listing offers nothing.
+func (s *session) offerReuse(src string, lvl wizard.Level) error {
+	if !lvl.Known() {
+		return nil
+	}
+	var lpps []nim.Object
+	err := s.query("list the lpp_sources", "lsnim -l -t lpp_source", false, true, func(ctx context.Context) error {
+		var err error
+		lpps, err = s.cfg.NIM.ObjectsOfType(ctx, "lpp_source")
+		return err
+	})
+	if err != nil {
+		return nil //nolint:nilerr // nothing to offer; the copy goes on
+	}
+	i := wizard.SameLevelLpp(lpps, wizard.LppLevels(s.cfg.Root, lpps), lvl)
+	if i < 0 {
+		return nil
+	}
+	yes, err := s.p.yesNo(wizard.ReuseQuestion(lpps[i], lvl, src), false, nil)
+	switch {
+	case err == errBack:
+		return nil
+	case err != nil:
+		return err
+	case yes:
+		s.plan.Source = lpps[i].Name
+		s.p.say("ok", fmt.Sprintf("the source is the existing lpp_source %s.", lpps[i].Name))
+	}
+	return nil
 }
 
 // ---- Step 3: node type ----
@@ -381,6 +424,11 @@ func (s *session) askLocation() error {
 			continue
 		}
 		s.plan.Location = q.Location
+		if _, dir, err := s.free(); err == nil {
+			if msg := wizard.WillCreate(q.Location, dir); msg != "" {
+				p.say("note", msg)
+			}
+		}
 		if w := s.spaceWarning(); w != "" {
 			p.say("warning", w)
 		} else if free, dir, err := s.free(); err == nil {
@@ -416,7 +464,7 @@ func (s *session) spaceWarning() string {
 func (s *session) askDump() error {
 	p := s.p
 	explain := func() {
-		p.para("", wizard.DumpQuestion+" "+wizard.DumpExplain+" It needs xCAT 2.5 or later.")
+		p.para("", wizard.DumpQuestion+" "+wizard.DumpExplain(s.plan)+" It needs xCAT 2.5 or later.")
 		for i, c := range wizard.DumpChoices {
 			p.printf("  %d) %s\n", i+1, c)
 		}

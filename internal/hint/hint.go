@@ -1,0 +1,52 @@
+// Package hint builds the nimwiz command lines nimwiz prints as advice
+// ("nimwiz apply FILE", "nimwiz attach ID", "nimwiz jobs"), in one place,
+// so that each carries the global options the admin is using (--demo,
+// --state-dir DIR, ...): a hint without them would act on another state
+// directory, or on the real master instead of the demo's.
+package hint
+
+import (
+	"strings"
+	"sync"
+
+	"github.com/nimwiz/nimwiz/nim"
+)
+
+var (
+	mu      sync.RWMutex
+	globals []string
+)
+
+// SetGlobals records the global options in force, as they go on a command
+// line before the verb (e.g. "--demo", "--state-dir", "/root/st"). cmd/nimwiz
+// calls it once, after reading its flags.
+func SetGlobals(args ...string) {
+	mu.Lock()
+	defer mu.Unlock()
+	globals = append([]string(nil), args...)
+}
+
+// Globals returns the options SetGlobals recorded.
+func Globals() []string {
+	mu.RLock()
+	defer mu.RUnlock()
+	return append([]string(nil), globals...)
+}
+
+// Argv is the nimwiz command for verb and its arguments, with the global
+// options in force.
+func Argv(verb string, args ...string) []string {
+	argv := append([]string{"nimwiz"}, Globals()...)
+	return append(append(argv, verb), args...)
+}
+
+// Command is Argv as a shell line, each word quoted where the shell needs
+// it, ready to copy.
+func Command(verb string, args ...string) string {
+	argv := Argv(verb, args...)
+	out := make([]string, len(argv))
+	for i, a := range argv {
+		out[i] = nim.ShellQuote(a)
+	}
+	return strings.Join(out, " ")
+}

@@ -1,0 +1,24 @@
+package hint
+
+import "testing"
+
+func TestCommand(t *testing.T) {
+	t.Cleanup(func() { SetGlobals() })
+	for _, tc := range []struct {
+		globals []string
+		verb    string
+		args    []string
+		want    string
+	}{
+		{nil, "apply", []string{"/root/aix72.toml"}, "nimwiz apply /root/aix72.toml"},
+		{[]string{"--demo"}, "jobs", nil, "nimwiz --demo jobs"},
+		{[]string{"--demo", "--state-dir", "/tmp/my state"}, "apply", []string{"/tmp/my state/p.toml"},
+			"nimwiz --demo --state-dir '/tmp/my state' apply '/tmp/my state/p.toml'"},
+		{[]string{"--plain", "--state-dir", "/st"}, "attach", []string{"20261204-1"}, "nimwiz --plain --state-dir /st attach 20261204-1"},
+	} {
+		SetGlobals(tc.globals...)
+		if got := Command(tc.verb, tc.args...); got != tc.want {
+			t.Errorf("Command(%q, %q) with %q = %q, want %q", tc.verb, tc.args, tc.globals, got, tc.want)
+		}
+	}
+}
