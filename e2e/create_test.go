@@ -233,7 +233,8 @@ func TestCreateFlows(t *testing.T) {
 
 // TestCreateFrom prefills every step from an existing osimage: the name
 // step suggests a free name, and enter through every step reaches a
-// preview that re-creates aix73_full (stateless, dump, its extras).
+// preview that re-creates aix73_full (stateless, dump, its extras, and
+// the attribute the wizard does not offer, configdump=selective, kept).
 func TestCreateFrom(t *testing.T) {
 	t.Parallel()
 	d := newDemo(t)
@@ -253,7 +254,7 @@ func TestCreateFrom(t *testing.T) {
 	p.waitFor("[x] resolv_conf", short)
 	p.keys("Enter")
 	scr := p.waitFor("Review the plan", short)
-	want := "mknimimage -V -t diskless -r -D -s aix7302_lpp aix73_full_2 home=cluster_home installp_bundle=base_bnd resolv_conf=cluster_resolv_conf script=postinstall_script tmp=cluster_tmp"
+	want := "mknimimage -V -t diskless -r -D -s aix7302_lpp aix73_full_2 configdump=selective home=cluster_home installp_bundle=base_bnd resolv_conf=cluster_resolv_conf script=postinstall_script tmp=cluster_tmp"
 	if commandLine(scr) != want {
 		t.Fatalf("preview:\n%s", scr)
 	}
