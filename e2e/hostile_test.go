@@ -97,9 +97,6 @@ func hostileCases() []hostileCase {
 		{name: "location empty", field: "location", typed: "", wizard: "press ctrl+d for /install/nim", wizardOnly: true},
 		// attr=value.
 		{name: "attr unknown", field: "resources", typed: "bogus=x", want: `"bogus" is not an attribute mknimimage takes`, wizard: `"bogus" is not one of the resources`},
-		// configdump is written into the definition as given (nim.DefOption), so
-		// the definition-only attribute refused is a resource mknimimage
-		// does not make.
 		{name: "attr definition only", field: "resources", typed: "image_data=id", want: "mknimimage does not take image_data", wizard: `"image_data" is not one of the resources`},
 		{name: "attr option shell", field: "resources", typed: "otherpkgs=R:a;reboot.rpm", want: `contains ";"`, wizard: `contains ";"`},
 		{name: "attr option prefix", field: "resources", typed: "otherpkgs=X:foo", want: `has the prefix "X:"`, wizard: `has the prefix "X:"`},
