@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/nimwiz/nimwiz/internal/hint"
 	"github.com/nimwiz/nimwiz/internal/job"
-	"github.com/nimwiz/nimwiz/nim"
 	uiapp "github.com/nimwiz/nimwiz/ui/app"
 )
 
@@ -88,17 +88,8 @@ func (a *app) command(args ...string) string {
 	return strings.Join(commandArgv(a.demo, a.stateDirFlag, args...), " ")
 }
 
-// commandArgv is command as words (each shell-quoted where needed).
+// commandArgv is command as words (each shell-quoted where needed), built
+// by package hint like every other hint.
 func commandArgv(demo bool, stateDir string, args ...string) []string {
-	out := []string{"nimwiz"}
-	if demo {
-		out = append(out, "--demo")
-	}
-	if stateDir != "" {
-		out = append(out, "--state-dir", nim.ShellQuote(stateDir))
-	}
-	for _, s := range args {
-		out = append(out, nim.ShellQuote(s))
-	}
-	return out
+	return hint.Words(hint.Options(demo, stateDir), args...)
 }

@@ -119,14 +119,7 @@ func (a *app) setUp(args []string) (string, []string, error) {
 	}
 	// The wizard's hints (package hint) carry the same global options as
 	// a.command's.
-	var globals []string
-	if a.demo {
-		globals = append(globals, "--demo")
-	}
-	if a.stateDirFlag != "" {
-		globals = append(globals, "--state-dir", a.stateDirFlag)
-	}
-	hint.SetGlobals(globals...)
+	hint.SetGlobals(hint.Options(a.demo, a.stateDirFlag)...)
 	a.exec = &nim.Executor{Hint: notNIMMaster}
 	// Every xCAT client nimwiz runs loads the live module (PERL5OPT), so
 	// its output reaches nimwiz as printed (nim/live.go); rewritten at each

@@ -43,10 +43,30 @@ func Argv(verb string, args ...string) []string {
 // Command is Argv as a shell line, each word quoted where the shell needs
 // it, ready to copy.
 func Command(verb string, args ...string) string {
-	argv := Argv(verb, args...)
-	out := make([]string, len(argv))
-	for i, a := range argv {
-		out[i] = nim.ShellQuote(a)
+	return strings.Join(Words(Globals(), append([]string{verb}, args...)...), " ")
+}
+
+// Options are the global options for demo and a state directory given on
+// the command line ("" when it was not), in the order nimwiz prints them.
+// cmd/nimwiz passes them to SetGlobals and to Words, so the wizard's hints
+// and the command's own carry the same words.
+func Options(demo bool, stateDir string) []string {
+	var out []string
+	if demo {
+		out = append(out, "--demo")
 	}
-	return strings.Join(out, " ")
+	if stateDir != "" {
+		out = append(out, "--state-dir", stateDir)
+	}
+	return out
+}
+
+// Words is "nimwiz", globals and args as words of a shell line, each quoted
+// where the shell needs it.
+func Words(globals []string, args ...string) []string {
+	out := []string{"nimwiz"}
+	for _, a := range append(append([]string(nil), globals...), args...) {
+		out = append(out, nim.ShellQuote(a))
+	}
+	return out
 }

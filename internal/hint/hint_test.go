@@ -1,6 +1,9 @@
 package hint
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestCommand(t *testing.T) {
 	t.Cleanup(func() { SetGlobals() })
@@ -19,6 +22,23 @@ func TestCommand(t *testing.T) {
 		SetGlobals(tc.globals...)
 		if got := Command(tc.verb, tc.args...); got != tc.want {
 			t.Errorf("Command(%q, %q) with %q = %q, want %q", tc.verb, tc.args, tc.globals, got, tc.want)
+		}
+	}
+}
+
+func TestWordsAndOptions(t *testing.T) {
+	for _, tc := range []struct {
+		demo bool
+		dir  string
+		args []string
+		want string
+	}{
+		{false, "", []string{"jobs"}, "nimwiz jobs"},
+		{true, "", []string{"apply", "FILE"}, "nimwiz --demo apply FILE"},
+		{true, "/root/my st", []string{"--plain", "attach", "1"}, "nimwiz --demo --state-dir '/root/my st' --plain attach 1"},
+	} {
+		if got := strings.Join(Words(Options(tc.demo, tc.dir), tc.args...), " "); got != tc.want {
+			t.Errorf("Words(Options(%v, %q), %q) = %q, want %q", tc.demo, tc.dir, tc.args, got, tc.want)
 		}
 	}
 }
