@@ -73,12 +73,17 @@ func Header(c Common, title, where string) string {
 	return strings.Join(lines, "\n")
 }
 
-// Truncate cuts s (which may hold ANSI sequences) to width cells.
+// Truncate cuts s (which may hold ANSI sequences) to width cells, its last
+// cell "…" when something was cut: a name, path or description cut short
+// must never pass for the whole (a first-time admin copies what is shown).
 func Truncate(s string, width int) string {
 	if width <= 0 {
 		return ""
 	}
-	return ansi.Truncate(s, width, "")
+	if width < 2 || ansi.StringWidth(strings.TrimRight(ansi.Strip(s), " ")) <= width {
+		return ansi.Truncate(s, width, "") // only padding is cut: nothing to mark
+	}
+	return ansi.Truncate(s, width, "…")
 }
 
 // Elide cuts s (which may hold ANSI sequences) to width cells, ending it

@@ -28,7 +28,7 @@ func TestTooSmall(t *testing.T) {
 
 func TestFit(t *testing.T) {
 	got := Fit("one\ntwo that is long\nthree\nfour", 8, 3)
-	want := "one\ntwo that\n(more: e"
+	want := "one\ntwo tha…\n(more: …" // a cut shows: "…"
 	if got != want {
 		t.Errorf("Fit = %q, want %q", got, want)
 	}
@@ -88,5 +88,24 @@ func TestWrapWords(t *testing.T) {
 	}
 	if got := WrapWords("abcdefghij", 4); got != "abcd\nefgh\nij" {
 		t.Errorf("a word wider than the line: %q", got)
+	}
+}
+
+// A cut is marked, padding cut is not.
+func TestTruncateMarksCuts(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		w    int
+		want string
+	}{
+		{"aix73_stateless_lpp_source", 10, "aix73_sta…"},
+		{"short", 10, "short"},
+		{"padded      ", 8, "padded  "},
+		{"\x1b[1mbold text\x1b[0m", 5, "\x1b[1mbold…\x1b[0m"},
+		{"ab", 1, "a"},
+	} {
+		if got := Truncate(tc.in, tc.w); got != tc.want {
+			t.Errorf("Truncate(%q, %d) = %q, want %q", tc.in, tc.w, got, tc.want)
+		}
 	}
 }
