@@ -93,7 +93,8 @@ func TestSafePathEndings(t *testing.T) {
 		"nim -Fo remove aix73_stateless_shared_root",
 		"nim -Fo remove aix73_stateless\n",
 		"rmdef -t osimage -o aix73_stateless",
-		"shared_root  aix73_stateless_u1_shared_root  ready for use")
+		"shared_root  aix73_stateless_u1_shared_root  ready for use",
+		"nimwiz check aix73_stateless_u1")
 
 	r, text = s.run(nim.Plan{Kind: nim.KindUpdate, Name: "aix73_stateless_u1", Extra: map[string]string{
 		"installp_bundle": "devel_bnd", "otherpkgs": "R:curl-8.4.0-1.aix7.1.ppc.rpm"}})
@@ -109,7 +110,8 @@ func TestSafePathEndings(t *testing.T) {
 		"nim -Fo check aix73_stateless_u1",
 		"Move the nodes of aix73_stateless onto this copy",
 		"mkdsklsnode -n -i aix73_stateless_u1 dln01,dln02",
-		"spot         aix73_stateless_u1  ready for use")
+		"spot         aix73_stateless_u1  ready for use",
+		"nimwiz check aix73_stateless_u1")
 }
 
 // installp fails half-way: installp's own words, what stayed installed,

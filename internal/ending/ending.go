@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nimwiz/nimwiz/internal/hint"
 	"github.com/nimwiz/nimwiz/internal/job"
 	"github.com/nimwiz/nimwiz/nim"
 )
@@ -292,11 +293,13 @@ func (f Facts) Lines() []Line {
 	case f.Succeeded() && f.Kind == nim.KindCopy:
 		f.copyNextSteps(&l)
 		f.rstates(&l, "NIM resources of the osimage (lsnim -l):")
+		f.checkHint(&l)
 		f.definition(&l)
 		f.messages(&l)
 	case f.Succeeded():
 		f.nextSteps(&l)
 		f.rstates(&l, "NIM resources of the osimage (lsnim -l):")
+		f.checkHint(&l)
 		f.definition(&l)
 		f.messages(&l)
 	case f.HasSummary:
@@ -530,6 +533,14 @@ func (f Facts) rstates(l *lines, title string) {
 		l.add(f.resourceLine(n))
 	}
 	f.queryFailed(l)
+}
+
+// checkHint offers, after a run that made or changed an image, the
+// read-only check of it (nimwiz check: definition, Rstates, chkosimage,
+// who uses it), as the browser's v does.
+func (f Facts) checkHint(l *lines) {
+	l.head("Check it without changing anything (definition, NIM resources, chkosimage, who uses it):")
+	l.add(Line{Kind: Code, Indent: 2, Text: hint.Command("check", f.Rec.Name)})
 }
 
 func (f Facts) nextSteps(l *lines) {

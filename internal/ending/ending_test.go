@@ -73,6 +73,10 @@ func TestEndingsTellTheTruth(t *testing.T) {
 			if !r.Settled.IsZero() && r.After != "" && !strings.Contains(text, r.After) {
 				t.Errorf("settled job does not say what NIM showed:\n%s", text)
 			}
+			// Only an image that was made is offered its read-only check.
+			if got := strings.Contains(text, "nimwiz check k2"); got != (r.State == job.StateSucceeded) {
+				t.Errorf("nimwiz check offered: %v, want %v:\n%s", got, r.State == job.StateSucceeded, text)
+			}
 			if got := Status(r); got != tt.status {
 				t.Errorf("status %d, want %d", got, tt.status)
 			}

@@ -171,6 +171,7 @@ func (f Facts) updateLines(l *lines) {
 		f.installed(l, fmt.Sprintf("Installed into the SPOT %s:", name))
 		f.updateNextSteps(l)
 		f.rstates(l, "The SPOT (lsnim -l):")
+		f.checkHint(l)
 		f.messages(l)
 		return
 	case f.Rec.State == job.StateFailed:
