@@ -20,7 +20,9 @@ func TestAbortDuringSpotUpdate(t *testing.T) {
 	for _, v := range []struct{ version, death string }{{"2.9.3", "SIGPIPE"}, {"2.16.5", "SIGINT"}} {
 		t.Run(v.version, func(t *testing.T) {
 			t.Parallel()
-			w := simtest.New(t, simtest.XCAT(v.version), simtest.UpdateSeconds(4), simtest.Env("NIMWIZ_SIM_ABORT_SECONDS", "0.1"))
+			// Long enough that the abort lands in the update on a loaded machine
+			// (with 4 s the update once ended first); the abort ends it at once.
+			w := simtest.New(t, simtest.XCAT(v.version), simtest.UpdateSeconds(10), simtest.Env("NIMWIZ_SIM_ABORT_SECONDS", "0.1"))
 			cmd, out, errb := start(t, w, "-V", "-u", "aix73_full", "installp_bundle=devel_bnd")
 			var pid int
 			waitFor(t, "xcatchroot installing into the SPOT", func() bool {

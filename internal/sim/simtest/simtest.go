@@ -207,17 +207,19 @@ func (w *World) Processes() []sim.Process {
 	return ps
 }
 
-// KillAll kills (SIGKILL) every live process of the world and waits (up
-// to 5 s) until they are gone.
+// KillAll kills (SIGKILL) every live process of the world, again for any
+// that one of them started meanwhile (a plugin forks NIM's define), and
+// waits (up to 10 s) until none is left, so the world's directory can go.
 func (w *World) KillAll() {
-	ps := w.Processes()
-	for _, p := range ps {
-		_ = syscall.Kill(p.PID, syscall.SIGKILL)
-	}
-	for i := 0; i < 500 && len(ps) > 0; i++ {
-		if ps = w.Processes(); len(ps) > 0 {
-			time.Sleep(10 * time.Millisecond)
+	for i := 0; i < 1000; i++ {
+		ps := w.Processes()
+		if len(ps) == 0 {
+			return
 		}
+		for _, p := range ps {
+			_ = syscall.Kill(p.PID, syscall.SIGKILL)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }
 
