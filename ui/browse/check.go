@@ -81,10 +81,8 @@ func (v *checkView) update(msg tea.KeyMsg) tea.Cmd {
 		return v.start()
 	case key.Matches(msg, k.Copy) && v.load.Loaded:
 		return goTo(goMsg{to: pageCopy, from: v.from})
-	case key.Matches(msg, k.PgUp):
-		v.scroll = max(v.scroll-pageSize(v.c), 0)
-	case key.Matches(msg, k.PgDown):
-		v.scroll += pageSize(v.c)
+	default:
+		pageBy(&v.scroll, v.c, msg, k.PgUp, k.PgDown)
 	}
 	return nil
 }

@@ -148,12 +148,7 @@ func (v *copyView) update(msg tea.KeyMsg) tea.Cmd {
 		v.bad = nil
 		return cmd
 	}
-	switch {
-	case key.Matches(msg, k.PgUp):
-		v.scroll = max(v.scroll-pageSize(v.c), 0)
-		return nil
-	case key.Matches(msg, k.PgDown):
-		v.scroll += pageSize(v.c)
+	if pageBy(&v.scroll, v.c, msg, k.PgUp, k.PgDown) {
 		return nil
 	}
 	answered, yes := v.confirm.Update(msg)

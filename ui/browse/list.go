@@ -39,6 +39,20 @@ func (v *listView) where() string {
 // pageSize is how far pgup and pgdown move.
 func pageSize(c ui.Common) int { return max(c.Height-6, 1) }
 
+// pageBy moves a scrolled view a page up or down when msg is one of its
+// paging keys, and says whether it was.
+func pageBy(scroll *int, c ui.Common, msg tea.KeyMsg, up, down key.Binding) bool {
+	switch {
+	case key.Matches(msg, up):
+		*scroll = max(*scroll-pageSize(c), 0)
+	case key.Matches(msg, down):
+		*scroll += pageSize(c)
+	default:
+		return false
+	}
+	return true
+}
+
 // setRows makes the rows and their search text once, when the list comes.
 // The cursor stays on the same osimage after a refresh; if it is gone, on
 // the one that took its place.

@@ -103,20 +103,15 @@ func (v *removeView) update(msg tea.KeyMsg) tea.Cmd {
 		switch {
 		case key.Matches(msg, k.Close):
 			return goTo(goMsg{to: v.from, removed: true})
-		case key.Matches(msg, k.PgUp):
-			v.scroll = max(v.scroll-pageSize(v.c), 0)
-		case key.Matches(msg, k.ResultPgDown):
-			v.scroll += pageSize(v.c)
+		default:
+			pageBy(&v.scroll, v.c, msg, k.PgUp, k.ResultPgDown)
 		}
 		return nil
 	}
+	if pageBy(&v.scroll, v.c, msg, k.PgUp, k.PgDown) {
+		return nil
+	}
 	switch {
-	case key.Matches(msg, k.PgUp):
-		v.scroll = max(v.scroll-pageSize(v.c), 0)
-		return nil
-	case key.Matches(msg, k.PgDown):
-		v.scroll += pageSize(v.c)
-		return nil
 	case key.Matches(msg, k.Refresh):
 		return v.d.loadDetails(true)
 	case !v.replace && key.Matches(msg, k.ToggleD):

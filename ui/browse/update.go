@@ -218,12 +218,7 @@ func (v *updateView) update(msg tea.KeyMsg) tea.Cmd {
 		}
 		return nil
 	}
-	switch {
-	case key.Matches(msg, k.PgUp):
-		v.scroll = max(v.scroll-pageSize(v.c), 0)
-		return nil
-	case key.Matches(msg, k.PgDown):
-		v.scroll += pageSize(v.c)
+	if pageBy(&v.scroll, v.c, msg, k.PgUp, k.PgDown) {
 		return nil
 	}
 	answered, yes := v.confirm.Update(msg)
