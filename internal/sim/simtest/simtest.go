@@ -152,7 +152,23 @@ func New(t testing.TB, opts ...Option) *World {
 	for _, o := range opts {
 		o(c)
 	}
-	dir := t.TempDir()
+	// Not t.TempDir: a world's server side outlives its client (as xcatd's
+	// plugin does), and one that forks as it is killed may still write a
+	// moment after KillAll; the directory goes once nothing writes in it.
+	dir, err := os.MkdirTemp("", "simworld")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		var err error
+		for i := 0; i < 100; i++ {
+			if err = os.RemoveAll(dir); err == nil {
+				return
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		t.Errorf("remove the simulated world %s: %v", dir, err)
+	})
 	w := &World{Root: filepath.Join(dir, "world"), Bin: filepath.Join(dir, "bin")}
 	seed := sim.Seed
 	if c.large[0] > 0 {
