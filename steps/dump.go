@@ -20,6 +20,7 @@ type Dump struct {
 	load    ui.Loader
 	version nim.Version
 	refusal string
+	goOn    bool // enter pressed on "yes" while the version loads
 }
 
 type versionMsg struct {
@@ -50,6 +51,7 @@ func (s *Dump) Apply(p nim.Plan) nim.Plan { p.Dump = s.cur.pos == 1; return p }
 
 func (s *Dump) Enter(p nim.Plan) tea.Cmd {
 	s.plan = p
+	s.goOn = false
 	if s.entered {
 		return nil
 	}
@@ -75,12 +77,27 @@ func (s *Dump) supported() bool { return s.load.Loaded && s.version.AtLeast(2, 5
 func (s *Dump) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case versionMsg:
-		if msg.step == s {
-			s.load.Finish(msg.err)
-			s.version = msg.v
+		if msg.step != s {
+			return nil
 		}
-		return nil
+		s.load.Finish(msg.err)
+		s.version = msg.v
+		if !s.goOn {
+			return nil
+		}
+		s.goOn = false
+		switch {
+		case msg.err != nil:
+			return nil // the error and its retry key stay on screen
+		case !s.supported():
+			s.refusal = wizard.DumpRefusal(versionText(s.version), "no")
+			return nil
+		}
+		return nextFrom(s)
 	case tea.KeyMsg:
+		if !key.Matches(msg, s.keys.Next) {
+			s.goOn = false
+		}
 		if s.cur.move(msg, s.keys.Up, s.keys.Down) {
 			s.refusal = ""
 			return nil
@@ -96,6 +113,7 @@ func (s *Dump) Update(msg tea.Msg) tea.Cmd {
 			}
 			switch {
 			case s.load.Loading:
+				s.goOn = true // kept until xCAT's version is known
 				return nil
 			case s.load.Loaded && !s.supported():
 				s.refusal = wizard.DumpRefusal(versionText(s.version), "no")
@@ -128,6 +146,9 @@ func (s *Dump) View() string {
 	switch {
 	case s.load.Loading || s.load.Err != nil:
 		b.WriteString(s.load.View(st, w, "r"))
+		if s.goOn {
+			b.WriteString("\n" + ui.Wrap(st.Subtle, wizard.GoesOnWhenLoaded, w))
+		}
 	case s.supported():
 		b.WriteString(st.Subtle.Render(wizard.DumpSupported(versionText(s.version))))
 	case s.load.Loaded:

@@ -33,6 +33,7 @@ type Extras struct {
 	dropped  []string          // prefilled attr=value no longer in NIM
 	kept     map[string]string // options and prefilled attrs not of ExtraTypes, kept as they are
 	pending  map[string]string
+	goOn     bool // enter pressed while loading: next once the list is here
 }
 
 type resourcesMsg struct {
@@ -91,6 +92,7 @@ func (s *Extras) SetSize(w, h int) {
 
 func (s *Extras) Enter(p nim.Plan) tea.Cmd {
 	s.plan = p
+	s.goOn = false
 	if s.entered {
 		return nil
 	}
@@ -151,14 +153,22 @@ func (s *Extras) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		s.load.Finish(msg.err)
+		goOn := s.goOn
+		s.goOn = false
 		if msg.err != nil {
-			return nil
+			return nil // the error and its retry key stay on screen
 		}
 		s.items = wizard.ExtraItems(msg.list)
 		s.cur.set(len(s.items) + len(wizard.ExtraOptions)) // the options follow the resources
 		s.prefill()
+		if goOn {
+			return nextFrom(s)
+		}
 		return nil
 	case tea.KeyMsg:
+		if s.load.Loading && !key.Matches(msg, s.keys.Next) {
+			s.goOn = false
+		}
 		return s.key(msg)
 	}
 	var cmd tea.Cmd
@@ -224,6 +234,7 @@ func (s *Extras) key(msg tea.KeyMsg) tea.Cmd {
 		}
 	case key.Matches(msg, s.keys.Next):
 		if s.load.Loading {
+			s.goOn = true // kept, not swallowed: an early enter on a loaded machine
 			return nil
 		}
 		return next
@@ -277,6 +288,9 @@ func (s *Extras) View() string {
 	switch {
 	case s.load.Loading || s.load.Err != nil:
 		b.WriteString(s.load.View(st, w, "r"))
+		if s.goOn {
+			b.WriteString("\n" + ui.Wrap(st.Subtle, wizard.GoesOnWhenLoaded, w))
+		}
 	default:
 		nameW := 10
 		for _, l := range s.items {

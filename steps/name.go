@@ -191,7 +191,7 @@ func (s *Name) goOn() tea.Cmd {
 	}
 	s.waiting = false
 	if s.ready() {
-		return next
+		return nextFrom(s)
 	}
 	s.tried = true
 	return nil

@@ -73,8 +73,11 @@ type Step interface {
 	help.KeyMap
 }
 
-// NextMsg says the active step's answer is complete and valid.
-type NextMsg struct{}
+// NextMsg says the active step's answer is complete and valid. From, when
+// set, is the step that sent it after waiting for NIM (a kept Enter): the
+// root ignores it unless that step is still the active one, so an answer
+// that lands after the admin went back never moves another step on.
+type NextMsg struct{ From Step }
 
 // GotoMsg asks the root to show step Index (the preview's "go back to").
 type GotoMsg struct{ Index int }
@@ -90,6 +93,10 @@ type SavedMsg struct {
 }
 
 func next() tea.Msg { return NextMsg{} }
+
+// nextFrom is next for a kept Enter, sent once what the step waited for
+// has arrived.
+func nextFrom(s Step) tea.Cmd { return func() tea.Msg { return NextMsg{From: s} } }
 
 // base holds what every step shares.
 type base struct {

@@ -14,6 +14,7 @@ import (
 	"github.com/nimwiz/nimwiz/internal/hint"
 	"github.com/nimwiz/nimwiz/nim"
 	"github.com/nimwiz/nimwiz/nim/nimtest"
+	"github.com/nimwiz/nimwiz/steps"
 	"github.com/nimwiz/nimwiz/ui/uitest"
 )
 
@@ -387,4 +388,21 @@ func TestSavedStaysInWizard(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A step's kept Enter (NextMsg.From) moves the wizard on only while that
+// step is still the active one: an answer that lands after the admin went
+// back a step must not move another step on.
+func TestKeptEnterOnlyMovesItsOwnStep(t *testing.T) {
+	h := newHarness(t, Config{Start: StartCreate}, 80, 24)
+	h.keys("ctrl+u")
+	h.d.Type("mine")
+	h.keys("enter")
+	h.at(StepSource)
+	h.keys("down", "down", "enter", "enter") // lpp_source
+	h.at(StepNodeType)
+	h.d.Send(steps.NextMsg{From: h.m.steps[StepExtras]})
+	h.at(StepNodeType)
+	h.d.Send(steps.NextMsg{From: h.m.steps[StepNodeType]})
+	h.at(StepNodeType + 1)
 }

@@ -236,7 +236,7 @@ func (m *Model) recreate(msg browse.RecreateMsg) tea.Cmd {
 func (m *Model) wizard(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case steps.NextMsg:
-		if m.stage != stageWizard {
+		if m.stage != stageWizard || (msg.From != nil && msg.From != m.steps[m.active]) {
 			return nil
 		}
 		m.plan = m.steps[m.active].Apply(m.plan)
