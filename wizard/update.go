@@ -120,10 +120,13 @@ func SoftwareOf(o nim.Osimage) UpdateSoftware {
 }
 
 // UpdateRun is what an update from the browser runs: Chdef (nil when the
-// definition is not changed) then the plan's mknimimage -u.
+// definition is not changed) then the plan's mknimimage -u. Restore puts
+// the definition's software back as it was (nil with Chdef): shown when
+// the update does not start after Chdef ran.
 type UpdateRun struct {
-	Chdef []string
-	Plan  nim.Plan
+	Chdef   []string
+	Restore []string
+	Plan    nim.Plan
 }
 
 // PlanUpdate makes the run of an update of o with software sw, from the
@@ -134,14 +137,15 @@ func PlanUpdate(o nim.Osimage, from nim.UpdateFrom, sw UpdateSoftware) (UpdateRu
 	vals := sw.Values()
 	if from == nim.FromDefinition {
 		def := SoftwareOf(o).Values()
-		var set []string
+		var set, back []string
 		for _, a := range []string{"installp_bundle", "otherpkgs"} {
 			if vals[a] != def[a] {
 				set = append(set, a+"="+vals[a])
+				back = append(back, a+"="+def[a])
 			}
 		}
 		if len(set) > 0 {
-			r.Chdef = nim.ChdefArgv(o.Name, set...)
+			r.Chdef, r.Restore = nim.ChdefArgv(o.Name, set...), nim.ChdefArgv(o.Name, back...)
 		}
 		// synclists stays the definition's: -u reads it from there.
 		if sw.Empty() && strings.TrimSpace(o.Get("synclists")) == "" {

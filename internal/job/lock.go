@@ -41,7 +41,7 @@ func (e *BusyError) Error() string {
 	if e.Why != "" {
 		return fmt.Sprintf("osimage %q is still in the hands of %s: %s; wait until 'nimwiz jobs %s' says it has settled, or choose another name", e.Name, who, e.Why, e.JobID)
 	}
-	return fmt.Sprintf("osimage %q is already being created by %s (supervisor pid %d): wait for it to end (see 'nimwiz jobs') or choose another name", e.Name, who, e.PID)
+	return fmt.Sprintf("osimage %q is held by %s (supervisor pid %d), which creates, copies or updates it: wait for it to end (see 'nimwiz jobs') or choose another name", e.Name, who, e.PID)
 }
 
 func (s *Store) lockDir() string { return filepath.Join(s.Dir, "locks") }

@@ -6,6 +6,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/nimwiz/nimwiz/internal/job"
 	"github.com/nimwiz/nimwiz/nim"
 	"github.com/nimwiz/nimwiz/nim/nimtest"
 	"github.com/nimwiz/nimwiz/ui/run"
@@ -153,5 +154,33 @@ func TestCopyWithoutJobs(t *testing.T) {
 	h.keys("y")
 	if len(started) != 0 || h.m.stage != stageBrowse {
 		t.Errorf("started %+v, stage %v", started, h.m.stage)
+	}
+}
+
+// When the job does not start after step 1 changed the definition (here a
+// job of another terminal took the name meanwhile), the run screen says
+// what step 1 changed and how to put it back, not "nothing was changed".
+func TestUpdateStartFailsAfterChdef(t *testing.T) {
+	var started []nim.Plan
+	f := nimtest.BrowseWorld()
+	cfg := dayTwoConfig(t, f, &started)
+	cfg.OnCreate = func(p nim.Plan) tea.Cmd {
+		return func() tea.Msg {
+			return run.StartFailedMsg{Err: &job.BusyError{Name: p.Name, JobID: "20261204-183000-71dskls", PID: 4242}}
+		}
+	}
+	h := newHarness(t, cfg, 80, 24)
+	h.sees("71dskls")
+	h.keys("down", "u", "enter", "space", "enter") // from the definition, hpc_bundle
+	h.sees("Step 1:  chdef -t osimage -o 71dskls installp_bundle=hpc_bundle")
+	h.keys("y")
+	h.sees("mknimimage was not started. Step 1 did run and changed the osimage definition:",
+		"chdef -t osimage -o 71dskls installp_bundle=hpc_bundle",
+		"put the definition back as it was:", "chdef -t osimage -o 71dskls installp_bundle=")
+	if strings.Contains(h.m.View(), "nothing was changed") {
+		t.Errorf("says nothing was changed:\n%s", h.m.View())
+	}
+	if got := f.Images["71dskls"].Get("installp_bundle"); got != "hpc_bundle" {
+		t.Fatalf("installp_bundle=%q: step 1 did not run", got)
 	}
 }

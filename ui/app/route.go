@@ -43,7 +43,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case browse.RecreateMsg:
 		return m, m.recreate(msg)
 	case browse.StartMsg:
-		return m, m.startFromBrowse(msg.Plan)
+		return m, m.startFromBrowse(msg)
 	case steps.NextMsg, steps.GotoMsg, steps.CreateMsg, steps.SavedMsg:
 		return m, m.wizard(msg)
 	case run.SignalMsg:
@@ -319,13 +319,15 @@ func (m *Model) openBrowse() tea.Cmd {
 
 // startFromBrowse runs the browser's copy or update as a job on the run
 // screen, as the wizard's create is (OnCreate starts any kind of plan).
-func (m *Model) startFromBrowse(p nim.Plan) tea.Cmd {
+func (m *Model) startFromBrowse(msg browse.StartMsg) tea.Cmd {
 	if m.stage != stageBrowse || m.cfg.OnCreate == nil {
 		return nil // no run screen wired: the browser has shown the command
 	}
+	p := msg.Plan
 	m.plan = p
 	m.run = run.New(m.c, m.cfg.Run)
 	m.run.Starting(p)
+	m.run.Ran(msg.Ran, msg.Undo)
 	m.stage, m.runFromBrowse = stageRun, true
 	m.resize()
 	return m.cfg.OnCreate(p)

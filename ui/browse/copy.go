@@ -46,7 +46,13 @@ const (
 
 // StartMsg asks the root to run Plan (a copy or an update from the
 // browser) as a job and show the run screen, as a create is started.
-type StartMsg struct{ Plan nim.Plan }
+// Ran is a command that already ran for it (the update's chdef of the
+// definition), Undo the one that puts that back: the run screen names
+// both if the job does not start.
+type StartMsg struct {
+	Plan      nim.Plan
+	Ran, Undo []string
+}
 
 type copyCheckMsg struct {
 	gen   int

@@ -237,8 +237,11 @@ func (v *updateView) update(msg tea.KeyMsg) tea.Cmd {
 }
 
 func (v *updateView) start() tea.Cmd {
-	plan := v.urun.Plan
-	return tea.Batch(goTo(goMsg{to: v.from}), func() tea.Msg { return StartMsg{Plan: plan} })
+	msg := StartMsg{Plan: v.urun.Plan}
+	if v.urun.Chdef != nil && v.run.run != nil { // chdef ran: step 1 of 2
+		msg.Ran, msg.Undo = v.urun.Chdef, v.urun.Restore
+	}
+	return tea.Batch(goTo(goMsg{to: v.from}), func() tea.Msg { return msg })
 }
 
 func (v *updateView) keySoftware(msg tea.KeyMsg) tea.Cmd {

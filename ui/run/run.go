@@ -153,6 +153,8 @@ type Model struct {
 	st       state
 	plan     nim.Plan
 	startErr error
+	ran      []string // a command that ran before the start (Ran)
+	undo     []string
 	id       string
 	rec      job.Record
 	haveRec  bool
@@ -213,6 +215,11 @@ func (m *Model) now() time.Time {
 func (m *Model) Starting(plan nim.Plan) {
 	m.st, m.plan = stateStarting, plan.WithDefaults()
 }
+
+// Ran says that argv already ran for this start (an update's chdef of the
+// definition) and undo puts it back: if the job does not start, the screen
+// says so instead of "nothing was changed".
+func (m *Model) Ran(argv, undo []string) { m.ran, m.undo = argv, undo }
 
 // Attach follows job id from the start of its log.
 func (m *Model) Attach(id string) tea.Cmd {

@@ -367,7 +367,16 @@ func bytesText(n int64) string {
 func (m *Model) startFailedView() string {
 	s, w := m.c.Styles, m.c.Width
 	var b strings.Builder
-	b.WriteString(s.Error.Render("mknimimage was not started; nothing was changed on the NIM master.") + "\n\n")
+	if m.ran == nil {
+		b.WriteString(s.Error.Render("mknimimage was not started; nothing was changed on the NIM master.") + "\n\n")
+	} else {
+		// The update's step 1 ran: the definition names the new software,
+		// the SPOT does not have it yet.
+		b.WriteString(s.Error.Render("mknimimage was not started. Step 1 did run and changed the osimage definition:") + "\n")
+		b.WriteString(s.Code.Render(ui.WrapWords("  "+termtext.String(nim.ShellLine(m.ran)), w)) + "\n")
+		b.WriteString(ui.Wrap(s.Text, "Fix what is below and update again, or put the definition back as it was:", w) + "\n")
+		b.WriteString(s.Code.Render(ui.WrapWords("  "+termtext.String(nim.ShellLine(m.undo)), w)) + "\n\n")
+	}
 	var busy *job.BusyError
 	var pe *job.PlanError
 	switch {
@@ -376,7 +385,7 @@ func (m *Model) startFailedView() string {
 		if busy.JobID != "" {
 			who = "job " + busy.JobID
 		}
-		b.WriteString(ui.Wrap(s.Text, fmt.Sprintf("Osimage %s is already being created by %s (supervisor pid %d). Two runs of one name would trip over each other's SPOT.", busy.Name, who, busy.PID), w) + "\n\n")
+		b.WriteString(ui.Wrap(s.Text, fmt.Sprintf("Osimage %s is held by %s (supervisor pid %d), which creates, copies or updates it. Two runs on one osimage would trip over each other's SPOT.", busy.Name, who, busy.PID), w) + "\n\n")
 		b.WriteString(s.Label.Render("What to do:") + "\n")
 		if busy.JobID != "" {
 			b.WriteString(s.Code.Render(ui.WrapWords("  "+m.command("attach", busy.JobID), w)) + s.Subtle.Render("   follow that job") + "\n")
