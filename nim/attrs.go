@@ -418,7 +418,12 @@ func checkInstallpFlags(v string) error {
 // taken as a package or file by rpm and emgr.
 func flagWords(cmd string) func(string) error {
 	return func(v string) error {
-		words := strings.Fields(v)
+		// Only ' ' separates: strings.Fields would also take \f, \v and
+		// Unicode spaces, which a shell does not (the fuzzer's "\f-").
+		if strings.ContainsAny(v, "\t\n\r\f\v") {
+			return fmt.Errorf("%q contains a tab, newline or form feed: separate the flags with single blanks", v)
+		}
+		words := strings.FieldsFunc(v, func(r rune) bool { return r == ' ' })
 		if len(words) == 0 {
 			return fmt.Errorf("is blank: give %s flags, or remove the line", cmd)
 		}
@@ -426,15 +431,11 @@ func flagWords(cmd string) func(string) error {
 			if w[0] != '-' {
 				return fmt.Errorf("%q has the word %q, which is not a flag: every word must start with '-' (%s would take it as a package or file)", v, w, cmd)
 			}
-			for i := 0; i < len(w); i++ {
-				c := w[i]
-				if !isNameByte(c) && strings.IndexByte("=.,/+:", c) < 0 {
-					return fmt.Errorf("%q contains %q: xCAT passes %s flags through a shell, so nimwiz takes only letters, digits, blanks and - _ = . , / + :", v, string(c), cmd)
+			for _, r := range w {
+				if r >= 0x80 || !isNameByte(byte(r)) && strings.IndexRune("=.,/+:", r) < 0 {
+					return fmt.Errorf("%q contains %q: xCAT passes %s flags through a shell, so nimwiz takes only letters, digits, blanks and - _ = . , / + :", v, string(r), cmd)
 				}
 			}
-		}
-		if strings.ContainsAny(v, "\t\n\r") {
-			return fmt.Errorf("%q contains a tab or newline: separate the flags with single blanks", v)
 		}
 		return nil
 	}

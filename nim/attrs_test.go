@@ -121,7 +121,9 @@ func TestAttrCheck(t *testing.T) {
 		{"rpm_flags", "-Uvh", ""},
 		{"rpm_flags", " -Uvh ", ""}, // xCAT's own default has blanks around it
 		{"rpm_flags", "--nodeps --force", ""},
-		{"rpm_flags", "-Uvh\t--force", "tab or newline"},
+		{"rpm_flags", "-Uvh\t--force", "tab, newline or form feed"},
+		{"emgr_flags", "\f-", "tab, newline or form feed"},      // the fuzzer's find: not a blank to a shell
+		{"rpm_flags", "-Uvh\u00a0--force", `contains "\u00a0"`}, // a Unicode space is not a blank either
 		{"rpm_flags", "-Uvh >/tmp/x", `the word ">/tmp/x"`},
 		{"rpm_flags", "-Uvh|x", `contains "|"`},
 		{"rpm_flags", "   ", "is blank"},
