@@ -20,7 +20,6 @@ type Dump struct {
 	load    ui.Loader
 	version nim.Version
 	refusal string
-	goOn    bool // enter pressed on "yes" while the version loads
 }
 
 type versionMsg struct {
@@ -51,7 +50,7 @@ func (s *Dump) Apply(p nim.Plan) nim.Plan { p.Dump = s.cur.pos == 1; return p }
 
 func (s *Dump) Enter(p nim.Plan) tea.Cmd {
 	s.plan = p
-	s.goOn = false
+	s.load.Drop()
 	if s.entered {
 		return nil
 	}
@@ -82,13 +81,9 @@ func (s *Dump) Update(msg tea.Msg) tea.Cmd {
 		}
 		s.load.Finish(msg.err)
 		s.version = msg.v
-		if !s.goOn {
-			return nil
-		}
-		s.goOn = false
 		switch {
-		case msg.err != nil:
-			return nil // the error and its retry key stay on screen
+		case !s.load.Kept():
+			return nil // nothing kept, or the error stays on screen
 		case !s.supported():
 			s.refusal = wizard.DumpRefusal(versionText(s.version), "no")
 			return nil
@@ -96,7 +91,7 @@ func (s *Dump) Update(msg tea.Msg) tea.Cmd {
 		return nextFrom(s)
 	case tea.KeyMsg:
 		if !key.Matches(msg, s.keys.Next) {
-			s.goOn = false
+			s.load.Drop()
 		}
 		if s.cur.move(msg, s.keys.Up, s.keys.Down) {
 			s.refusal = ""
@@ -113,7 +108,7 @@ func (s *Dump) Update(msg tea.Msg) tea.Cmd {
 			}
 			switch {
 			case s.load.Loading:
-				s.goOn = true // kept until xCAT's version is known
+				s.load.Keep() // until xCAT's version is known
 				return nil
 			case s.load.Loaded && !s.supported():
 				s.refusal = wizard.DumpRefusal(versionText(s.version), "no")
@@ -146,9 +141,6 @@ func (s *Dump) View() string {
 	switch {
 	case s.load.Loading || s.load.Err != nil:
 		b.WriteString(s.load.View(st, w, "r"))
-		if s.goOn {
-			b.WriteString("\n" + ui.Wrap(st.Subtle, wizard.GoesOnWhenLoaded, w))
-		}
 	case s.supported():
 		b.WriteString(st.Subtle.Render(wizard.DumpSupported(versionText(s.version))))
 	case s.load.Loaded:

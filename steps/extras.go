@@ -33,7 +33,6 @@ type Extras struct {
 	dropped  []string          // prefilled attr=value no longer in NIM
 	kept     map[string]string // options and prefilled attrs not of ExtraTypes, kept as they are
 	pending  map[string]string
-	goOn     bool // enter pressed while loading: next once the list is here
 }
 
 type resourcesMsg struct {
@@ -92,7 +91,7 @@ func (s *Extras) SetSize(w, h int) {
 
 func (s *Extras) Enter(p nim.Plan) tea.Cmd {
 	s.plan = p
-	s.goOn = false
+	s.load.Drop()
 	if s.entered {
 		return nil
 	}
@@ -153,21 +152,19 @@ func (s *Extras) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		s.load.Finish(msg.err)
-		goOn := s.goOn
-		s.goOn = false
 		if msg.err != nil {
 			return nil // the error and its retry key stay on screen
 		}
 		s.items = wizard.ExtraItems(msg.list)
 		s.cur.set(len(s.items) + len(wizard.ExtraOptions)) // the options follow the resources
 		s.prefill()
-		if goOn {
+		if s.load.Kept() {
 			return nextFrom(s)
 		}
 		return nil
 	case tea.KeyMsg:
-		if s.load.Loading && !key.Matches(msg, s.keys.Next) {
-			s.goOn = false
+		if !key.Matches(msg, s.keys.Next) {
+			s.load.Drop()
 		}
 		return s.key(msg)
 	}
@@ -234,7 +231,7 @@ func (s *Extras) key(msg tea.KeyMsg) tea.Cmd {
 		}
 	case key.Matches(msg, s.keys.Next):
 		if s.load.Loading {
-			s.goOn = true // kept, not swallowed: an early enter on a loaded machine
+			s.load.Keep()
 			return nil
 		}
 		return next
@@ -288,9 +285,6 @@ func (s *Extras) View() string {
 	switch {
 	case s.load.Loading || s.load.Err != nil:
 		b.WriteString(s.load.View(st, w, "r"))
-		if s.goOn {
-			b.WriteString("\n" + ui.Wrap(st.Subtle, wizard.GoesOnWhenLoaded, w))
-		}
 	default:
 		nameW := 10
 		for _, l := range s.items {

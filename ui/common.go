@@ -164,7 +164,32 @@ type Loader struct {
 	Loading bool
 	Err     error
 	Loaded  bool
+	kept    bool // Keep: an Enter pressed while loading
 	spin    spinner.Model
+}
+
+// Keep remembers an Enter pressed while loading, so that it is not lost
+// (on a loaded master the key can come before NIM's answer): the step goes
+// on when Kept says so after Finish. Drop forgets it (another key, the
+// step left). View says it is kept.
+func (l *Loader) Keep() {
+	if l.Loading {
+		l.kept = true
+	}
+}
+
+// Drop forgets a kept Enter.
+func (l *Loader) Drop() { l.kept = false }
+
+// Kept reports, once, whether an Enter was kept until the load finished
+// and succeeded (Finish drops it after a failure).
+func (l *Loader) Kept() bool {
+	if l.Loading {
+		return false
+	}
+	k := l.kept
+	l.kept = false
+	return k
 }
 
 // NewLoader returns an idle loader for what.
@@ -183,6 +208,9 @@ func (l *Loader) Start() tea.Cmd {
 func (l *Loader) Finish(err error) {
 	l.Loading, l.Err = false, err
 	l.Loaded = err == nil
+	if err != nil {
+		l.kept = false // the step stays: the admin has not seen the error
+	}
 }
 
 // Update advances the spinner while loading.
@@ -200,7 +228,11 @@ func (l *Loader) Update(msg tea.Msg) tea.Cmd {
 func (l Loader) View(s *Styles, width int, retryKey string) string {
 	switch {
 	case l.Loading:
-		return s.Spinner.Render(l.spin.View()) + " " + s.Subtle.Render("Loading "+l.What+"...")
+		v := s.Spinner.Render(l.spin.View()) + " " + s.Subtle.Render("Loading "+l.What+"...")
+		if l.kept {
+			v += "\n" + Wrap(s.Subtle, "(enter pressed: goes on as soon as this has loaded; any other key stays here)", width)
+		}
+		return v
 	case l.Err != nil:
 		verb := l.Verb
 		if verb == "" {

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"os"
 	"strings"
 	"testing"
@@ -107,5 +108,45 @@ func TestTruncateMarksCuts(t *testing.T) {
 		if got := Truncate(tc.in, tc.w); got != tc.want {
 			t.Errorf("Truncate(%q, %d) = %q, want %q", tc.in, tc.w, got, tc.want)
 		}
+	}
+}
+
+// A kept Enter survives only a load that succeeds, is reported once, and
+// is never kept when nothing loads.
+func TestLoaderKeepsEnter(t *testing.T) {
+	st := NewCommon().Styles
+	l := NewLoader("things")
+	l.Keep()
+	l.Start()
+	l.Finish(nil)
+	if l.Kept() {
+		t.Error("kept an Enter pressed while nothing loaded")
+	}
+	l.Start()
+	l.Keep()
+	if !strings.Contains(l.View(st, 80, "r"), "enter pressed: goes on") {
+		t.Errorf("the kept Enter is not shown: %q", l.View(st, 80, "r"))
+	}
+	if l.Kept() {
+		t.Error("Kept while still loading")
+	}
+	l.Finish(nil)
+	if !l.Kept() || l.Kept() {
+		t.Error("want Kept once after the load")
+	}
+	l.Start()
+	l.Keep()
+	l.Finish(errors.New("xcatd: connection refused"))
+	l.Start() // r: retry
+	l.Finish(nil)
+	if l.Kept() {
+		t.Error("an Enter kept before a failure went on after the retry")
+	}
+	l.Start()
+	l.Keep()
+	l.Drop()
+	l.Finish(nil)
+	if l.Kept() {
+		t.Error("Drop did not drop")
 	}
 }

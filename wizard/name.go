@@ -148,7 +148,3 @@ func SuggestName(ctx context.Context, n NIM, p nim.Plan, from string) (string, e
 	}
 	return "", nil
 }
-
-// GoesOnWhenLoaded is shown beside a loader after Enter was pressed while
-// it loads: the key is kept, not lost, and any other key takes it back.
-const GoesOnWhenLoaded = "(enter pressed: goes on as soon as this has loaded; any other key stays here)"
