@@ -65,7 +65,7 @@ func runJobs(a *app, args []string) error {
 	tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tOSIMAGE\tSTATE\tPHASE\tSTARTED\tENDED")
 	for _, r := range recs {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Name, stateText(r), phaseText(r), stamp(r.Started), stamp(r.Ended))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Name, stateText(r), r.PhaseText(), stamp(r.Started), stamp(r.Ended))
 	}
 	tw.Flush()
 	return nil
@@ -98,20 +98,6 @@ func stateText(r job.Record) string {
 	return s
 }
 
-func phaseText(r job.Record) string {
-	if r.State.Ended() && r.EndedIn != "" {
-		return r.EndedIn
-	}
-	s := r.PhaseName
-	if s == "" {
-		s = r.Phase.String()
-	}
-	if r.Critical && !r.State.Ended() {
-		s += " (protected)"
-	}
-	return s
-}
-
 func stamp(t time.Time) string {
 	if t.IsZero() {
 		return "-"
@@ -126,7 +112,7 @@ func printJob(a *app, r job.Record) {
 	row("osimage", r.Name)
 	row("command", strings.Join(r.Argv, " "))
 	row("state", stateText(r))
-	row("phase", phaseText(r))
+	row("phase", r.PhaseText())
 	row("started", stamp(r.Started))
 	row("ended", stamp(r.Ended))
 	if r.Critical && !r.State.Ended() {

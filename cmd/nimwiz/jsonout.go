@@ -146,7 +146,7 @@ func secondsOut(from, to time.Time) *float64 {
 
 func jobOut(r job.Record) jobJSON {
 	j := jobJSON{
-		ID: r.ID, Osimage: r.Name, State: string(r.State), Phase: phaseText(r),
+		ID: r.ID, Osimage: r.Name, State: string(r.State), Phase: r.PhaseText(),
 		Busy: r.Busy(), Settling: r.Settling, Critical: r.Critical && !r.State.Ended(), Live: r.Live,
 		Started: timeOut(r.Started), Ended: timeOut(r.Ended), Seconds: secondsOut(r.Started, r.Ended),
 		Signal: r.ExitSig, Command: nonNilStrings(r.Argv), LogBytes: r.LogBytes,
@@ -156,7 +156,7 @@ func jobOut(r job.Record) jobJSON {
 	if j.Critical {
 		j.CriticalWhy = r.CriticalWhy
 	}
-	// phaseText marks "(protected)"; the boolean says it here.
+	// PhaseText marks "(protected)"; the boolean says it here.
 	j.Phase = strings.TrimSuffix(j.Phase, " (protected)")
 	if r.State == job.StateUnreadable {
 		j.Phase, j.Error = "", r.Error

@@ -182,6 +182,26 @@ func (r Record) Until(now time.Time) time.Time {
 // LogPath is where mknimimage's output is kept.
 func (r Record) LogPath() string { return filepath.Join(r.Dir, logFile) }
 
+// PhaseText is the phase the job is in, or ended in, as the job list and
+// the JSON show it: "(protected)" while a critical phase runs, "" for an
+// unreadable record.
+func (r Record) PhaseText() string {
+	if r.State == StateUnreadable {
+		return ""
+	}
+	if r.State.Ended() && r.EndedIn != "" {
+		return r.EndedIn
+	}
+	s := r.PhaseName
+	if s == "" {
+		s = r.Phase.String()
+	}
+	if r.Critical && !r.State.Ended() {
+		s += " (protected)"
+	}
+	return s
+}
+
 // Busy reports whether the job may still be working on the NIM master:
 // mknimimage runs, or it ended without proof that xcatd finished and NIM has
 // not been seen quiet since. A busy job keeps its osimage name.

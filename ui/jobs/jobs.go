@@ -221,24 +221,6 @@ func State(r job.Record) string {
 	return s
 }
 
-// Phase is the phase a job is in, or ended in.
-func Phase(r job.Record) string {
-	if r.State == job.StateUnreadable {
-		return ""
-	}
-	if r.State.Ended() && r.EndedIn != "" {
-		return r.EndedIn
-	}
-	s := r.PhaseName
-	if s == "" {
-		s = r.Phase.String()
-	}
-	if r.Critical && !r.State.Ended() {
-		s += " (protected)"
-	}
-	return s
-}
-
 func kind(r job.Record) string {
 	if r.State == job.StateUnreadable {
 		return "?"
@@ -316,12 +298,12 @@ func (m *Model) View() string {
 		times := cell(m.stamp(r.Started), startW) + m.took(r)
 		if wide {
 			lines = append(lines, st.Render(mark+cell(kind(r), kindW)+cell(name(r), nameW))+stateSt.Render(cell(State(r), stateW))+
-				s.Item.Render(cell(Phase(r), phaseW)+times))
+				s.Item.Render(cell(r.PhaseText(), phaseW)+times))
 			continue
 		}
 		state := ui.Elide(termtext.String(State(r)), w-9-12)
 		in := ""
-		if p := Phase(r); p != "" {
+		if p := r.PhaseText(); p != "" {
 			in = ui.Elide(" in "+termtext.String(p), w-9-lipgloss.Width(state))
 		}
 		lines = append(lines, st.Render(mark+cell(kind(r), kindW)+cell(name(r), nameW))+s.Item.Render(times),
