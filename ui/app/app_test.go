@@ -369,14 +369,14 @@ func TestSavedStaysInWizard(t *testing.T) {
 	t.Cleanup(func() { hint.SetGlobals() })
 	for _, sz := range [][2]int{{60, 20}, {80, 24}} {
 		t.Run(fmt.Sprintf("%dx%d", sz[0], sz[1]), func(t *testing.T) {
-			dir := t.TempDir()
+			dir := fixedLengthDir(t, 40)
 			h := newHarness(t, Config{Start: StartPreview, PlanDir: dir, Plan: nim.Plan{Name: "aix72", Source: "/dev/cd0"}}, sz[0], sz[1])
 			h.keys("s", "enter")
 			if h.d.Quit || h.m.Active() != StepPreview {
 				t.Fatalf("saving left the wizard:\n%s", h.m.View())
 			}
-			// The temporary directory's length changes the padding: lines
-			// are compared without it.
+			// Lines wrap where the 40 bytes of dir put them; the shorter
+			// name leaves trailing padding, compared without.
 			lines := strings.Split(strings.ReplaceAll(h.m.View(), dir, "/plans"), "\n")
 			for i, l := range lines {
 				lines[i] = strings.TrimRight(l, " ")
@@ -388,6 +388,27 @@ func TestSavedStaysInWizard(t *testing.T) {
 			}
 		})
 	}
+}
+
+// fixedLengthDir is a new directory whose absolute path is n bytes long,
+// so that text wrapped around it breaks at the same places on every
+// machine: t.TempDir's random part is 1 to 10 digits long.
+func fixedLengthDir(t *testing.T, n int) string {
+	t.Helper()
+	base, err := os.MkdirTemp("", "nw")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(base) })
+	pad := n - len(base) - 1
+	if pad < 1 {
+		t.Fatalf("the temporary directory %s is longer than %d bytes: set TMPDIR to a shorter one, e.g. /tmp", base, n-2)
+	}
+	dir := filepath.Join(base, strings.Repeat("p", pad))
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	return dir
 }
 
 // A step's kept Enter (NextMsg.From) moves the wizard on only while that
