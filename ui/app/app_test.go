@@ -77,6 +77,18 @@ func (h *harness) at(step int) {
 	}
 }
 
+// toNodeType answers the first two steps (name "mine", the first
+// lpp_source) and arrives at the node type step.
+func (h *harness) toNodeType() {
+	h.t.Helper()
+	h.keys("ctrl+u")
+	h.d.Type("mine")
+	h.keys("enter")
+	h.at(StepSource)
+	h.keys("down", "down", "enter", "enter") // lpp_source
+	h.at(StepNodeType)
+}
+
 func (h *harness) golden(t *testing.T) {
 	t.Helper()
 	v := h.m.View()
@@ -223,12 +235,7 @@ func TestPlanOpensAtPreview(t *testing.T) {
 
 func TestEscKeepsAnswers(t *testing.T) {
 	h := newHarness(t, Config{Start: StartCreate}, 80, 24)
-	h.keys("ctrl+u")
-	h.d.Type("mine")
-	h.keys("enter")
-	h.at(StepSource)
-	h.keys("down", "down", "enter", "enter") // lpp_source
-	h.at(StepNodeType)
+	h.toNodeType()
 	h.keys("down", "down") // dataless, not confirmed
 	h.keys("esc")
 	h.at(StepSource)
@@ -416,12 +423,7 @@ func fixedLengthDir(t *testing.T, n int) string {
 // back a step must not move another step on.
 func TestKeptEnterOnlyMovesItsOwnStep(t *testing.T) {
 	h := newHarness(t, Config{Start: StartCreate}, 80, 24)
-	h.keys("ctrl+u")
-	h.d.Type("mine")
-	h.keys("enter")
-	h.at(StepSource)
-	h.keys("down", "down", "enter", "enter") // lpp_source
-	h.at(StepNodeType)
+	h.toNodeType()
 	h.d.Send(steps.NextMsg{From: h.m.steps[StepExtras]})
 	h.at(StepNodeType)
 	h.d.Send(steps.NextMsg{From: h.m.steps[StepNodeType]})
